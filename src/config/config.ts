@@ -1,0 +1,137 @@
+// Palisade's typed configuration: flags over PALISADE_* environment variables over defaults, read once at startup.
+import { resolve } from 'node:path'
+
+export type AuthMode = 'strict' | 'permissive'
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+export interface PalisadeConfig {
+  readonly host: string
+  readonly port: number
+  /** Where the SQLite file, the root key, object bodies and the first-start credentials live. */
+  readonly dataDir: string
+  /** `sqlite:<file>` (the default, in dataDir) or a `postgres://` URL. */
+  readonly database: string
+  readonly accountId: string
+  readonly region: string
+  readonly auth: AuthMode
+  readonly logLevel: LogLevel
+  /** Exposes POST /_palisade/reset; always on in permissive mode. */
+  readonly allowReset: boolean
+  /** Fixed root credentials for CI; both or neither. */
+  readonly rootAccessKeyId?: string
+  readonly rootSecretAccessKey?: string
+  /** The key that encrypts secrets at rest: base64 or hex of 32 bytes, else read from rootKeyFile. */
+  readonly rootKey?: string
+  readonly rootKeyFile: string
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number
+}
+
+export class ConfigError extends Error {}
+
+/** One entry per option: the flag, its environment variable, what it means, and its default. */
+export const OPTIONS = [
+  { flag: 'host', env: 'PALISADE_HOST', value: 'ADDRESS', help: 'address to listen on', default: '127.0.0.1' },
+  { flag: 'port', env: 'PALISADE_PORT', value: 'PORT', help: 'port to listen on (0 picks a free one)', default: '4566' },
+  { flag: 'data-dir', env: 'PALISADE_DATA_DIR', value: 'DIR', help: 'data directory (SQLite file, root key, objects, first-start credentials)', default: './.palisade' },
+  { flag: 'database', env: 'PALISADE_DATABASE', value: 'URL', help: 'postgres://user:pass@host:port/db for PostgreSQL; default: SQLite in the data directory', default: '' },
+  { flag: 'account-id', env: 'PALISADE_ACCOUNT_ID', value: 'ID', help: 'the 12-digit ID of the default account', default: '000000000000' },
+  { flag: 'region', env: 'PALISADE_REGION', value: 'REGION', help: 'the region Palisade reports and signs for', default: 'us-east-1' },
+  { flag: 'auth', env: 'PALISADE_AUTH', value: 'MODE', help: 'strict: verify signatures and enforce policies; permissive: any well-formed signature is the root user, no enforcement', default: 'strict' },
+  { flag: 'log-level', env: 'PALISADE_LOG_LEVEL', value: 'LEVEL', help: 'debug, info, warn, error or silent', default: 'info' },
+  { flag: 'allow-reset', env: 'PALISADE_ALLOW_RESET', value: '', help: 'enable POST /_palisade/reset in strict mode (always on in permissive mode)', default: 'false' },
+  { flag: 'root-access-key-id', env: 'PALISADE_ROOT_ACCESS_KEY_ID', value: 'AKID', help: 'fix the root access key ID (with the secret below) instead of generating one', default: '' },
+  { flag: 'root-secret-access-key', env: 'PALISADE_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', help: 'fix the root secret access key', default: '' },
+  { flag: 'root-key', env: 'PALISADE_ROOT_KEY', value: 'KEY', help: 'the 32-byte key (base64 or hex) that encrypts secrets at rest', default: '' },
+  { flag: 'root-key-file', env: 'PALISADE_ROOT_KEY_FILE', value: 'FILE', help: 'file holding the root key; created with mode 0600 on first start', default: '<data-dir>/root.key' },
+  { flag: 'max-body-bytes', env: 'PALISADE_MAX_BODY_BYTES', value: 'BYTES', help: 'largest request body accepted', default: String(5 * 1024 * 1024 * 1024) },
+] as const
+
+export type OptionName = (typeof OPTIONS)[number]['flag']
+
+/** Reads flags (`--name value`, `--name=value`, bare `--allow-reset`) and the environment into a checked config. */
+export function readConfig(args: readonly string[], env: Readonly<Record<string, string | undefined>>): PalisadeConfig {
+  const flags = parseFlags(args)
+  const get = (name: OptionName): string => {
+    const option = OPTIONS.find((o) => o.flag === name)!
+    return flags.get(name) ?? env[option.env] ?? option.default
+  }
+  const dataDir = resolve(get('data-dir'))
+  const config: PalisadeConfig = {
+    host: get('host'),
+    port: readInteger('port', get('port'), 0, 65535),
+    dataDir,
+    database: get('database') || `sqlite:${resolve(dataDir, 'palisade.db')}`,
+    accountId: readAccountId(get('account-id')),
+    region: readRegion(get('region')),
+    auth: readChoice('auth', get('auth'), ['strict', 'permissive']),
+    logLevel: readChoice('log-level', get('log-level'), ['debug', 'info', 'warn', 'error', 'silent']),
+    allowReset: readBoolean('allow-reset', get('allow-reset')),
+    rootAccessKeyId: get('root-access-key-id') || undefined,
+    rootSecretAccessKey: get('root-secret-access-key') || undefined,
+    rootKey: get('root-key') || undefined,
+    rootKeyFile: resolve(dataDir, get('root-key-file') === '<data-dir>/root.key' ? 'root.key' : get('root-key-file')),
+    maxBodyBytes: readInteger('max-body-bytes', get('max-body-bytes'), 1024, Number.MAX_SAFE_INTEGER),
+  }
+  checkRootCredentials(config)
+  return config
+}
+
+function parseFlags(args: readonly string[]): Map<string, string> {
+  const known = new Set<string>(OPTIONS.map((o) => o.flag))
+  const flags = new Map<string, string>()
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument \`${arg}\``)
+    const eq = arg.indexOf('=')
+    const name = arg.slice(2, eq === -1 ? undefined : eq)
+    if (!known.has(name)) throw new ConfigError(`unknown flag \`--${name}\``)
+    if (eq !== -1) flags.set(name, arg.slice(eq + 1))
+    else if (name === 'allow-reset') flags.set(name, 'true')
+    else if (i + 1 < args.length) flags.set(name, args[++i]!)
+    else throw new ConfigError(`flag \`--${name}\` needs a value`)
+  }
+  return flags
+}
+
+function readInteger(name: string, text: string, min: number, max: number): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`\`${name}\` must be a whole number from ${min} to ${max}, got \`${text}\``)
+  }
+  return value
+}
+
+function readAccountId(text: string): string {
+  if (!/^\d{12}$/.test(text)) throw new ConfigError(`\`account-id\` must be 12 digits, got \`${text}\``)
+  return text
+}
+
+function readRegion(text: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(text)) throw new ConfigError(`\`region\` must look like us-east-1, got \`${text}\``)
+  return text
+}
+
+function readChoice<T extends string>(name: string, text: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new ConfigError(`\`${name}\` must be one of ${choices.join(', ')}, got \`${text}\``)
+  }
+  return text as T
+}
+
+function readBoolean(name: string, text: string): boolean {
+  if (text === 'true' || text === '1') return true
+  if (text === 'false' || text === '0' || text === '') return false
+  throw new ConfigError(`\`${name}\` must be true or false, got \`${text}\``)
+}
+
+// AWS's formats: AKIA + 16 of [A-Z2-7] and a 40-character secret; we accept any 16–128 character key id
+// (AWS's documented AccessKeyId length) so CI can keep the keys it already has.
+function checkRootCredentials(config: PalisadeConfig): void {
+  const { rootAccessKeyId: id, rootSecretAccessKey: secret } = config
+  if (Boolean(id) !== Boolean(secret)) {
+    throw new ConfigError('set both `root-access-key-id` and `root-secret-access-key`, or neither')
+  }
+  if (id && !/^[A-Z0-9]{16,128}$/.test(id)) throw new ConfigError('`root-access-key-id` must be 16 to 128 characters of A-Z and 0-9')
+  if (secret && secret.length < 16) throw new ConfigError('`root-secret-access-key` must be at least 16 characters')
+}
