@@ -114,7 +114,7 @@ export interface PolicySetOf<P> {
   readonly identity?: readonly P[]
   /** The permissions boundary of the user or role, if one is set. */
   readonly boundary?: P
-  /** Session policies passed to AssumeRole*/GetFederationToken, if any (inline and managed ARNs together). */
+  /** Session policies passed to AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity or GetFederationToken, if any (inline and managed ARNs together). */
   readonly session?: readonly P[]
 }
 
