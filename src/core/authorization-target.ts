@@ -1,0 +1,37 @@
+// AuthorizationTarget: what a call touches, declared per operation by each service; authz decides whether it may.
+import type { Caller } from './caller.js'
+
+/** Single- or multi-valued condition key values, as strings the way AWS's request context carries them. */
+export type ContextValues = Readonly<Record<string, string | readonly string[]>>
+
+export interface AuthorizationTarget {
+  /** The IAM action, e.g. `iam:CreateUser`. */
+  readonly action: string
+  /** The resource ARN(s) the action applies to; `*` where the action has no resource type. */
+  readonly resources: readonly string[]
+  /** Service-specific condition keys (`iam:PassedToService`, `s3:prefix`, `kms:EncryptionContext:…`). */
+  readonly context?: ContextValues
+  /** False where AWS documents that no permission is needed (sts:GetCallerIdentity). */
+  readonly requiresPermission?: boolean
+}
+
+/** What the authorization function of an operation can see of the call besides its input. */
+export interface CallFacts {
+  readonly caller: Caller
+  readonly accountId: string
+  readonly region: string
+  readonly partition: string
+}
+
+export type AuthorizeOperation<I> = (input: I, call: CallFacts) => AuthorizationTarget
+
+/** One entry per operation of the service's API: an operation cannot ship without declaring what it touches. */
+export type AuthorizationTable<Api> = {
+  readonly [Op in keyof Api]: Api[Op] extends (input: infer I, ...rest: never[]) => unknown ? AuthorizeOperation<I> : never
+}
+
+/** CloudTrail's readOnly: operations whose names start with these prefixes do not change anything. */
+export function isReadOnlyOperation(operation: string): boolean {
+  return /^(Get|List|Describe|Head|Lookup|Search|Check|Validate|Decode|Simulate|Generate(CredentialReport|ServiceLastAccessedDetails))/.test(operation) &&
+    !/^(GenerateDataKey|GenerateRandom|GenerateMac)/.test(operation)
+}

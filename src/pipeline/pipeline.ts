@@ -1,0 +1,108 @@
+// The one request pipeline every AWS API call passes through, from any client.
+import { AwsError } from '../core/aws-error.js'
+import type { AuthorizationTarget, CallFacts } from '../core/authorization-target.js'
+import { isReadOnlyOperation } from '../core/authorization-target.js'
+import type { Caller } from '../core/caller.js'
+import type { Clock } from '../core/clock.js'
+import { InternalFailureError } from '../core/common-errors.js'
+import type { HttpRequest, HttpResponse } from '../core/http.js'
+import type { Ids } from '../core/ids.js'
+import type { Logger } from '../core/logger.js'
+import type { OperationContext } from '../core/operation.js'
+import type { AuditSink } from '../audit/audit-sink.js'
+import type { OperationInput } from '../protocol/codec.js'
+import type { Route, Router } from './router.js'
+
+export interface PipelineDeps {
+  readonly router: Router
+  /** Verifies the request's signature (or allows it anonymously where AWS does) and says who made it. */
+  readonly authenticate: (request: HttpRequest, route: Route, now: Date) => Promise<Caller>
+  /** Throws AccessDenied carrying AWS's message when the caller may not do what the target describes. */
+  readonly authorize: (caller: Caller, target: AuthorizationTarget, request: HttpRequest, call: CallFacts) => void
+  readonly audit: AuditSink
+  readonly clock: Clock
+  readonly ids: Ids
+  readonly log: Logger
+  /** The region reported when a request does not name one in its credential scope. */
+  readonly region: string
+  readonly partition: string
+}
+
+export interface PipelineResult {
+  readonly response: HttpResponse
+  /** For the server's request log line. */
+  readonly service?: string
+  readonly operation?: string
+  readonly principal?: string
+}
+
+/** route → authenticate → decode → authorize → handle → encode; every exit is audited. */
+export function createPipeline(deps: PipelineDeps): (request: HttpRequest) => Promise<PipelineResult> {
+  return async function handleAwsRequest(request) {
+    const requestId = deps.ids.requestId()
+    const time = deps.clock.now()
+    const region = requestRegion(request) ?? deps.region
+    let route: Route | undefined
+    let caller: Caller | undefined
+    let input: OperationInput | undefined
+    try {
+      route = deps.router.resolve(request)
+      caller = await deps.authenticate(request, route, time)
+      input = route.binding.codec.parseRequest(request, route.operation, route.binding.model)
+      const facts: CallFacts = { caller, accountId: caller.accountId, region, partition: deps.partition }
+      const authorizeOperation = route.binding.authorization[route.operation.name]
+      if (!authorizeOperation) throw new Error(`no authorization entry for ${route.binding.model.name}:${route.operation.name}`)
+      deps.authorize(caller, authorizeOperation(input as never, facts), request, facts)
+      const handler = route.binding.handlers[route.operation.name]
+      if (!handler) throw new Error(`no handler for ${route.binding.model.name}:${route.operation.name}`)
+      const ctx: OperationContext = { caller, accountId: caller.accountId, region, partition: deps.partition, requestId }
+      const output = await handler(input as never, ctx)
+      const response = route.binding.codec.serializeOutput(output, route.operation, route.binding.model, { requestId })
+      record(response.status, output)
+      return { response, service: route.binding.model.name, operation: route.operation.name, principal: caller.arn }
+    } catch (thrown) {
+      const error = toAwsError(thrown, requestId, deps.log)
+      const codec = route?.binding.codec ?? deps.router.fallback?.codec
+      if (!codec) throw thrown
+      const response = codec.serializeError(error, route?.binding.model, { requestId })
+      record(error.status, undefined, error)
+      return { response, service: route?.binding.model.name, operation: route?.operation.name, principal: caller?.arn }
+    }
+
+    function record(status: number, output: unknown, error?: AwsError): void {
+      const operation = route?.operation.name
+      deps.audit.record({
+        requestId,
+        time,
+        service: route?.binding.model.name,
+        operation,
+        caller,
+        region,
+        sourceIp: request.remoteAddress,
+        userAgent: request.headers['user-agent'],
+        readOnly: operation !== undefined && isReadOnlyOperation(operation),
+        input,
+        output,
+        errorCode: error?.code,
+        errorMessage: error?.message,
+        status,
+      })
+    }
+  }
+}
+
+/** Unknown errors never reach the wire: they become InternalFailure and are logged with the request id. */
+function toAwsError(thrown: unknown, requestId: string, log: Logger): AwsError {
+  if (thrown instanceof AwsError) return thrown
+  log.error('unhandled error', { requestId, error: thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown) })
+  return new InternalFailureError()
+}
+
+const SCOPE_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//
+
+function requestRegion(request: HttpRequest): string | undefined {
+  const authorization = request.headers['authorization']
+  if (authorization !== undefined) return SCOPE_REGION.exec(authorization)?.[1]
+  const match = /X-Amz-Credential=[^&]*?(?:%2F|\/)\d{8}(?:%2F|\/)([^&%/]+)/i.exec(request.query)
+  return match?.[1]
+}
