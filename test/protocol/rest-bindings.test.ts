@@ -160,7 +160,7 @@ describe('readHttpBindings', () => {
     })
   })
 
-  it.each([
+  it.each<{ name: string; headers: Record<string, string> }>([
     { name: 'a non-http-date timestamp', headers: { 'if-modified-since': '2024-01-02' } },
     { name: 'a non-base64 blob', headers: { 'x-checksum': '!!!' } },
     { name: 'a jsonvalue that is not JSON', headers: { 'x-document': Buffer.from('{').toString('base64') } },
