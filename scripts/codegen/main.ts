@@ -1,0 +1,71 @@
+// npm run codegen: AWS service models (aws-sdk min.json + botocore) → src/generated/<service>/{model,types,errors,api}.ts.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ServiceModel } from '../../src/model/types.js'
+import { applyJsonPatch, type PatchOperation } from './json-patch.js'
+import { mergeModels } from './merge-models.js'
+import { renderApi } from './render-api.js'
+import { renderErrors } from './render-errors.js'
+import { renderModel } from './render-model.js'
+import { renderServices } from './render-services.js'
+import { renderTypes } from './render-types.js'
+import { findBotocoreData, readSourcePair } from './source-models.js'
+
+/** The services Palisade implements, by their model file prefix. */
+export const SERVICES = [
+  'iam', 'sts', 'organizations', 'kms', 's3', 'cloudtrail', 'config', 'guardduty', 'wafv2', 'shield', 'inspector2',
+  'artifact', 'accessanalyzer', 'support', 'ec2', 'cognito-idp', 'acm',
+] as const
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const generated = join(root, 'src', 'generated')
+const patches = join(root, 'src', 'model', 'patches')
+
+function main(): void {
+  const verbose = process.argv.includes('--verbose')
+  const botocoreData = findBotocoreData()
+  console.log(`botocore models: ${botocoreData}`)
+  for (const service of SERVICES) {
+    const pair = readSourcePair(service, botocoreData)
+    const { model, disagreements } = mergeModels(pair)
+    const patched = applyPatches(model)
+    const sources = `aws-sdk ${basename(pair.minFile)} + botocore ${service}/${pair.apiVersion}`
+    const dir = join(generated, service)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'model.ts'), renderModel(patched, sources))
+    writeFileSync(join(dir, 'types.ts'), renderTypes(patched))
+    writeFileSync(join(dir, 'errors.ts'), renderErrors(patched))
+    writeFileSync(join(dir, 'api.ts'), renderApi(patched))
+    console.log(
+      `${service}: ${Object.keys(patched.operations).length} operations, ${Object.keys(patched.shapes).length} shapes, ` +
+        `${disagreements.length} disagreements between min.json and botocore`,
+    )
+    reportDisagreements(service, disagreements, verbose)
+  }
+  writeFileSync(join(generated, 'services.ts'), renderServices(SERVICES))
+}
+
+function applyPatches(model: ServiceModel): ServiceModel {
+  const file = join(patches, `${model.name}.json`)
+  if (!existsSync(file)) return model
+  const patch = JSON.parse(readFileSync(file, 'utf8')) as PatchOperation[]
+  console.log(`${model.name}: applying ${patch.length} patch operations from ${file}`)
+  return applyJsonPatch(model, patch)
+}
+
+// Groups the disagreements by kind so a newer botocore (hundreds of extra operations) stays readable;
+// --verbose prints every line.
+function reportDisagreements(service: string, lines: readonly string[], verbose: boolean): void {
+  const onlyInBotocore = lines.filter((line) => /^operation \S+: only in botocore/.test(line))
+  const others = lines.filter((line) => !onlyInBotocore.includes(line))
+  if (onlyInBotocore.length > 0) {
+    const names = onlyInBotocore.map((line) => line.split(' ')[1]!.slice(0, -1))
+    console.log(`  operations only in botocore (newer than aws-sdk v2; not generated): ${names.join(', ')}`)
+  }
+  const shown = verbose ? others : others.slice(0, 25)
+  for (const line of shown) console.log(`  ${line}`)
+  if (shown.length < others.length) console.log(`  … and ${others.length - shown.length} more (run with --verbose)`)
+}
+
+main()
