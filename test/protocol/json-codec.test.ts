@@ -40,7 +40,12 @@ describe('jsonCodec.matchOperation', () => {
     expect(jsonCodec.matchOperation(request('{}'), model)?.name).toBe('PutThing')
   })
 
+  it('routes the last segment of a dotted prefix alone, as SDK v3 sends it', () => {
+    expect(jsonCodec.matchOperation(request('{}', 'Fixture_20200101.PutThing'), model)?.name).toBe('PutThing')
+  })
+
   it.each([
+    { name: 'a partial segment of the prefix', target: 'ixture_20200101.PutThing' },
     { name: 'an unknown operation', target: `${TARGET}.DeleteThing` },
     { name: 'another service prefix', target: 'TrentService.PutThing' },
     { name: 'an inherited property name', target: `${TARGET}.constructor` },

@@ -12,13 +12,19 @@ import { writeJsonStructure } from './write-json-value.js'
 export const jsonCodec: Codec = {
   protocol: 'json',
 
-  /** `X-Amz-Target: <targetPrefix>.<Operation>`; the prefix itself may contain dots (CloudTrail's does). */
+  /**
+   * `X-Amz-Target: <targetPrefix>.<Operation>`. A dotted prefix (CloudTrail's `com.amazonaws.cloudtrail.v20131101.
+   * CloudTrail_20131101`) is also accepted by its last segment alone, which is what SDK v3 sends (its serviceTarget).
+   */
   matchOperation(request: HttpRequest, service: ServiceModel): OperationModel | undefined {
     const target = request.headers['x-amz-target']
     const prefix = service.metadata.targetPrefix
     if (target === undefined || prefix === undefined || request.method !== 'POST') return undefined
-    if (!target.startsWith(`${prefix}.`)) return undefined
-    const name = target.slice(prefix.length + 1)
+    const dot = target.lastIndexOf('.')
+    if (dot <= 0) return undefined
+    const sent = target.slice(0, dot)
+    if (sent !== prefix && !prefix.endsWith(`.${sent}`)) return undefined
+    const name = target.slice(dot + 1)
     return Object.hasOwn(service.operations, name) ? service.operations[name] : undefined
   },
 
