@@ -1,0 +1,118 @@
+// Database: the storage boundary's handle (query builder, transactions, change notifications); openDatabase picks the dialect.
+import { Kysely } from 'kysely'
+import { postgresDialect } from './dialects/postgres.js'
+import { sqliteDialect } from './dialects/sqlite.js'
+import { guardedDialect } from './guarded-dialect.js'
+import { migrate } from './migrate.js'
+import type { Migration } from './migration.js'
+import { migrations as allMigrations } from './migrations/index.js'
+import type { Db, Schema } from './schema.js'
+import type { Capabilities, ChangeListener, StorageDialect } from './storage-dialect.js'
+import { transactionRunner } from './transaction-runner.js'
+
+export type { Capabilities, ChangeListener } from './storage-dialect.js'
+
+export interface StorageConfig {
+  /** `postgres://…` or `postgresql://…` for PostgreSQL; otherwise an SQLite file path, or `:memory:`. */
+  readonly url: string
+  /** SQLite: how long a write waits for another connection's lock. Default 5000. */
+  readonly busyTimeoutMs?: number
+  /** PostgreSQL: connections in the pool. Default 10. */
+  readonly poolSize?: number
+  /** The migrations to run at open; default all of migrations/index.ts (tests pass their own). */
+  readonly migrations?: readonly Migration[]
+}
+
+export interface Database {
+  /** The query builder. Inside `transaction(work)` use the `tx` given to `work` instead: this one then throws. */
+  readonly db: Db
+  readonly capabilities: Capabilities
+  /**
+   * Runs `work` in a transaction, committed when it resolves and rolled back when it throws.
+   * Nested calls become savepoints of the outer transaction. On SQLite transactions run one at a time.
+   */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>
+  /**
+   * Tells every subscriber of `channel`, in this process and in every other process sharing the
+   * database, that something changed (`payload`, at most 7999 bytes, says what). Inside a
+   * transaction it is sent only when the outermost transaction commits.
+   */
+  notify(channel: string, payload: string): Promise<void>
+  /** Resolves once `listener` will hear `channel`'s notifications; the result unsubscribes. */
+  subscribe(channel: string, listener: ChangeListener): Promise<() => Promise<void>>
+  close(): Promise<void>
+}
+
+export async function openDatabase(config: StorageConfig): Promise<Database> {
+  const dialect = isPostgresUrl(config.url)
+    ? postgresDialect({ url: config.url, poolSize: config.poolSize ?? 10 })
+    : sqliteDialect({ file: config.url, busyTimeoutMs: config.busyTimeoutMs ?? 5000 })
+  const database = databaseOn(dialect)
+  try {
+    await migrate(database.transactions, dialect, config.migrations ?? allMigrations)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  return database
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url)
+}
+
+function databaseOn(dialect: StorageDialect): Database & { readonly transactions: ReturnType<typeof transactionRunner> } {
+  // `transactions` is needed by the guard, and the guard by the Kysely that `transactions` wraps.
+  let transactions: ReturnType<typeof transactionRunner> | undefined
+  const db: Db = new Kysely<Schema>({
+    dialect: guardedDialect(dialect.kysely, {
+      uniqueViolation: dialect.uniqueViolation,
+      beginSql: dialect.beginSql,
+      beforeAcquire() {
+        if (transactions?.current()) {
+          throw new Error(
+            'query on the root database handle inside `transaction(work)`: use the `tx` passed to `work` '
+              + '(on SQLite the root handle waits for the transaction forever; on PostgreSQL it runs outside it)',
+          )
+        }
+      },
+    }),
+  })
+  transactions = transactionRunner(db)
+  const runner = transactions
+  let closed = false
+
+  return {
+    db,
+    capabilities: dialect.capabilities,
+    transactions: runner,
+    transaction: (work) => runner.run(work),
+    async notify(channel, payload) {
+      checkChannel(channel)
+      if (Buffer.byteLength(payload) >= 8000) {
+        // PostgreSQL's limit (https://www.postgresql.org/docs/15/sql-notify.html), kept on SQLite too.
+        throw new Error(`notification payload on \`${channel}\` is ${Buffer.byteLength(payload)} bytes; the limit is 7999`)
+      }
+      const tx = runner.current()
+      if (tx && dialect.notifications.deliveredOnCommit) return dialect.notifications.publish(tx, channel, payload)
+      if (tx) return runner.afterCommit(() => void dialect.notifications.publish(db, channel, payload))
+      return dialect.notifications.publish(db, channel, payload)
+    },
+    subscribe(channel, listener) {
+      checkChannel(channel)
+      return dialect.notifications.subscribe(channel, listener)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await dialect.notifications.close()
+      await db.destroy()
+    },
+  }
+}
+
+// PostgreSQL channel names are identifiers (at most 63 bytes); lower-case words keep them one
+// spelling on both dialects.
+function checkChannel(channel: string): void {
+  if (!/^[a-z][a-z0-9_.-]{0,62}$/.test(channel)) throw new Error(`notification channel \`${channel}\` is not [a-z][a-z0-9_.-]{0,62}`)
+}

@@ -1,0 +1,10 @@
+// The migrations Palisade runs at start, in order: add a file `NNNN-name.ts` and one entry here.
+import type { Migration } from '../migration.js'
+import { createMeta } from './0001-meta.js'
+import { createAccounts } from './0002-accounts.js'
+
+// INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
+export const migrations: readonly Migration[] = [
+  createMeta,
+  createAccounts,
+]

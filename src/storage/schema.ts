@@ -1,0 +1,19 @@
+// Schema: every table's row type, for the typed query builder; each migration declares its own tables.
+import type { Kysely } from 'kysely'
+import type { MetaTables } from './migrations/0001-meta.js'
+import type { AccountTables } from './migrations/0002-accounts.js'
+
+/*
+ * A migration that creates tables exports an interface naming them (see MetaTables in
+ * migrations/0001-meta.ts); list it here: `extends MetaTables, AccountTables {}`.
+ *
+ * Row conventions:
+ * - A row that belongs to an account has `account_id` as the first column of its primary key
+ *   (or of a unique key), so account isolation is in the schema, not in a filter.
+ * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
+ * - Columns are snake_case; stores map rows to their own camelCase types.
+ */
+export interface Schema extends MetaTables, AccountTables {}
+
+/** The query builder every store receives: the database's, or a transaction's. */
+export type Db = Kysely<Schema>

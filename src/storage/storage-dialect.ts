@@ -1,0 +1,38 @@
+// StorageDialect: what database.ts needs from a dialect; everything dialect-specific sits behind it.
+import type { Dialect, Kysely } from 'kysely'
+import type { DriverGuards } from './guarded-dialect.js'
+
+export interface Capabilities {
+  /** `SELECT … FOR UPDATE SKIP LOCKED` is available (PostgreSQL), so several workers can claim rows. */
+  readonly skipLocked: boolean
+  /** Several transactions can write at once (PostgreSQL); SQLite has one writer at a time. */
+  readonly concurrentWriters: boolean
+}
+
+/** Called with a notification's payload. */
+export type ChangeListener = (payload: string) => void
+
+export interface Notifications {
+  /**
+   * True when the database itself delivers a notification sent inside a transaction only at
+   * commit (PostgreSQL's NOTIFY); otherwise database.ts holds it back until commit.
+   */
+  readonly deliveredOnCommit: boolean
+  publish(executor: Kysely<any>, channel: string, payload: string): Promise<void>
+  /** Resolves once notifications on `channel` will reach `listener`; the result stops them. */
+  subscribe(channel: string, listener: ChangeListener): Promise<() => Promise<void>>
+  close(): Promise<void>
+}
+
+export interface StorageDialect {
+  readonly name: 'sqlite' | 'postgres'
+  readonly kysely: Dialect
+  readonly capabilities: Capabilities
+  readonly beginSql?: string
+  readonly notifications: Notifications
+  uniqueViolation: DriverGuards['uniqueViolation']
+  /** Inside a migration transaction: makes concurrent migrators of the same database wait for this one. */
+  lockMigrations(tx: Kysely<any>): Promise<void>
+  /** Whether `table` exists where unqualified names resolve (PostgreSQL: the search_path). */
+  tableExists(db: Kysely<any>, table: string): Promise<boolean>
+}

@@ -1,0 +1,155 @@
+// forEachDialect: runs a store test suite on SQLite and, when configured, PostgreSQL, each test on a fresh database.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { threadId } from 'node:worker_threads'
+import pg from 'pg'
+import { afterAll, afterEach, describe } from 'vitest'
+import { openDatabase, type Database, type StorageConfig } from './database.js'
+
+export const POSTGRES_URL_VARIABLE = 'PALISADE_TEST_POSTGRES_URL'
+
+export interface DialectUnderTest {
+  readonly name: 'sqlite' | 'postgres'
+  /** This test's fresh database, created at the first call; every call in one test gives the same one. */
+  config(): Promise<StorageConfig>
+  /** Opens (and migrates) a handle on this test's database; closed after the test. */
+  open(overrides?: Partial<StorageConfig>): Promise<Database>
+}
+
+export interface ForEachDialectOptions {
+  /**
+   * `memory` (default) gives each handle a private in-memory database; `file` puts the test's
+   * database in a temporary file, for tests that open several handles or another process.
+   */
+  readonly sqlite?: 'memory' | 'file'
+}
+
+/**
+ * `describe`s `define` once per dialect: `name [sqlite]`, and `name [postgres]` when
+ * PALISADE_TEST_POSTGRES_URL is set (scripts/postgres-test.sh starts a server and prints it).
+ * Without it the PostgreSQL suite is reported as skipped, with the reason in its name.
+ */
+export function forEachDialect(
+  name: string,
+  define: (dialect: DialectUnderTest) => void,
+  options: ForEachDialectOptions = {},
+): void {
+  describe(`${name} [sqlite]`, () => {
+    const dialect = sqliteUnderTest(options.sqlite ?? 'memory')
+    afterEach(() => dialect.cleanUp())
+    define(dialect)
+  })
+
+  const adminUrl = process.env[POSTGRES_URL_VARIABLE]
+  if (adminUrl === undefined || adminUrl === '') {
+    warnPostgresSkipped()
+    describe.skip(`${name} [postgres] (skipped: ${POSTGRES_URL_VARIABLE} is not set; see scripts/postgres-test.sh)`, () => {
+      define(unavailable)
+    })
+    return
+  }
+  describe(`${name} [postgres]`, () => {
+    const dialect = postgresUnderTest(adminUrl)
+    afterEach(() => dialect.cleanUp())
+    afterAll(() => dialect.shutDown())
+    define(dialect)
+  })
+}
+
+interface ManagedDialect extends DialectUnderTest {
+  cleanUp(): Promise<void>
+}
+
+function sqliteUnderTest(mode: 'memory' | 'file'): ManagedDialect {
+  let directory: string | undefined
+  const handles = tracker()
+  const config = async (): Promise<StorageConfig> => {
+    if (mode === 'memory') return { url: ':memory:' }
+    directory ??= mkdtempSync(join(tmpdir(), 'palisade-storage-'))
+    return { url: join(directory, 'palisade.db') }
+  }
+  return {
+    name: 'sqlite',
+    config,
+    async open(overrides = {}) {
+      if (mode === 'memory' && handles.count() > 0) {
+        throw new Error('a second handle on `:memory:` would be another database: use forEachDialect(…, { sqlite: \'file\' })')
+      }
+      return handles.track(openDatabase({ ...(await config()), ...overrides }))
+    },
+    async cleanUp() {
+      await handles.closeAll()
+      if (directory) rmSync(directory, { recursive: true, force: true })
+      directory = undefined
+    },
+  }
+}
+
+function postgresUnderTest(adminUrl: string): ManagedDialect & { shutDown(): Promise<void> } {
+  let admin: pg.Pool | undefined
+  let current: { name: string; url: string } | undefined
+  let counter = 0
+  const handles = tracker()
+
+  const config = async (): Promise<StorageConfig> => {
+    if (!current) {
+      admin ??= new pg.Pool({ connectionString: adminUrl, max: 1 })
+      // Unique across vitest workers (process or thread) and across this worker's tests.
+      const name = `palisade_test_${process.pid}_${threadId}_${++counter}`
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.query(`create database ${name}`)
+      const url = new URL(adminUrl)
+      url.pathname = `/${name}`
+      current = { name, url: url.toString() }
+    }
+    return { url: current.url }
+  }
+  return {
+    name: 'postgres',
+    config,
+    async open(overrides = {}) {
+      return handles.track(openDatabase({ ...(await config()), poolSize: 4, ...overrides }))
+    },
+    async cleanUp() {
+      await handles.closeAll()
+      if (current && admin) await admin.query(`drop database if exists ${current.name} with (force)`)
+      current = undefined
+    },
+    async shutDown() {
+      await admin?.end()
+      admin = undefined
+    },
+  }
+}
+
+function tracker() {
+  const open: Database[] = []
+  return {
+    count: () => open.length,
+    async track(opening: Promise<Database>): Promise<Database> {
+      const database = await opening
+      open.push(database)
+      return database
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((database) => database.close()))
+    },
+  }
+}
+
+const unavailable: DialectUnderTest = {
+  name: 'postgres',
+  config: () => Promise.reject(new Error(`${POSTGRES_URL_VARIABLE} is not set`)),
+  open: () => Promise.reject(new Error(`${POSTGRES_URL_VARIABLE} is not set`)),
+}
+
+let warned = false
+function warnPostgresSkipped(): void {
+  if (warned) return
+  warned = true
+  console.warn(
+    `PostgreSQL store tests skipped: ${POSTGRES_URL_VARIABLE} is not set. `
+      + 'Run `export "$(scripts/postgres-test.sh start)"` to run them.',
+  )
+}

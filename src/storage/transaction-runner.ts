@@ -1,0 +1,86 @@
+// transactionRunner: top-level transactions, nested ones as savepoints, and work deferred until commit.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { sql } from 'kysely'
+import type { Db } from './schema.js'
+
+export interface TransactionRunner {
+  /**
+   * Runs `work` in a transaction: committed if it resolves, rolled back if it throws. Called
+   * again inside `work`, it opens a savepoint on the same transaction instead of a second
+   * transaction (which, on SQLite's single connection, would wait for itself forever): the
+   * inner work is undone alone if it throws, and committed with the outer one.
+   */
+  run<T>(work: (tx: Db) => Promise<T>): Promise<T>
+  /** Runs `effect` once the outermost transaction commits; dropped if its (sub)transaction rolls back. Immediate outside one. */
+  afterCommit(effect: () => void): void
+  /** The open transaction of the calling async context, if any. */
+  current(): Db | undefined
+}
+
+interface Frame {
+  readonly tx: Db
+  readonly depth: number
+  readonly afterCommit: (() => void)[]
+  /** Nested transactions of this frame run one at a time: savepoints on one connection cannot interleave. */
+  queue: Promise<unknown>
+  open: boolean
+}
+
+export function transactionRunner(db: Db): TransactionRunner {
+  const frames = new AsyncLocalStorage<Frame>()
+  const openFrame = (): Frame | undefined => {
+    const frame = frames.getStore()
+    return frame?.open ? frame : undefined
+  }
+
+  async function runOutermost<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    let committed: Frame | undefined
+    const result = await db.transaction().execute(async (tx) => {
+      const frame: Frame = { tx, depth: 0, afterCommit: [], queue: Promise.resolve(), open: true }
+      try {
+        const value = await frames.run(frame, () => work(tx))
+        committed = frame
+        return value
+      } finally {
+        frame.open = false
+      }
+    })
+    for (const effect of committed?.afterCommit ?? []) effect()
+    return result
+  }
+
+  async function runNested<T>(outer: Frame, work: (tx: Db) => Promise<T>): Promise<T> {
+    const savepoint = sql.id(`palisade_savepoint_${outer.depth + 1}`)
+    await sql`savepoint ${savepoint}`.execute(outer.tx)
+    const frame: Frame = { tx: outer.tx, depth: outer.depth + 1, afterCommit: [], queue: Promise.resolve(), open: true }
+    try {
+      const value = await frames.run(frame, () => work(outer.tx))
+      frame.open = false
+      await sql`release savepoint ${savepoint}`.execute(outer.tx)
+      outer.afterCommit.push(...frame.afterCommit)
+      return value
+    } catch (error) {
+      frame.open = false
+      // `rollback to` also clears PostgreSQL's aborted state, so the outer work can carry on.
+      await sql`rollback to savepoint ${savepoint}`.execute(outer.tx)
+      await sql`release savepoint ${savepoint}`.execute(outer.tx)
+      throw error
+    }
+  }
+
+  return {
+    run(work) {
+      const outer = openFrame()
+      if (!outer) return runOutermost(work)
+      const turn = outer.queue.then(() => runNested(outer, work))
+      outer.queue = turn.catch(() => undefined)
+      return turn
+    },
+    afterCommit(effect) {
+      const frame = openFrame()
+      if (frame) frame.afterCommit.push(effect)
+      else effect()
+    },
+    current: () => openFrame()?.tx,
+  }
+}
