@@ -29,6 +29,7 @@ export interface PipelineDeps {
 }
 
 export interface PipelineResult {
+  readonly requestId: string
   readonly response: HttpResponse
   /** For the server's request log line. */
   readonly service?: string
@@ -36,9 +37,15 @@ export interface PipelineResult {
   readonly principal?: string
 }
 
-/** route → authenticate → decode → authorize → handle → encode; every exit is audited. */
-export function createPipeline(deps: PipelineDeps): (request: HttpRequest) => Promise<PipelineResult> {
-  return async function handleAwsRequest(request) {
+export type Pipeline = (request: HttpRequest, rejection?: AwsError) => Promise<PipelineResult>
+
+/**
+ * route → authenticate → decode → authorize → handle → encode; every exit is audited.
+ * `rejection` is an error the server found before the pipeline ran (a body over the limit): the request is
+ * routed only to answer it in its service's protocol.
+ */
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  return async function handleAwsRequest(request, rejection) {
     const requestId = deps.ids.requestId()
     const time = deps.clock.now()
     const region = requestRegion(request) ?? deps.region
@@ -47,6 +54,7 @@ export function createPipeline(deps: PipelineDeps): (request: HttpRequest) => Pr
     let input: OperationInput | undefined
     try {
       route = deps.router.resolve(request)
+      if (rejection) throw rejection
       caller = await deps.authenticate(request, route, time)
       input = route.binding.codec.parseRequest(request, route.operation, route.binding.model)
       const facts: CallFacts = { caller, accountId: caller.accountId, region, partition: deps.partition }
@@ -59,14 +67,14 @@ export function createPipeline(deps: PipelineDeps): (request: HttpRequest) => Pr
       const output = await handler(input as never, ctx)
       const response = route.binding.codec.serializeOutput(output, route.operation, route.binding.model, { requestId })
       record(response.status, output)
-      return { response, service: route.binding.model.name, operation: route.operation.name, principal: caller.arn }
+      return { requestId, response, service: route.binding.model.name, operation: route.operation.name, principal: caller.arn }
     } catch (thrown) {
       const error = toAwsError(thrown, requestId, deps.log)
       const codec = route?.binding.codec ?? deps.router.fallback?.codec
       if (!codec) throw thrown
       const response = codec.serializeError(error, route?.binding.model, { requestId })
       record(error.status, undefined, error)
-      return { response, service: route?.binding.model.name, operation: route?.operation.name, principal: caller?.arn }
+      return { requestId, response, service: route?.binding.model.name, operation: route?.operation.name, principal: caller?.arn }
     }
 
     function record(status: number, output: unknown, error?: AwsError): void {
