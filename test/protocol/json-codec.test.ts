@@ -91,15 +91,16 @@ describe('jsonCodec.parseRequest', () => {
       Tags: [{ Key: 'k', Value: 'v' }],
       Attributes: { a: 1, b: 2 },
       Nested: { Label: 'outer', Inner: { Label: 'inner' } },
-      Document: { x: [1, 2] },
+      Document: '{"x":[1,2]}',
       Renamed: 'by location name',
       Choice: { Text: 't' },
     })
   })
 
   it('reads an empty body as {}', () => {
-    expect(jsonCodec.parseRequest(request(''), putThing, model)).toEqual({})
-    expect(jsonCodec.parseRequest(request(' \n'), putThing, model)).toEqual({})
+    const listThings = model.operations.ListThings!
+    expect(jsonCodec.parseRequest(request('', `${TARGET}.ListThings`), listThings, model)).toEqual({})
+    expect(jsonCodec.parseRequest(request(' \n', `${TARGET}.ListThings`), listThings, model)).toEqual({})
   })
 
   it('ignores unknown members and treats null as absent', () => {
@@ -108,18 +109,18 @@ describe('jsonCodec.parseRequest', () => {
   })
 
   it('keeps a __proto__ map key as an ordinary key', () => {
-    const input = parse('{"Attributes":{"__proto__":1}}')
+    const input = parse('{"Name":"n","Attributes":{"__proto__":1}}')
     const attributes = input.Attributes as Record<string, unknown>
     expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype)
     expect(Object.keys(attributes)).toEqual(['__proto__'])
   })
 
   it('truncates a fractional number sent for an integer, as AWS does', () => {
-    expect(parse('{"Count":2.9}')).toEqual({ Count: 2 })
+    expect(parse('{"Name":"n","Count":2.9}')).toEqual({ Name: 'n', Count: 2 })
   })
 
   it('accepts the non-finite float strings', () => {
-    expect(parse('{"Ratio":"-Infinity"}')).toEqual({ Ratio: Number.NEGATIVE_INFINITY })
+    expect(parse('{"Name":"n","Ratio":"-Infinity"}')).toEqual({ Name: 'n', Ratio: Number.NEGATIVE_INFINITY })
   })
 
   it('ignores an operation input for an operation without one', () => {
@@ -144,6 +145,7 @@ describe('jsonCodec.parseRequest', () => {
     { name: 'a string for a boolean', body: '{"Enabled":"true"}', message: 'STRING_VALUE can not be converted to a Boolean' },
     { name: 'a string for an epoch timestamp', body: '{"CreatedAt":"2024-01-01"}', message: 'STRING_VALUE can not be converted to a Date' },
     { name: 'a number for a blob', body: '{"Data":1}', message: 'NUMBER_VALUE can not be converted to a ByteBuffer' },
+    { name: 'a jsonvalue member that is not JSON text', body: '{"Name":"n","Document":"{x"}', message: 'Unable to parse the value as JSON' },
     { name: 'a blob outside the base64 alphabet', body: '{"Data":"a*b="}', message: 'Base64 encoded value is not valid' },
     { name: 'a top-level array', body: '[]', message: 'Start of list found where not expected' },
     { name: 'a nested wrong type', body: '{"Nested":{"Inner":{"Label":7}}}', message: 'NUMBER_VALUE can not be converted to a String' },
@@ -162,8 +164,30 @@ describe('jsonCodec.parseRequest', () => {
     expect(parseError(body)).toMatchObject({ code: 'SerializationException', status: 400, message: '' })
   })
 
+  it.each([
+    { name: 'a missing required member', target: 'PutThing', body: '{}', message: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null" },
+    { name: 'a missing required member of a list item', target: 'PutThing', body: '{"Name":"n","Tags":[{"Value":"v"}]}', message: "1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: Member must not be null" },
+    { name: 'a number out of range', target: 'ListThings', body: '{"MaxResults":0}', message: "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1" },
+    {
+      name: 'several broken constraints',
+      target: 'ListThings',
+      body: '{"State":"GONE","Prefix":"ABCDEFGHIJ"}',
+      message: "3 validation errors detected: Value 'GONE' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ACTIVE, RETIRED]; Value 'ABCDEFGHIJ' at 'prefix' failed to satisfy constraint: Member must have length less than or equal to 8; Value 'ABCDEFGHIJ' at 'prefix' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z]+$",
+    },
+  ])('rejects $name with a ValidationException in AWS words', ({ target, body, message }) => {
+    const operation = model.operations[target]!
+    let thrown: unknown
+    try {
+      jsonCodec.parseRequest(request(body, `${TARGET}.${target}`), operation, model)
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(AwsError)
+    expect(thrown).toMatchObject({ code: 'ValidationException', status: 400, message })
+  })
+
   it('rejects nesting deeper than the limit instead of overflowing the stack', () => {
-    const body = '{"Nested":'.repeat(1) + '{"Inner":'.repeat(5000) + '{}' + '}'.repeat(5001)
+    const body = '{"Name":"n","Nested":' + '{"Inner":'.repeat(5000) + '{}' + '}'.repeat(5001)
     expect(parseError(body)).toMatchObject({ code: 'SerializationException' })
   })
 })
@@ -197,7 +221,7 @@ describe('jsonCodec.serializeOutput', () => {
       Ratio: 'NaN',
       Enabled: true,
       CreatedAt: 1700000000.25,
-      IsoAt: '2024-01-02T03:04:05.000Z',
+      IsoAt: '2024-01-02T03:04:05Z',
       Data: 'AP8=',
       Tags: [{ Key: 'k' }],
       Attributes: { a: 1 },

@@ -21,6 +21,7 @@ export const jsonFixtureModel: ServiceModel = {
       errors: ['ThingNotFoundException', 'ConflictException'],
     },
     Ping: { name: 'Ping', http: { method: 'POST', requestUri: '/' } },
+    ListThings: { name: 'ListThings', http: { method: 'POST', requestUri: '/' }, input: { shape: 'ListThingsRequest' } },
   },
   shapes: {
     PutThingRequest: {
@@ -60,6 +61,13 @@ export const jsonFixtureModel: ServiceModel = {
         Renamed: { shape: 'String', locationName: 'wireName' },
       },
     },
+    ListThingsRequest: {
+      type: 'structure',
+      members: { MaxResults: { shape: 'PageSize' }, State: { shape: 'ThingState' }, Prefix: { shape: 'NamePrefix' } },
+    },
+    PageSize: { type: 'integer', min: 1, max: 100 },
+    ThingState: { type: 'string', enum: ['ACTIVE', 'RETIRED'] },
+    NamePrefix: { type: 'string', min: 1, max: 8, pattern: '^[a-z]+$' },
     Nested: { type: 'structure', members: { Inner: { shape: 'Nested' }, Label: { shape: 'String' } } },
     Choice: { type: 'structure', union: true, members: { Text: { shape: 'String' }, Number: { shape: 'Integer' } } },
     Tag: { type: 'structure', required: ['Key'], members: { Key: { shape: 'String' }, Value: { shape: 'String' } } },

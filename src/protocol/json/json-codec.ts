@@ -3,6 +3,7 @@ import type { AwsError } from '../../core/aws-error.js'
 import type { HttpRequest, HttpResponse } from '../../core/http.js'
 import type { OperationModel, ServiceModel, StructureShape } from '../../model/types.js'
 import type { CallInfo, Codec, OperationInput } from '../codec.js'
+import { checkJsonInput } from './check-json-input.js'
 import { jsonErrorBody } from './json-error-body.js'
 import { parseJsonBody } from './parse-json-body.js'
 import { readJsonStructure, resolveShape } from './read-json-value.js'
@@ -31,7 +32,9 @@ export const jsonCodec: Codec = {
   parseRequest(request: HttpRequest, operation: OperationModel, service: ServiceModel): OperationInput {
     const document = parseJsonBody(request.body)
     if (!operation.input) return {}
-    return readJsonStructure(document, inputShape(operation, service), service)
+    const input = readJsonStructure(document, inputShape(operation, service), service)
+    checkJsonInput(input, operation.input.shape, service)
+    return input
   },
 
   serializeOutput(output: unknown, operation: OperationModel, service: ServiceModel, call: CallInfo): HttpResponse {

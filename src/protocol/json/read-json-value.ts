@@ -1,6 +1,7 @@
 // readJsonValue: a parsed JSON body value → the typed input the model describes, with AWS's SerializationException wording.
 import { SerializationError } from '../../core/common-errors.js'
 import type { ServiceModel, Shape, ShapeRef, StructureShape, TimestampFormat } from '../../model/types.js'
+import { parseTimestamp, timestampFormatFor } from '../shared/timestamps.js'
 
 /**
  * Decodes `value` as the shape `ref` names. JSON `null` means "absent" (undefined), as AWS's JSON services treat it.
@@ -73,7 +74,10 @@ function readValue(value: unknown, ref: ShapeRef, service: ServiceModel, depth: 
       throw new SerializationError('Expected map or null')
     }
     case 'string':
-      if (typeof value === 'string') return ref.jsonvalue ? readJsonValueString(value) : value
+      if (typeof value === 'string') {
+        if (ref.jsonvalue) assertJsonText(value)
+        return value
+      }
       throw new SerializationError(mismatch(value, 'a String'))
     case 'boolean':
       if (typeof value === 'boolean') return value
@@ -86,7 +90,7 @@ function readValue(value: unknown, ref: ShapeRef, service: ServiceModel, depth: 
     case 'bigdecimal':
       return readFloat(value, shape.type)
     case 'timestamp':
-      return readTimestamp(value, ref.timestampFormat ?? shape.timestampFormat)
+      return readTimestamp(value, timestampFormatFor(ref, shape, service.metadata.protocol, 'body'))
     case 'blob':
       if (typeof value === 'string') return readBase64(value)
       throw new SerializationError(mismatch(value, 'a ByteBuffer'))
@@ -134,11 +138,12 @@ function readFloat(value: unknown, type: 'float' | 'double' | 'bigdecimal'): num
 }
 
 // JSON bodies carry timestamps as epoch seconds unless the member says otherwise
-// (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#shape-serialization).
-function readTimestamp(value: unknown, format: TimestampFormat | undefined): Date {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000)
-  if (typeof value === 'string' && format !== undefined && format !== 'unixTimestamp') {
-    const date = parseTimestampText(value, format)
+// (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#shape-serialization); epoch seconds are accepted
+// for every format, a string only where the member's format is a text one.
+function readTimestamp(value: unknown, format: TimestampFormat): Date {
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(Math.round(value * 1000))
+  if (typeof value === 'string' && format !== 'unixTimestamp') {
+    const date = parseTimestamp(value, format)
     if (date) return date
     throw new SerializationError(`Unable to parse date string ${JSON.stringify(value)}`)
   }
@@ -153,10 +158,11 @@ function readBase64(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'base64'))
 }
 
-// A `jsonvalue` string member carries a JSON document in a string (the SDKs JSON.stringify it).
-function readJsonValueString(text: string): unknown {
+// A `jsonvalue` string member carries a JSON document in a string (the SDKs JSON.stringify it). It stays text: the
+// model's length and pattern constraints apply to that text, and the handler parses what it needs.
+function assertJsonText(text: string): void {
   try {
-    return JSON.parse(text) as unknown
+    JSON.parse(text)
   } catch {
     throw new SerializationError('Unable to parse the value as JSON')
   }
@@ -172,8 +178,3 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-// PLACEHOLDER until src/protocol/shared/timestamps.ts lands: then this goes and its parser is used instead.
-function parseTimestampText(text: string, _format: TimestampFormat): Date | undefined {
-  const ms = Date.parse(text)
-  return Number.isNaN(ms) ? undefined : new Date(ms)
-}

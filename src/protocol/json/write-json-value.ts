@@ -1,5 +1,6 @@
 // writeJsonValue: typed output → the JSON value the model describes (epoch-second timestamps, base64 blobs).
 import type { ServiceModel, ShapeRef, StructureShape, TimestampFormat } from '../../model/types.js'
+import { formatTimestamp, timestampFormatFor } from '../shared/timestamps.js'
 import { resolveShape } from './read-json-value.js'
 
 /** Encodes `value` as the shape `ref` names; undefined and null encode as undefined (the member is omitted). */
@@ -27,7 +28,9 @@ export function writeJsonValue(value: unknown, ref: ShapeRef, service: ServiceMo
       return Object.fromEntries(entries)
     }
     case 'string':
-      return ref.jsonvalue ? JSON.stringify(value) : String(value)
+      // A `jsonvalue` member goes out as JSON text: a handler may return the text itself or a value to serialize.
+      if (ref.jsonvalue && typeof value !== 'string') return JSON.stringify(value)
+      return String(value)
     case 'boolean':
       return Boolean(value)
     case 'integer':
@@ -37,7 +40,7 @@ export function writeJsonValue(value: unknown, ref: ShapeRef, service: ServiceMo
     case 'bigdecimal':
       return writeNumber(Number(value))
     case 'timestamp':
-      return writeTimestamp(value, ref.timestampFormat ?? shape.timestampFormat ?? 'unixTimestamp')
+      return writeTimestamp(value, timestampFormatFor(ref, shape, service.metadata.protocol, 'body'))
     case 'blob':
       return writeBase64(value)
   }
@@ -66,9 +69,8 @@ function writeNumber(value: number): number | string {
 function writeTimestamp(value: unknown, format: TimestampFormat): number | string {
   const date = value instanceof Date ? value : new Date(value as string | number)
   if (Number.isNaN(date.getTime())) throw new Error(`invalid timestamp \`${String(value)}\``)
-  if (format === 'iso8601') return date.toISOString()
-  if (format === 'rfc822') return date.toUTCString()
-  return date.getTime() / 1000
+  // Epoch seconds are a JSON number, not the text formatTimestamp writes for headers and query strings.
+  return format === 'unixTimestamp' ? date.getTime() / 1000 : formatTimestamp(date, format)
 }
 
 function writeBase64(value: unknown): string {
