@@ -1,0 +1,31 @@
+// canonicalUri: the path line of the canonical request, by the rules of S3 or of every other service.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
+import { uriDecode, uriEncode } from './uri-encode.js'
+
+/**
+ * Every service but S3 signs the path after removing `.`/`..` segments and empty segments, and encodes the path
+ * as sent once more (so `%20` on the wire is signed as `%2520`). S3 signs the path as sent, encoded only once:
+ * no normalization, and a key such as `a//b/../c` keeps its exact characters.
+ */
+export function canonicalUri(path: string, rules: 's3' | 'normalized'): string {
+  if (rules === 's3') {
+    if (path === '') return '/'
+    return path.split('/').map((segment) => uriEncode(uriDecode(segment))).join('/')
+  }
+  const normalized = normalizePath(path)
+  return normalized.split('/').map(uriEncode).join('/')
+}
+
+// RFC 3986 section 5.2.4 dot-segment removal, plus AWS's collapsing of empty segments (`//`).
+function normalizePath(path: string): string {
+  const output: string[] = []
+  const segments = path.split('/')
+  for (const segment of segments) {
+    if (segment === '' || segment === '.') continue
+    if (segment === '..') output.pop()
+    else output.push(segment)
+  }
+  const last = segments[segments.length - 1]
+  const keepsTrailingSlash = output.length > 0 && (last === '' || last === '.' || last === '..')
+  return `/${output.join('/')}${keepsTrailingSlash ? '/' : ''}`
+}

@@ -1,0 +1,44 @@
+// signingKey: the SigV4 key derivation (kSecret → kDate → kRegion → kService → kSigning), cached per scope.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#derive-signing-key
+import { createHash, createHmac } from 'node:crypto'
+import type { CredentialScope } from './signed-request.js'
+
+/** Enough for every active key of a busy server for a day; the oldest entry goes first when it is full. */
+const CACHE_LIMIT = 1024
+
+// Keyed by a hash of the secret, never the secret itself, so a heap dump of the cache shows no secret.
+const cache = new Map<string, Buffer>()
+
+export function signingKey(secretAccessKey: string, scope: CredentialScope): Buffer {
+  const id = `${sha256Hex(secretAccessKey)}/${scope.date}/${scope.region}/${scope.service}`
+  const cached = cache.get(id)
+  if (cached) {
+    cache.delete(id) // re-insert below so the Map's insertion order is least-recently-used first
+    cache.set(id, cached)
+    return cached
+  }
+  const dateKey = hmac(`AWS4${secretAccessKey}`, scope.date)
+  const regionKey = hmac(dateKey, scope.region)
+  const serviceKey = hmac(regionKey, scope.service)
+  const key = hmac(serviceKey, 'aws4_request')
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
+  cache.set(id, key)
+  return key
+}
+
+/** How many derived keys are cached (tests check the bound). */
+export function signingKeyCacheSize(): number {
+  return cache.size
+}
+
+export function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac('sha256', key).update(data, 'utf8').digest()
+}
+
+export function hmacHex(key: Buffer, data: string): string {
+  return createHmac('sha256', key).update(data, 'utf8').digest('hex')
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}

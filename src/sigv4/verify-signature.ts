@@ -1,0 +1,121 @@
+// verifySignature: checks a SigV4 signature against the secret key, the clock and the body, in AWS's order.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+import type { HttpRequest } from '../core/http.js'
+import { authError, MAX_CLOCK_SKEW_MS, type AuthErrorFamily, type ScopeProblem } from './auth-error.js'
+import { decodeAwsChunked } from './aws-chunked.js'
+import { canonicalRequest, stringToSign } from './canonical-request.js'
+import { signaturesEqual } from './constant-time.js'
+import { declaredPayload } from './declared-payload.js'
+import { formatScope, type SignedRequest } from './signed-request.js'
+import { hmacHex, sha256Hex, signingKey } from './signing-key.js'
+
+export interface VerifyOptions {
+  /** Whose error codes to answer with; `s3` also selects S3's path and payload rules. */
+  readonly family: AuthErrorFamily
+  /** The region this endpoint serves (IAM and STS global: `us-east-1`); undefined accepts any region. */
+  readonly region?: string
+  /** The service's signing name (the model's signingName); undefined accepts any service. */
+  readonly service?: string
+  /** How the path is signed; defaults to S3's rules for the `s3` family and normalized paths for the rest. */
+  readonly pathRules?: 's3' | 'normalized'
+}
+
+export interface VerifiedRequest {
+  /** The body the operation sees: the request body, or the decoded payload of an aws-chunked upload. */
+  readonly payload: Buffer
+  /** Trailing headers of an aws-chunked upload (x-amz-checksum-*), already verified. */
+  readonly trailers: Readonly<Record<string, string>>
+}
+
+/**
+ * Throws the family's error when the signature does not hold: `Host` unsigned, clock skew beyond 15 minutes,
+ * an expired presigned URL, a credential scope for another date, region or service, a wrong signature, or a
+ * body that does not match what was signed. The caller has already looked up `secretAccessKey` for
+ * `signed.accessKeyId`. Error messages never include the secret or the signing key.
+ */
+export function verifySignature(
+  request: HttpRequest,
+  signed: SignedRequest,
+  secretAccessKey: string,
+  now: Date,
+  options: VerifyOptions,
+): VerifiedRequest {
+  const { family } = options
+  const form = signed.form
+  if (!signed.signedHeaders.includes('host')) throw authError({ kind: 'HostNotSigned', form }, family)
+  checkTime(signed, now, family)
+  const problems = scopeProblems(signed, options)
+  if (problems.length > 0) throw authError({ kind: 'WrongScope', form, problems }, family)
+
+  const payload = declaredPayload(request, signed, family)
+  const canonical = canonicalRequest(request, signed, { pathRules: options.pathRules ?? (family === 's3' ? 's3' : 'normalized'), payloadHash: payload.hash })
+  const toSign = stringToSign(signed, canonical)
+  const key = signingKey(secretAccessKey, signed.scope)
+  if (!signaturesEqual(hmacHex(key, toSign), signed.signature)) {
+    throw authError(
+      { kind: 'SignatureMismatch', accessKeyId: signed.accessKeyId, signatureProvided: signed.signature, stringToSign: toSign, canonicalRequest: canonical },
+      family,
+    )
+  }
+
+  switch (payload.kind) {
+    case 'unsigned':
+      return { payload: request.body, trailers: {} }
+    case 'hashed': {
+      // Non-S3 payloads were hashed from the body itself, so only S3's declared hash can still disagree.
+      const computed = family === 's3' ? sha256Hex(request.body) : payload.hash
+      if (computed !== payload.hash) throw authError({ kind: 'PayloadHashMismatch', provided: payload.hash, computed }, family)
+      return { payload: request.body, trailers: {} }
+    }
+    case 'streaming': {
+      const decodedLength = request.headers['x-amz-decoded-content-length']
+      if (decodedLength === undefined || !/^\d+$/.test(decodedLength)) throw authError({ kind: 'MissingDecodedLength' }, family)
+      const announced = (request.headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+      const decoded = decodeAwsChunked(request.body, {
+        ...(payload.signedChunks && {
+          signing: { key, timestamp: signed.timestamp, scope: formatScope(signed.scope), seedSignature: signed.signature, accessKeyId: signed.accessKeyId },
+        }),
+        trailer: payload.trailer,
+        decodedLength: Number(decodedLength),
+        announcedTrailers: announced,
+        family,
+      })
+      return decoded
+    }
+  }
+}
+
+// Header form: the signed time may differ from ours by 15 minutes either way. Presigned: valid from 15 minutes
+// before X-Amz-Date (clock skew) until X-Amz-Date + X-Amz-Expires; without X-Amz-Expires (non-S3 services) the
+// 15-minute window applies as for the header form.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+function checkTime(signed: SignedRequest, now: Date, family: AuthErrorFamily): void {
+  const requestMs = signed.requestTime.getTime()
+  const nowMs = now.getTime()
+  const skew = { kind: 'TimeSkew', form: signed.form, timestamp: signed.timestamp, requestTime: signed.requestTime, now } as const
+  if (requestMs > nowMs + MAX_CLOCK_SKEW_MS) throw authError(skew, family)
+  if (signed.expiresSeconds === undefined) {
+    if (requestMs < nowMs - MAX_CLOCK_SKEW_MS) throw authError(skew, family)
+    return
+  }
+  if (nowMs > requestMs + signed.expiresSeconds * 1000) {
+    throw authError({ kind: 'PresignedExpired', requestTime: signed.requestTime, expiresSeconds: signed.expiresSeconds, now }, family)
+  }
+}
+
+function scopeProblems(signed: SignedRequest, options: VerifyOptions): ScopeProblem[] {
+  const { scope } = signed
+  const problems: ScopeProblem[] = []
+  if (options.region !== undefined && scope.region !== options.region) {
+    problems.push({ kind: 'region', provided: scope.region, expected: options.region })
+  }
+  if (options.service !== undefined && scope.service !== options.service) {
+    problems.push({ kind: 'service', provided: scope.service, expected: options.service })
+  }
+  if (scope.terminator !== 'aws4_request') problems.push({ kind: 'terminator', provided: scope.terminator })
+  const signedDate = signed.timestamp.slice(0, 8)
+  if (scope.date !== signedDate) {
+    problems.push({ kind: 'date', provided: scope.date, expected: signedDate, timestamp: signed.timestamp })
+  }
+  return problems
+}
