@@ -17,3 +17,10 @@ export type {
   RequestPrincipal,
   StatementRef,
 } from './types.js'
+export type { ConditionClause, PolicyDocument, PolicyStatement, PolicyVersion, PrincipalElement } from './ast.js'
+export { PolicySyntaxError, awsPolicyMessages } from './errors.js'
+export { parsePolicy, type ParseOptions } from './parse/parse-policy.js'
+export { policySizeWithoutWhitespace } from './parse/strict-json.js'
+export { compilePolicy, compilePolicySet } from './evaluate/compile.js'
+export { evaluate } from './evaluate/evaluate.js'
+export { denialReason } from './evaluate/denial-reason.js'

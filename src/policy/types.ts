@@ -55,7 +55,8 @@ export interface RequestPrincipal {
 /**
  * A context value exactly as the request carries it: a string for a single-valued key (`aws:SourceIp`,
  * `aws:MultiFactorAuthPresent` = `'true'`, `aws:CurrentTime` = `'2026-11-22T14:00:00Z'`), an array for a multivalued
- * key (`aws:TagKeys`, `aws:PrincipalOrgPaths`). An empty array is a present key with no values.
+ * key (`aws:TagKeys`, `aws:PrincipalOrgPaths`). An empty array is AWS's "empty data set": conditions treat it as an
+ * absent key (ForAllValues is true, ForAnyValue is false, Null is true).
  */
 export type ContextValue = string | readonly string[]
 
@@ -84,6 +85,8 @@ export interface AuthorizationRequest {
   readonly resourceAccountId?: string
   /** Every context key the request carries, by name (case-insensitive), with its value(s). */
   readonly context?: Readonly<Record<string, ContextValue>>
+  /** The resource's account is the organization's management account: RCPs do not apply to it. */
+  readonly resourceInManagementAccount?: boolean
 }
 
 /** A policy as stored: its id for the explanation and its document (JSON text, or already-parsed JSON). */
@@ -114,6 +117,12 @@ export interface PolicySetOf<P> {
   readonly identity?: readonly P[]
   /** The permissions boundary of the user or role, if one is set. */
   readonly boundary?: P
+  /**
+   * The resource-based policy must allow explicitly, as KMS key policies must: an identity-based allow alone is not
+   * enough even in the same account (a key policy naming the account root delegates to identity policies).
+   * Always true when `trust` is set.
+   */
+  readonly resourceMustAllow?: boolean
   /** Session policies passed to AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity or GetFederationToken, if any (inline and managed ARNs together). */
   readonly session?: readonly P[]
 }
