@@ -68,6 +68,7 @@ function databaseOn(dialect: StorageDialect): Database & { readonly transactions
     dialect: guardedDialect(dialect.kysely, {
       uniqueViolation: dialect.uniqueViolation,
       beginSql: dialect.beginSql,
+      connectionLock: dialect.connectionLock,
       beforeAcquire() {
         if (transactions?.current()) {
           throw new Error(

@@ -7,6 +7,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely'
+import type { AsyncMutex } from './async-mutex.js'
 import { DuplicateKeyError } from './duplicate-key-error.js'
 
 export interface DriverGuards {
@@ -16,6 +17,8 @@ export interface DriverGuards {
   beforeAcquire(): void
   /** Replaces the dialect's `begin` (SQLite: `begin immediate`). */
   readonly beginSql?: string
+  /** Held from acquiring a connection to releasing it (SQLite: shared by the handles on one file). */
+  readonly connectionLock?: AsyncMutex
 }
 
 export function guardedDialect(inner: Dialect, guards: DriverGuards): Dialect {
@@ -29,11 +32,11 @@ export function guardedDialect(inner: Dialect, guards: DriverGuards): Dialect {
 
 function guardedDriver(driver: Driver, guards: DriverGuards): Driver {
   // The driver gets back the connection objects it handed out, so wrappers map to their originals.
-  const originals = new WeakMap<DatabaseConnection, DatabaseConnection>()
+  const handedOut = new WeakMap<DatabaseConnection, { original: DatabaseConnection; unlock?: () => void }>()
   const original = (connection: DatabaseConnection): DatabaseConnection => {
-    const found = originals.get(connection)
+    const found = handedOut.get(connection)
     if (!found) throw new Error('connection was not handed out by this driver')
-    return found
+    return found.original
   }
 
   return {
@@ -41,12 +44,25 @@ function guardedDriver(driver: Driver, guards: DriverGuards): Driver {
     destroy: () => driver.destroy(),
     async acquireConnection() {
       guards.beforeAcquire()
-      const connection = await driver.acquireConnection()
-      const wrapped = translatingConnection(connection, guards)
-      originals.set(wrapped, connection)
-      return wrapped
+      const unlock = await guards.connectionLock?.lock()
+      try {
+        const connection = await driver.acquireConnection()
+        const wrapped = translatingConnection(connection, guards)
+        handedOut.set(wrapped, { original: connection, unlock })
+        return wrapped
+      } catch (error) {
+        unlock?.()
+        throw error
+      }
     },
-    releaseConnection: (connection) => driver.releaseConnection(original(connection)),
+    async releaseConnection(connection) {
+      const entry = handedOut.get(connection)
+      try {
+        await driver.releaseConnection(original(connection))
+      } finally {
+        entry?.unlock?.()
+      }
+    },
     async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
       if (guards.beginSql === undefined) return driver.beginTransaction(original(connection), settings)
       await original(connection).executeQuery(CompiledQuery.raw(guards.beginSql))

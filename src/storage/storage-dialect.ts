@@ -29,6 +29,7 @@ export interface StorageDialect {
   readonly kysely: Dialect
   readonly capabilities: Capabilities
   readonly beginSql?: string
+  readonly connectionLock?: DriverGuards['connectionLock']
   readonly notifications: Notifications
   uniqueViolation: DriverGuards['uniqueViolation']
   /** Inside a migration transaction: makes concurrent migrators of the same database wait for this one. */

@@ -88,22 +88,24 @@ function sqliteUnderTest(mode: 'memory' | 'file'): ManagedDialect {
 
 function postgresUnderTest(adminUrl: string): ManagedDialect & { shutDown(): Promise<void> } {
   let admin: pg.Pool | undefined
-  let current: { name: string; url: string } | undefined
+  // A promise, so concurrent first calls in one test share one database.
+  let current: Promise<{ name: string; url: string }> | undefined
   let counter = 0
   const handles = tracker()
 
+  const createDatabase = async () => {
+    admin ??= new pg.Pool({ connectionString: adminUrl, max: 1 })
+    // Unique across vitest workers (process or thread) and across this worker's tests.
+    const name = `palisade_test_${process.pid}_${threadId}_${++counter}`
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.query(`create database ${name}`)
+    const url = new URL(adminUrl)
+    url.pathname = `/${name}`
+    return { name, url: url.toString() }
+  }
   const config = async (): Promise<StorageConfig> => {
-    if (!current) {
-      admin ??= new pg.Pool({ connectionString: adminUrl, max: 1 })
-      // Unique across vitest workers (process or thread) and across this worker's tests.
-      const name = `palisade_test_${process.pid}_${threadId}_${++counter}`
-      await admin.query(`drop database if exists ${name} with (force)`)
-      await admin.query(`create database ${name}`)
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
-      current = { name, url: url.toString() }
-    }
-    return { url: current.url }
+    current ??= createDatabase()
+    return { url: (await current).url }
   }
   return {
     name: 'postgres',
@@ -113,8 +115,9 @@ function postgresUnderTest(adminUrl: string): ManagedDialect & { shutDown(): Pro
     },
     async cleanUp() {
       await handles.closeAll()
-      if (current && admin) await admin.query(`drop database if exists ${current.name} with (force)`)
+      const database = await current?.catch(() => undefined)
       current = undefined
+      if (database && admin) await admin.query(`drop database if exists ${database.name} with (force)`)
     },
     async shutDown() {
       await admin?.end()
@@ -123,17 +126,19 @@ function postgresUnderTest(adminUrl: string): ManagedDialect & { shutDown(): Pro
   }
 }
 
+// Tracks openings rather than opened handles, so a handle still opening when its test fails
+// (say, one of several opened together) is closed too, before its database is dropped.
 function tracker() {
-  const open: Database[] = []
+  const openings: Promise<Database>[] = []
   return {
-    count: () => open.length,
-    async track(opening: Promise<Database>): Promise<Database> {
-      const database = await opening
-      open.push(database)
-      return database
+    count: () => openings.length,
+    track(opening: Promise<Database>): Promise<Database> {
+      openings.push(opening)
+      return opening
     },
     async closeAll() {
-      await Promise.all(open.splice(0).map((database) => database.close()))
+      const settled = await Promise.allSettled(openings.splice(0))
+      await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)))
     },
   }
 }

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { sql, SqliteDialect, type Kysely, type SqliteDatabase } from 'kysely'
+import { asyncMutex, type AsyncMutex } from '../async-mutex.js'
 import { changeBus, type ChangeBus } from '../change-bus.js'
 import type { StorageDialect } from '../storage-dialect.js'
 
@@ -20,7 +21,7 @@ interface SqliteFile extends SqliteDatabase {
 export function sqliteDialect(options: SqliteOptions): StorageDialect {
   const file: SqliteFile = new BetterSqlite3(options.file, { timeout: options.busyTimeoutMs })
   configure(file, options)
-  const notifications = sharedBus(options.file)
+  const shared = sharedPerFile(options.file)
   return {
     name: 'sqlite',
     kysely: new SqliteDialect({ database: file }),
@@ -28,6 +29,10 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
     // Deferred transactions that read and then write fail with SQLITE_BUSY when another
     // connection wrote in between; taking the write lock at BEGIN makes them wait instead.
     beginSql: 'begin immediate',
+    // better-sqlite3 waits for a busy file synchronously, blocking the event loop; a second
+    // handle on the same file in this process would then block the very transaction it waits
+    // for. Handles on one file take turns here instead.
+    connectionLock: shared.lock,
     uniqueViolation,
     lockMigrations: async () => {}, // `begin immediate` already holds the one write lock
     tableExists: async (db: Kysely<any>, table: string) => {
@@ -36,12 +41,12 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
     },
     notifications: {
       deliveredOnCommit: false,
-      publish: async (_executor, channel, payload) => notifications.bus.deliver(channel, payload),
+      publish: async (_executor, channel, payload) => shared.bus.deliver(channel, payload),
       subscribe: async (channel, listener) => {
-        const remove = notifications.bus.add(channel, listener)
+        const remove = shared.bus.add(channel, listener)
         return async () => remove()
       },
-      close: async () => notifications.release(),
+      close: async () => shared.release(),
     },
   }
 }
@@ -67,22 +72,24 @@ function uniqueViolation(error: unknown): { constraint: string | undefined } | u
 }
 
 // Handles on the same file in one process share a bus, so they hear each other as PostgreSQL
-// handles do. Other processes are not told: an SQLite file has one Palisade process.
-const busesByFile = new Map<string, { bus: ChangeBus; handles: number }>()
+// handles do, and a connection lock. Other processes are not told: an SQLite file has one
+// Palisade process.
+const sharedByFile = new Map<string, { bus: ChangeBus; lock: AsyncMutex; handles: number }>()
 
-function sharedBus(file: string): { bus: ChangeBus; release(): void } {
-  if (file === ':memory:') return { bus: changeBus(), release: () => {} }
+function sharedPerFile(file: string): { bus: ChangeBus; lock: AsyncMutex; release(): void } {
+  if (file === ':memory:') return { bus: changeBus(), lock: asyncMutex(), release: () => {} }
   const key = resolve(file)
-  const entry = busesByFile.get(key) ?? { bus: changeBus(), handles: 0 }
+  const entry = sharedByFile.get(key) ?? { bus: changeBus(), lock: asyncMutex(), handles: 0 }
   entry.handles++
-  busesByFile.set(key, entry)
+  sharedByFile.set(key, entry)
   let released = false
   return {
     bus: entry.bus,
+    lock: entry.lock,
     release() {
       if (released) return
       released = true
-      if (--entry.handles === 0) busesByFile.delete(key)
+      if (--entry.handles === 0) sharedByFile.delete(key)
     },
   }
 }
