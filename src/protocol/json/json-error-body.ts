@@ -34,10 +34,11 @@ export function errorShape(error: AwsError, service: ServiceModel): StructureSha
   return undefined
 }
 
+// The wire key is the member's locationName when it has one: GuardDuty models `Message` sent as `message`.
 function messageKey(error: AwsError, shape: StructureShape | undefined): string {
-  if (shape) {
-    if (Object.hasOwn(shape.members, 'message')) return 'message'
-    if (Object.hasOwn(shape.members, 'Message')) return 'Message'
+  for (const name of ['message', 'Message']) {
+    const member = shape && Object.hasOwn(shape.members, name) ? shape.members[name] : undefined
+    if (member) return member.locationName ?? name
   }
   // AWS's JSON services write the framework's SerializationException with a capitalized `Message`.
   return error.code === 'SerializationException' ? 'Message' : 'message'
