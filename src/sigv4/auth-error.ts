@@ -98,8 +98,8 @@ export function authError(failure: AuthFailure, family: AuthErrorFamily): AwsErr
   if (family !== 'ec2') return error
   // EC2 folds credential and signature failures into AuthFailure and keeps the rest.
   // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html#CommonErrors
-  if (error.code === 'SignatureDoesNotMatch' || error.code === 'InvalidClientTokenId') return new AuthFailureError()
   if (failure.kind === 'TimeSkew' || failure.kind === 'ExpiredSessionToken') return new RequestExpiredError('Request has expired.')
+  if (error.code === 'SignatureDoesNotMatch' || error.code === 'InvalidClientTokenId') return new AuthFailureError()
   return error
 }
 
