@@ -6,6 +6,8 @@ import type { OperationModel, Protocol, ServiceModel } from '../model/types.js'
 /** What a codec needs to know about the call it is answering. */
 export interface CallInfo {
   readonly requestId: string
+  /** The request's HTTP method, when known: REST codecs answer HEAD without a body (S3's HEAD errors have none). */
+  readonly method?: string
 }
 
 /** Decoded values: structure → plain object, list → array, map → object, timestamp → Date, blob → Uint8Array. */

@@ -201,7 +201,7 @@ describe('writeHttpBindings', () => {
     expect(headers).toEqual({
       'x-amz-meta-color': 'blue',
       'if-modified-since': 'Tue, 02 Jan 2024 03:04:05 GMT',
-      'x-expires-iso': '2024-01-02T03:04:05.000Z',
+      'x-expires-iso': '2024-01-02T03:04:05Z',
       'content-length': '12',
       'x-amz-bypass': 'true',
       'x-tags': 'a, "b,c"',

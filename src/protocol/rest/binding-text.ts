@@ -1,6 +1,6 @@
 // Scalar values as text in URI labels, query strings and headers: parsing them by shape and formatting them back.
 import type { Shape, ShapeRef, TimestampFormat } from '../../model/types.js'
-import { formatTimestampText, parseTimestampText } from './timestamp-text.js'
+import { formatTimestamp, parseTimestamp, timestampFormatFor } from '../shared/timestamps.js'
 
 export type BindingLocation = 'uri' | 'querystring' | 'header'
 
@@ -25,7 +25,7 @@ export function parseBindingText(text: string, shape: Shape, ref: ShapeRef, loca
       return lower === 'true' ? true : lower === 'false' ? false : undefined
     }
     case 'timestamp':
-      return parseTimestampText(text.trim(), timestampFormatOf(shape, ref, location))
+      return parseTimestamp(text.trim(), timestampFormatOf(shape, ref, location))
     case 'blob':
       return location === 'header' ? parseBase64(text.trim()) : Buffer.from(text)
     default:
@@ -37,7 +37,7 @@ export function parseBindingText(text: string, shape: Shape, ref: ShapeRef, loca
 export function formatBindingText(value: unknown, shape: Shape, ref: ShapeRef, location: BindingLocation): string {
   switch (shape.type) {
     case 'timestamp':
-      return formatTimestampText(toDate(value), timestampFormatOf(shape, ref, location))
+      return formatTimestamp(toDate(value), timestampFormatOf(shape, ref, location))
     case 'blob': {
       const bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.from(value as Uint8Array)
       return location === 'header' ? bytes.toString('base64') : bytes.toString()
@@ -52,9 +52,9 @@ export function formatBindingText(value: unknown, shape: Shape, ref: ShapeRef, l
   }
 }
 
-export function timestampFormatOf(shape: Shape, ref: ShapeRef, location: BindingLocation | 'body'): TimestampFormat {
-  const declared = ref.timestampFormat ?? (shape.type === 'timestamp' ? shape.timestampFormat : undefined)
-  return declared ?? (location === 'header' ? 'rfc822' : 'iso8601')
+/** Smithy's defaults outside the body do not depend on the protocol: http-date in headers, ISO 8601 elsewhere. */
+function timestampFormatOf(shape: Shape, ref: ShapeRef, location: BindingLocation): TimestampFormat {
+  return timestampFormatFor(ref, shape, 'rest-xml', location)
 }
 
 function parseJsonValue(text: string): unknown {

@@ -8,8 +8,11 @@ import { percentDecode } from './percent-decode.js'
 import type { RawLabels } from './uri-template.js'
 
 export interface ReadBindingsOptions {
-  /** The protocol's error for a bound value that does not fit its shape (rest-json and rest-xml differ). */
-  readonly invalidValue: (message: string, member: string) => AwsError
+  /**
+   * The protocol's error for a bound value that does not fit its shape (rest-json and rest-xml differ): `member`
+   * is the model's name, `wireName` the header/query/label name, `text` the value as sent.
+   */
+  readonly invalidValue: (message: string, member: string, wireName: string, text: string) => AwsError
 }
 
 /** Where the members that are not bound to the URI, query or headers travel. */
@@ -48,7 +51,7 @@ export function readHttpBindings(
     if (ref.location === 'querystring' && resolveShape(service, ref).type !== 'map') namedQuery.add(ref.locationName ?? name)
   }
   const invalid = (name: string, ref: ShapeRef, text: string): AwsError =>
-    options.invalidValue(`Invalid value \`${text}\` for ${ref.locationName ?? name}`, name)
+    options.invalidValue(`Invalid value \`${text}\` for ${ref.locationName ?? name}`, name, ref.locationName ?? name, text)
 
   for (const [name, ref] of Object.entries(shape.members)) {
     const memberShape = resolveShape(service, ref)
