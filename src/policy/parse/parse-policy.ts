@@ -216,6 +216,14 @@ function conditionValues(value: unknown, path: string): string[] {
 function checkLegacyParsing(raw: readonly Record<string, unknown>[]): void {
   for (const statement of raw) {
     if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') throw new PolicySyntaxError(msg.legacyParsing, 'Effect')
+    // An ARN with an empty field (`::`) must have all six fields: `arn:aws:iam::*` is cut short.
+    for (const key of ['Resource', 'NotResource']) {
+      const value = statement[key]
+      for (const resource of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+        const r = String(resource)
+        if (r !== '*' && r.includes('::') && r.split(':').length < 6) throw new PolicySyntaxError(msg.legacyParsing, key)
+      }
+    }
     const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined
     if (!condition) continue
     for (const [operator, block] of Object.entries(condition)) {
@@ -274,9 +282,12 @@ export function resourceFormatProblem(resource: string): string | undefined {
   const partition = parts[1] as string
   if (partition !== '*' && !partitions.has(partition) && !partition.includes('${')) {
     const rest = parts.slice(2)
-    const field = (i: number) => (rest[i] !== undefined && (rest[i] !== '' || rest.length > i + 1) ? rest[i] : '*')
+    // AWS echoes the resource with absent fields shown as `*`.
+    const service = rest[0] !== '' || rest.length > 1 ? rest[0] : '*'
+    const region = rest.length > 1 ? rest[1] : '*'
+    const account = rest.length > 2 ? rest[2] : '*'
     const tail = rest.length > 3 ? rest.slice(3).join(':') : '*'
-    return msg.partition(partition, `arn:${partition}:${field(0)}:${field(1)}:${field(2)}:${tail}`)
+    return msg.partition(partition, `arn:${partition}:${service}:${region}:${account}:${tail}`)
   }
   if (parts.length < 3 || parts[2] === '') return msg.resourceVendor
   const service = parts[2]
