@@ -142,6 +142,16 @@ describe('restJsonCodec.serializeOutput', () => {
     expect(JSON.parse(String(response.body))).toEqual({ widgetId: 'w-1', createdAt: '2024-01-02T03:04:05Z' })
   })
 
+  it('sends no body in answer to HEAD, for a result or an error', () => {
+    const head = { requestId: 'req-1', method: 'HEAD' }
+    const response = restJsonCodec.serializeOutput({ Body: new Uint8Array([1]), Meta: { a: 'b' } }, ops.GetObject!, model, head)
+    expect(response).toMatchObject({ status: 200, body: '' })
+    expect(response.headers['x-amz-meta-a']).toBe('b')
+    const error = restJsonCodec.serializeError(new AwsError('ResourceNotFoundException', 404, 'gone'), model, head)
+    expect(error).toMatchObject({ status: 404, body: '' })
+    expect(error.headers['x-amzn-ErrorType']).toBe('ResourceNotFoundException')
+  })
+
   it('sends no body with a 204', () => {
     const response = restJsonCodec.serializeOutput(undefined, ops.DeleteThing!, model, call)
     expect(response.status).toBe(204)

@@ -43,8 +43,8 @@ export const restJsonCodec: Codec = {
     const status = bound.status ?? operation.http.responseCode ?? 200
     const body = shape ? writeBody(values, shape, service) : { contentType: JSON_CONTENT_TYPE, body: '{}' }
     const headers: Record<string, string> = { 'content-type': body.contentType, ...bound.headers, 'x-amzn-RequestId': call.requestId }
-    // 204 and 304 responses carry no body (RFC 9110 §15.3.5, §15.4.5).
-    return { status, headers, body: status === 204 || status === 304 ? '' : body.body }
+    // 204 and 304 responses, and answers to HEAD, carry no body (RFC 9110 §9.3.2, §15.3.5, §15.4.5).
+    return { status, headers, body: status === 204 || status === 304 || call.method === 'HEAD' ? '' : body.body }
   },
 
   serializeError(error: AwsError, service: ServiceModel | undefined, call: CallInfo): HttpResponse {
@@ -60,7 +60,7 @@ export const restJsonCodec: Codec = {
         // The SDKs read the code from this header first and cut it at ':' (AWS appends a namespace URL).
         'x-amzn-ErrorType': error.jsonCode,
       },
-      body: JSON.stringify(jsonErrorBody(error, service, false)),
+      body: call.method === 'HEAD' ? '' : JSON.stringify(jsonErrorBody(error, service, false)),
     }
   },
 }
