@@ -8,6 +8,8 @@ export interface ChangeBus {
   deliver(channel: string, payload: string): void
   /** How many listeners `channel` has. */
   count(channel: string): number
+  /** The channels that have listeners. */
+  channels(): string[]
 }
 
 export function changeBus(): ChangeBus {
@@ -28,5 +30,6 @@ export function changeBus(): ChangeBus {
       for (const listener of listeners.get(channel) ?? []) queueMicrotask(() => listener(payload))
     },
     count: (channel) => listeners.get(channel)?.size ?? 0,
+    channels: () => [...listeners.keys()],
   }
 }

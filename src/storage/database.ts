@@ -38,8 +38,12 @@ export interface Database {
    * transaction it is sent only when the outermost transaction commits.
    */
   notify(channel: string, payload: string): Promise<void>
-  /** Resolves once `listener` will hear `channel`'s notifications; the result unsubscribes. */
-  subscribe(channel: string, listener: ChangeListener): Promise<() => Promise<void>>
+  /**
+   * Resolves once `listener` will hear `channel`'s notifications; the result unsubscribes.
+   * `onMissed` runs when notifications may have been lost (PostgreSQL: the listening connection
+   * dropped and has been re-opened): a cache should then drop everything it holds.
+   */
+  subscribe(channel: string, listener: ChangeListener, options?: { onMissed?: () => void }): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -99,9 +103,9 @@ function databaseOn(dialect: StorageDialect): Database & { readonly transactions
       if (tx) return runner.afterCommit(() => void dialect.notifications.publish(db, channel, payload))
       return dialect.notifications.publish(db, channel, payload)
     },
-    subscribe(channel, listener) {
+    subscribe(channel, listener, options = {}) {
       checkChannel(channel)
-      return dialect.notifications.subscribe(channel, listener)
+      return dialect.notifications.subscribe(channel, listener, options.onMissed)
     },
     async close() {
       if (closed) return

@@ -19,8 +19,11 @@ export interface Notifications {
    */
   readonly deliveredOnCommit: boolean
   publish(executor: Kysely<any>, channel: string, payload: string): Promise<void>
-  /** Resolves once notifications on `channel` will reach `listener`; the result stops them. */
-  subscribe(channel: string, listener: ChangeListener): Promise<() => Promise<void>>
+  /**
+   * Resolves once notifications on `channel` will reach `listener`; the result stops them.
+   * `onMissed` runs when notifications may have been lost (a dropped connection, now restored).
+   */
+  subscribe(channel: string, listener: ChangeListener, onMissed?: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 

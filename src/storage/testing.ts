@@ -41,6 +41,15 @@ export function forEachDialect(
     define(dialect)
   })
 
+  forPostgres(name, define)
+}
+
+/**
+ * `describe`s `define` on PostgreSQL only, for behaviour SQLite does not have (a dropped
+ * connection, several pools): `name [postgres]`, reported as skipped, with the reason in its
+ * name, when PALISADE_TEST_POSTGRES_URL is not set.
+ */
+export function forPostgres(name: string, define: (dialect: DialectUnderTest) => void): void {
   const adminUrl = process.env[POSTGRES_URL_VARIABLE]
   if (adminUrl === undefined || adminUrl === '') {
     warnPostgresSkipped()
