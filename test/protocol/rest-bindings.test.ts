@@ -80,7 +80,7 @@ describe('matchRestOperation', () => {
     { name: 'prefers a literal query key', method: 'GET', url: '/bucket?tagging', operation: 'GetBucketTagging' },
     { name: 'matches a literal query value', method: 'GET', url: '/bucket?list-type=2&prefix=a', operation: 'ListObjectsV2' },
     { name: 'ignores a literal query key with another value', method: 'GET', url: '/bucket?list-type=3', operation: 'ListObjects' },
-    { name: 'picks the later of two equal routes', method: 'GET', url: '/bucket?lifecycle', operation: 'GetBucketLifecycleConfiguration' },
+    { name: 'picks the first declared of two equal routes', method: 'GET', url: '/bucket?lifecycle', operation: 'GetBucketLifecycle' },
     { name: 'routes a key', method: 'GET', url: '/bucket/a/b.txt', operation: 'GetObject' },
     { name: 'uses a required query member to tell operations apart', method: 'GET', url: '/bucket/k?uploadId=1', operation: 'ListParts' },
     { name: 'uses a required header to tell operations apart', method: 'PUT', url: '/bucket/k', headers: { 'x-amz-copy-source': 'b/k' }, operation: 'CopyObject' },
@@ -90,6 +90,13 @@ describe('matchRestOperation', () => {
     { name: 'needs every literal query part', method: 'POST', url: '/b/k?select&select-type=2', operation: 'Select' },
   ])('$name', ({ method, url, headers, operation }) => {
     expect(matchRestOperation(request(method, url, headers), restFixtureModel)?.operation.name).toBe(operation)
+  })
+
+  it('never selects an operation the caller rules out', () => {
+    const never = new Set(['GetBucketLifecycle'])
+    expect(matchRestOperation(request('GET', '/bucket?lifecycle'), restFixtureModel, { never })?.operation.name).toBe(
+      'GetBucketLifecycleConfiguration',
+    )
   })
 
   it.each([

@@ -30,6 +30,20 @@ export interface RestXmlCodecOptions {
 /** S3's namespace, written on every root element (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAPI.html). */
 export const S3_XML_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/'
 
+/**
+ * S3 operations a request path never selects: the deprecated lifecycle and notification calls share their paths
+ * with the *Configuration calls that replaced them (and that the current SDKs send), and ListDirectoryBuckets is
+ * served by the S3 Express endpoint, not at `GET /` of the general one, which is ListBuckets
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListDirectoryBuckets.html).
+ */
+const S3_UNROUTED_OPERATIONS: ReadonlySet<string> = new Set([
+  'GetBucketLifecycle',
+  'PutBucketLifecycle',
+  'GetBucketNotification',
+  'PutBucketNotification',
+  'ListDirectoryBuckets',
+])
+
 /** S3's object keys are at most 1,024 bytes of UTF-8 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
 const MAX_KEY_BYTES = 1024
 
@@ -47,7 +61,8 @@ export function createRestXmlCodec(options: RestXmlCodecOptions = {}): Codec {
     protocol: 'rest-xml',
 
     matchOperation(request, service) {
-      return matchRestOperation(pathStyle(request, service), service)?.operation
+      const never = service.name === 's3' ? S3_UNROUTED_OPERATIONS : undefined
+      return matchRestOperation(pathStyle(request, service), service, { never })?.operation
     },
 
     parseRequest(request, operation, service) {

@@ -17,16 +17,21 @@ export interface RestMatch {
  * 1. an operation whose required query/header members are all present beats one missing some;
  * 2. then more literal query parts plus required query/header members present wins;
  * 3. then more literal path characters (`/things/special` beats `/things/{id}`);
- * 4. then a non-deprecated operation beats a deprecated one (GetBucketLifecycleConfiguration over
- *    GetBucketLifecycle, which share `GET /{Bucket}?lifecycle`); otherwise the one declared later wins, because
- *    AWS's models list the legacy name first.
+ * 4. then a non-deprecated operation beats a deprecated one, when the model marks them;
+ * 5. then the one declared first.
+ * `options.never` names operations a path can never select (S3's legacy GetBucketLifecycle shares
+ * `GET /{Bucket}?lifecycle` with GetBucketLifecycleConfiguration, and the codec decides which one answers).
  */
-export function matchRestOperation(request: HttpRequest, service: ServiceModel): RestMatch | undefined {
+export function matchRestOperation(
+  request: HttpRequest,
+  service: ServiceModel,
+  options: { readonly never?: ReadonlySet<string> } = {},
+): RestMatch | undefined {
   const query = parseQueryString(request.query)
   const method = request.method.toUpperCase()
   let best: { match: RestMatch; rank: readonly number[] } | undefined
   for (const route of compiledRoutes(service)) {
-    if (route.method !== method) continue
+    if (route.method !== method || options.never?.has(route.operation.name)) continue
     const labels = matchUriPath(route.template, request.path)
     if (!labels || !matchesTemplateQuery(route.template, query)) continue
     const presentQuery = route.requiredQuery.filter((name) => query.has(name)).length
@@ -37,7 +42,7 @@ export function matchRestOperation(request: HttpRequest, service: ServiceModel):
       route.template.query.length + presentQuery + presentHeaders,
       route.template.literalLength,
       route.deprecated ? 0 : 1,
-      route.order,
+      -route.order,
     ]
     if (!best || isGreater(rank, best.rank)) best = { match: { operation: route.operation, labels }, rank }
   }

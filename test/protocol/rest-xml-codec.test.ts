@@ -1,0 +1,325 @@
+// The rest-xml codec on S3's model, request by request: routing, decoding, S3's request errors and the XML it writes.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { AwsError } from '../../src/core/aws-error.js'
+import { InternalFailureError } from '../../src/core/common-errors.js'
+import type { HttpRequest } from '../../src/core/http.js'
+import { NoSuchBucket } from '../../src/generated/s3/errors.js'
+import { s3Model } from '../../src/generated/s3/model.js'
+import { restXmlCodec } from '../../src/protocol/rest-xml/rest-xml-codec.js'
+import { bucketFromHost, toPathStyleRequest } from '../../src/protocol/rest-xml/virtual-host.js'
+import { parseXml } from '../../src/protocol/xml/xml-reader.js'
+
+function request(method: string, url: string, options: { headers?: Record<string, string>; body?: string | Buffer } = {}): HttpRequest {
+  const queryAt = url.indexOf('?')
+  return {
+    method,
+    path: queryAt === -1 ? url : url.slice(0, queryAt),
+    query: queryAt === -1 ? '' : url.slice(queryAt + 1),
+    headers: { host: '127.0.0.1:4566', ...options.headers },
+    body: Buffer.from(options.body ?? ''),
+    remoteAddress: '127.0.0.1',
+    secure: false,
+  }
+}
+
+function parse(http: HttpRequest): { operation: string; input: Record<string, unknown> } {
+  const operation = restXmlCodec.matchOperation(http, s3Model)
+  if (!operation) throw new Error(`no operation for ${http.method} ${http.path}?${http.query}`)
+  return { operation: operation.name, input: restXmlCodec.parseRequest(http, operation, s3Model) }
+}
+
+function parseError(http: HttpRequest): AwsError {
+  try {
+    parse(http)
+  } catch (error) {
+    if (error instanceof AwsError) return error
+    throw error
+  }
+  throw new Error('expected an AwsError')
+}
+
+const call = { requestId: '11111111-2222-4333-8444-555555555555' }
+
+function serialize(operation: string, output: unknown, callInfo: { requestId: string; method?: string } = call) {
+  return restXmlCodec.serializeOutput(output, s3Model.operations[operation]!, s3Model, callInfo)
+}
+
+describe('rest-xml matchOperation on the S3 model', () => {
+  it.each([
+    { method: 'GET', url: '/', operation: 'ListBuckets' },
+    { method: 'PUT', url: '/b', operation: 'CreateBucket' },
+    { method: 'GET', url: '/b', operation: 'ListObjects' },
+    { method: 'GET', url: '/b/', operation: 'ListObjects' },
+    { method: 'GET', url: '/b?list-type=2', operation: 'ListObjectsV2' },
+    { method: 'GET', url: '/b?location', operation: 'GetBucketLocation' },
+    { method: 'GET', url: '/b?lifecycle', operation: 'GetBucketLifecycleConfiguration' },
+    { method: 'PUT', url: '/b?policy', operation: 'PutBucketPolicy' },
+    { method: 'POST', url: '/b?delete', operation: 'DeleteObjects' },
+    { method: 'HEAD', url: '/b', operation: 'HeadBucket' },
+    { method: 'HEAD', url: '/b/k', operation: 'HeadObject' },
+    { method: 'GET', url: '/b/k?tagging', operation: 'GetObjectTagging' },
+    { method: 'GET', url: '/b/k?uploadId=u', operation: 'ListParts' },
+    { method: 'GET', url: '/b/k?x-id=GetObject', operation: 'GetObject' },
+    { method: 'PUT', url: '/b/k?partNumber=1&uploadId=u', operation: 'UploadPart' },
+    { method: 'POST', url: '/b/k?uploads', operation: 'CreateMultipartUpload' },
+    { method: 'POST', url: '/b/k?uploadId=u', operation: 'CompleteMultipartUpload' },
+    { method: 'DELETE', url: '/b/k?uploadId=u', operation: 'AbortMultipartUpload' },
+    { method: 'DELETE', url: '/b/k', operation: 'DeleteObject' },
+  ])('routes $method $url to $operation', ({ method, url, operation }) => {
+    expect(restXmlCodec.matchOperation(request(method, url), s3Model)?.name).toBe(operation)
+  })
+
+  it('routes by headers too: x-amz-copy-source makes a PUT a CopyObject or an UploadPartCopy', () => {
+    const headers = { 'x-amz-copy-source': '/src/key' }
+    expect(restXmlCodec.matchOperation(request('PUT', '/b/k', { headers }), s3Model)?.name).toBe('CopyObject')
+    expect(restXmlCodec.matchOperation(request('PUT', '/b/k?partNumber=2&uploadId=u', { headers }), s3Model)?.name).toBe('UploadPartCopy')
+  })
+
+  it('routes a virtual-hosted request as if it were path-style', () => {
+    const hosted = request('GET', '/photos/cat.jpg', { headers: { host: 'my.bucket.s3.us-east-1.amazonaws.com' } })
+    expect(parse(hosted)).toEqual({ operation: 'GetObject', input: { Bucket: 'my.bucket', Key: 'photos/cat.jpg' } })
+    const root = request('GET', '/', { headers: { host: 'my-bucket.localhost:4566' } })
+    expect(parse(root)).toEqual({ operation: 'ListObjects', input: { Bucket: 'my-bucket' } })
+  })
+})
+
+describe('bucketFromHost', () => {
+  it.each([
+    { host: 'bucket.s3.amazonaws.com', bucket: 'bucket' },
+    { host: 'bucket.s3.us-west-2.amazonaws.com', bucket: 'bucket' },
+    { host: 'my.dotted.bucket.s3.eu-west-1.amazonaws.com', bucket: 'my.dotted.bucket' },
+    { host: 'bucket.s3-us-west-2.amazonaws.com', bucket: 'bucket' },
+    { host: 'bucket.s3-accelerate.amazonaws.com', bucket: 'bucket' },
+    { host: 'a.s3.b.s3.amazonaws.com', bucket: 'a.s3.b' },
+    { host: 'bucket.s3.palisade.internal:8443', bucket: 'bucket' },
+    { host: 'Bucket.LOCALHOST:4566', bucket: 'bucket' },
+    { host: 'bucket.s3.localhost.localstack.cloud', bucket: 'bucket' },
+    { host: 's3.amazonaws.com', bucket: undefined },
+    { host: 's3.us-east-1.amazonaws.com', bucket: undefined },
+    { host: 's3.localhost', bucket: undefined },
+    { host: 'localhost:4566', bucket: undefined },
+    { host: '127.0.0.1:4566', bucket: undefined },
+    { host: '[::1]:4566', bucket: undefined },
+    { host: 'example.com', bucket: undefined },
+    { host: undefined, bucket: undefined },
+  ])('reads $host as $bucket', ({ host, bucket }) => {
+    expect(bucketFromHost(host)).toBe(bucket)
+  })
+
+  it('prefixes the bucket to the path, keeping the query and encoded key', () => {
+    const hosted = toPathStyleRequest(request('GET', '/a%2Fb?acl'), 'bucket')
+    expect(hosted).toMatchObject({ path: '/bucket/a%2Fb', query: 'acl' })
+    expect(toPathStyleRequest(request('GET', '/'), 'bucket').path).toBe('/bucket')
+  })
+})
+
+describe('rest-xml parseRequest on the S3 model', () => {
+  it('decodes an XML payload with xmlAttribute members and prefixed names', () => {
+    const body =
+      '<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>owner-id</ID></Owner>' +
+      '<AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group">' +
+      '<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList>' +
+      '</AccessControlPolicy>'
+    expect(parse(request('PUT', '/b?acl', { body })).input).toEqual({
+      Bucket: 'b',
+      AccessControlPolicy: {
+        Owner: { ID: 'owner-id' },
+        Grants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }],
+      },
+    })
+  })
+
+  it('accepts an absent optional XML payload', () => {
+    expect(parse(request('PUT', '/b')).input).toEqual({ Bucket: 'b' })
+  })
+
+  it('passes a PutObject body through as bytes, empty included', () => {
+    const bytes = Buffer.from([0, 255, 60, 63])
+    expect(parse(request('PUT', '/b/k', { body: bytes })).input.Body).toEqual(bytes)
+    expect(parse(request('PUT', '/b/k')).input.Body).toEqual(Buffer.alloc(0))
+  })
+
+  it.each([
+    { name: 'malformed XML', body: '<Tagging><TagSet>', code: 'MalformedXML' },
+    { name: 'a DOCTYPE', body: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Tagging>&e;</Tagging>', code: 'MalformedXML' },
+    { name: 'the wrong root element', body: '<Tags><TagSet/></Tags>', code: 'MalformedXML' },
+    { name: 'a missing required element', body: '<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging>', code: 'MalformedXML' },
+    { name: 'an empty body', body: '', code: 'MissingRequestBodyError' },
+  ])('answers PutBucketTagging with $name with $code', ({ body, code }) => {
+    const error = parseError(request('PUT', '/b?tagging', { body }))
+    expect(error.code).toBe(code)
+    expect(error.status).toBe(400)
+  })
+
+  it('answers a non-boolean XML value with MalformedXML', () => {
+    const body = '<Delete><Object><Key>k</Key></Object><Quiet>maybe</Quiet></Delete>'
+    expect(parseError(request('POST', '/b?delete', { body })).code).toBe('MalformedXML')
+  })
+
+  it('answers an empty PutBucketPolicy with MissingRequestBodyError', () => {
+    expect(parseError(request('PUT', '/b?policy')).message).toBe('Request Body is empty')
+  })
+
+  it('answers a bad query value with InvalidArgument naming it', () => {
+    const error = parseError(request('GET', '/b?list-type=2&max-keys=ten'))
+    expect(error).toMatchObject({ code: 'InvalidArgument', status: 400, fields: { ArgumentName: 'max-keys', ArgumentValue: 'ten' } })
+  })
+
+  it('answers a bad enum header with InvalidArgument', () => {
+    const error = parseError(request('PUT', '/b/k', { headers: { 'x-amz-acl': 'world-writable' } }))
+    expect(error).toMatchObject({ code: 'InvalidArgument', fields: { ArgumentName: 'x-amz-acl', ArgumentValue: 'world-writable' } })
+  })
+
+  it('answers an unknown storage class with InvalidStorageClass', () => {
+    expect(parseError(request('PUT', '/b/k', { headers: { 'x-amz-storage-class': 'COLD' } })).code).toBe('InvalidStorageClass')
+  })
+
+  it('answers an unknown LocationConstraint with InvalidLocationConstraint', () => {
+    const body = '<CreateBucketConfiguration><LocationConstraint>mars-north-1</LocationConstraint></CreateBucketConfiguration>'
+    expect(parseError(request('PUT', '/b', { body })).code).toBe('InvalidLocationConstraint')
+  })
+
+  it('answers a key over 1024 bytes with KeyTooLongError', () => {
+    const error = parseError(request('GET', `/b/${'é'.repeat(513)}`))
+    expect(error).toMatchObject({ code: 'KeyTooLongError', status: 400, fields: { Size: 1026, MaxSizeAllowed: 1024 } })
+    expect(parse(request('GET', `/b/${'é'.repeat(512)}`)).operation).toBe('GetObject')
+  })
+
+  it('answers a bucket name no bucket can have with InvalidBucketName', () => {
+    expect(parseError(request('GET', '/bad%20bucket?list-type=2'))).toMatchObject({
+      code: 'InvalidBucketName',
+      fields: { BucketName: 'bad bucket' },
+    })
+  })
+
+  it('answers a malformed percent-escape with InvalidArgument', () => {
+    expect(parseError(request('GET', '/b/k%E2%28')).code).toBe('InvalidArgument')
+  })
+
+  it('never throws anything but AwsError for random requests', () => {
+    const methods = fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD')
+    const segment = fc.oneof(
+      fc.constantFrom('b', 'bucket', 'k', '..', '.', '', '%2F', '%', '%zz', '%C3', '%C3%A9', '+', 'a b'),
+      fc.string({ maxLength: 8 }),
+    )
+    const query = fc.array(
+      fc.tuple(
+        fc.constantFrom('list-type', 'max-keys', 'tagging', 'uploadId', 'partNumber', 'delete', 'acl', 'versionId', 'fetch-owner', 'x'),
+        fc.oneof(fc.constantFrom('', '2', '-1', 'true', 'abc', '1e3', '%FF'), fc.string({ maxLength: 6 })),
+      ),
+      { maxLength: 4 },
+    )
+    const xml = fc.oneof(
+      fc.constant(''),
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(
+        '<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>',
+        '<Delete><Object><Key>a</Key></Object><Quiet>true</Quiet></Delete>',
+        '<CreateBucketConfiguration><LocationConstraint>EU</LocationConstraint></CreateBucketConfiguration>',
+        '<AccessControlPolicy><AccessControlList><Grant><Grantee xsi:type="x"/></Grant></AccessControlList></AccessControlPolicy>',
+      ),
+    )
+    const mutate = (text: string, cut: number): string => (text === '' ? text : text.slice(0, cut % text.length))
+    const headers = fc.dictionary(
+      fc.constantFrom('x-amz-copy-source', 'x-amz-acl', 'content-length', 'if-modified-since', 'x-amz-meta-a', 'host', 'range', 'x-amz-object-lock-retain-until-date'),
+      fc.oneof(fc.constantFrom('bucket.localhost', 'b.s3.x', '1', 'true', 'Tue, 02 Jan 2024 03:04:05 GMT', 'private'), fc.string({ maxLength: 10 })),
+    )
+    fc.assert(
+      fc.property(methods, fc.array(segment, { maxLength: 4 }), query, headers, xml, fc.nat(), (method, segments, pairs, extra, body, cut) => {
+        const http: HttpRequest = {
+          ...request(method, `/${segments.join('/')}`, { headers: extra, body: mutate(body, cut) }),
+          query: pairs.map(([name, value]) => (value === '' ? name : `${name}=${value}`)).join('&'),
+        }
+        try {
+          parse(http)
+        } catch (error) {
+          if (error instanceof AwsError) return
+          if (error instanceof Error && error.message.startsWith('no operation for')) return
+          throw error
+        }
+      }),
+      { numRuns: 3000 },
+    )
+  })
+})
+
+describe('rest-xml serializeOutput on the S3 model', () => {
+  it('writes the documented root element with S3 namespace and ISO 8601 timestamps', () => {
+    const response = serialize('ListObjectsV2', {
+      Name: 'b',
+      KeyCount: 1,
+      IsTruncated: false,
+      Contents: [{ Key: 'a&b<c>', LastModified: new Date('2024-01-02T03:04:05.678Z'), Size: 3 }],
+      CommonPrefixes: [{ Prefix: 'p/' }],
+    })
+    expect(response.status).toBe(200)
+    expect(response.headers).toMatchObject({ 'content-type': 'application/xml', 'x-amz-request-id': call.requestId })
+    const root = parseXml(response.body as Buffer)
+    expect(root.name).toBe('ListBucketResult')
+    expect(root.attributes.xmlns).toBe('http://s3.amazonaws.com/doc/2006-03-01/')
+    expect(root.children.map((child) => child.name)).toEqual(['IsTruncated', 'Contents', 'Name', 'CommonPrefixes', 'KeyCount'])
+    const contents = root.children.find((child) => child.name === 'Contents')!
+    expect(contents.children.map((child) => [child.name, child.text])).toEqual([
+      ['Key', 'a&b<c>'],
+      ['LastModified', '2024-01-02T03:04:05.678Z'],
+      ['Size', '3'],
+    ])
+  })
+
+  it('writes a structure payload under its locationName', () => {
+    const response = serialize('GetObjectAcl', {
+      Owner: { ID: 'o' },
+      Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'o' }, Permission: 'FULL_CONTROL' }],
+    })
+    const text = (response.body as Buffer).toString()
+    expect(text).toContain('<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/">')
+    expect(text).toContain(
+      '<AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>o</ID></Grantee>',
+    )
+  })
+
+  it('writes a blob payload with its own content length and headers from members', () => {
+    const response = serialize('GetObject', { Body: Buffer.from('hello'), ContentLength: 999, Metadata: { a: '1' }, ETag: '"x"' })
+    expect(response.body).toEqual(Buffer.from('hello'))
+    expect(response.headers).toMatchObject({ 'content-length': '5', 'x-amz-meta-a': '1', etag: '"x"', 'content-type': 'binary/octet-stream' })
+  })
+
+  it('keeps a HeadObject Content-Length and sends no body', () => {
+    const response = serialize('HeadObject', { ContentLength: 42, LastModified: new Date('2024-01-02T03:04:05Z') })
+    expect(response.headers).toMatchObject({ 'content-length': '42', 'last-modified': 'Tue, 02 Jan 2024 03:04:05 GMT' })
+    expect((response.body as Buffer).length).toBe(0)
+  })
+
+  it('sends no body for a 204', () => {
+    const response = serialize('DeleteObject', { DeleteMarker: true })
+    expect(response.status).toBe(204)
+    expect(response.headers['x-amz-delete-marker']).toBe('true')
+    expect((response.body as Buffer).length).toBe(0)
+  })
+})
+
+describe('rest-xml serializeError', () => {
+  it('writes S3 <Error> with the extra fields, request id and host id', () => {
+    const response = restXmlCodec.serializeError(new NoSuchBucket('The specified bucket does not exist', { BucketName: 'b' }), s3Model, call)
+    expect(response.status).toBe(404)
+    expect(response.headers['x-amz-request-id']).toBe(call.requestId)
+    const hostId = response.headers['x-amz-id-2']!
+    expect((response.body as Buffer).toString()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>' +
+        `<BucketName>b</BucketName><RequestId>${call.requestId}</RequestId><HostId>${hostId}</HostId></Error>`,
+    )
+  })
+
+  it('uses S3 codes for common errors', () => {
+    const response = restXmlCodec.serializeError(new InternalFailureError(), s3Model, call)
+    expect(response.status).toBe(500)
+    expect((response.body as Buffer).toString()).toContain('<Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message>')
+  })
+
+  it('answers HEAD without a body when the call says so', () => {
+    const response = restXmlCodec.serializeError(new NoSuchBucket('missing'), s3Model, { ...call, method: 'HEAD' })
+    expect(response.status).toBe(404)
+    expect((response.body as Buffer).length).toBe(0)
+  })
+})
