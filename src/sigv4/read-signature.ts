@@ -61,16 +61,17 @@ function readAuthorizationHeader(request: HttpRequest, authorization: string, fa
   if (!signedHeaders) missing.push("Authorization header requires 'SignedHeaders' parameter.")
   const missingDate = amzDate === undefined && httpDate === undefined
   if (missingDate) missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+  // AWS echoes only the scheme, not the whole header, after `Authorization=`.
   if (!credential || !signature || !signedHeaders) {
     throw malformed(
       form,
-      `${missing.join(' ')} Authorization=${authorization}`,
+      `${missing.join(' ')} Authorization=${algorithm}`,
       'the authorization header requires three components: Credential, SignedHeaders, and Signature.',
       family,
     )
   }
   if (missingDate) {
-    throw invalidDate(form, `${missing.join(' ')} Authorization=${authorization}`, family)
+    throw invalidDate(form, `${missing.join(' ')} Authorization=${algorithm}`, family)
   }
 
   const { timestamp, requestTime } = readHeaderTime(amzDate, httpDate, form, family)
