@@ -155,6 +155,20 @@ describe('jsonCodec.parseRequest', () => {
   })
 
   it.each([
+    { name: 'two members set', choice: '{"Text":"t","Number":1}' },
+    { name: 'a known and an unknown member set', choice: '{"Text":"t","Other":1}' },
+    { name: 'only an unknown member', choice: '{"Other":1}' },
+    { name: 'no member set', choice: '{"Text":null}' },
+    { name: 'an empty object', choice: '{}' },
+  ])('rejects a union with $name with a SerializationException', ({ choice }) => {
+    expect(parseError(`{"Name":"n","Choice":${choice}}`)).toMatchObject({ code: 'SerializationException', status: 400 })
+  })
+
+  it('accepts a union with one member and a __type key', () => {
+    expect(parse('{"Name":"n","Choice":{"__type":"Choice","Number":3}}')).toEqual({ Name: 'n', Choice: { Number: 3 } })
+  })
+
+  it.each([
     { name: 'truncated JSON', body: '{"Name":' },
     { name: 'a trailing comma', body: '{"Name":"n",}' },
     { name: 'a bare string', body: '"x"' },

@@ -1,12 +1,13 @@
 // jsonCodec: the awsJson1_0 / awsJson1_1 protocols (KMS, Organizations, CloudTrail, Config, WAFv2, Shield, Support, Cognito, ACM).
 import type { AwsError } from '../../core/aws-error.js'
 import type { HttpRequest, HttpResponse } from '../../core/http.js'
-import type { OperationModel, ServiceModel, StructureShape } from '../../model/types.js'
+import type { OperationModel, ServiceModel } from '../../model/types.js'
 import type { CallInfo, Codec, OperationInput } from '../codec.js'
+import { resolveStructure } from '../rest/model-shapes.js'
 import { checkJsonInput } from './check-json-input.js'
 import { jsonErrorBody } from './json-error-body.js'
 import { parseJsonBody } from './parse-json-body.js'
-import { readJsonStructure, resolveShape } from './read-json-value.js'
+import { readJsonStructure } from './read-json-value.js'
 import { writeJsonStructure } from './write-json-value.js'
 
 // https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
@@ -32,13 +33,13 @@ export const jsonCodec: Codec = {
   parseRequest(request: HttpRequest, operation: OperationModel, service: ServiceModel): OperationInput {
     const document = parseJsonBody(request.body)
     if (!operation.input) return {}
-    const input = readJsonStructure(document, inputShape(operation, service), service)
+    const input = readJsonStructure(document, resolveStructure(service, operation.input), service)
     checkJsonInput(input, operation.input.shape, service)
     return input
   },
 
   serializeOutput(output: unknown, operation: OperationModel, service: ServiceModel, call: CallInfo): HttpResponse {
-    const body = operation.output ? writeJsonStructure(output ?? {}, structureShape(operation.output.shape, service), service) : {}
+    const body = operation.output ? writeJsonStructure(output ?? {}, resolveStructure(service, operation.output), service) : {}
     return { status: 200, headers: jsonHeaders(service, call), body: JSON.stringify(body) }
   },
 
@@ -58,14 +59,4 @@ export function jsonContentType(service: ServiceModel | undefined): string {
 
 function jsonHeaders(service: ServiceModel | undefined, call: CallInfo): Record<string, string> {
   return { 'content-type': jsonContentType(service), 'x-amzn-RequestId': call.requestId }
-}
-
-function inputShape(operation: OperationModel, service: ServiceModel): StructureShape {
-  return structureShape(operation.input!.shape, service)
-}
-
-function structureShape(name: string, service: ServiceModel): StructureShape {
-  const shape = resolveShape({ shape: name }, service)
-  if (shape.type !== 'structure') throw new Error(`shape \`${name}\` of ${service.name} is not a structure`)
-  return shape
 }

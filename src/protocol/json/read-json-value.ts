@@ -1,6 +1,7 @@
 // readJsonValue: a parsed JSON body value → the typed input the model describes, with AWS's SerializationException wording.
 import { SerializationError } from '../../core/common-errors.js'
-import type { ServiceModel, Shape, ShapeRef, StructureShape, TimestampFormat } from '../../model/types.js'
+import type { ServiceModel, ShapeRef, StructureShape, TimestampFormat } from '../../model/types.js'
+import { resolveShape } from '../rest/model-shapes.js'
 import { parseTimestamp, timestampFormatFor } from '../shared/timestamps.js'
 
 /**
@@ -16,22 +17,6 @@ export function readJsonStructure(value: unknown, shape: StructureShape, service
   return readStructure(value, shape, service, 0) ?? {}
 }
 
-/** The shape a reference names; a missing one is a bug in the generated model, not bad input. */
-export function resolveShape(ref: ShapeRef, service: ServiceModel): Shape {
-  const shape = service.shapes[ref.shape]
-  if (!shape) throw new Error(`model ${service.name} has no shape \`${ref.shape}\``)
-  return shape
-}
-
-/** How a JSON value is named in AWS's messages: the JSON token the parser met. */
-export function jsonTokenName(value: unknown): string {
-  if (typeof value === 'string') return 'STRING_VALUE'
-  if (typeof value === 'number') return 'NUMBER_VALUE'
-  if (value === true) return 'TRUE_VALUE'
-  if (value === false) return 'FALSE_VALUE'
-  return 'VALUE'
-}
-
 // Recursive shapes (WAFv2's nested statements) could otherwise recurse as deep as the body nests. AWS documents no
 // figure; WAFv2's own nesting limits are far below this one.
 const MAX_DEPTH = 64
@@ -45,7 +30,7 @@ const MAP_FOUND = 'Start of structure or map found where not expected.'
 function readValue(value: unknown, ref: ShapeRef, service: ServiceModel, depth: number): unknown {
   if (value === null || value === undefined) return undefined
   if (depth > MAX_DEPTH) throw new SerializationError('Request nesting exceeds the maximum depth')
-  const shape = resolveShape(ref, service)
+  const shape = resolveShape(service, ref)
   switch (shape.type) {
     case 'structure':
       return readStructure(value, shape, service, depth)
@@ -103,6 +88,7 @@ function readStructure(value: unknown, shape: StructureShape, service: ServiceMo
     if (Array.isArray(value)) throw new SerializationError(LIST_FOUND)
     throw new SerializationError('Expected null')
   }
+  if (shape.union) checkUnion(value, shape)
   const out: Record<string, unknown> = {}
   for (const [name, member] of Object.entries(shape.members)) {
     if (member.location) continue // bound to the URI, query string or headers by a REST codec
@@ -112,6 +98,15 @@ function readStructure(value: unknown, shape: StructureShape, service: ServiceMo
     if (decoded !== undefined) out[name] = decoded
   }
   return out
+}
+
+// A union holds exactly one known member; anything else is a SerializationException (the RestJsonMalformedUnion*
+// cases of Smithy's aws-protocol-tests). A `__type` key is not a member: Smithy lets serializers add one to unions.
+function checkUnion(value: Record<string, unknown>, shape: StructureShape): void {
+  const present = Object.keys(value).filter((key) => value[key] !== null && key !== '__type')
+  if (present.length !== 1) throw new SerializationError(`A union must have exactly one member set, found ${present.length}`)
+  const known = Object.entries(shape.members).some(([name, member]) => (member.locationName ?? name) === present[0])
+  if (!known) throw new SerializationError(`Unknown union member ${JSON.stringify(present[0])}`)
 }
 
 const INT32_MIN = -(2 ** 31)
@@ -172,6 +167,15 @@ function mismatch(value: unknown, target: string): string {
   if (Array.isArray(value)) return LIST_FOUND
   if (isObject(value)) return MAP_FOUND
   return `${jsonTokenName(value)} can not be converted to ${target}`
+}
+
+/** How a JSON value is named in AWS's messages: the JSON token the parser met. */
+function jsonTokenName(value: unknown): string {
+  if (typeof value === 'string') return 'STRING_VALUE'
+  if (typeof value === 'number') return 'NUMBER_VALUE'
+  if (value === true) return 'TRUE_VALUE'
+  if (value === false) return 'FALSE_VALUE'
+  return 'VALUE'
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

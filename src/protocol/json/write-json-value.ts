@@ -1,12 +1,12 @@
 // writeJsonValue: typed output → the JSON value the model describes (epoch-second timestamps, base64 blobs).
 import type { ServiceModel, ShapeRef, StructureShape, TimestampFormat } from '../../model/types.js'
+import { resolveShape } from '../rest/model-shapes.js'
 import { formatTimestamp, timestampFormatFor } from '../shared/timestamps.js'
-import { resolveShape } from './read-json-value.js'
 
 /** Encodes `value` as the shape `ref` names; undefined and null encode as undefined (the member is omitted). */
 export function writeJsonValue(value: unknown, ref: ShapeRef, service: ServiceModel): unknown {
   if (value === undefined || value === null) return undefined
-  const shape = resolveShape(ref, service)
+  const shape = resolveShape(service, ref)
   switch (shape.type) {
     case 'structure':
       return writeJsonStructure(value, shape, service)
