@@ -16,10 +16,12 @@ export function propertyKey(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)
 }
 
-// Names a generated type must not take: TypeScript's primitive keywords and the globals our generated files use.
+// Names a generated type must not take: TypeScript's primitive keywords, the globals our generated files use, and
+// globals a file importing the type would lose (S3 models shapes named `Error` and `Object`).
 const TAKEN = new Set([
   'any', 'bigint', 'boolean', 'never', 'number', 'object', 'string', 'symbol', 'undefined', 'unknown', 'void',
   'Array', 'Date', 'Record', 'Uint8Array', 'Promise', 'Readonly', 'Partial',
+  'Error', 'Object', 'Map', 'Set', 'String', 'Number', 'Boolean', 'Function', 'Symbol',
 ])
 
 /** The TypeScript type name for a shape: its own name, unless that would shadow something the file needs. */

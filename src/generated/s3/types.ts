@@ -422,7 +422,7 @@ export interface DeleteObjectTaggingRequest {
 export interface DeleteObjectsOutput {
   Deleted?: DeletedObject[]
   RequestCharged?: RequestCharged
-  Errors?: Error[]
+  Errors?: ErrorShape[]
 }
 export interface DeleteObjectsRequest {
   Bucket: string
@@ -463,7 +463,7 @@ export interface EncryptionConfiguration {
 }
 export interface EncryptionTypeMismatch {}
 export interface EndEvent {}
-export interface Error {
+export interface ErrorShape {
   Key?: string
   VersionId?: string
   Code?: string
@@ -1122,7 +1122,7 @@ export interface ListObjectsOutput {
   IsTruncated?: boolean
   Marker?: string
   NextMarker?: string
-  Contents?: Object[]
+  Contents?: ObjectShape[]
   Name?: string
   Prefix?: string
   Delimiter?: string
@@ -1144,7 +1144,7 @@ export interface ListObjectsRequest {
 }
 export interface ListObjectsV2Output {
   IsTruncated?: boolean
-  Contents?: Object[]
+  Contents?: ObjectShape[]
   Name?: string
   Prefix?: string
   Delimiter?: string
@@ -1272,7 +1272,7 @@ export interface NotificationConfigurationDeprecated {
 export interface NotificationConfigurationFilter {
   Key?: S3KeyFilter
 }
-export interface Object {
+export interface ObjectShape {
   Key?: string
   LastModified?: Date
   ETag?: string

@@ -6,12 +6,18 @@ import type { HttpRequest } from '../../core/http.js'
  * `application/x-www-form-urlencoded` body (https://docs.aws.amazon.com/IAM/latest/APIReference/iam-api.pdf, "Making query requests").
  * A body parameter wins over a query-string one of the same name; of repeated names the first counts.
  */
-export function readQueryParams(request: HttpRequest): Map<string, string> {
-  const params = new Map<string, string>()
+export function readQueryParams(request: HttpRequest): ReadonlyMap<string, string> {
+  // matchOperation and parseRequest both read the same request; decode its body once.
+  let params = decoded.get(request)
+  if (params) return params
+  params = new Map<string, string>()
   if (isFormBody(request)) addParams(params, request.body.toString('utf8'))
   addParams(params, request.query)
+  decoded.set(request, params)
   return params
 }
+
+const decoded = new WeakMap<HttpRequest, Map<string, string>>()
 
 function isFormBody(request: HttpRequest): boolean {
   if (request.method !== 'POST' || request.body.length === 0) return false
