@@ -137,6 +137,28 @@ forEachDialect('Database', (dialect) => {
       expect(await widgetNames(database)).toEqual(['after', 'taken'])
     })
 
+    it('refuses further statements in a transaction after one failed, as PostgreSQL does', async () => {
+      const database = await dialect.open(withWidgets)
+      await widgets(database.db).insertInto('widgets').values(widget('taken')).execute()
+      const outcome = database.transaction(async (tx) => {
+        await widgets(tx).insertInto('widgets').values(widget('taken')).execute().catch(() => undefined)
+        await widgets(tx).insertInto('widgets').values(widget('next')).execute()
+      })
+      await expect(outcome).rejects.toThrow(/aborted by an earlier failed statement/)
+      expect(await widgetNames(database)).toEqual(['taken'])
+    })
+
+    it('refuses to commit work that caught a failed statement, and keeps none of its writes', async () => {
+      const database = await dialect.open(withWidgets)
+      await widgets(database.db).insertInto('widgets').values(widget('taken')).execute()
+      const outcome = database.transaction(async (tx) => {
+        await widgets(tx).insertInto('widgets').values(widget('before')).execute()
+        await widgets(tx).insertInto('widgets').values(widget('taken')).execute().catch(() => undefined)
+      })
+      await expect(outcome).rejects.toThrow(/not committed/)
+      expect(await widgetNames(database)).toEqual(['taken'])
+    })
+
     it('returns undefined for an absent key', async () => {
       const database = await dialect.open()
       expect(await readMeta(database.db, 'no-such-key')).toBeUndefined()

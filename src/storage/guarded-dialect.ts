@@ -1,4 +1,4 @@
-// guardedDialect: wraps a kysely dialect's driver so every dialect reports duplicates and misuse the same way.
+// guardedDialect: wraps a kysely dialect's driver so every dialect reports duplicates, failed transactions and misuse the same way.
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -30,14 +30,24 @@ export function guardedDialect(inner: Dialect, guards: DriverGuards): Dialect {
   }
 }
 
+/** One acquisition of a connection, from acquireConnection to releaseConnection. */
+interface Session {
+  readonly original: DatabaseConnection
+  readonly unlock: (() => void) | undefined
+  inTransaction: boolean
+  /** A statement failed inside the open transaction and nothing has rolled it back yet. */
+  failed: boolean
+}
+
 function guardedDriver(driver: Driver, guards: DriverGuards): Driver {
-  // The driver gets back the connection objects it handed out, so wrappers map to their originals.
-  const handedOut = new WeakMap<DatabaseConnection, { original: DatabaseConnection; unlock?: () => void }>()
-  const original = (connection: DatabaseConnection): DatabaseConnection => {
-    const found = handedOut.get(connection)
+  // The driver gets back the connection objects it handed out, so wrappers map to their sessions.
+  const sessions = new WeakMap<DatabaseConnection, Session>()
+  const session = (connection: DatabaseConnection): Session => {
+    const found = sessions.get(connection)
     if (!found) throw new Error('connection was not handed out by this driver')
-    return found.original
+    return found
   }
+  const original = (connection: DatabaseConnection) => session(connection).original
 
   return {
     init: () => driver.init(),
@@ -46,9 +56,9 @@ function guardedDriver(driver: Driver, guards: DriverGuards): Driver {
       guards.beforeAcquire()
       const unlock = await guards.connectionLock?.lock()
       try {
-        const connection = await driver.acquireConnection()
-        const wrapped = translatingConnection(connection, guards)
-        handedOut.set(wrapped, { original: connection, unlock })
+        const opened: Session = { original: await driver.acquireConnection(), unlock, inTransaction: false, failed: false }
+        const wrapped = guardedConnection(opened, guards)
+        sessions.set(wrapped, opened)
         return wrapped
       } catch (error) {
         unlock?.()
@@ -56,45 +66,82 @@ function guardedDriver(driver: Driver, guards: DriverGuards): Driver {
       }
     },
     async releaseConnection(connection) {
-      const entry = handedOut.get(connection)
+      const { original, unlock } = session(connection)
       try {
-        await driver.releaseConnection(original(connection))
+        await driver.releaseConnection(original)
       } finally {
-        entry?.unlock?.()
+        unlock?.()
       }
     },
     async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
-      if (guards.beginSql === undefined) return driver.beginTransaction(original(connection), settings)
-      await original(connection).executeQuery(CompiledQuery.raw(guards.beginSql))
+      const current = session(connection)
+      if (guards.beginSql === undefined) await driver.beginTransaction(current.original, settings)
+      else await current.original.executeQuery(CompiledQuery.raw(guards.beginSql))
+      current.inTransaction = true
+      current.failed = false
     },
-    commitTransaction: (connection) => driver.commitTransaction(original(connection)),
-    rollbackTransaction: (connection) => driver.rollbackTransaction(original(connection)),
+    async commitTransaction(connection) {
+      const current = session(connection)
+      if (current.failed) {
+        // PostgreSQL would answer COMMIT with a silent ROLLBACK; kysely rolls back after this throw.
+        throw new Error(
+          'transaction not committed: a statement in it failed and `work` caught the error; '
+            + 'rethrow it, or run the statement in a nested `transaction(...)` to recover from it',
+        )
+      }
+      await driver.commitTransaction(current.original)
+      current.inTransaction = false
+    },
+    async rollbackTransaction(connection) {
+      const current = session(connection)
+      await driver.rollbackTransaction(current.original)
+      current.inTransaction = false
+      current.failed = false
+    },
     savepoint: driver.savepoint && ((connection, name, compile) => driver.savepoint!(original(connection), name, compile)),
-    rollbackToSavepoint: driver.rollbackToSavepoint
-      && ((connection, name, compile) => driver.rollbackToSavepoint!(original(connection), name, compile)),
+    rollbackToSavepoint: driver.rollbackToSavepoint && (async (connection, name, compile) => {
+      await driver.rollbackToSavepoint!(original(connection), name, compile)
+      session(connection).failed = false
+    }),
     releaseSavepoint: driver.releaseSavepoint
       && ((connection, name, compile) => driver.releaseSavepoint!(original(connection), name, compile)),
   }
 }
 
-function translatingConnection(connection: DatabaseConnection, guards: DriverGuards): DatabaseConnection {
+/**
+ * Translates unique violations into DuplicateKeyError, and gives SQLite PostgreSQL's rule that
+ * after a failed statement a transaction accepts nothing but a rollback (to a savepoint), so
+ * code tested on one dialect behaves the same on the other.
+ */
+function guardedConnection(current: Session, guards: DriverGuards): DatabaseConnection {
   const translate = (error: unknown): never => {
+    if (current.inTransaction) current.failed = true
     const duplicate = guards.uniqueViolation(error)
     if (!duplicate) throw error
     const where = duplicate.constraint === undefined ? '' : ` on \`${duplicate.constraint}\``
     throw new DuplicateKeyError(`duplicate key${where}`, duplicate.constraint, { cause: error })
   }
+  const refuseIfFailed = (query: CompiledQuery) => {
+    if (current.failed && !/^\s*rollback\b/i.test(query.sql)) {
+      throw new Error('transaction aborted by an earlier failed statement: only a rollback (to a savepoint) can follow')
+    }
+  }
   return {
     async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      refuseIfFailed(query)
+      let result: QueryResult<R>
       try {
-        return await connection.executeQuery<R>(query)
+        result = await current.original.executeQuery<R>(query)
       } catch (error) {
         return translate(error)
       }
+      if (/^\s*rollback\b/i.test(query.sql)) current.failed = false
+      return result
     },
     async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+      refuseIfFailed(query)
       try {
-        yield* connection.streamQuery<R>(query, chunkSize)
+        yield* current.original.streamQuery<R>(query, chunkSize)
       } catch (error) {
         translate(error)
       }
