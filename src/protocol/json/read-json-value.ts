@@ -3,6 +3,7 @@ import { SerializationError } from '../../core/common-errors.js'
 import type { ServiceModel, ShapeRef, StructureShape, TimestampFormat } from '../../model/types.js'
 import { resolveShape } from '../rest/model-shapes.js'
 import { parseTimestamp, timestampFormatFor } from '../shared/timestamps.js'
+import { jsonBodyMembers } from './json-body-members.js'
 
 /**
  * Decodes `value` as the shape `ref` names. JSON `null` means "absent" (undefined), as AWS's JSON services treat it.
@@ -90,11 +91,9 @@ function readStructure(value: unknown, shape: StructureShape, service: ServiceMo
   }
   if (shape.union) checkUnion(value, shape)
   const out: Record<string, unknown> = {}
-  for (const [name, member] of Object.entries(shape.members)) {
-    if (member.location) continue // bound to the URI, query string or headers by a REST codec
-    const key = member.locationName ?? name
+  for (const { name, key, ref } of jsonBodyMembers(shape)) {
     if (!Object.hasOwn(value, key)) continue
-    const decoded = readValue(value[key], member, service, depth + 1)
+    const decoded = readValue(value[key], ref, service, depth + 1)
     if (decoded !== undefined) out[name] = decoded
   }
   return out
@@ -105,7 +104,7 @@ function readStructure(value: unknown, shape: StructureShape, service: ServiceMo
 function checkUnion(value: Record<string, unknown>, shape: StructureShape): void {
   const present = Object.keys(value).filter((key) => value[key] !== null && key !== '__type')
   if (present.length !== 1) throw new SerializationError(`A union must have exactly one member set, found ${present.length}`)
-  const known = Object.entries(shape.members).some(([name, member]) => (member.locationName ?? name) === present[0])
+  const known = jsonBodyMembers(shape).some(({ key }) => key === present[0])
   if (!known) throw new SerializationError(`Unknown union member ${JSON.stringify(present[0])}`)
 }
 

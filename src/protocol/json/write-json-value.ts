@@ -2,6 +2,7 @@
 import type { ServiceModel, ShapeRef, StructureShape, TimestampFormat } from '../../model/types.js'
 import { resolveShape } from '../rest/model-shapes.js'
 import { formatTimestamp, timestampFormatFor } from '../shared/timestamps.js'
+import { jsonBodyMembers } from './json-body-members.js'
 
 /** Encodes `value` as the shape `ref` names; undefined and null encode as undefined (the member is omitted). */
 export function writeJsonValue(value: unknown, ref: ShapeRef, service: ServiceModel): unknown {
@@ -50,10 +51,9 @@ export function writeJsonValue(value: unknown, ref: ShapeRef, service: ServiceMo
 export function writeJsonStructure(value: unknown, shape: StructureShape, service: ServiceModel): Record<string, unknown> {
   const object = requireObject(value, undefined)
   const out: Record<string, unknown> = {}
-  for (const [name, member] of Object.entries(shape.members)) {
-    if (member.location) continue
-    const encoded = writeJsonValue(object[name], member, service)
-    if (encoded !== undefined) out[member.locationName ?? name] = encoded
+  for (const { name, key, ref } of jsonBodyMembers(shape)) {
+    const encoded = writeJsonValue(object[name], ref, service)
+    if (encoded !== undefined) out[key] = encoded
   }
   return out
 }
