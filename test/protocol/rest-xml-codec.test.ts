@@ -107,6 +107,11 @@ describe('bucketFromHost', () => {
     expect(bucketFromHost(host)).toBe(bucket)
   })
 
+  it('lets a router rewrite the request itself without the codec prefixing the bucket twice', () => {
+    const hosted = request('GET', '/photos/cat.jpg', { headers: { host: 'my-bucket.localhost' } })
+    expect(parse(toPathStyleRequest(hosted, 'my-bucket')).input).toEqual({ Bucket: 'my-bucket', Key: 'photos/cat.jpg' })
+  })
+
   it('prefixes the bucket to the path, keeping the query and encoded key', () => {
     const hosted = toPathStyleRequest(request('GET', '/a%2Fb?acl'), 'bucket')
     expect(hosted).toMatchObject({ path: '/bucket/a%2Fb', query: 'acl' })
@@ -128,6 +133,16 @@ describe('rest-xml parseRequest on the S3 model', () => {
         Grants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }],
       },
     })
+  })
+
+  it('decodes an ISO 8601 timestamp in an XML body and rejects a malformed one', () => {
+    const xml = (date: string): string =>
+      `<Retention xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Mode>GOVERNANCE</Mode><RetainUntilDate>${date}</RetainUntilDate></Retention>`
+    expect(parse(request('PUT', '/b/k?retention', { body: xml('2030-01-02T03:04:05.000Z') })).input.Retention).toEqual({
+      Mode: 'GOVERNANCE',
+      RetainUntilDate: new Date('2030-01-02T03:04:05Z'),
+    })
+    expect(parseError(request('PUT', '/b/k?retention', { body: xml('next tuesday') })).code).toBe('MalformedXML')
   })
 
   it('accepts an absent optional XML payload', () => {
@@ -265,6 +280,11 @@ describe('rest-xml serializeOutput on the S3 model', () => {
       ['LastModified', '2024-01-02T03:04:05.678Z'],
       ['Size', '3'],
     ])
+  })
+
+  it('writes whole-second timestamps with milliseconds, as S3 does', () => {
+    const response = serialize('ListObjectsV2', { Contents: [{ Key: 'k', LastModified: new Date('2024-01-02T03:04:05Z') }] })
+    expect((response.body as Buffer).toString()).toContain('<LastModified>2024-01-02T03:04:05.000Z</LastModified>')
   })
 
   it('writes a structure payload under its locationName', () => {

@@ -16,7 +16,7 @@ import { checkConstraints } from '../shared/constraints.js'
 import { toS3ConstraintError } from './s3-constraint-errors.js'
 import { InvalidArgumentError, InvalidBucketNameError, InvalidUriError, KeyTooLongError, MalformedXmlError } from './s3-request-errors.js'
 import { S3_RESPONSE_ROOTS } from './s3-response-roots.js'
-import { bucketFromHost, toPathStyleRequest } from './virtual-host.js'
+import { bucketFromHost, isPathStyleRewrite, toPathStyleRequest } from './virtual-host.js'
 import { addNamespace, element, writeStructureInto, writeXmlValue, type XmlNode } from './write-xml-value.js'
 
 export interface RestXmlCodecOptions {
@@ -52,7 +52,7 @@ export function createRestXmlCodec(options: RestXmlCodecOptions = {}): Codec {
 
   /** Virtual-hosted-style S3 requests, rewritten to the path-style form the model's URIs describe. */
   function pathStyle(request: HttpRequest, service: ServiceModel): HttpRequest {
-    if (service.name !== 's3') return request
+    if (service.name !== 's3' || isPathStyleRewrite(request)) return request
     const bucket = hostBucket(request.headers['host'])
     return bucket === undefined ? request : toPathStyleRequest(request, bucket)
   }

@@ -22,11 +22,23 @@ export function bucketFromHost(host: string | undefined): string | undefined {
   return undefined
 }
 
-/** The request as a path-style client would have sent it: `/{bucket}` in front of the path. */
+/**
+ * The request as a path-style client would have sent it: `/{bucket}` in front of the path. The result is
+ * remembered, so that the codec never prefixes the bucket a second time from the same Host header.
+ */
 export function toPathStyleRequest(request: HttpRequest, bucket: string): HttpRequest {
   const path = request.path.startsWith('/') ? request.path : `/${request.path}`
-  return { ...request, path: `/${encodeURIComponent(bucket)}${path === '/' ? '' : path}` }
+  const rewritten = { ...request, path: `/${encodeURIComponent(bucket)}${path === '/' ? '' : path}` }
+  pathStyleRequests.add(rewritten)
+  return rewritten
 }
+
+/** Whether `request` came from toPathStyleRequest. */
+export function isPathStyleRewrite(request: HttpRequest): boolean {
+  return pathStyleRequests.has(request)
+}
+
+const pathStyleRequests = new WeakSet<HttpRequest>()
 
 function stripPort(host: string): string {
   if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1)

@@ -74,7 +74,10 @@ function mapEntries(value: unknown, shape: MapShape, service: ServiceModel): Xml
 function scalarText(value: unknown, shape: Shape, ref: ShapeRef): string {
   if (shape.type === 'timestamp') {
     const date = value instanceof Date ? value : new Date(value as string | number)
-    return formatTimestamp(date, timestampFormatFor(ref, shape, 'rest-xml'))
+    const format = timestampFormatFor(ref, shape, 'rest-xml')
+    // S3 always writes milliseconds in XML (`2009-10-12T17:50:30.000Z`,
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html#API_ListObjectsV2_Examples).
+    return format === 'iso8601' ? date.toISOString() : formatTimestamp(date, format)
   }
   if (shape.type === 'blob') {
     const bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.from(value as Uint8Array)
