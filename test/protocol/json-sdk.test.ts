@@ -110,6 +110,19 @@ describe('json codec with @aws-sdk/client-kms', () => {
     })
   })
 
+  it('answers constraint violations with a ValidationException in AWS words, never echoing a sensitive value', async () => {
+    const before = server.received.length
+    const error = await kms.send(new EncryptCommand({ KeyId: '', Plaintext: new Uint8Array(0) })).catch((thrown: unknown) => thrown)
+    expect(error).toMatchObject({
+      name: 'ValidationException',
+      message:
+        "2 validation errors detected: Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+        "Value at 'plaintext' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      $metadata: { httpStatusCode: 400 },
+    })
+    expect(server.received.length).toBe(before) // the handler never ran
+  })
+
   it('answers an X-Amz-Target naming no operation with UnknownOperationException', async () => {
     const raw = await fetch(server.endpoint, {
       method: 'POST',
