@@ -8,7 +8,7 @@ import type { Migration } from './migration.js'
 import { migrations as allMigrations } from './migrations/index.js'
 import type { Db, Schema } from './schema.js'
 import type { Capabilities, ChangeListener, StorageDialect } from './storage-dialect.js'
-import { transactionRunner } from './transaction-runner.js'
+import { transactionRunner, type TransactionRunner } from './transaction-runner.js'
 
 export type { Capabilities, ChangeListener } from './storage-dialect.js'
 
@@ -51,9 +51,9 @@ export async function openDatabase(config: StorageConfig): Promise<Database> {
   const dialect = isPostgresUrl(config.url)
     ? postgresDialect({ url: config.url, poolSize: config.poolSize ?? 10 })
     : sqliteDialect({ file: config.url, busyTimeoutMs: config.busyTimeoutMs ?? 5000 })
-  const database = databaseOn(dialect)
+  const { database, transactions } = databaseOn(dialect)
   try {
-    await migrate(database.transactions, dialect, config.migrations ?? allMigrations)
+    await migrate(transactions, dialect, config.migrations ?? allMigrations)
   } catch (error) {
     await database.close()
     throw error
@@ -65,9 +65,9 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url)
 }
 
-function databaseOn(dialect: StorageDialect): Database & { readonly transactions: ReturnType<typeof transactionRunner> } {
+function databaseOn(dialect: StorageDialect): { database: Database; transactions: TransactionRunner } {
   // `transactions` is needed by the guard, and the guard by the Kysely that `transactions` wraps.
-  let transactions: ReturnType<typeof transactionRunner> | undefined
+  let transactions: TransactionRunner | undefined
   const db: Db = new Kysely<Schema>({
     dialect: guardedDialect(dialect.kysely, {
       uniqueViolation: dialect.uniqueViolation,
@@ -87,10 +87,9 @@ function databaseOn(dialect: StorageDialect): Database & { readonly transactions
   const runner = transactions
   let closed = false
 
-  return {
+  const database: Database = {
     db,
     capabilities: dialect.capabilities,
-    transactions: runner,
     transaction: (work) => runner.run(work),
     async notify(channel, payload) {
       checkChannel(channel)
@@ -114,6 +113,7 @@ function databaseOn(dialect: StorageDialect): Database & { readonly transactions
       await db.destroy()
     },
   }
+  return { database, transactions: runner }
 }
 
 // PostgreSQL channel names are identifiers (at most 63 bytes); lower-case words keep them one
