@@ -1,6 +1,6 @@
 // npm run codegen: AWS service models (aws-sdk min.json + botocore) → src/generated/<service>/{model,types,errors,api}.ts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ServiceModel } from '../../src/model/types.js'
 import { applyJsonPatch, type PatchOperation } from '../../src/model/json-patch.js'
@@ -24,6 +24,15 @@ const patches = join(root, 'src', 'model', 'patches')
 
 function main(): void {
   const verbose = process.argv.includes('--verbose')
+  // --check writes nothing and fails when a generated file differs from what the models give (CI's staleness check).
+  const check = process.argv.includes('--check')
+  const stale: string[] = []
+  const emit = (file: string, text: string): void => {
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined
+    if (current === text) return
+    if (check) stale.push(relative(root, file))
+    else writeFileSync(file, text)
+  }
   const botocoreData = findBotocoreData()
   console.log(`botocore models: ${botocoreData}`)
   for (const service of SERVICES) {
@@ -32,18 +41,22 @@ function main(): void {
     const patched = applyPatches(model)
     const sources = `aws-sdk ${basename(pair.minFile)} + botocore ${service}/${pair.apiVersion}`
     const dir = join(generated, service)
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, 'model.ts'), renderModel(patched, sources))
-    writeFileSync(join(dir, 'types.ts'), renderTypes(patched))
-    writeFileSync(join(dir, 'errors.ts'), renderErrors(patched))
-    writeFileSync(join(dir, 'api.ts'), renderApi(patched))
+    if (!check) mkdirSync(dir, { recursive: true })
+    emit(join(dir, 'model.ts'), renderModel(patched, sources))
+    emit(join(dir, 'types.ts'), renderTypes(patched))
+    emit(join(dir, 'errors.ts'), renderErrors(patched))
+    emit(join(dir, 'api.ts'), renderApi(patched))
     console.log(
       `${service}: ${Object.keys(patched.operations).length} operations, ${Object.keys(patched.shapes).length} shapes, ` +
         `${disagreements.length} disagreements between min.json and botocore`,
     )
     reportDisagreements(service, disagreements, verbose)
   }
-  writeFileSync(join(generated, 'services.ts'), renderServices(SERVICES))
+  emit(join(generated, 'services.ts'), renderServices(SERVICES))
+  if (stale.length > 0) {
+    console.error(`stale generated files (run npm run codegen): ${stale.join(', ')}`)
+    process.exitCode = 1
+  }
 }
 
 function applyPatches(model: ServiceModel): ServiceModel {
