@@ -58,6 +58,8 @@ export type AuthFailure =
   | { readonly kind: 'InvalidSessionToken' }
   | { readonly kind: 'ExpiredSessionToken' }
   | { readonly kind: 'HostNotSigned'; readonly form: SignatureForm }
+  /** S3: x-amz-* headers sent but left out of SignedHeaders. */
+  | { readonly kind: 'HeadersNotSigned'; readonly headers: readonly string[] }
   | {
       readonly kind: 'WrongScope'
       readonly form: SignatureForm
@@ -122,6 +124,8 @@ function queryOrJsonError(failure: AuthFailure, json: boolean): AwsError {
       return new ExpiredTokenError()
     case 'HostNotSigned':
       return new SignatureDoesNotMatchError("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+    case 'HeadersNotSigned':
+      return new SignatureDoesNotMatchError()
     case 'WrongScope':
       return new SignatureDoesNotMatchError(failure.problems.map(scopeProblemText).join(' '))
     case 'TimeSkew':
@@ -174,6 +178,10 @@ function s3Error(failure: AuthFailure): AwsError {
       return failure.form === 'header'
         ? new AuthorizationHeaderMalformedError("The authorization header is malformed; 'Host' must be a 'SignedHeader' in the AWS Authorization.")
         : new AuthorizationQueryParametersError("'Host' must be a 'SignedHeader' in the AWS Authorization.")
+    case 'HeadersNotSigned':
+      return new AccessDeniedError('There were headers present in the request which were not signed', {
+        fields: { HeadersNotSigned: failure.headers.join(', ') },
+      })
     case 'WrongScope':
       return s3ScopeError(failure.form, failure.problems[0]!)
     case 'TimeSkew':

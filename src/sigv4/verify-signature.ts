@@ -43,6 +43,12 @@ export function verifySignature(
   const { family } = options
   const form = signed.form
   if (!signed.signedHeaders.includes('host')) throw authError({ kind: 'HostNotSigned', form }, family)
+  if (family === 's3') {
+    // S3 refuses x-amz-* headers the signature does not cover (x-amz-meta-*, x-amz-acl, ...): they change
+    // what the request does. https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+    const unsigned = Object.keys(request.headers).filter((name) => name.startsWith('x-amz-') && !signed.signedHeaders.includes(name))
+    if (unsigned.length > 0) throw authError({ kind: 'HeadersNotSigned', headers: unsigned.sort() }, family)
+  }
   checkTime(signed, now, family)
   const problems = scopeProblems(signed, options)
   if (problems.length > 0) throw authError({ kind: 'WrongScope', form, problems }, family)

@@ -160,6 +160,18 @@ describe('verifySignature: presigned URLs', () => {
     )
   })
 
+  it('rejects an S3 URL used with an x-amz-* header it did not sign', async () => {
+    const wire = await presignedS3Get(60)
+    const withMetadata = { ...wire, headers: { ...wire.headers, 'x-amz-meta-owner': 'mallory', 'x-amz-acl': 'public-read' } }
+    expect(() => verify(withMetadata, SIGNED_AT, { family: 's3' })).toThrow(
+      expect.objectContaining({
+        code: 'AccessDenied',
+        message: 'There were headers present in the request which were not signed',
+        fields: { HeadersNotSigned: 'x-amz-acl, x-amz-meta-owner' },
+      }),
+    )
+  })
+
   it('rejects an S3 URL whose query was changed', async () => {
     const wire = await presignedS3Get(60)
     const changed = { ...wire, query: wire.query.replace('image%2Fjpeg', 'text%2Fhtml') }
