@@ -132,6 +132,8 @@ describe('jsonCodec.parseRequest', () => {
     { name: 'true for an integer', body: '{"Count":true}', message: 'TRUE_VALUE can not be converted to an Integer' },
     { name: 'a string for a long', body: '{"Size":"1"}', message: 'STRING_VALUE can not be converted to a Long' },
     { name: 'an integer out of range', body: '{"Count":2147483648}', message: 'NUMBER_VALUE can not be converted to an Integer' },
+    { name: 'a long out of range', body: '{"Name":"n","Size":1e20}', message: 'NUMBER_VALUE can not be converted to a Long' },
+    { name: 'an epoch timestamp out of range', body: '{"Name":"n","CreatedAt":1e300}', message: 'NUMBER_VALUE 1e+300 is out of range for a Date' },
     { name: 'a number for a string', body: '{"Name":1}', message: 'NUMBER_VALUE can not be converted to a String' },
     { name: 'false for a string', body: '{"Name":false}', message: 'FALSE_VALUE can not be converted to a String' },
     { name: 'a list for a string', body: '{"Name":["x"]}', message: 'Start of list found where not expected' },

@@ -110,13 +110,16 @@ function checkUnion(value: Record<string, unknown>, shape: StructureShape): void
 
 const INT32_MIN = -(2 ** 31)
 const INT32_MAX = 2 ** 31 - 1
+// As doubles: JSON numbers arrive as doubles, so a long is exact only up to 2^53.
+const INT64_MIN = -(2 ** 63)
+const INT64_MAX = 2 ** 63
 
 function readInteger(value: unknown, type: 'integer' | 'long'): number {
   const target = type === 'integer' ? 'an Integer' : 'a Long'
   if (typeof value !== 'number') throw new SerializationError(mismatch(value, target))
   // AWS truncates a fractional number sent for an integer member rather than rejecting it.
   const whole = Math.trunc(value)
-  const fits = type === 'integer' ? whole >= INT32_MIN && whole <= INT32_MAX : Number.isFinite(whole)
+  const fits = type === 'integer' ? whole >= INT32_MIN && whole <= INT32_MAX : whole >= INT64_MIN && whole <= INT64_MAX
   if (!fits) throw new SerializationError(`NUMBER_VALUE can not be converted to ${target}`)
   return whole
 }
@@ -135,7 +138,11 @@ function readFloat(value: unknown, type: 'float' | 'double' | 'bigdecimal'): num
 // (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#shape-serialization); epoch seconds are accepted
 // for every format, a string only where the member's format is a text one.
 function readTimestamp(value: unknown, format: TimestampFormat): Date {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(Math.round(value * 1000))
+  if (typeof value === 'number') {
+    const date = new Date(Math.round(value * 1000))
+    if (Number.isNaN(date.getTime())) throw new SerializationError(`NUMBER_VALUE ${value} is out of range for a Date`)
+    return date
+  }
   if (typeof value === 'string' && format !== 'unixTimestamp') {
     const date = parseTimestamp(value, format)
     if (date) return date
