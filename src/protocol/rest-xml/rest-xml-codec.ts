@@ -199,7 +199,10 @@ function encodeBody(
 
 function serializeRestXmlError(error: AwsError, call: CallInfo): HttpResponse {
   const headers: Record<string, string> = { ...lowerCaseKeys(error.headers), ...requestIdHeaders(call) }
-  if (call.method?.toUpperCase() === 'HEAD') return { status: error.status, headers, body: Buffer.alloc(0) }
+  // HEAD responses and 304 Not Modified (a failed If-None-Match/If-Modified-Since) carry no body in HTTP.
+  if (call.method?.toUpperCase() === 'HEAD' || error.status === 304) {
+    return { status: error.status, headers: { ...headers, 'content-length': '0' }, body: Buffer.alloc(0) }
+  }
   // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses
   const root = element('Error', [textElement('Code', error.code), textElement('Message', error.message)])
   for (const [name, value] of Object.entries(error.fields)) {
