@@ -270,6 +270,12 @@ describe('jsonCodec.serializeError', () => {
     expect(response.headers).toMatchObject({ 'content-type': 'application/x-amz-json-1.1', 'x-extra': '1' })
   })
 
+  it('answers with the content type of the service JSON version', () => {
+    const json10 = { ...model, metadata: { ...model.metadata, jsonVersion: '1.0' } }
+    expect(jsonCodec.serializeOutput({}, putThing, json10, call).headers['content-type']).toBe('application/x-amz-json-1.0')
+    expect(jsonCodec.serializeError(new AwsError('ConflictException', 409, 'x'), json10, call).headers['content-type']).toBe('application/x-amz-json-1.0')
+  })
+
   it('leaves out an empty message', () => {
     const error = new AwsError('SerializationException', 400, '')
     expect(JSON.parse(String(jsonCodec.serializeError(error, model, call).body))).toEqual({ __type: 'SerializationException' })

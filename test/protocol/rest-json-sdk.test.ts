@@ -157,6 +157,13 @@ describe('rest-json codec with @aws-sdk/client-accessanalyzer', () => {
     })
   })
 
+  it('answers a method and path naming no operation with UnknownOperationException', async () => {
+    const raw = await fetch(`${server.endpoint}/no-such-resource/x`, { method: 'PATCH' })
+    expect(raw.status).toBe(400)
+    expect(raw.headers.get('x-amzn-errortype')).toBe('UnknownOperationException')
+    expect(await raw.json()).toEqual({ message: 'Unknown operation' })
+  })
+
   it('answers a malformed JSON body with a 400 SerializationException in X-Amzn-ErrorType', async () => {
     const raw = await fetch(`${server.endpoint}/analyzer`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"analyzerName":' })
     expect(raw.status).toBe(400)
