@@ -11,7 +11,18 @@
 # `apt-get install -y postgresql`); set PG_BIN to use other binaries.
 set -euo pipefail
 
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# PostgreSQL 15 is what Palisade is tested on; another installed major version is used, with a
+# warning, when 15 is absent (e.g. Ubuntu 24.04 ships 16).
+if [ -z "${PG_BIN:-}" ]; then
+  PG_BIN=/usr/lib/postgresql/15/bin
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    other=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    if [ -n "$other" ]; then
+      echo "postgres-test: PostgreSQL 15 not found; using $other" >&2
+      PG_BIN=$other
+    fi
+  fi
+fi
 # Where `start` records the directory, so `stop` (a later, separate call) can find it.
 STATE_FILE=${PALISADE_POSTGRES_STATE:-${TMPDIR:-/tmp}/palisade-postgres-test.state}
 

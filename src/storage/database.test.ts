@@ -254,6 +254,19 @@ forEachDialect('Database handles sharing one database', (dialect) => {
     expect(heard.payloads).toEqual(['role-created'])
   })
 
+  it('stops telling a handle\'s listeners once that handle is closed', async () => {
+    const writer = await dialect.open()
+    const closing = await dialect.open()
+    const own = recorder()
+    const gone = recorder()
+    await writer.subscribe('iam.groups', own.listener)
+    await closing.subscribe('iam.groups', gone.listener)
+    await closing.close()
+    await writer.notify('iam.groups', 'after-close')
+    await own.heard('after-close')
+    expect(gone.payloads).toEqual([])
+  })
+
   it('sees another handle\'s committed writes', async () => {
     const writer = await dialect.open(withWidgets)
     const reader = await dialect.open(withWidgets)

@@ -22,6 +22,7 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
   const file: SqliteFile = new BetterSqlite3(options.file, { timeout: options.busyTimeoutMs })
   configure(file, options)
   const shared = sharedPerFile(options.file)
+  const subscriptions = new Set<() => void>()
   return {
     name: 'sqlite',
     kysely: new SqliteDialect({ database: file }),
@@ -44,9 +45,18 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
       publish: async (_executor, channel, payload) => shared.bus.deliver(channel, payload),
       subscribe: async (channel, listener) => {
         const remove = shared.bus.add(channel, listener)
-        return async () => remove()
+        subscriptions.add(remove)
+        return async () => {
+          subscriptions.delete(remove)
+          remove()
+        }
       },
-      close: async () => shared.release(),
+      close: async () => {
+        // The bus may outlive this handle (another handle on the file): take this one's listeners off it.
+        for (const remove of subscriptions) remove()
+        subscriptions.clear()
+        shared.release()
+      },
     },
   }
 }
