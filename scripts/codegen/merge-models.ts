@@ -201,11 +201,19 @@ class ModelMerger {
       if (value !== undefined && value !== false) shape[trait] = value
     }
     if (type === 'structure') {
-      if (min) shape.required = min.required // the minified model keeps `required`, and it is the source of truth
-      if (shape.required === undefined || (shape.required as unknown[]).length === 0) delete shape.required
+      if (min) shape.required = min.required
       if (min && useBoto && !sameJson([...(min.required ?? [])].sort(), [...(boto!.required ?? [])].sort())) {
-        this.disagree(`${where} (${name}): required min.json ${JSON.stringify(min.required ?? [])} vs botocore ${JSON.stringify(boto!.required ?? [])}`)
+        // AWS only ever relaxes a requirement (making a member required would break existing callers), so a member
+        // one model requires and the other does not is optional: current SDKs omit it (e.g. IAM GetLoginProfile's
+        // UserName since root credential management).
+        const botoRequired = new Set<string>(boto!.required ?? [])
+        shape.required = ((min.required ?? []) as string[]).filter((member) => botoRequired.has(member))
+        this.disagree(
+          `${where} (${name}): required min.json ${JSON.stringify(min.required ?? [])} vs botocore ${JSON.stringify(boto!.required ?? [])}; ` +
+            `kept ${JSON.stringify(shape.required)}`,
+        )
       }
+      if (shape.required === undefined || (shape.required as unknown[]).length === 0) delete shape.required
       shape.error = shape.error ? compact({ code: (shape.error as any).code, httpStatusCode: (shape.error as any).httpStatusCode, senderFault: (shape.error as any).senderFault }) : undefined
       if (shape.error === undefined) delete shape.error
       if (typeof shape.xmlNamespace === 'string') shape.xmlNamespace = { uri: shape.xmlNamespace }

@@ -291,7 +291,7 @@ export interface ChallengeResponseType {
   ChallengeResponse?: ChallengeResponse
 }
 export interface ChangePasswordRequest {
-  PreviousPassword: string
+  PreviousPassword?: string
   ProposedPassword: string
   AccessToken: string
 }
@@ -1132,7 +1132,7 @@ export interface SignUpRequest {
   ClientId: string
   SecretHash?: string
   Username: string
-  Password: string
+  Password?: string
   UserAttributes?: AttributeType[]
   ValidationData?: AttributeType[]
   AnalyticsMetadata?: AnalyticsMetadataType
@@ -1318,7 +1318,7 @@ export interface UpdateUserPoolClientResponse {
 export interface UpdateUserPoolDomainRequest {
   Domain: string
   UserPoolId: string
-  CustomDomainConfig: CustomDomainConfigType
+  CustomDomainConfig?: CustomDomainConfigType
 }
 export interface UpdateUserPoolDomainResponse {
   CloudFrontDomain?: string

@@ -192,7 +192,7 @@ export interface AllocateAddressResult {
 }
 export interface AllocateHostsRequest {
   AutoPlacement?: AutoPlacement
-  AvailabilityZone: string
+  AvailabilityZone?: string
   ClientToken?: string
   InstanceType?: string
   InstanceFamily?: string
@@ -367,7 +367,7 @@ export interface AssociateAddressResult {
 }
 export interface AssociateClientVpnTargetNetworkRequest {
   ClientVpnEndpointId: string
-  SubnetId: string
+  SubnetId?: string
   ClientToken?: string
   DryRun?: boolean
 }
@@ -1282,7 +1282,7 @@ export interface CreateCarrierGatewayResult {
   CarrierGateway?: CarrierGateway
 }
 export interface CreateClientVpnEndpointRequest {
-  ClientCidrBlock: string
+  ClientCidrBlock?: string
   ServerCertificateArn: string
   AuthenticationOptions: ClientVpnAuthenticationRequest[]
   ConnectionLogOptions: ConnectionLogOptions
@@ -1309,7 +1309,7 @@ export interface CreateClientVpnEndpointResult {
 export interface CreateClientVpnRouteRequest {
   ClientVpnEndpointId: string
   DestinationCidrBlock: string
-  TargetVpcSubnetId: string
+  TargetVpcSubnetId?: string
   Description?: string
   ClientToken?: string
   DryRun?: boolean
@@ -1348,7 +1348,7 @@ export interface CreateCustomerGatewayResult {
   CustomerGateway?: CustomerGateway
 }
 export interface CreateDefaultSubnetRequest {
-  AvailabilityZone: string
+  AvailabilityZone?: string
   DryRun?: boolean
   Ipv6Native?: boolean
 }
@@ -1648,7 +1648,7 @@ export interface CreateNatGatewayRequest {
   AllocationId?: string
   ClientToken?: string
   DryRun?: boolean
-  SubnetId: string
+  SubnetId?: string
   TagSpecifications?: TagSpecification[]
   ConnectivityType?: ConnectivityType
   PrivateIpAddress?: string
@@ -2101,9 +2101,9 @@ export interface CreateVerifiedAccessEndpointRequest {
   VerifiedAccessGroupId: string
   EndpointType: VerifiedAccessEndpointType
   AttachmentType: VerifiedAccessEndpointAttachmentType
-  DomainCertificateArn: string
-  ApplicationDomain: string
-  EndpointDomainPrefix: string
+  DomainCertificateArn?: string
+  ApplicationDomain?: string
+  EndpointDomainPrefix?: string
   SecurityGroupIds?: string[]
   LoadBalancerOptions?: CreateVerifiedAccessEndpointLoadBalancerOptions
   NetworkInterfaceOptions?: CreateVerifiedAccessEndpointEniOptions
@@ -2177,7 +2177,7 @@ export interface CreateVolumePermissionModifications {
   Remove?: CreateVolumePermission[]
 }
 export interface CreateVolumeRequest {
-  AvailabilityZone: string
+  AvailabilityZone?: string
   Encrypted?: boolean
   Iops?: number
   KmsKeyId?: string
@@ -2207,7 +2207,7 @@ export interface CreateVpcEndpointRequest {
   DryRun?: boolean
   VpcEndpointType?: VpcEndpointType
   VpcId: string
-  ServiceName: string
+  ServiceName?: string
   PolicyDocument?: string
   RouteTableIds?: string[]
   SubnetIds?: string[]
@@ -3009,8 +3009,8 @@ export interface DescribeByoipCidrsResult {
 }
 export interface DescribeCapacityBlockOfferingsRequest {
   DryRun?: boolean
-  InstanceType: string
-  InstanceCount: number
+  InstanceType?: string
+  InstanceCount?: number
   StartDateRange?: Date
   EndDateRange?: Date
   CapacityDurationHours: number
@@ -4729,7 +4729,7 @@ export interface DisableFastSnapshotRestoreSuccessItem {
   DisabledTime?: Date
 }
 export interface DisableFastSnapshotRestoresRequest {
-  AvailabilityZones: string[]
+  AvailabilityZones?: string[]
   SourceSnapshotIds: string[]
   DryRun?: boolean
 }
@@ -5169,7 +5169,7 @@ export interface EnableFastSnapshotRestoreSuccessItem {
   DisabledTime?: Date
 }
 export interface EnableFastSnapshotRestoresRequest {
-  AvailabilityZones: string[]
+  AvailabilityZones?: string[]
   SourceSnapshotIds: string[]
   DryRun?: boolean
 }
@@ -6500,7 +6500,7 @@ export interface ImportSnapshotTask {
   Tags?: Tag[]
 }
 export interface ImportVolumeRequest {
-  AvailabilityZone: string
+  AvailabilityZone?: string
   Description?: string
   DryRun?: boolean
   Image: DiskImageDetail

@@ -641,7 +641,7 @@ export interface GetFindingsResponse {
 }
 export interface GetFindingsStatisticsRequest {
   DetectorId: string
-  FindingStatisticTypes: FindingStatisticType[]
+  FindingStatisticTypes?: FindingStatisticType[]
   FindingCriteria?: FindingCriteria
 }
 export interface GetFindingsStatisticsResponse {

@@ -99,8 +99,8 @@ export interface CreateInstanceProfileResponse {
   InstanceProfile: InstanceProfile
 }
 export interface CreateLoginProfileRequest {
-  UserName: string
-  Password: string
+  UserName?: string
+  Password?: string
   PasswordResetRequired?: boolean
 }
 export interface CreateLoginProfileResponse {
@@ -197,7 +197,7 @@ export interface CredentialReportNotReadyException {
   message?: string
 }
 export interface DeactivateMFADeviceRequest {
-  UserName: string
+  UserName?: string
   SerialNumber: string
 }
 export interface DeleteAccessKeyRequest {
@@ -221,7 +221,7 @@ export interface DeleteInstanceProfileRequest {
   InstanceProfileName: string
 }
 export interface DeleteLoginProfileRequest {
-  UserName: string
+  UserName?: string
 }
 export interface DeleteOpenIDConnectProviderRequest {
   OpenIDConnectProviderArn: string
@@ -434,7 +434,7 @@ export interface GetInstanceProfileResponse {
   InstanceProfile: InstanceProfile
 }
 export interface GetLoginProfileRequest {
-  UserName: string
+  UserName?: string
 }
 export interface GetLoginProfileResponse {
   LoginProfile: LoginProfile
@@ -1231,8 +1231,8 @@ export interface ServiceNotSupportedException {
 export interface ServiceSpecificCredential {
   CreateDate: Date
   ServiceName: string
-  ServiceUserName: string
-  ServicePassword: string
+  ServiceUserName?: string
+  ServicePassword?: string
   ServiceSpecificCredentialId: string
   UserName: string
   Status: statusType
@@ -1240,7 +1240,7 @@ export interface ServiceSpecificCredential {
 export interface ServiceSpecificCredentialMetadata {
   UserName: string
   Status: statusType
-  ServiceUserName: string
+  ServiceUserName?: string
   CreateDate: Date
   ServiceSpecificCredentialId: string
   ServiceName: string
@@ -1425,7 +1425,7 @@ export interface UpdateRoleRequest {
 }
 export interface UpdateRoleResponse {}
 export interface UpdateSAMLProviderRequest {
-  SAMLMetadataDocument: string
+  SAMLMetadataDocument?: string
   SAMLProviderArn: string
 }
 export interface UpdateSAMLProviderResponse {

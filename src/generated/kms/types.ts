@@ -118,7 +118,7 @@ export type CustomerMasterKeySpec = "RSA_2048" | "RSA_3072" | "RSA_4096" | "ECC_
 export type DataKeyPairSpec = "RSA_2048" | "RSA_3072" | "RSA_4096" | "ECC_NIST_P256" | "ECC_NIST_P384" | "ECC_NIST_P521" | "ECC_SECG_P256K1" | "SM2" | "ECC_NIST_EDWARDS25519"
 export type DataKeySpec = "AES_256" | "AES_128"
 export interface DecryptRequest {
-  CiphertextBlob: Uint8Array
+  CiphertextBlob?: Uint8Array
   EncryptionContext?: Record<string, string>
   GrantTokens?: string[]
   KeyId?: string
@@ -543,7 +543,7 @@ export interface PutKeyPolicyRequest {
   BypassPolicyLockoutSafetyCheck?: boolean
 }
 export interface ReEncryptRequest {
-  CiphertextBlob: Uint8Array
+  CiphertextBlob?: Uint8Array
   SourceEncryptionContext?: Record<string, string>
   SourceKeyId?: string
   DestinationKeyId: string

@@ -207,7 +207,7 @@ export const wafv2Model: ServiceModel = {
     "GetSampledRequestsResponse": {"type":"structure","members":{"SampledRequests":{"shape":"SampledHTTPRequests"},"PopulationSize":{"shape":"PopulationSize"},"TimeWindow":{"shape":"TimeWindow"}}},
     "GetWebACLForResourceRequest": {"type":"structure","members":{"ResourceArn":{"shape":"ResourceArn"}},"required":["ResourceArn"]},
     "GetWebACLForResourceResponse": {"type":"structure","members":{"WebACL":{"shape":"WebACL"}}},
-    "GetWebACLRequest": {"type":"structure","members":{"Name":{"shape":"EntityName"},"Scope":{"shape":"Scope"},"Id":{"shape":"EntityId"}},"required":["Name","Scope","Id"]},
+    "GetWebACLRequest": {"type":"structure","members":{"Name":{"shape":"EntityName"},"Scope":{"shape":"Scope"},"Id":{"shape":"EntityId"}}},
     "GetWebACLResponse": {"type":"structure","members":{"WebACL":{"shape":"WebACL"},"LockToken":{"shape":"LockToken"},"ApplicationIntegrationURL":{"shape":"OutputUrl"}}},
     "HTTPHeader": {"type":"structure","members":{"Name":{"shape":"HeaderName"},"Value":{"shape":"HeaderValue"}}},
     "HTTPHeaders": {"type":"list","member":{"shape":"HTTPHeader"}},

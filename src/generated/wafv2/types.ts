@@ -424,9 +424,9 @@ export interface GetWebACLForResourceResponse {
   WebACL?: WebACL
 }
 export interface GetWebACLRequest {
-  Name: string
-  Scope: Scope
-  Id: string
+  Name?: string
+  Scope?: Scope
+  Id?: string
 }
 export interface GetWebACLResponse {
   WebACL?: WebACL
