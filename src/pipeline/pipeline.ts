@@ -11,12 +11,13 @@ import type { Logger } from '../core/logger.js'
 import type { OperationContext } from '../core/operation.js'
 import type { AuditSink } from '../audit/audit-sink.js'
 import type { OperationInput } from '../protocol/codec.js'
+import type { Authenticate } from './authenticate.js'
 import type { Route, Router } from './router.js'
 
 export interface PipelineDeps {
   readonly router: Router
   /** Verifies the request's signature (or allows it anonymously where AWS does) and says who made it. */
-  readonly authenticate: (request: HttpRequest, route: Route, now: Date) => Promise<Caller>
+  readonly authenticate: Authenticate
   /** Throws AccessDenied carrying AWS's message when the caller may not do what the target describes. */
   readonly authorize: (caller: Caller, target: AuthorizationTarget, request: HttpRequest, call: CallFacts) => void
   readonly audit: AuditSink
@@ -55,8 +56,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     try {
       route = deps.router.resolve(request)
       if (rejection) throw rejection
-      caller = await deps.authenticate(request, route, time)
-      input = route.binding.codec.parseRequest(request, route.operation, route.binding.model)
+      const authenticated = await deps.authenticate(request, route, time)
+      caller = authenticated.caller
+      const decoded = authenticated.payload === route.request.body ? route.request : { ...route.request, body: authenticated.payload }
+      input = route.binding.codec.parseRequest(decoded, route.operation, route.binding.model)
       const facts: CallFacts = { caller, accountId: caller.accountId, region, partition: deps.partition }
       const authorizeOperation = route.binding.authorization[route.operation.name]
       if (!authorizeOperation) throw new Error(`no authorization entry for ${route.binding.model.name}:${route.operation.name}`)
@@ -65,14 +68,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!handler) throw new Error(`no handler for ${route.binding.model.name}:${route.operation.name}`)
       const ctx: OperationContext = { caller, accountId: caller.accountId, region, partition: deps.partition, requestId }
       const output = await handler(input as never, ctx)
-      const response = route.binding.codec.serializeOutput(output, route.operation, route.binding.model, { requestId })
+      const response = route.binding.codec.serializeOutput(output, route.operation, route.binding.model, { requestId, method: request.method })
       record(response.status, output)
       return { requestId, response, service: route.binding.model.name, operation: route.operation.name, principal: caller.arn }
     } catch (thrown) {
       const error = toAwsError(thrown, requestId, deps.log)
       const codec = route?.binding.codec ?? deps.router.fallback?.codec
       if (!codec) throw thrown
-      const response = codec.serializeError(error, route?.binding.model, { requestId })
+      const response = codec.serializeError(error, route?.binding.model, { requestId, method: request.method })
       record(error.status, undefined, error)
       return { requestId, response, service: route?.binding.model.name, operation: route?.operation.name, principal: caller?.arn }
     }

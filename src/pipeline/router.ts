@@ -1,13 +1,16 @@
 // Router: which service and operation a request names (credential scope, X-Amz-Target, Action/Version, S3 default).
 import { AwsError } from '../core/aws-error.js'
-import { InvalidActionError, MissingAuthenticationTokenError, UnknownOperationError } from '../core/common-errors.js'
+import { MissingAuthenticationTokenError, UnknownOperationError } from '../core/common-errors.js'
 import { parseQueryString, type HttpRequest } from '../core/http.js'
 import type { OperationModel } from '../model/types.js'
+import { bucketFromHost, toPathStyleRequest } from '../protocol/rest-xml/virtual-host.js'
 import type { ServiceBinding } from './service-binding.js'
 
 export interface Route {
   readonly binding: ServiceBinding
   readonly operation: OperationModel
+  /** The request as the codec reads it: virtual-hosted S3 requests are rewritten path-style. */
+  readonly request: HttpRequest
 }
 
 export interface Router {
@@ -35,11 +38,13 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
 
   return {
     fallback,
-    resolve(request) {
-      const binding = findService(request)
+    resolve(original) {
+      const binding = findService(original)
+      const bucket = binding === s3 ? bucketFromHost(original.headers['host']) : undefined
+      const request = bucket === undefined ? original : toPathStyleRequest(original, bucket)
       const operation = binding.codec.matchOperation(request, binding.model)
-      if (!operation) throw unknownOperation(binding, request)
-      return { binding, operation }
+      if (!operation) throw binding.codec.unknownOperation?.(request, binding.model) ?? unknownOperation(binding)
+      return { binding, operation, request }
     },
   }
 
@@ -79,14 +84,9 @@ function formOrQueryParameter(request: HttpRequest, name: string): string | unde
   return parseQueryString(request.body.toString('utf8')).get(name)?.[0]
 }
 
-// Each protocol's own answer for an operation the service does not have.
-function unknownOperation(binding: ServiceBinding, request: HttpRequest): AwsError {
-  const { protocol, apiVersion } = binding.model.metadata
-  if (protocol === 'query' || protocol === 'ec2') {
-    const action = formOrQueryParameter(request, 'Action')
-    return new InvalidActionError(`Could not find operation ${action ?? ''} for version ${apiVersion}`)
-  }
-  if (protocol === 'rest-xml') {
+// The default answer for codecs without their own: JSON protocols' UnknownOperationException, S3's 405.
+function unknownOperation(binding: ServiceBinding): AwsError {
+  if (binding.model.metadata.protocol === 'rest-xml') {
     return new AwsError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.')
   }
   return new UnknownOperationError()

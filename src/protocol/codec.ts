@@ -24,6 +24,8 @@ export interface Codec {
    * Decodes the request into the operation's input and checks the model's constraints (required, enum, length,
    * range, pattern). Throws the service's own error for bad input (ValidationError, ValidationException, …).
    */
+  /** The protocol's own error for a request that names no operation of `service`; the router has a default. */
+  unknownOperation?(request: HttpRequest, service: ServiceModel): AwsError
   parseRequest(request: HttpRequest, operation: OperationModel, service: ServiceModel): OperationInput
   serializeOutput(output: unknown, operation: OperationModel, service: ServiceModel, call: CallInfo): HttpResponse
   /** `service` is undefined when the request could not be routed to any service. */

@@ -1,0 +1,112 @@
+// startPalisade: the composition root — opens storage, bootstraps the default account, wires every service
+// into the pipeline and starts the HTTP server.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { discardingAuditSink, type AuditSink } from '../audit/audit-sink.js'
+import { systemClock, type Clock } from '../core/clock.js'
+import { randomIds, type Ids } from '../core/ids.js'
+import { jsonLogger, type Logger } from '../core/logger.js'
+import type { PalisadeConfig } from '../config/config.js'
+import { loadRootKey } from '../crypto/root-key.js'
+import { secretBox } from '../crypto/secret-box.js'
+import { stsModel } from '../generated/sts/model.js'
+import { createAuthenticator } from '../pipeline/authenticate.js'
+import { createAuthorizer } from '../authz/authorize.js'
+import { createPipeline } from '../pipeline/pipeline.js'
+import { createRouter } from '../pipeline/router.js'
+import { bindService } from '../pipeline/service-binding.js'
+import { codecFor } from '../protocol/codecs.js'
+import { startServer } from '../server/http-server.js'
+import { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/bootstrap.js'
+import { CREDENTIALS_CHANGED, loadCredentialIndex } from '../services/iam/credential-index.js'
+import { stsAuthorization, stsService } from '../services/sts/index.js'
+import { openDatabase } from '../storage/database.js'
+import { eraseAllData } from '../storage/erase-data.js'
+
+export interface PalisadeOverrides {
+  readonly clock?: Clock
+  readonly ids?: Ids
+  readonly log?: Logger
+  readonly audit?: AuditSink
+}
+
+export interface Palisade {
+  readonly url: string
+  readonly port: number
+  readonly accountId: string
+  /** Set on the start that created the default account: the secrets to show once. */
+  readonly firstStart?: FirstStartCredentials
+  /** Where first start wrote those secrets (mode 0600). */
+  readonly credentialsFile: string
+  close(): Promise<void>
+}
+
+const PARTITION = 'aws'
+
+export async function startPalisade(config: PalisadeConfig, overrides: PalisadeOverrides = {}): Promise<Palisade> {
+  const clock = overrides.clock ?? systemClock
+  const ids = overrides.ids ?? randomIds
+  const log = overrides.log ?? jsonLogger(config.logLevel)
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const box = secretBox(loadRootKey({ key: config.rootKey, file: config.rootKeyFile }))
+
+  const database = await openDatabase({ url: config.database.replace(/^sqlite:/, '') })
+  const credentialsFile = join(config.dataDir, 'root-credentials.json')
+  try {
+    const firstStart = await bootstrapDefaultAccount(database, config, { box, clock, ids })
+    if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
+    const credentials = await loadCredentialIndex(database, box, PARTITION)
+
+    const bindings = [bindService(stsModel, codecFor(stsModel), stsService(), stsAuthorization)]
+    const pipeline = createPipeline({
+      router: createRouter(bindings),
+      authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION }),
+      authorize: createAuthorizer({ mode: config.auth }),
+      audit: overrides.audit ?? discardingAuditSink,
+      clock,
+      ids,
+      log,
+      region: config.region,
+      partition: PARTITION,
+    })
+    const reset = config.allowReset || config.auth === 'permissive'
+      ? async () => {
+          await database.transaction(async (tx) => {
+            await eraseAllData(tx)
+            await restoreDefaultAccount(tx)
+            await database.notify(CREDENTIALS_CHANGED, '*')
+          })
+        }
+      : undefined
+    const server = await startServer({
+      host: config.host,
+      port: config.port,
+      maxBodyBytes: config.maxBodyBytes,
+      pipeline,
+      log,
+      reset,
+      health: () => ({ status: 'ok', accountId: config.accountId, region: config.region, auth: config.auth }),
+    })
+    log.info('palisade started', { url: server.url, dataDir: config.dataDir, auth: config.auth })
+    return {
+      url: server.url,
+      port: server.port,
+      accountId: config.accountId,
+      firstStart,
+      credentialsFile,
+      async close() {
+        await server.close()
+        await credentials.close()
+        await database.close()
+      },
+    }
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+}
+
+function writeSecretFile(path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 })
+  chmodSync(path, 0o600) // the mode above applies only when the file is new
+}

@@ -1,0 +1,51 @@
+// The authentication stage: SigV4 → the caller, or AWS's error for the service's protocol.
+import { anonymousCaller, type Caller } from '../core/caller.js'
+import type { HttpRequest } from '../core/http.js'
+import { authError, readSignature, verifySignature, type AuthErrorFamily } from '../sigv4/index.js'
+import type { Route } from './router.js'
+
+/** What authentication needs to know of an access key; the IAM service's credential index provides it. */
+export interface CredentialLookup {
+  find(accessKeyId: string): { readonly secretAccessKey: string; readonly active: boolean; readonly caller: Caller } | undefined
+}
+
+export interface AuthenticatorOptions {
+  readonly credentials: CredentialLookup
+  /** permissive: any well-formed signature is the root user of the account a 12-digit key names, else the default. */
+  readonly mode: 'strict' | 'permissive'
+  readonly defaultAccountId: string
+  readonly partition: string
+}
+
+export interface Authenticated {
+  readonly caller: Caller
+  /** The body the operation reads: the request body, or the decoded payload of an aws-chunked upload. */
+  readonly payload: Buffer
+}
+
+export type Authenticate = (request: HttpRequest, route: Route, now: Date) => Promise<Authenticated>
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+  return async function authenticate(request, route, now) {
+    const { model, } = route.binding
+    const family: AuthErrorFamily = model.name === 's3' ? 's3' : model.metadata.protocol
+    const signed = readSignature(request, family)
+    if (!signed) {
+      // Unsigned calls reach only S3 (anonymous access, decided by bucket policy) and operations AWS models
+      // without auth (sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML).
+      if (model.name === 's3' || route.operation.authtype === 'none') {
+        return { caller: anonymousCaller(options.defaultAccountId), payload: request.body }
+      }
+      throw authError({ kind: 'MissingAuthentication' }, family)
+    }
+    if (options.mode === 'permissive') {
+      const accountId = /^\d{12}$/.test(signed.accessKeyId) ? signed.accessKeyId : options.defaultAccountId
+      const caller: Caller = { type: 'Root', arn: `arn:${options.partition}:iam::${accountId}:root`, accountId, userId: accountId, accessKeyId: signed.accessKeyId }
+      return { caller, payload: request.body }
+    }
+    const credential = options.credentials.find(signed.accessKeyId)
+    if (!credential || !credential.active) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
+    const verified = verifySignature(request, signed, credential.secretAccessKey, now, { family, service: model.metadata.signingName })
+    return { caller: credential.caller, payload: verified.payload }
+  }
+}
