@@ -2,18 +2,18 @@
 import { createHash } from 'node:crypto'
 import type { AwsError } from '../../core/aws-error.js'
 import type { HttpRequest, HttpResponse } from '../../core/http.js'
-import type { OperationModel, ServiceModel, StructureShape } from '../../model/types.js'
+import type { OperationModel, ServiceModel, ShapeRef, StructureShape } from '../../model/types.js'
 import type { CallInfo, Codec, OperationInput } from '../codec.js'
 import { bodyLayoutOf, readHttpBindings, writeHttpBindings } from '../rest/http-bindings.js'
 import { matchRestOperation } from '../rest/match-rest-operation.js'
 import { resolveStructure } from '../rest/model-shapes.js'
 import { matchUriPath, templateOf } from '../rest/uri-template.js'
+import { checkConstraints } from '../shared/constraints.js'
 import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/xml-reader.js'
 import { readStructure, readXmlValue, XmlValueError } from './read-xml-value.js'
 import { renderXmlDocument } from './render-xml-node.js'
-import { toS3Error } from './s3-error-codes.js'
-import { checkConstraints } from '../shared/constraints.js'
 import { toS3ConstraintError } from './s3-constraint-errors.js'
+import { toS3Error } from './s3-error-codes.js'
 import { InvalidArgumentError, InvalidBucketNameError, InvalidUriError, KeyTooLongError, MalformedXmlError } from './s3-request-errors.js'
 import { S3_RESPONSE_ROOTS } from './s3-response-roots.js'
 import { bucketFromHost, isPathStyleRewrite, toPathStyleRequest } from './virtual-host.js'
@@ -87,7 +87,8 @@ function parseRestXmlRequest(request: HttpRequest, operation: OperationModel, se
   if (!labels) throw new InvalidUriError()
   const shape = resolveStructure(service, operation.input)
   const input = readHttpBindings(request, shape, service, labels, {
-    invalidValue: (_message, _member, wireName, text) => new InvalidArgumentError(`Invalid value for ${wireName}`, wireName, text),
+    invalidValue: (_message, _member, wireName, text) =>
+      new InvalidArgumentError(`Invalid value for ${wireName}`, wireName, text),
   })
   Object.assign(input, readBody(request.body, shape, service))
   if (service.name === 's3') checkS3Names(input)
@@ -233,9 +234,10 @@ function textElement(name: string, text: string): XmlNode {
   return node
 }
 
-function isTextRoot(root: XmlNode, [name, ref]: readonly [string, { readonly locationName?: string; readonly shape: string }], service: ServiceModel): boolean {
-  const shape = service.shapes[ref.shape]
-  return (ref.locationName ?? name) === root.name && shape !== undefined && shape.type !== 'structure' && shape.type !== 'list' && shape.type !== 'map'
+/** Whether the root element is named after a lone scalar member, whose value is then the root's own text. */
+function isTextRoot(root: XmlNode, [name, ref]: readonly [string, ShapeRef], service: ServiceModel): boolean {
+  const type = service.shapes[ref.shape]?.type
+  return (ref.locationName ?? name) === root.name && type !== undefined && type !== 'structure' && type !== 'list' && type !== 'map'
 }
 
 function namespaceOf(service: ServiceModel): string {
