@@ -85,7 +85,34 @@ function checkOperator(context: CheckContext, statement: StatementView, operator
       context.report('WARNING', 'MISMATCHED_TYPE', `The ${operator.key} operator compares ${parsed.family} values, but the condition key ${key.key} is of type ${keyType}. Use an operator of the key's type.`, [at(keyPath, key.keySpan)])
     }
     checkKeyApplies(context, statement, key, keyPath)
+    if (parsed.family === 'IPAddress' && key.key.toLowerCase() === 'aws:sourceip') checkPublicRanges(context, operator.key, key, keyPath)
   }
+}
+
+// aws:SourceIp carries the public address a request came from; requests through a VPC endpoint carry
+// aws:VpcSourceIp instead, so a private range never matches: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip
+function checkPublicRanges(context: CheckContext, operatorName: string, key: JsonEntry, path: string): void {
+  const values = key.value.kind === 'array' ? key.value.items : [key.value]
+  const ranges = values.flatMap((item) => (item.kind === 'string' ? [item.value] : []))
+  if (ranges.length === 0 || !ranges.every(isPrivateIpv4Range)) return
+  const negated = operatorName.toLowerCase().includes('notipaddress')
+  context.report('ERROR', negated ? 'PRIVATE_NOT_IP_ADDRESS' : 'PRIVATE_IP_ADDRESS', `The condition key aws:SourceIp only contains public IP addresses, so ${ranges.join(', ')} never matches. Use aws:VpcSourceIp for private addresses.`, [at(path, key.keySpan)])
+}
+
+const privateIpv4Ranges: readonly (readonly [number, number])[] = [
+  [0x0a000000, 8], // 10.0.0.0/8
+  [0xac100000, 12], // 172.16.0.0/12
+  [0xc0a80000, 16], // 192.168.0.0/16
+]
+
+function isPrivateIpv4Range(cidr: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr)
+  if (!match) return false
+  const octets = match.slice(1, 5).map(Number)
+  if (octets.some((octet) => octet > 255)) return false
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0)
+  const bits = match[5] === undefined ? 32 : Number(match[5])
+  return privateIpv4Ranges.some(([base, size]) => bits >= size && Math.floor(address / 2 ** (32 - size)) === Math.floor(base / 2 ** (32 - size)))
 }
 
 /** Reports unknown or malformed keys; returns the key's type when it is known. */

@@ -1,5 +1,5 @@
 // Grammar checks: required, forbidden and mistyped elements of the document and of each statement.
-import { type CheckContext, at } from './policy-document.js'
+import { type CheckContext, type ReportFinding, at } from './policy-document.js'
 import type { JsonEntry, JsonNode } from './json-source.js'
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
@@ -28,41 +28,41 @@ export function checkStatementStructure(context: CheckContext): void {
 }
 
 /** The `Version` and `Statement` elements of the document; returns the statement objects with their paths. */
-export function checkDocumentStructure(context: Pick<CheckContext, 'report'>, root: JsonNode): { node: JsonNode & { kind: 'object' }; path: string }[] {
+export function checkDocumentStructure(report: ReportFinding, root: JsonNode): { node: JsonNode & { kind: 'object' }; path: string }[] {
   if (root.kind !== 'object') {
-    context.report('ERROR', 'DATA_TYPE_MISMATCH', 'The policy document must be a JSON object.', [at('', root.span)])
+    report('ERROR', 'DATA_TYPE_MISMATCH', 'The policy document must be a JSON object.', [at('', root.span)])
     return []
   }
   for (const entry of root.entries) {
     if (!['Version', 'Id', 'Statement'].includes(entry.key)) {
-      context.report('ERROR', 'INVALID_POLICY_ELEMENT', `The policy element ${entry.key} is not valid.`, [at(entry.key, entry.keySpan)])
+      report('ERROR', 'INVALID_POLICY_ELEMENT', `The policy element ${entry.key} is not valid.`, [at(entry.key, entry.keySpan)])
     }
   }
   const version = root.entries.find((entry) => entry.key === 'Version')
   if (!version) {
-    context.report('WARNING', 'MISSING_VERSION', 'We recommend that you specify the Version element to help you with debugging permission issues.', [at('', root.span)])
+    report('WARNING', 'MISSING_VERSION', 'We recommend that you specify the Version element to help you with debugging permission issues.', [at('', root.span)])
   } else if (version.value.kind !== 'string') {
-    context.report('ERROR', 'DATA_TYPE_MISMATCH', 'The text does not match the expected JSON data type String.', [at('Version', version.value.span)])
+    report('ERROR', 'DATA_TYPE_MISMATCH', 'The text does not match the expected JSON data type String.', [at('Version', version.value.span)])
   } else if (version.value.value !== '2012-10-17' && version.value.value !== '2008-10-17') {
-    context.report('ERROR', 'INVALID_VERSION', `The ${version.value.value} version is not valid. Use one of the following versions: 2012-10-17, 2008-10-17.`, [at('Version', version.value.span)])
+    report('ERROR', 'INVALID_VERSION', `The ${version.value.value} version is not valid. Use one of the following versions: 2012-10-17, 2008-10-17.`, [at('Version', version.value.span)])
   }
   const statement = root.entries.find((entry) => entry.key === 'Statement')
   if (!statement) {
-    context.report('ERROR', 'MISSING_STATEMENT', 'Add statements to the policy.', [at('', root.span)])
+    report('ERROR', 'MISSING_STATEMENT', 'Add statements to the policy.', [at('', root.span)])
     return []
   }
   if (statement.value.kind === 'object') return [{ node: statement.value, path: 'Statement' }]
   if (statement.value.kind !== 'array') {
-    context.report('ERROR', 'DATA_TYPE_MISMATCH', 'The text does not match the expected JSON data type Object or Array.', [at('Statement', statement.value.span)])
+    report('ERROR', 'DATA_TYPE_MISMATCH', 'The text does not match the expected JSON data type Object or Array.', [at('Statement', statement.value.span)])
     return []
   }
   if (statement.value.items.length === 0) {
-    context.report('ERROR', 'MISSING_STATEMENT', 'Add statements to the policy.', [at('Statement', statement.value.span)])
+    report('ERROR', 'MISSING_STATEMENT', 'Add statements to the policy.', [at('Statement', statement.value.span)])
   }
   const objects: { node: JsonNode & { kind: 'object' }; path: string }[] = []
   statement.value.items.forEach((item, index) => {
     if (item.kind === 'object') objects.push({ node: item, path: `Statement[${index}]` })
-    else context.report('ERROR', 'DATA_TYPE_MISMATCH', 'The text does not match the expected JSON data type Object.', [at(`Statement[${index}]`, item.span)])
+    else report('ERROR', 'DATA_TYPE_MISMATCH', 'The text does not match the expected JSON data type Object.', [at(`Statement[${index}]`, item.span)])
   })
   return objects
 }

@@ -27,18 +27,18 @@ export interface StatementView {
 export interface CheckContext {
   readonly policyType: ValidatedPolicyType
   readonly catalog: IamCatalog
+  /** The document's Version when it is a string; policy variables need 2012-10-17. */
+  readonly version: string | undefined
   readonly statements: readonly StatementView[]
-  report(findingType: FindingType, issueCode: string, details: string, locations: readonly FindingLocation[]): void
+  report: ReportFinding
 }
 
-export function createCheckContext(policyType: ValidatedPolicyType, catalog: IamCatalog, statements: readonly StatementView[], findings: Finding[]): CheckContext {
-  return {
-    policyType,
-    catalog,
-    statements,
-    report(findingType, issueCode, details, locations) {
-      findings.push(finding(findingType, issueCode, details, locations))
-    },
+export type ReportFinding = (findingType: FindingType, issueCode: string, details: string, locations: readonly FindingLocation[]) => void
+
+/** A report function that appends to `findings`. */
+export function collectInto(findings: Finding[]): ReportFinding {
+  return (findingType, issueCode, details, locations) => {
+    findings.push(finding(findingType, issueCode, details, locations))
   }
 }
 

@@ -84,6 +84,12 @@ const cases: Case[] = [
   },
   { name: 'a numeric operator on a string key', policy: statement({ ...allowS3, Condition: { NumericLessThan: { 'aws:username': '3' } } }), issueCode: 'MISMATCHED_TYPE', findingType: 'WARNING', path: 'Statement[0].Condition.NumericLessThan.aws:username' },
   { name: 'an empty condition value list', policy: statement({ ...allowS3, Condition: { StringEquals: { 'aws:username': [] } } }), issueCode: 'EMPTY_ARRAY_CONDITION', findingType: 'SUGGESTION', path: 'Statement[0].Condition.StringEquals.aws:username' },
+  { name: 'a variable in Action', policy: statement({ ...allowS3, Action: 's3:${aws:username}' }), issueCode: 'VARIABLE_UNSUPPORTED_IN_ELEMENT', findingType: 'ERROR', path: 'Statement[0].Action' },
+  { name: 'a variable under Version 2008-10-17', policy: JSON.stringify({ Version: '2008-10-17', Statement: [{ ...allowS3, Resource: 'arn:aws:s3:::bucket/${aws:username}/*' }] }), issueCode: 'VARIABLE_UNSUPPORTED_IN_VERSION', findingType: 'ERROR', path: 'Statement[0].Resource' },
+  { name: 'a variable without its closing brace', policy: statement({ ...allowS3, Resource: 'arn:aws:s3:::bucket/${aws:username/*' }), issueCode: 'MISSING_BRACE_IN_VARIABLE', findingType: 'ERROR', path: 'Statement[0].Resource' },
+  { name: 'an empty variable in a condition', policy: statement({ ...allowS3, Condition: { StringEquals: { 'aws:PrincipalTag/team': '${}' } } }), issueCode: 'EMPTY_VARIABLE', findingType: 'ERROR', path: 'Statement[0].Condition.StringEquals.aws:PrincipalTag/team' },
+  { name: 'aws:SourceIp with a private range', policy: statement({ ...allowS3, Condition: { IpAddress: { 'aws:SourceIp': ['10.0.0.0/16', '192.168.1.1'] } } }), issueCode: 'PRIVATE_IP_ADDRESS', findingType: 'ERROR', path: 'Statement[0].Condition.IpAddress.aws:SourceIp' },
+  { name: 'aws:SourceIp with NotIpAddress and a private range', policy: statement({ ...allowS3, Condition: { NotIpAddress: { 'aws:SourceIp': '172.20.0.0/16' } } }), issueCode: 'PRIVATE_NOT_IP_ADDRESS', findingType: 'ERROR', path: 'Statement[0].Condition.NotIpAddress.aws:SourceIp' },
   {
     name: 'a statement another statement covers',
     policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::bucket/*' }, allowS3] }),
@@ -103,6 +109,8 @@ describe('validatePolicy', () => {
     { name: 'a role trust policy', policyType: 'trust', policy: statement({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ec2.amazonaws.com' } }) },
     { name: 'an SCP denying regions', policyType: 'scp', policy: statement({ Effect: 'Deny', NotAction: ['iam:*', 'sts:*'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1'] } } }) },
     { name: 'PassRole limited by iam:PassedToService', policyType: 'identity', policy: statement({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }) },
+    { name: 'aws:SourceIp with a public range', policyType: 'identity', policy: statement({ ...allowS3, Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '172.32.0.0/16'] } } }) },
+    { name: 'the literal-character variables ${*} ${?} ${$}', policyType: 'identity', policy: statement({ ...allowS3, Resource: 'arn:aws:s3:::bucket/${*}${?}${$}' }) },
     { name: 'a policy variable in a resource', policyType: 'identity', policy: statement({ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::bucket', Condition: { StringLike: { 's3:prefix': ['home/${aws:username}/*'] } } }) },
   ])('reports nothing for $name', ({ policy, policyType }) => {
     expect(validatePolicy(policy, { policyType })).toEqual([])

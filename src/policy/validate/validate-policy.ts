@@ -3,11 +3,12 @@ import { checkActions } from './check-actions.js'
 import { checkConditions } from './check-conditions.js'
 import { checkRedundantStatements } from './check-redundant-statements.js'
 import { checkResources } from './check-resources.js'
+import { checkVariables } from './check-variables.js'
 import { checkDocumentStructure, checkStatementStructure } from './check-structure.js'
 import { type Finding, type ValidatedPolicyType, finding } from './finding.js'
 import { type IamCatalog, packagedIamCatalog } from './iam-catalog.js'
 import { JsonSyntaxError, readJsonSource } from './json-source.js'
-import { createCheckContext, viewStatement } from './policy-document.js'
+import { type CheckContext, collectInto, viewStatement } from './policy-document.js'
 
 export interface ValidatePolicyOptions {
   readonly policyType: ValidatedPolicyType
@@ -32,13 +33,21 @@ export function validatePolicy(text: string, options: ValidatePolicyOptions): Fi
       ]),
     ]
   }
-  const report = createCheckContext(options.policyType, options.catalog ?? packagedIamCatalog(), [], findings).report
-  const statements = checkDocumentStructure({ report }, root).map(({ node, path }, index) => viewStatement(node, index, path))
-  const context = createCheckContext(options.policyType, options.catalog ?? packagedIamCatalog(), statements, findings)
+  const report = collectInto(findings)
+  const statements = checkDocumentStructure(report, root).map(({ node, path }, index) => viewStatement(node, index, path))
+  const version = root.kind === 'object' ? root.entries.find((entry) => entry.key === 'Version')?.value : undefined
+  const context: CheckContext = {
+    policyType: options.policyType,
+    catalog: options.catalog ?? packagedIamCatalog(),
+    version: version?.kind === 'string' ? version.value : undefined,
+    statements,
+    report,
+  }
   checkStatementStructure(context)
   checkActions(context)
   checkResources(context)
   checkConditions(context)
+  checkVariables(context)
   checkRedundantStatements(context)
   return findings
     .map((item, index) => ({ item, index }))
