@@ -39,6 +39,20 @@ describe('findService', () => {
     expect(input.members.DryRun).toMatchObject({ locationName: 'dryRun' })
   })
 
+  it('requires a member only when both source models do', () => {
+    const iam = findService('iam')!
+    const getLoginProfile = iam.shapes.GetLoginProfileRequest as Extract<Shape, { type: 'structure' }>
+    expect(getLoginProfile.members.UserName).toBeDefined()
+    expect(getLoginProfile.required).toBeUndefined()
+  })
+
+  it('keeps min.json\'s type where botocore disagrees, under its own name', () => {
+    const s3 = findService('s3')!
+    const putObject = s3.shapes.PutObjectRequest as Extract<Shape, { type: 'structure' }>
+    expect(putObject.members.Expires?.shape).toBe('ExpiresTimestamp')
+    expect(s3.shapes.ExpiresTimestamp?.type).toBe('timestamp')
+  })
+
   it('marks operations AWS accepts unsigned', () => {
     expect(findService('sts')!.operations.AssumeRoleWithWebIdentity!.authtype).toBe('none')
   })
