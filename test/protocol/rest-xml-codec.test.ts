@@ -177,8 +177,16 @@ describe('rest-xml parseRequest on the S3 model', () => {
   })
 
   it('answers a bad query value with InvalidArgument naming it', () => {
-    const error = parseError(request('GET', '/b?list-type=2&max-keys=ten'))
-    expect(error).toMatchObject({ code: 'InvalidArgument', status: 400, fields: { ArgumentName: 'max-keys', ArgumentValue: 'ten' } })
+    const error = parseError(request('GET', '/b/k?partNumber=first'))
+    expect(error).toMatchObject({ code: 'InvalidArgument', status: 400, fields: { ArgumentName: 'partNumber', ArgumentValue: 'first' } })
+  })
+
+  it('answers a non-numeric max-keys in S3 own words', () => {
+    expect(parseError(request('GET', '/b?list-type=2&max-keys=ten'))).toMatchObject({
+      code: 'InvalidArgument',
+      message: 'Argument maxKeys must be an integer between 0 and 2147483647',
+      fields: { ArgumentName: 'maxKeys', ArgumentValue: 'ten' },
+    })
   })
 
   it('answers a bad enum header with InvalidArgument', () => {

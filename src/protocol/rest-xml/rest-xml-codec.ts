@@ -14,7 +14,7 @@ import { readStructure, readXmlValue, XmlValueError } from './read-xml-value.js'
 import { renderXmlDocument } from './render-xml-node.js'
 import { toS3ConstraintError } from './s3-constraint-errors.js'
 import { toS3Error } from './s3-error-codes.js'
-import { InvalidArgumentError, InvalidBucketNameError, InvalidUriError, KeyTooLongError, MalformedXmlError } from './s3-request-errors.js'
+import { invalidS3Argument, InvalidBucketNameError, InvalidUriError, KeyTooLongError, MalformedXmlError } from './s3-request-errors.js'
 import { S3_RESPONSE_ROOTS } from './s3-response-roots.js'
 import { bucketFromHost, isPathStyleRewrite, toPathStyleRequest } from './virtual-host.js'
 import { addNamespace, element, writeStructureInto, writeXmlValue, type XmlNode } from './write-xml-value.js'
@@ -87,8 +87,7 @@ function parseRestXmlRequest(request: HttpRequest, operation: OperationModel, se
   if (!labels) throw new InvalidUriError()
   const shape = resolveStructure(service, operation.input)
   const input = readHttpBindings(request, shape, service, labels, {
-    invalidValue: (_message, _member, wireName, text) =>
-      new InvalidArgumentError(`Invalid value for ${wireName}`, wireName, text),
+    invalidValue: (_message, _member, wireName, text) => invalidS3Argument(wireName, text),
   })
   Object.assign(input, readBody(request.body, shape, service))
   if (service.name === 's3') checkS3Names(input)

@@ -19,6 +19,21 @@ export class InvalidArgumentError extends AwsError {
   }
 }
 
+/**
+ * InvalidArgument for a header or query value that does not parse as its type. S3 words a few of these its own way:
+ * a non-numeric `max-keys` is "Argument maxKeys must be an integer between 0 and 2147483647", named `maxKeys`
+ * (as measured against S3 by the Ceph s3-tests suite).
+ */
+export function invalidS3Argument(wireName: string, text: string): InvalidArgumentError {
+  const known = KNOWN_ARGUMENTS[wireName]
+  if (known) return new InvalidArgumentError(known.message, known.name, text)
+  return new InvalidArgumentError(`Invalid value for ${wireName}`, wireName, text)
+}
+
+const KNOWN_ARGUMENTS: Readonly<Record<string, { readonly name: string; readonly message: string }>> = {
+  'max-keys': { name: 'maxKeys', message: 'Argument maxKeys must be an integer between 0 and 2147483647' },
+}
+
 export class MissingRequestBodyError extends AwsError {
   constructor() {
     super('MissingRequestBodyError', 400, 'Request Body is empty')
