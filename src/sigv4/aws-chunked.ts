@@ -70,6 +70,11 @@ export function decodeAwsChunked(body: Buffer, options: ChunkedPayloadOptions): 
     position += 2
   }
 
+  // Without trailers only the closing CRLF may follow the final chunk (some clients leave it out). Anything else
+  // would be bytes no signature covers. The message is ours: AWS documents none for this case.
+  if (!options.trailer && position < body.length && !body.subarray(position).equals(CRLF)) {
+    throw authError({ kind: 'MalformedChunkedBody', message: 'The request body has data after its final chunk' }, family)
+  }
   const trailers = options.trailer ? readTrailers(body, position, previousSignature, options) : {}
   const payload = Buffer.concat(chunks)
   if (payload.length !== options.decodedLength) throw authError({ kind: 'MalformedChunkedBody', message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.' }, family)

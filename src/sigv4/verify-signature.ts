@@ -2,12 +2,12 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
 import type { HttpRequest } from '../core/http.js'
 import { authError, MAX_CLOCK_SKEW_MS, type AuthErrorFamily, type ScopeProblem } from './auth-error.js'
-import { decodeAwsChunked } from './aws-chunked.js'
 import { canonicalRequest, stringToSign } from './canonical-request.js'
 import { signaturesEqual } from './constant-time.js'
 import { declaredPayload } from './declared-payload.js'
 import { formatScope, type SignedRequest } from './signed-request.js'
-import { hmacHex, sha256Hex, signingKey } from './signing-key.js'
+import { requestPayload, type VerifiedRequest } from './request-payload.js'
+import { hmacHex, signingKey } from './signing-key.js'
 
 export interface VerifyOptions {
   /** Whose error codes to answer with; `s3` also selects S3's path and payload rules. */
@@ -18,13 +18,6 @@ export interface VerifyOptions {
   readonly service?: string
   /** How the path is signed; defaults to S3's rules for the `s3` family and normalized paths for the rest. */
   readonly pathRules?: 's3' | 'normalized'
-}
-
-export interface VerifiedRequest {
-  /** The body the operation sees: the request body, or the decoded payload of an aws-chunked upload. */
-  readonly payload: Buffer
-  /** Trailing headers of an aws-chunked upload (x-amz-checksum-*), already verified. */
-  readonly trailers: Readonly<Record<string, string>>
 }
 
 /**
@@ -64,31 +57,8 @@ export function verifySignature(
     )
   }
 
-  switch (payload.kind) {
-    case 'unsigned':
-      return { payload: request.body, trailers: {} }
-    case 'hashed': {
-      // Non-S3 payloads were hashed from the body itself, so only S3's declared hash can still disagree.
-      const computed = family === 's3' ? sha256Hex(request.body) : payload.hash
-      if (computed !== payload.hash) throw authError({ kind: 'PayloadHashMismatch', provided: payload.hash, computed }, family)
-      return { payload: request.body, trailers: {} }
-    }
-    case 'streaming': {
-      const decodedLength = request.headers['x-amz-decoded-content-length']
-      if (decodedLength === undefined || !/^\d+$/.test(decodedLength)) throw authError({ kind: 'MissingDecodedLength' }, family)
-      const announced = (request.headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
-      const decoded = decodeAwsChunked(request.body, {
-        ...(payload.signedChunks && {
-          signing: { key, timestamp: signed.timestamp, scope: formatScope(signed.scope), seedSignature: signed.signature, accessKeyId: signed.accessKeyId },
-        }),
-        trailer: payload.trailer,
-        decodedLength: Number(decodedLength),
-        announcedTrailers: announced,
-        family,
-      })
-      return decoded
-    }
-  }
+  const signing = { key, timestamp: signed.timestamp, scope: formatScope(signed.scope), seedSignature: signed.signature, accessKeyId: signed.accessKeyId }
+  return requestPayload(request, payload, family, signing)
 }
 
 // Header form: the signed time may differ from ours by 15 minutes either way. Presigned: valid from 15 minutes

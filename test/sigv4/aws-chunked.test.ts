@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { HttpRequest } from '../../src/core/http.js'
-import { readSignature, verifySignature } from '../../src/sigv4/index.js'
+import { readSignature, unverifiedPayload, verifySignature } from '../../src/sigv4/index.js'
 import { SECRET_ACCESS_KEY, sdkRequest, sdkSigner, toWire } from './support/sdk-signer.js'
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
@@ -59,6 +59,24 @@ describe('aws-chunked: the example of the S3 documentation', () => {
         fields: expect.objectContaining({ SignatureProvided: '0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497' }),
       }),
     )
+  })
+
+  it('rejects bytes after the final chunk', () => {
+    const smuggled = Buffer.concat([body, Buffer.from('GET /other HTTP/1.1\r\n')])
+    expect(() => verify({ ...request, body: smuggled }, now)).toThrow(expect.objectContaining({ code: 'IncompleteBody' }))
+  })
+
+  it('accepts the body without its closing CRLF', () => {
+    expect(verify({ ...request, body: body.subarray(0, body.length - 2) }, now).payload.length).toBe(66560)
+  })
+
+  it('decodes without checking chunk signatures for permissive mode, and still checks the length', () => {
+    const tampered = Buffer.from(body)
+    tampered[88 + 12] = 'b'.charCodeAt(0) // the 13th payload byte: the first chunk's header line is 88 bytes
+    const signed = readSignature(request, 's3')!
+    expect(unverifiedPayload({ ...request, body: tampered }, signed, 's3').payload.toString('latin1', 0, 14)).toBe('aaaaaaaaaaaaba')
+    const shorter = { ...request, headers: { ...request.headers, 'x-amz-decoded-content-length': '66559' } }
+    expect(() => unverifiedPayload({ ...shorter, body }, signed, 's3')).toThrow(expect.objectContaining({ code: 'IncompleteBody' }))
   })
 
   it('rejects a body cut before the final chunk', () => {
