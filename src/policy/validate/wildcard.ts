@@ -10,9 +10,9 @@ export function wildcardCovers(outer: string, inner: string, ignoreCase: boolean
   // Treat the inner pattern's wildcards as literal text: `*` in outer already matches them, while
   // literal characters in outer cannot stand for an arbitrary run, so this is exact for IAM's two wildcards.
   if (!/[*?]/.test(inner)) return matchesWildcard(outer, inner, ignoreCase)
-  const escapedInner = inner
-  const regex = new RegExp(`^${outer.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '[^*]' : escapeRegExp(char))).join('')}$`, ignoreCase ? 'is' : 's')
-  return regex.test(escapedInner)
+  // `?` in outer stands for one character, which an inner `*` (any run) is not.
+  const body = outer.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '[^*]' : escapeRegExp(char))).join('')
+  return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's').test(inner)
 }
 
 const cache = new Map<string, RegExp>()
