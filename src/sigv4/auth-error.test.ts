@@ -1,3 +1,4 @@
+// authError: the failures only the pipeline detects, in each protocol family's codes and texts.
 import { describe, expect, it } from 'vitest'
 import { authError, type AuthErrorFamily, type AuthFailure } from './auth-error.js'
 

@@ -16,16 +16,15 @@ export function canonicalUri(path: string, rules: 's3' | 'normalized'): string {
   return normalized.split('/').map(uriEncode).join('/')
 }
 
-// RFC 3986 section 5.2.4 dot-segment removal, plus AWS's collapsing of empty segments (`//`).
+// Dot-segment removal and collapsing of empty segments (`//`). A trailing slash stays only when the path ends
+// with one: `/a/b/..` signs as `/a`, as the AWS SDKs (botocore, smithy) sign it, not `/a/` as RFC 3986 would.
 function normalizePath(path: string): string {
   const output: string[] = []
-  const segments = path.split('/')
-  for (const segment of segments) {
+  for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue
     if (segment === '..') output.pop()
     else output.push(segment)
   }
-  const last = segments[segments.length - 1]
-  const keepsTrailingSlash = output.length > 0 && (last === '' || last === '.' || last === '..')
+  const keepsTrailingSlash = output.length > 0 && path.endsWith('/')
   return `/${output.join('/')}${keepsTrailingSlash ? '/' : ''}`
 }

@@ -1,6 +1,14 @@
 // sigv4: verifies AWS Signature Version 4 (Authorization header, presigned URL, aws-chunked payload).
-// The pipeline calls readSignature, looks up the access key's secret, then verifySignature; see authError for
-// the failures only the pipeline can detect (unknown key, bad or expired session token, no signature at all).
+//
+// How the pipeline authenticates a request (family: `'s3'` for S3, else the service's protocol):
+//   const signed = readSignature(request, family)        // undefined: unsigned (anonymous) request
+//   if (!signed) throw authError({ kind: 'MissingAuthentication' }, family)   // unless anonymous is allowed
+//   const key = lookup(signed.accessKeyId)               // the pipeline's own credential index
+//   if (!key) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
+//   // session tokens: authError({ kind: 'InvalidSessionToken' | 'ExpiredSessionToken' }, family)
+//   const { payload } = verifySignature(request, signed, key.secret, now, { family, region, service })
+// `payload` is the body the codec must decode (an aws-chunked upload arrives decoded). Where signatures are not
+// checked (--auth permissive), unverifiedPayload(request, signed, family) still decodes aws-chunked bodies.
 export { readSignature, MAX_PRESIGNED_EXPIRES_SECONDS } from './read-signature.js'
 export { verifySignature, type VerifyOptions } from './verify-signature.js'
 export { unverifiedPayload, type VerifiedRequest } from './request-payload.js'

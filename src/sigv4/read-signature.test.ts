@@ -1,3 +1,4 @@
+// readSignature: both signature forms, and AWS's texts for malformed ones.
 import { describe, expect, it } from 'vitest'
 import type { HttpRequest } from '../core/http.js'
 import type { AuthErrorFamily } from './auth-error.js'

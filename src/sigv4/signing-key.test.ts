@@ -1,3 +1,4 @@
+// signingKey: AWS's derivation example and the bounded cache.
 import { describe, expect, it } from 'vitest'
 import { hmacHex, signingKey, signingKeyCacheSize } from './signing-key.js'
 
