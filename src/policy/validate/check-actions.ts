@@ -20,6 +20,10 @@ export function resolveAction(context: CheckContext, action: string): { service:
   const service = context.catalog.service(action.slice(0, colon))
   if (!service) return undefined
   const pattern = action.slice(colon + 1)
+  if (!/[*?]/.test(pattern)) {
+    const exact = service.actions.get(pattern.toLowerCase())
+    return { service, names: exact ? [exact.name] : [] }
+  }
   const names = [...service.actions.values()].filter((candidate) => matchesWildcard(pattern, candidate.name, true)).map((candidate) => candidate.name)
   return { service, names }
 }

@@ -2,6 +2,7 @@
 import { type CheckContext, type StatementView, at } from './policy-document.js'
 import type { JsonEntry } from './json-source.js'
 import { resolveAction } from './check-actions.js'
+import type { CatalogAction, CatalogService } from './iam-catalog.js'
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 const operatorFamilies: Record<string, string> = {
@@ -143,12 +144,21 @@ function findServiceKey(keys: ReadonlyMap<string, { key: string; type: string }>
   const lower = key.toLowerCase()
   const exact = keys.get(lower)
   if (exact) return exact
-  for (const [template, details] of keys) {
-    if (!/\$\{|<[^>]+>/.test(template)) continue
-    const body = template.split(/(\$\{[^}]+\}|<[^>]+>)/).map((part) => (/^(\$\{|<)/.test(part) ? '.+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')
-    if (new RegExp(`^${body}$`, 's').test(lower)) return details
-  }
+  for (const [template, details] of keys) if (keyMatchesTemplate(template, lower)) return details
   return undefined
+}
+
+const templateCache = new Map<string, RegExp | undefined>()
+
+/** Whether a lower-case key fits a reference key with placeholders (`s3:existingobjecttag/<key>`, `aws:resourcetag/${tagkey}`). */
+function keyMatchesTemplate(template: string, lowerKey: string): boolean {
+  let regex = templateCache.get(template)
+  if (!templateCache.has(template)) {
+    const parts = template.toLowerCase().split(/(\$\{[^}]+\}|<[^>]+>)/)
+    regex = parts.length === 1 ? undefined : new RegExp(`^${parts.map((part) => (/^(\$\{|<)/.test(part) ? '.+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 's')
+    templateCache.set(template, regex)
+  }
+  return regex?.test(lowerKey) ?? template.toLowerCase() === lowerKey
 }
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-action-for-condition-key
@@ -161,17 +171,30 @@ function checkKeyApplies(context: CheckContext, statement: StatementView, key: J
     const resolved = resolveAction(context, action.value)
     const details = resolved && resolved.names.length === 1 ? resolved.service.actions.get((resolved.names[0] as string).toLowerCase()) : undefined
     if (!resolved || !details) continue
-    const supported = [
-      ...details.conditionKeys,
-      ...details.resourceTypes.flatMap((type) => [...type.conditionKeys, ...(resolved.service.resourceTypes.get(type.name)?.conditionKeys ?? [])]),
-    ]
-    if (!findServiceKey(new Map(supported.map((candidate) => [candidate.toLowerCase(), { key: candidate, type: '' }])), key.key)) {
+    const supported = supportedKeys(resolved.service, details)
+    const lowerKey = key.key.toLowerCase()
+    if (!supported.some((candidate) => keyMatchesTemplate(candidate, lowerKey))) {
       unsupported.push(action.value)
     }
   }
   if (unsupported.length > 0) {
     context.report('ERROR', 'UNSUPPORTED_ACTION_FOR_CONDITION_KEY', `The following actions: ${unsupported.join(', ')} are not supported by the condition key ${key.key}. The condition will not be evaluated for these actions. We recommend that you move these actions to a different statement without this condition key.`, [at(path, key.keySpan)])
   }
+}
+
+const supportedByAction = new WeakMap<CatalogAction, readonly string[]>()
+
+/** The keys an action supports: its own, its resource types' in the action table, and those of the resource types table. */
+function supportedKeys(service: CatalogService, action: CatalogAction): readonly string[] {
+  let keys = supportedByAction.get(action)
+  if (!keys) {
+    keys = [
+      ...action.conditionKeys,
+      ...action.resourceTypes.flatMap((type) => [...type.conditionKeys, ...(service.resourceTypes.get(type.name)?.conditionKeys ?? [])]),
+    ]
+    supportedByAction.set(action, keys)
+  }
+  return keys
 }
 
 function checkValues(context: CheckContext, operator: ParsedOperator, operatorName: string, key: JsonEntry, path: string): void {

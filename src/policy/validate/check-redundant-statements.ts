@@ -5,21 +5,26 @@ import { wildcardCovers } from './wildcard.js'
 
 export function checkRedundantStatements(context: CheckContext): void {
   const statements = context.statements
+  const scopes = statements.map(scopeOf)
+  const covers = (outer: number, inner: number) => scopes[outer] !== undefined && scopes[outer] === scopes[inner] && coversActionsAndResources(statements[outer] as StatementView, statements[inner] as StatementView)
   statements.forEach((statement, index) => {
-    const coveredBy = statements.find((other, otherIndex) => otherIndex !== index && covers(other, statement) && (!covers(statement, other) || otherIndex < index))
+    const coveredBy = statements.find((_, otherIndex) => otherIndex !== index && covers(otherIndex, index) && (!covers(index, otherIndex) || otherIndex < index))
     if (coveredBy) {
       context.report('SUGGESTION', 'REDUNDANT_STATEMENT', `The statement ${statement.path} is redundant because ${coveredBy.path} provides the same permissions. Remove one of them.`, [at(statement.path, statement.node.span)])
     }
   })
 }
 
-/** Whether `outer` grants or denies everything `inner` does, under an identical effect, principal and condition. */
-function covers(outer: StatementView, inner: StatementView): boolean {
+/** What two statements must share for one to cover the other: effect, principal and condition; undefined when it can't. */
+function scopeOf(statement: StatementView): string | undefined {
+  const { actions, resources, principal, condition } = statement
+  if (statement.effect === undefined || !actions || !resources || actions.negated || resources.negated) return undefined
+  return `${statement.effect}|${principal?.negated ? 'Not' : ''}${canonical(principal?.entry.value)}|${canonical(condition?.value)}`
+}
+
+/** Whether every action and resource of `inner` is matched by `outer` (both use Action and Resource). */
+function coversActionsAndResources(outer: StatementView, inner: StatementView): boolean {
   if (!outer.actions || !inner.actions || !outer.resources || !inner.resources) return false
-  if (outer.effect === undefined || outer.effect !== inner.effect) return false
-  if (outer.actions.negated || inner.actions.negated || outer.resources.negated || inner.resources.negated) return false
-  if (canonical(outer.principal?.entry.value) !== canonical(inner.principal?.entry.value) || outer.principal?.negated !== inner.principal?.negated) return false
-  if (canonical(outer.condition?.value) !== canonical(inner.condition?.value)) return false
   const coveredAll = (outerValues: readonly { value: string }[], innerValues: readonly { value: string }[], ignoreCase: boolean) =>
     innerValues.length > 0 && innerValues.every((value) => outerValues.some((candidate) => wildcardCovers(candidate.value, value.value, ignoreCase)))
   return coveredAll(outer.actions.values, inner.actions.values, true) && coveredAll(outer.resources.values, inner.resources.values, false)

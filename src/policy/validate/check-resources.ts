@@ -77,7 +77,25 @@ function isOpen(field: string): boolean {
   return field.includes('*') || field.includes('?') || field.includes('${')
 }
 
-function arnLayout(type: CatalogResourceType): { region: string; account: string; resource: RegExp } {
+interface ArnLayout {
+  readonly region: string
+  readonly account: string
+  readonly resource: RegExp
+}
+
+const layouts = new WeakMap<CatalogResourceType, ArnLayout>()
+
+/** The region and account fields of a resource type's ARN format and a matcher for its resource part (cached per type). */
+function arnLayout(type: CatalogResourceType): ArnLayout {
+  let layout = layouts.get(type)
+  if (!layout) {
+    layout = buildArnLayout(type)
+    layouts.set(type, layout)
+  }
+  return layout
+}
+
+function buildArnLayout(type: CatalogResourceType): ArnLayout {
   const fields = type.arn.split(':')
   const resource = fields.slice(5).join(':')
   const body = resource.split(/(\$\{[^}]+\})/).map((part) => (part.startsWith('${') ? '.+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')

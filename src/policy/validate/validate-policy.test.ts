@@ -132,6 +132,12 @@ describe('validatePolicy', () => {
     expect(found).toMatchObject({ issueCode: 'JSON_SYNTAX_ERROR', locations: [{ span: { start: { line: 3, column: 16, offset: 45 } } }] })
   })
 
+  it('does not compare NotAction lists as if they were Action lists when looking for redundant statements', () => {
+    // Statement[1] denies everything but iam:Get*, which is more than Statement[0] denies; it is not redundant.
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }, { Effect: 'Deny', NotAction: 'iam:Get*', Resource: '*' }] })
+    expect(validatePolicy(policy, { policyType: 'identity' }).filter((item) => item.issueCode === 'REDUNDANT_STATEMENT')).toEqual([])
+  })
+
   it('orders findings from most to least severe', () => {
     const types = validatePolicy(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3:GetObject', 'iam:PassRole', 's3:Nope'], Resource: '*' }] }), { policyType: 'identity' }).map((item) => item.findingType)
     expect(types).toEqual(['ERROR', 'SECURITY_WARNING', 'WARNING', 'SUGGESTION'])

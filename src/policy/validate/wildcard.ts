@@ -10,18 +10,28 @@ export function wildcardCovers(outer: string, inner: string, ignoreCase: boolean
   // Treat the inner pattern's wildcards as literal text: `*` in outer already matches them, while
   // literal characters in outer cannot stand for an arbitrary run, so this is exact for IAM's two wildcards.
   if (!/[*?]/.test(inner)) return matchesWildcard(outer, inner, ignoreCase)
-  // `?` in outer stands for one character, which an inner `*` (any run) is not.
-  const body = outer.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '[^*]' : escapeRegExp(char))).join('')
-  return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's').test(inner)
+  return coverRegExp(outer, ignoreCase).test(inner)
 }
 
 const cache = new Map<string, RegExp>()
 
 function wildcardRegExp(pattern: string, ignoreCase: boolean): RegExp {
-  const key = `${ignoreCase ? 'i' : 's'}${pattern}`
+  const key = `${ignoreCase ? 'mi' : 'ms'}${pattern}`
   let regex = cache.get(key)
   if (!regex) {
     const body = pattern.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '.' : escapeRegExp(char))).join('')
+    regex = new RegExp(`^${body}$`, ignoreCase ? 'is' : 's')
+    cache.set(key, regex)
+  }
+  return regex
+}
+
+function coverRegExp(outer: string, ignoreCase: boolean): RegExp {
+  const key = `${ignoreCase ? 'ci' : 'cs'}${outer}`
+  let regex = cache.get(key)
+  if (!regex) {
+    // `?` in outer stands for one character, which an inner `*` (any run) is not.
+    const body = outer.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '[^*]' : escapeRegExp(char))).join('')
     regex = new RegExp(`^${body}$`, ignoreCase ? 'is' : 's')
     cache.set(key, regex)
   }
