@@ -50,6 +50,8 @@ export type AuthFailure =
   /** A malformed signature: `message` is the query/JSON text, `s3Message` S3's (without its prefix). */
   | { readonly kind: 'Malformed'; readonly form: SignatureForm; readonly message: string; readonly s3Message: string }
   | { readonly kind: 'UnsupportedAlgorithm'; readonly form: SignatureForm; readonly algorithm: string }
+  /** Signature Version 2 query parameters (AWSAccessKeyId, Signature), which Palisade does not accept. */
+  | { readonly kind: 'SignatureVersion2' }
   /** No X-Amz-Date (or Date), or one that is not a timestamp; `message` is the query/JSON text. */
   | { readonly kind: 'InvalidDate'; readonly form: SignatureForm; readonly message: string }
   /** The pipeline found no such access key. */
@@ -117,6 +119,9 @@ function queryOrJsonError(failure: AuthFailure, json: boolean): AwsError {
       return new IncompleteSignatureError(`Unsupported AWS 'algorithm': '${failure.algorithm}'.`)
     case 'InvalidDate':
       return new IncompleteSignatureError(failure.message)
+    case 'SignatureVersion2':
+      // Our wording: these services still accept Signature Version 2 on AWS, so AWS has no text for refusing it.
+      return new IncompleteSignatureError('Signature Version 2 is not supported; sign the request with AWS4-HMAC-SHA256.')
     case 'UnknownAccessKey':
     case 'InvalidSessionToken':
       return json ? new UnrecognizedClientError() : new InvalidClientTokenIdError()
@@ -164,6 +169,8 @@ function s3Error(failure: AuthFailure): AwsError {
       return failure.form === 'header'
         ? new S3InvalidRequestError('The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.')
         : new AuthorizationQueryParametersError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"')
+    case 'SignatureVersion2':
+      return new S3InvalidRequestError('The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.')
     case 'InvalidDate':
       return failure.form === 'header'
         ? new AccessDeniedError('AWS authentication requires a valid Date or x-amz-date header')

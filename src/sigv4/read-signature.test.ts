@@ -144,6 +144,12 @@ describe('readSignature', () => {
       expected: { code: 'InvalidRequest', message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' },
     },
     {
+      name: 'S3: a Signature Version 2 presigned URL',
+      family: 's3',
+      query: 'AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=Juv7u26REy6BkyqroRixWeY1eTk%3D&Expires=1795359215',
+      expected: { code: 'InvalidRequest', message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' },
+    },
+    {
       name: 'S3: a credential without its scope',
       family: 's3',
       headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE, SignedHeaders=host, Signature=abc', 'x-amz-date': '20150830T123600Z' },

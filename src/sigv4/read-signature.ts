@@ -23,6 +23,8 @@ export function readSignature(request: HttpRequest, family: AuthErrorFamily): Si
   }
   if (authorization !== undefined) return readAuthorizationHeader(request, authorization, family)
   if (hasQueryAlgorithm) return readPresignedQuery(query, request, family)
+  // A Signature Version 2 URL (the AWS CLI v1's default `aws s3 presign`) must not pass as an anonymous request.
+  if (query.has('Signature') && query.has('AWSAccessKeyId')) throw authError({ kind: 'SignatureVersion2' }, family)
   return undefined
 }
 
