@@ -9,17 +9,14 @@ import { jsonLogger, type Logger } from '../core/logger.js'
 import type { PalisadeConfig } from '../config/config.js'
 import { loadRootKey } from '../crypto/root-key.js'
 import { secretBox } from '../crypto/secret-box.js'
-import { stsModel } from '../generated/sts/model.js'
 import { createAuthenticator } from '../pipeline/authenticate.js'
 import { createAuthorizer } from '../authz/authorize.js'
 import { createPipeline } from '../pipeline/pipeline.js'
 import { createRouter } from '../pipeline/router.js'
-import { bindService } from '../pipeline/service-binding.js'
-import { codecFor } from '../protocol/codecs.js'
+import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/bootstrap.js'
 import { CREDENTIALS_CHANGED, loadCredentialIndex } from '../services/iam/credential-index.js'
-import { stsAuthorization, stsService } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
 
@@ -57,9 +54,8 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
     const credentials = await loadCredentialIndex(database, box, PARTITION)
 
-    const bindings = [bindService(stsModel, codecFor(stsModel), stsService(), stsAuthorization)]
     const pipeline = createPipeline({
-      router: createRouter(bindings),
+      router: createRouter(serviceBindings()),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION }),
       authorize: createAuthorizer({ mode: config.auth }),
       audit: overrides.audit ?? discardingAuditSink,

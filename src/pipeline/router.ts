@@ -30,7 +30,11 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
   for (const binding of bindings) {
     const { metadata } = binding.model
     bySigningName.set(metadata.signingName, binding)
-    if (metadata.targetPrefix) byTargetPrefix.set(metadata.targetPrefix, binding)
+    if (metadata.targetPrefix) {
+      byTargetPrefix.set(metadata.targetPrefix, binding)
+      // SDK v3 sends CloudTrail's dotted prefix by its last part alone (CloudTrail_20131101.LookupEvents).
+      byTargetPrefix.set(metadata.targetPrefix.slice(metadata.targetPrefix.lastIndexOf('.') + 1), binding)
+    }
     if (metadata.protocol === 'query' || metadata.protocol === 'ec2') queryByVersion.set(metadata.apiVersion, binding)
     if (binding.model.name === 's3') s3 = binding
   }
