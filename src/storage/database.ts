@@ -29,7 +29,11 @@ export interface Database {
   readonly capabilities: Capabilities
   /**
    * Runs `work` in a transaction, committed when it resolves and rolled back when it throws.
-   * Nested calls become savepoints of the outer transaction. On SQLite transactions run one at a time.
+   * Transactions are serializable on both dialects: on SQLite they run one at a time; on
+   * PostgreSQL they may run concurrently, and when PostgreSQL aborts one for a conflict, `work`
+   * runs again from the start. So `work` should touch nothing outside the database (send
+   * notifications with `notify`, which waits for the commit). Nested calls become savepoints of
+   * the outer transaction.
    */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>
   /**
@@ -46,6 +50,9 @@ export interface Database {
   subscribe(channel: string, listener: ChangeListener, options?: { onMissed?: () => void }): Promise<() => Promise<void>>
   close(): Promise<void>
 }
+
+/** Runs of a transaction's work before a write conflict (PostgreSQL) is reported to the caller. */
+const TRANSACTION_ATTEMPTS = 8
 
 export async function openDatabase(config: StorageConfig): Promise<Database> {
   const dialect = isPostgresUrl(config.url)
@@ -83,7 +90,11 @@ function databaseOn(dialect: StorageDialect): { database: Database; transactions
       },
     }),
   })
-  transactions = transactionRunner(db)
+  transactions = transactionRunner(db, {
+    isolation: dialect.isolation,
+    isRetryable: dialect.isRetryable,
+    maxAttempts: TRANSACTION_ATTEMPTS,
+  })
   const runner = transactions
   let closed = false
 

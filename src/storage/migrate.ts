@@ -20,6 +20,8 @@ export async function migrate(
   checkNumbering(migrations)
   const applied: string[] = []
   for (;;) {
+    // READ COMMITTED: under SERIALIZABLE the snapshot would be taken by the first statement,
+    // the lock itself, so a migrator that waited for the lock would not see its predecessor's work.
     const next = await transactions.run(async (tx) => {
       await dialect.lockMigrations(tx)
       const version = await schemaVersion(tx, dialect)
@@ -33,7 +35,7 @@ export async function migrate(
       await migration.up(tx)
       await writeMeta(tx, SCHEMA_VERSION_KEY, String(version + 1))
       return migration
-    })
+    }, { isolation: 'read committed' })
     if (!next) return applied
     applied.push(next.id)
   }

@@ -32,6 +32,10 @@ export interface StorageDialect {
   readonly kysely: Dialect
   readonly capabilities: Capabilities
   readonly beginSql?: string
+  /** Isolation for every transaction, when the dialect's default is weaker than serializable. */
+  readonly isolation?: 'serializable'
+  /** Errors after which a whole transaction should simply be run again. */
+  isRetryable(error: unknown): boolean
   readonly connectionLock?: DriverGuards['connectionLock']
   readonly notifications: Notifications
   uniqueViolation: DriverGuards['uniqueViolation']

@@ -5,16 +5,22 @@ import type { Db } from './schema.js'
 
 export interface TransactionRunner {
   /**
-   * Runs `work` in a transaction: committed if it resolves, rolled back if it throws. Called
-   * again inside `work`, it opens a savepoint on the same transaction instead of a second
-   * transaction (which, on SQLite's single connection, would wait for itself forever): the
-   * inner work is undone alone if it throws, and committed with the outer one.
+   * Runs `work` in a transaction: committed if it resolves, rolled back if it throws, and run
+   * again from the start when the policy calls the error retryable. Called again inside `work`,
+   * it opens a savepoint on the same transaction instead of a second transaction (which, on
+   * SQLite's single connection, would wait for itself forever): the inner work is undone alone
+   * if it throws, and committed with the outer one.
    */
-  run<T>(work: (tx: Db) => Promise<T>): Promise<T>
+  run<T>(work: (tx: Db) => Promise<T>, options?: RunOptions): Promise<T>
   /** Runs `effect` once the outermost transaction commits; dropped if its (sub)transaction rolls back. Immediate outside one. */
   afterCommit(effect: () => void): void
   /** The open transaction of the calling async context, if any. */
   current(): Db | undefined
+}
+
+export interface RunOptions {
+  /** Overrides the policy's isolation for this (outermost) transaction. */
+  readonly isolation?: 'read committed' | 'serializable'
 }
 
 interface Frame {
@@ -26,16 +32,38 @@ interface Frame {
   open: boolean
 }
 
-export function transactionRunner(db: Db): TransactionRunner {
+export interface TransactionPolicy {
+  /** Isolation for outermost transactions; undefined keeps the dialect's (SQLite is always serializable). */
+  readonly isolation?: 'serializable'
+  /** Whether an error means "run the whole transaction again" (PostgreSQL: serialization failure, deadlock). */
+  isRetryable(error: unknown): boolean
+  /** Runs of `work` before a retryable error is given up on and thrown. */
+  readonly maxAttempts: number
+}
+
+export function transactionRunner(db: Db, policy: TransactionPolicy): TransactionRunner {
   const frames = new AsyncLocalStorage<Frame>()
   const openFrame = (): Frame | undefined => {
     const frame = frames.getStore()
     return frame?.open ? frame : undefined
   }
 
-  async function runOutermost<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+  async function runOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation']): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await attemptOutermost(work, isolation)
+      } catch (error) {
+        if (attempt >= policy.maxAttempts || !policy.isRetryable(error)) throw error
+        // Backing off lets the transaction that won the conflict finish before this one retries.
+        await new Promise((resolve) => setTimeout(resolve, 2 ** attempt))
+      }
+    }
+  }
+
+  async function attemptOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation']): Promise<T> {
     let committed: Frame | undefined
-    const result = await db.transaction().execute(async (tx) => {
+    const builder = isolation ? db.transaction().setIsolationLevel(isolation) : db.transaction()
+    const result = await builder.execute(async (tx) => {
       const frame: Frame = { tx, depth: 0, afterCommit: [], queue: Promise.resolve(), open: true }
       try {
         const value = await frames.run(frame, () => work(tx))
@@ -69,9 +97,9 @@ export function transactionRunner(db: Db): TransactionRunner {
   }
 
   return {
-    run(work) {
+    run(work, options = {}) {
       const outer = openFrame()
-      if (!outer) return runOutermost(work)
+      if (!outer) return runOutermost(work, options.isolation ?? policy.isolation)
       const turn = outer.queue.then(() => runNested(outer, work))
       outer.queue = turn.catch(() => undefined)
       return turn

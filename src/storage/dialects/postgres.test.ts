@@ -1,6 +1,7 @@
-// PostgreSQL-only behaviour: the listening connection survives being dropped.
+// PostgreSQL-only behaviour: conflicting concurrent transactions, and a listening connection that drops.
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
+import { readMeta, writeMeta } from '../meta-store.js'
 import { forPostgres } from '../testing.js'
 import { LISTENER_APPLICATION_NAME } from './postgres-notifications.js'
 
@@ -21,5 +22,26 @@ forPostgres('LISTEN connection', (dialect) => {
     await toldMissed
     await database.notify('iam.policies', 'after-reconnect')
     expect(await heardAfter).toBe('after-reconnect')
+  })
+})
+
+forPostgres('concurrent transactions', (dialect) => {
+  it('lose no update when two read-then-write transactions overlap: one is run again', async () => {
+    const database = await dialect.open()
+    await writeMeta(database.db, 'counter', '0')
+    let reads = 0
+    let bothRead!: () => void
+    const gate = new Promise<void>((resolve) => (bothRead = resolve))
+    let runs = 0
+    const increment = () => database.transaction(async (tx) => {
+      runs++
+      const value = Number(await readMeta(tx, 'counter'))
+      if (++reads === 2) bothRead()
+      await gate // both have read the same value before either writes
+      await writeMeta(tx, 'counter', String(value + 1))
+    })
+    await Promise.all([increment(), increment()])
+    expect(await readMeta(database.db, 'counter')).toBe('2')
+    expect(runs).toBe(3)
   })
 })

@@ -23,6 +23,12 @@ export function postgresDialect(options: PostgresOptions): StorageDialect {
     kysely: new PostgresDialect({ pool }),
     capabilities: { skipLocked: true, concurrentWriters: true },
     uniqueViolation,
+    // SERIALIZABLE makes concurrent transactions behave as if run one at a time, as on SQLite, so
+    // a store's "check, then write" (a limit, a name not yet taken) holds under concurrent
+    // writers too. The price is that PostgreSQL may abort one of two conflicting transactions,
+    // which is then run again (https://www.postgresql.org/docs/15/transaction-iso.html#XACT-SERIALIZABLE).
+    isolation: 'serializable',
+    isRetryable,
     lockMigrations: async (tx) => {
       // Released by the commit or rollback, so a crashed migrator never leaves it held.
       await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(tx)
@@ -40,4 +46,10 @@ function uniqueViolation(error: unknown): { constraint: string | undefined } | u
   const fields = error as { code?: unknown; constraint?: unknown } | null
   if (fields?.code !== '23505') return undefined
   return { constraint: typeof fields.constraint === 'string' ? fields.constraint : undefined }
+}
+
+// 40001 serialization_failure, 40P01 deadlock_detected: both mean "try the transaction again".
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '40001' || code === '40P01'
 }

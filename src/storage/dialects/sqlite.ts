@@ -35,6 +35,8 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
     // for. Handles on one file take turns here instead.
     connectionLock: shared.lock,
     uniqueViolation,
+    // One writer at a time means no write conflicts; a busy file is waited for (busy_timeout).
+    isRetryable: () => false,
     lockMigrations: async () => {}, // `begin immediate` already holds the one write lock
     tableExists: async (db: Kysely<any>, table: string) => {
       const found = await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(db)
