@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { MetaTables } from './migrations/0001-meta.js'
 import type { AccountTables } from './migrations/0002-accounts.js'
+import type { IamTables } from './migrations/0003-iam.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -13,7 +14,7 @@ import type { AccountTables } from './migrations/0002-accounts.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>
