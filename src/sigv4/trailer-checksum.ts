@@ -35,18 +35,25 @@ const CRC32C_TABLE = buildTable32(0x82f63b78)
 
 function crc32c(data: Buffer): number {
   let crc = 0xffffffff
-  for (const byte of data) crc = CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8)
+  for (let i = 0; i < data.length; i++) crc = CRC32C_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
 }
 
-// CRC-64/NVME, reflected polynomial 0x9A6C9329AC4BC9B5.
+// CRC-64/NVME, reflected polynomial 0x9A6C9329AC4BC9B5, computed on 32-bit halves: BigInt arithmetic per byte
+// is several times slower.
 const CRC64_TABLE = buildTable64(0x9a6c9329ac4bc9b5n)
-const MASK64 = 0xffffffffffffffffn
+const CRC64_HIGH = Uint32Array.from(CRC64_TABLE, (value) => Number(value >> 32n))
+const CRC64_LOW = Uint32Array.from(CRC64_TABLE, (value) => Number(value & 0xffffffffn))
 
 function crc64nvme(data: Buffer): bigint {
-  let crc = MASK64
-  for (const byte of data) crc = CRC64_TABLE[Number((crc ^ BigInt(byte)) & 0xffn)]! ^ (crc >> 8n)
-  return crc ^ MASK64
+  let high = 0xffffffff
+  let low = 0xffffffff
+  for (let i = 0; i < data.length; i++) {
+    const index = (low ^ data[i]!) & 0xff
+    low = (CRC64_LOW[index]! ^ ((low >>> 8) | (high << 24))) >>> 0
+    high = (CRC64_HIGH[index]! ^ (high >>> 8)) >>> 0
+  }
+  return (BigInt((high ^ 0xffffffff) >>> 0) << 32n) | BigInt((low ^ 0xffffffff) >>> 0)
 }
 
 function buildTable32(polynomial: number): Uint32Array {
