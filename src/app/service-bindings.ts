@@ -1,28 +1,45 @@
-// Every service Palisade speaks: implemented ones with their handlers, the rest answering each operation with 501.
+// Every service Palisade speaks: implemented operations with their handlers, the rest answering 501.
 import type { AuthorizationTable } from '../core/authorization-target.js'
 import { unsupportedOperations } from '../core/unsupported-operations.js'
 import { serviceModels } from '../generated/services.js'
 import type { ServiceModel } from '../model/types.js'
 import { bindService, type Handler, type ServiceBinding } from '../pipeline/service-binding.js'
 import { codecFor } from '../protocol/codecs.js'
+import { iamModules, type IamDeps } from '../services/iam/index.js'
 import { stsAuthorization, stsService } from '../services/sts/index.js'
 
-export function serviceBindings(): ServiceBinding[] {
-  const implemented = [bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(), stsAuthorization)]
-  const names = new Set(implemented.map((binding) => binding.model.name))
-  const pending = Object.values(serviceModels).filter((model) => !names.has(model.name)).map(unsupportedService)
-  return [...implemented, ...pending]
+type Handlers = Readonly<Record<string, Handler>>
+type Authorization = AuthorizationTable<Handlers>
+
+export function serviceBindings(deps: { readonly iam: IamDeps }): ServiceBinding[] {
+  const iam = iamModules(deps.iam)
+  const bound = [
+    bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(), stsAuthorization),
+    completeService(
+      serviceModels.iam,
+      Object.assign({}, ...iam.map((module) => module.handlers)) as Handlers,
+      Object.assign({}, ...iam.map((module) => module.authorization)) as Authorization,
+    ),
+  ]
+  const names = new Set(bound.map((binding) => binding.model.name))
+  const pending = Object.values(serviceModels).filter((model) => !names.has(model.name)).map((model) => completeService(model, {}, {}))
+  return [...bound, ...pending]
 }
 
 /**
- * A service whose operations are routed, decoded and validated like any other, then answered with NotImplemented.
- * Its operations still pass authorization, as `<signing name>:<operation>` on `*`, so a denied caller sees a denial.
+ * Binds a service whose modules implement some operations: every other operation is routed, decoded and
+ * validated like any other, passes authorization as `<signing name>:<operation>` on `*` (so a denied caller sees
+ * a denial), then answers NotImplemented.
  */
-function unsupportedService(model: ServiceModel): ServiceBinding {
-  const operations = Object.keys(model.operations)
-  const handlers: Record<string, Handler> = unsupportedOperations(model.name, operations)
-  const authorization: AuthorizationTable<Record<string, Handler>> = Object.fromEntries(
-    operations.map((operation) => [operation, () => ({ action: `${model.metadata.signingName}:${operation}`, resources: ['*'] })]),
+function completeService(model: ServiceModel, handlers: Handlers, authorization: Authorization): ServiceBinding {
+  const missing = Object.keys(model.operations).filter((operation) => !Object.hasOwn(handlers, operation))
+  const genericAuthorization: Authorization = Object.fromEntries(
+    missing.map((operation) => [operation, () => ({ action: `${model.metadata.signingName}:${operation}`, resources: ['*'] })]),
   )
-  return bindService(model, codecFor(model), handlers, authorization)
+  return bindService(
+    model,
+    codecFor(model),
+    { ...unsupportedOperations(model.name, missing), ...handlers },
+    { ...genericAuthorization, ...authorization },
+  )
 }

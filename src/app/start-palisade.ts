@@ -15,8 +15,7 @@ import { createPipeline } from '../pipeline/pipeline.js'
 import { createRouter } from '../pipeline/router.js'
 import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
-import { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/bootstrap.js'
-import { CREDENTIALS_CHANGED, loadCredentialIndex } from '../services/iam/credential-index.js'
+import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
 
@@ -55,7 +54,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const credentials = await loadCredentialIndex(database, box, PARTITION)
 
     const pipeline = createPipeline({
-      router: createRouter(serviceBindings()),
+      router: createRouter(serviceBindings({ iam: { database, clock, ids, box } })),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION }),
       authorize: createAuthorizer({ mode: config.auth }),
       audit: overrides.audit ?? discardingAuditSink,

@@ -1,0 +1,13 @@
+// IamDeps: what every IAM operation module receives.
+import type { Clock } from '../../core/clock.js'
+import type { Ids } from '../../core/ids.js'
+import type { SecretBox } from '../../crypto/secret-box.js'
+import type { Database } from '../../storage/database.js'
+
+export interface IamDeps {
+  readonly database: Database
+  readonly clock: Clock
+  readonly ids: Ids
+  /** Seals secrets at rest (secret access keys, MFA seeds) under the root key. */
+  readonly box: SecretBox
+}

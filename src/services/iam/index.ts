@@ -1,0 +1,19 @@
+// The IAM service: every operation module's handlers and authorization entries, merged. Operations no module
+// implements yet are filled in by the composition root with NotImplemented (see app/service-bindings.ts).
+import type { AuthorizationTable } from '../../core/authorization-target.js'
+import type { IamApi } from '../../generated/iam/api.js'
+import type { IamDeps } from './iam-deps.js'
+
+export type { IamDeps } from './iam-deps.js'
+export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
+export { CREDENTIALS_CHANGED, loadCredentialIndex, type CredentialIndex } from './credential-index.js'
+
+/** One module's slice of the IAM API: its handlers and what each touches. */
+export interface IamModule {
+  readonly handlers: Partial<IamApi>
+  readonly authorization: Partial<AuthorizationTable<IamApi>>
+}
+
+export function iamModules(_deps: IamDeps): IamModule[] {
+  return []
+}
