@@ -4,6 +4,7 @@ import type { HttpRequest } from '../core/http.js'
 import { authError, type AuthErrorFamily } from './auth-error.js'
 import type { SignedRequest } from './signed-request.js'
 import { sha256Hex } from './signing-key.js'
+import { uriDecode } from './uri-encode.js'
 
 export type DeclaredPayload =
   /** The body's SHA-256 is signed: the body must hash to it. */
@@ -38,7 +39,7 @@ export function declaredPayload(request: HttpRequest, signed: SignedRequest, fam
 
 function presignedContentHash(request: HttpRequest): string | undefined {
   for (const part of request.query.split('&')) {
-    if (part.startsWith('X-Amz-Content-Sha256=')) return decodeURIComponent(part.slice('X-Amz-Content-Sha256='.length))
+    if (part.startsWith('X-Amz-Content-Sha256=')) return uriDecode(part.slice('X-Amz-Content-Sha256='.length))
   }
   return undefined
 }
