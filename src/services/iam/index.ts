@@ -3,10 +3,13 @@
 import type { AuthorizationTable } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
 import type { IamDeps } from './iam-deps.js'
+import { roleModule } from './roles.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
 export { CREDENTIALS_CHANGED, loadCredentialIndex, type CredentialIndex } from './credential-index.js'
+// Port for STS (AssumeRole*): look a role up by name, record its use (RoleLastUsed).
+export { roleStore, type RoleRecord, type RoleStore } from './roles-store.js'
 
 /** One module's slice of the IAM API: its handlers and what each touches. */
 export interface IamModule {
@@ -14,6 +17,8 @@ export interface IamModule {
   readonly authorization: Partial<AuthorizationTable<IamApi>>
 }
 
-export function iamModules(_deps: IamDeps): IamModule[] {
-  return []
+export function iamModules(deps: IamDeps): IamModule[] {
+  return [
+    roleModule(deps),
+  ]
 }

@@ -1,0 +1,216 @@
+// End to end: IAM roles (create, get, update, trust policy, delete, list, tags) with the AWS SDK v3 and the AWS CLI.
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListRolesCommand,
+  ListRoleTagsCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+  UpdateRoleDescriptionCommand,
+} from '@aws-sdk/client-iam'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
+import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
+
+const trust = (service = 'ec2.amazonaws.com') =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] })
+
+let palisade: TestPalisade
+let iam: IAMClient
+beforeAll(async () => {
+  palisade = await startTestPalisade()
+  iam = new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: palisade.root, maxAttempts: 1 })
+})
+afterAll(() => palisade.stop())
+
+describe('CreateRole', () => {
+  it('creates a role with an AROA id, path, description, duration, boundary and tags', async () => {
+    const { Role } = await iam.send(new CreateRoleCommand({
+      RoleName: 'App',
+      Path: '/teams/web/',
+      AssumeRolePolicyDocument: trust(),
+      Description: 'web tier',
+      MaxSessionDuration: 7200,
+      PermissionsBoundary: 'arn:aws:iam::aws:policy/PowerUserAccess',
+      Tags: [{ Key: 'team', Value: 'web' }],
+    }))
+    expect(Role).toMatchObject({
+      RoleName: 'App',
+      Path: '/teams/web/',
+      Arn: 'arn:aws:iam::000000000000:role/teams/web/App',
+      Description: 'web tier',
+      MaxSessionDuration: 7200,
+      PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
+      Tags: [{ Key: 'team', Value: 'web' }],
+    })
+    expect(Role!.RoleId).toMatch(/^AROA[A-Z0-9]{17}$/)
+    expect(decodeURIComponent(Role!.AssumeRolePolicyDocument!)).toBe(trust())
+  })
+
+  it('defaults the path to / and the maximum session to one hour', async () => {
+    const { Role } = await iam.send(new CreateRoleCommand({ RoleName: 'Plain', AssumeRolePolicyDocument: trust() }))
+    expect(Role).toMatchObject({ Path: '/', Arn: 'arn:aws:iam::000000000000:role/Plain', MaxSessionDuration: 3600 })
+  })
+
+  it('refuses a name taken in another case with EntityAlreadyExists', async () => {
+    await expect(iam.send(new CreateRoleCommand({ RoleName: 'PLAIN', AssumeRolePolicyDocument: trust() }))).rejects.toMatchObject({
+      name: 'EntityAlreadyExistsException',
+      message: 'Role with name PLAIN already exists.',
+      $metadata: { httpStatusCode: 409 },
+    })
+  })
+
+  it.each([
+    { name: 'invalid JSON', document: '{"Version":', message: 'Syntax errors in policy.' },
+    {
+      name: 'a trust policy without a principal',
+      document: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] }),
+      message: 'Missing required field Principal',
+    },
+  ])('rejects $name with MalformedPolicyDocument', async ({ document, message }) => {
+    await expect(iam.send(new CreateRoleCommand({ RoleName: 'Broken', AssumeRolePolicyDocument: document }))).rejects.toMatchObject({
+      name: 'MalformedPolicyDocumentException',
+      message: expect.stringContaining(message),
+      $metadata: { httpStatusCode: 400 },
+    })
+  })
+
+  it.each([
+    { name: 'below one hour', duration: 3599, constraint: 'Member must have value greater than or equal to 3600' },
+    { name: 'above twelve hours', duration: 43201, constraint: 'Member must have value less than or equal to 43200' },
+  ])('rejects a maximum session duration $name with ValidationError', async ({ duration, constraint }) => {
+    await expect(iam.send(new CreateRoleCommand({ RoleName: 'Long', AssumeRolePolicyDocument: trust(), MaxSessionDuration: duration })))
+      .rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining(constraint), $metadata: { httpStatusCode: 400 } })
+  })
+
+  it('rejects a boundary policy that does not exist', async () => {
+    const arn = 'arn:aws:iam::000000000000:policy/Missing'
+    await expect(iam.send(new CreateRoleCommand({ RoleName: 'Bounded', AssumeRolePolicyDocument: trust(), PermissionsBoundary: arn })))
+      .rejects.toMatchObject({ name: 'NoSuchEntityException', message: `Scope ARN: ${arn} does not exist or is not attachable.` })
+  })
+
+  it('rejects a trust policy over 2,048 characters with LimitExceeded', async () => {
+    const services = Array.from({ length: 80 }, (_, i) => `service${i}.amazonaws.com`)
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: services }, Action: 'sts:AssumeRole' }] })
+    await expect(iam.send(new CreateRoleCommand({ RoleName: 'Huge', AssumeRolePolicyDocument: document })))
+      .rejects.toMatchObject({ name: 'LimitExceededException', message: 'Cannot exceed quota for ACLSizePerRole: 2048' })
+  })
+})
+
+describe('GetRole', () => {
+  it('returns tags, boundary and an empty RoleLastUsed for an unused role', async () => {
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'app' }))
+    expect(Role).toMatchObject({ RoleName: 'App', Tags: [{ Key: 'team', Value: 'web' }], RoleLastUsed: {} })
+  })
+
+  it('reports a missing role with NoSuchEntity', async () => {
+    await expect(iam.send(new GetRoleCommand({ RoleName: 'Nobody' }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+      message: 'The role with name Nobody cannot be found.',
+      $metadata: { httpStatusCode: 404 },
+    })
+  })
+})
+
+describe('UpdateRole, UpdateRoleDescription and UpdateAssumeRolePolicy', () => {
+  it('changes the description and the maximum session duration', async () => {
+    await iam.send(new UpdateRoleCommand({ RoleName: 'Plain', Description: 'updated', MaxSessionDuration: 43200 }))
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'Plain' }))
+    expect(Role).toMatchObject({ Description: 'updated', MaxSessionDuration: 43200 })
+  })
+
+  it('returns the role from UpdateRoleDescription', async () => {
+    const { Role } = await iam.send(new UpdateRoleDescriptionCommand({ RoleName: 'Plain', Description: 'again' }))
+    expect(Role).toMatchObject({ RoleName: 'Plain', Description: 'again', MaxSessionDuration: 43200 })
+  })
+
+  it('replaces the trust policy after validating it', async () => {
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'Plain', PolicyDocument: trust('lambda.amazonaws.com') }))
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'Plain' }))
+    expect(decodeURIComponent(Role!.AssumeRolePolicyDocument!)).toBe(trust('lambda.amazonaws.com'))
+    await expect(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'Plain', PolicyDocument: '[]' })))
+      .rejects.toMatchObject({ name: 'MalformedPolicyDocumentException' })
+  })
+
+  it('reports a missing role with NoSuchEntity', async () => {
+    await expect(iam.send(new UpdateRoleCommand({ RoleName: 'Nobody', Description: 'x' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
+  })
+})
+
+describe('ListRoles', () => {
+  it('filters by path prefix and pages with Marker', async () => {
+    for (const name of ['List1', 'List2', 'List3']) {
+      await iam.send(new CreateRoleCommand({ RoleName: name, Path: '/listing/', AssumeRolePolicyDocument: trust() }))
+    }
+    const first = await iam.send(new ListRolesCommand({ PathPrefix: '/listing/', MaxItems: 2 }))
+    expect(first.Roles!.map((role) => role.RoleName)).toEqual(['List1', 'List2'])
+    expect(first.IsTruncated).toBe(true)
+    const second = await iam.send(new ListRolesCommand({ PathPrefix: '/listing/', MaxItems: 2, Marker: first.Marker }))
+    expect(second.Roles!.map((role) => role.RoleName)).toEqual(['List3'])
+    expect(second.IsTruncated).toBe(false)
+  })
+
+  it('lists every role under / without tags or last use', async () => {
+    const { Roles } = await iam.send(new ListRolesCommand({}))
+    expect(Roles!.map((role) => role.RoleName)).toEqual(expect.arrayContaining(['App', 'Plain', 'List1']))
+    expect(Roles!.find((role) => role.RoleName === 'App')).not.toHaveProperty('Tags')
+  })
+})
+
+describe('role tags', () => {
+  it('adds, overwrites, lists and removes tags', async () => {
+    await iam.send(new TagRoleCommand({ RoleName: 'Plain', Tags: [{ Key: 'env', Value: 'dev' }, { Key: 'owner', Value: 'ann' }] }))
+    await iam.send(new TagRoleCommand({ RoleName: 'Plain', Tags: [{ Key: 'ENV', Value: 'prod' }] }))
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'Plain' }))).Tags).toEqual([{ Key: 'ENV', Value: 'prod' }, { Key: 'owner', Value: 'ann' }])
+    await iam.send(new UntagRoleCommand({ RoleName: 'Plain', TagKeys: ['env'] }))
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'Plain' }))).Tags).toEqual([{ Key: 'owner', Value: 'ann' }])
+  })
+
+  it('refuses more than 50 tags with LimitExceeded', async () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }))
+    await expect(iam.send(new TagRoleCommand({ RoleName: 'Plain', Tags: tags }))).rejects.toMatchObject({ name: expect.stringMatching(/LimitExceededException|ValidationError/) })
+  })
+
+  it('reports tagging a missing role with NoSuchEntity', async () => {
+    await expect(iam.send(new TagRoleCommand({ RoleName: 'Nobody', Tags: [{ Key: 'a', Value: 'b' }] }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
+  })
+})
+
+describe('DeleteRole', () => {
+  it('deletes a role and its tags, after which it cannot be found', async () => {
+    await iam.send(new DeleteRoleCommand({ RoleName: 'List3' }))
+    await expect(iam.send(new GetRoleCommand({ RoleName: 'List3' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
+    await iam.send(new CreateRoleCommand({ RoleName: 'List3', AssumeRolePolicyDocument: trust() }))
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'List3' }))).Tags).toEqual([])
+  })
+
+  it('reports a missing role with NoSuchEntity', async () => {
+    await expect(iam.send(new DeleteRoleCommand({ RoleName: 'Nobody' }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+      message: 'The role with name Nobody cannot be found.',
+    })
+  })
+})
+
+describe.skipIf(!awsCliAvailable)('roles with the AWS CLI', () => {
+  it('creates and gets a role, decoding the URL-encoded trust policy as the CLI does', async () => {
+    const created = await awsCli(palisade.url, palisade.root, ['iam', 'create-role', '--role-name', 'CliRole', '--assume-role-policy-document', trust()])
+    expect(created.code).toBe(0)
+    const got = await awsCli(palisade.url, palisade.root, ['iam', 'get-role', '--role-name', 'CliRole'])
+    expect(got.code).toBe(0)
+    const role = JSON.parse(got.stdout).Role
+    expect(role).toMatchObject({ RoleName: 'CliRole', Arn: 'arn:aws:iam::000000000000:role/CliRole', MaxSessionDuration: 3600 })
+    expect(role.AssumeRolePolicyDocument).toEqual(JSON.parse(trust()))
+  })
+
+  it('prints NoSuchEntity for a missing role', async () => {
+    const result = await awsCli(palisade.url, palisade.root, ['iam', 'delete-role', '--role-name', 'Nobody'])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('An error occurred (NoSuchEntity) when calling the DeleteRole operation')
+    expect(result.stderr).toContain(': The role with name Nobody cannot be found.')
+  })
+})
