@@ -3,6 +3,7 @@
 import type { AuthorizationTable } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
 import type { IamDeps } from './iam-deps.js'
+import { instanceProfileModule } from './instance-profiles.js'
 import { roleModule } from './roles.js'
 
 export type { IamDeps } from './iam-deps.js'
@@ -20,5 +21,6 @@ export interface IamModule {
 export function iamModules(deps: IamDeps): IamModule[] {
   return [
     roleModule(deps),
+    instanceProfileModule(deps),
   ]
 }
