@@ -7,6 +7,8 @@ import type { Route } from './router.js'
 /** What authentication needs to know of an access key; the IAM service's credential index provides it. */
 export interface CredentialLookup {
   find(accessKeyId: string): { readonly secretAccessKey: string; readonly active: boolean; readonly caller: Caller } | undefined
+  /** Notes an accepted request signed with the key (GetAccessKeyLastUsed); must not wait on storage. */
+  recordUse?(accessKeyId: string, use: { readonly at: Date; readonly service: string; readonly region: string }): void
 }
 
 export interface AuthenticatorOptions {
@@ -46,6 +48,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     const credential = options.credentials.find(signed.accessKeyId)
     if (!credential || !credential.active) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
     const verified = verifySignature(request, signed, credential.secretAccessKey, now, { family, service: model.metadata.signingName })
+    options.credentials.recordUse?.(signed.accessKeyId, { at: now, service: model.metadata.signingName, region: signed.scope.region })
     return { caller: credential.caller, payload: verified.payload }
   }
 }

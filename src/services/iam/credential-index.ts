@@ -1,8 +1,10 @@
-// CredentialIndex: every access key in memory, so authentication never queries SQL; kept fresh by change notices.
+// CredentialIndex: every access key in memory, so authentication never queries SQL; kept fresh by change notices,
+// and the sink for keys' last use, written to storage in batches off the request path.
 import type { Caller } from '../../core/caller.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { Database } from '../../storage/database.js'
-import { accountStore, type AccessKey } from './account-store.js'
+import { accountStore, type AccessKey, type AccessKeyUse } from './account-store.js'
+import { findUser, type IamUser } from './users-store.js'
 
 /** The change channel writers notify with the changed access key id ('*' reloads everything). */
 export const CREDENTIALS_CHANGED = 'iam.credentials'
@@ -17,35 +19,99 @@ export interface Credential {
 
 export interface CredentialIndex {
   find(accessKeyId: string): Credential | undefined
+  /** Notes that a request signed with the key was accepted; stored within `lastUsedFlushMs` (GetAccessKeyLastUsed). */
+  recordUse(accessKeyId: string, use: AccessKeyUse): void
+  /** Writes pending last-use records now. */
+  flush(): Promise<void>
   close(): Promise<void>
 }
 
-export async function loadCredentialIndex(database: Database, box: SecretBox, partition: string): Promise<CredentialIndex> {
-  const credentials = new Map<string, Credential>()
-  const put = (key: AccessKey) => credentials.set(key.accessKeyId, toCredential(key, box, partition))
-  // Subscribe before the first load so a write between the two is not missed.
-  const unsubscribe = await database.subscribe(CREDENTIALS_CHANGED, async (accessKeyId) => {
-    const store = accountStore(database.db)
-    if (accessKeyId === '*') {
-      credentials.clear()
-      for (const key of await store.listAccessKeys()) put(key)
-      return
+export interface CredentialIndexOptions {
+  /** How long last-use records wait to be written together. Default 1000 ms. */
+  readonly lastUsedFlushMs?: number
+}
+
+export async function loadCredentialIndex(
+  database: Database,
+  box: SecretBox,
+  partition: string,
+  options: CredentialIndexOptions = {},
+): Promise<CredentialIndex> {
+  let credentials = new Map<string, Credential>()
+  const loadAll = async (): Promise<Map<string, Credential>> => {
+    const loaded = new Map<string, Credential>()
+    const users = new Map<string, IamUser | undefined>()
+    for (const key of await accountStore(database.db).listAccessKeys()) {
+      const owner = key.userName === undefined ? undefined : `${key.accountId}/${key.userName}`
+      if (owner !== undefined && !users.has(owner)) users.set(owner, await findUser(database.db, key.accountId, key.userName!))
+      const credential = toCredential(key, owner === undefined ? undefined : users.get(owner), box, partition)
+      if (credential) loaded.set(key.accessKeyId, credential)
     }
-    const key = await store.getAccessKey(accessKeyId)
-    if (key) put(key)
+    return loaded
+  }
+  const reload = async (accessKeyId: string): Promise<void> => {
+    const key = await accountStore(database.db).getAccessKey(accessKeyId)
+    const user = key?.userName === undefined ? undefined : await findUser(database.db, key.accountId, key.userName)
+    const credential = key && toCredential(key, user, box, partition)
+    if (credential) credentials.set(accessKeyId, credential)
     else credentials.delete(accessKeyId)
-  })
-  for (const key of await accountStore(database.db).listAccessKeys()) put(key)
+  }
+  // Subscribe before the first load so a write between the two is not missed.
+  const unsubscribe = await database.subscribe(
+    CREDENTIALS_CHANGED,
+    async (accessKeyId) => {
+      if (accessKeyId === '*') {
+        credentials = await loadAll()
+        return
+      }
+      // Forget the key before reading it back: a deleted or deactivated key must fail the very next request, which
+      // may arrive while the read is in flight. A key that is still valid is only briefly unknown.
+      credentials.delete(accessKeyId)
+      await reload(accessKeyId)
+    },
+    { onMissed: () => void loadAll().then((loaded) => { credentials = loaded }) },
+  )
+  credentials = await loadAll()
+
+  const flushMs = options.lastUsedFlushMs ?? 1000
+  const pending = new Map<string, AccessKeyUse>()
+  let timer: NodeJS.Timeout | undefined
+  let flushing: Promise<void> = Promise.resolve()
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    if (pending.size === 0) return flushing
+    const batch = [...pending]
+    pending.clear()
+    flushing = flushing.then(() => accountStore(database.db).recordAccessKeyUses(batch)).catch(() => {
+      // A lost last-use record is not worth failing anything for; the next use records it again.
+    })
+    return flushing
+  }
   return {
     find: (accessKeyId) => credentials.get(accessKeyId),
-    close: unsubscribe,
+    recordUse(accessKeyId, use) {
+      pending.set(accessKeyId, use)
+      timer ??= setTimeout(() => void flush(), flushMs).unref()
+    },
+    flush,
+    async close() {
+      await flush()
+      await unsubscribe()
+    },
   }
 }
 
-// INVARIANT: only root keys exist until IAM users land (they need the user's path and AIDA id for the caller).
-function toCredential(key: AccessKey, box: SecretBox, partition: string): Credential {
-  if (key.userName !== undefined) throw new Error(`access key ${key.accessKeyId} belongs to a user; users are not stored yet`)
-  const caller: Caller = { type: 'Root', arn: `arn:${partition}:iam::${key.accountId}:root`, accountId: key.accountId, userId: key.accountId, accessKeyId: key.accessKeyId }
+/** Root keys sign as the account's root user, user keys as the IAM user; a key whose user is gone signs as no one. */
+function toCredential(key: AccessKey, user: IamUser | undefined, box: SecretBox, partition: string): Credential | undefined {
+  let caller: Caller
+  if (key.userName === undefined) {
+    caller = { type: 'Root', arn: `arn:${partition}:iam::${key.accountId}:root`, accountId: key.accountId, userId: key.accountId, accessKeyId: key.accessKeyId }
+  } else if (user) {
+    caller = { type: 'IAMUser', arn: user.arn, accountId: key.accountId, userId: user.userId, accessKeyId: key.accessKeyId }
+  } else {
+    return undefined
+  }
   return {
     accessKeyId: key.accessKeyId,
     secretAccessKey: box.open(key.secretSealed, key.accessKeyId).toString('utf8'),

@@ -3,6 +3,9 @@
 import type { AuthorizationTable } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
 import type { IamDeps } from './iam-deps.js'
+import { userOperations } from './users.js'
+import { groupOperations } from './groups.js'
+import { accessKeyOperations } from './access-keys.js'
 import { instanceProfileModule } from './instance-profiles.js'
 import { roleModule } from './roles.js'
 
@@ -20,6 +23,9 @@ export interface IamModule {
 
 export function iamModules(deps: IamDeps): IamModule[] {
   return [
+    userOperations(deps),
+    groupOperations(deps),
+    accessKeyOperations(deps),
     roleModule(deps),
     instanceProfileModule(deps),
   ]
