@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { MetaTables } from './migrations/0001-meta.js'
 import type { AccountTables } from './migrations/0002-accounts.js'
 import type { IamTables } from './migrations/0003-iam.js'
+import type { IamRoleDeletionTaskTables } from './migrations/0004-iam-role-deletion-tasks.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -14,7 +15,7 @@ import type { IamTables } from './migrations/0003-iam.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

@@ -3,10 +3,12 @@ import type { Migration } from '../migration.js'
 import { createMeta } from './0001-meta.js'
 import { createAccounts } from './0002-accounts.js'
 import { createIam } from './0003-iam.js'
+import { createIamRoleDeletionTasks } from './0004-iam-role-deletion-tasks.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
   createMeta,
   createAccounts,
   createIam,
+  createIamRoleDeletionTasks,
 ]
