@@ -54,8 +54,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let caller: Caller | undefined
     let input: OperationInput | undefined
     try {
-      route = deps.router.resolve(request)
       if (rejection) throw rejection
+      route = deps.router.resolve(request)
       const authenticated = await deps.authenticate(request, route, time)
       caller = authenticated.caller
       const decoded = authenticated.payload === route.request.body ? route.request : { ...route.request, body: authenticated.payload }
@@ -73,9 +73,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { requestId, response, service: route.binding.model.name, operation: route.operation.name, principal: caller.arn }
     } catch (thrown) {
       const error = toAwsError(thrown, requestId, deps.log)
-      const codec = route?.binding.codec ?? deps.router.fallback?.codec
-      if (!codec) throw thrown
-      const response = codec.serializeError(error, route?.binding.model, { requestId, method: request.method })
+      const binding = route?.binding ?? deps.router.serviceOf(request)
+      if (!binding) throw thrown
+      const response = binding.codec.serializeError(error, binding.model, { requestId, method: request.method })
       record(error.status, undefined, error)
       return { requestId, response, service: route?.binding.model.name, operation: route?.operation.name, principal: caller?.arn }
     }

@@ -15,6 +15,8 @@ export interface Route {
 
 export interface Router {
   resolve(request: HttpRequest): Route
+  /** The service a request addresses, for answering in its protocol when `resolve` fails or is not reached. */
+  serviceOf(request: HttpRequest): ServiceBinding | undefined
   /** The binding whose codec answers requests that could not be routed. */
   readonly fallback: ServiceBinding | undefined
 }
@@ -50,6 +52,13 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
       if (!operation) throw binding.codec.unknownOperation?.(request, binding.model) ?? unknownOperation(binding)
       return { binding, operation, request }
     },
+    serviceOf(request) {
+      try {
+        return findService(request)
+      } catch {
+        return fallback
+      }
+    },
   }
 
   function findService(request: HttpRequest): ServiceBinding {
@@ -68,6 +77,8 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
       const binding = queryByVersion.get(version)
       if (binding) return binding
     }
+    // A form POST is a query-protocol call even when its Version is missing or its body was not read (too large).
+    if (fallback && isFormPost(request)) return fallback
     if (s3) return s3
     throw scope === undefined ? new MissingAuthenticationTokenError() : new UnknownOperationError(`unknown service \`${scope}\``)
   }
@@ -83,9 +94,12 @@ function signingName(request: HttpRequest): string | undefined {
 function formOrQueryParameter(request: HttpRequest, name: string): string | undefined {
   const fromQuery = request.query.includes(name) ? parseQueryString(request.query).get(name)?.[0] : undefined
   if (fromQuery !== undefined) return fromQuery
-  const type = request.headers['content-type'] ?? ''
-  if (request.method !== 'POST' || !type.startsWith('application/x-www-form-urlencoded')) return undefined
+  if (!isFormPost(request)) return undefined
   return parseQueryString(request.body.toString('utf8')).get(name)?.[0]
+}
+
+function isFormPost(request: HttpRequest): boolean {
+  return request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
 }
 
 // The default answer for codecs without their own: JSON protocols' UnknownOperationException, S3's 405.

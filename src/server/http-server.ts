@@ -1,7 +1,8 @@
 // The HTTP server: node:http in front of the pipeline, plus health, reset, request logs, limits and graceful shutdown.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, maxHeaderSize, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { AwsError } from '../core/aws-error.js'
+import { RequestEntityTooLargeError } from '../core/common-errors.js'
 import type { Logger } from '../core/logger.js'
 import type { Pipeline } from '../pipeline/pipeline.js'
 import { BodyTooLargeError, readBody, toHttpRequest, writeHttpResponse } from './node-adapter.js'
@@ -15,6 +16,11 @@ export interface ServerOptions {
   /** Present only where reset is allowed (--auth permissive or --allow-reset); otherwise the path is 404. */
   readonly reset?: () => Promise<void>
   readonly health: () => Readonly<Record<string, unknown>>
+  /**
+   * How long a request body may stall (no byte arrives) before the request is answered with RequestTimeout.
+   * Default 20 s: our choice, near the idle time after which S3 gives up on a slow upload.
+   */
+  readonly bodyIdleTimeoutMs?: number
 }
 
 export interface RunningServer {
@@ -28,12 +34,15 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const server = createServer({ keepAlive: true, keepAliveTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
     serve(req, res, options).catch((error: unknown) => {
-      options.log.error('request failed outside the pipeline', { error: String(error) })
+      // A client that hangs up mid-request leaves nobody to answer.
+      if (req.destroyed && !req.complete) return options.log.debug('client went away mid-request', { error: String(error) })
+      options.log.error('request failed outside the pipeline', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
       res.end()
     })
   })
   server.keepAliveTimeout = 60_000
+  server.on('clientError', answerUnparsableRequest)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {
@@ -62,14 +71,20 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ServerO
   const url = req.url ?? '/'
   if (url.startsWith('/_palisade/')) return servePalisadePath(req, res, url, options)
 
-  let body: Buffer
+  let body: Buffer = EMPTY
   let rejection: AwsError | undefined
   try {
-    body = await readBody(req, options.maxBodyBytes)
+    body = await readBodyWithin(req, options.maxBodyBytes, options.bodyIdleTimeoutMs ?? 20_000)
   } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error
-    body = Buffer.alloc(0)
-    rejection = new AwsError('RequestEntityTooLarge', 413, `Request body must be at most ${options.maxBodyBytes} bytes`)
+    if (error instanceof BodyTooLargeError) {
+      // AWS's front end answers 413 with this text (https://github.com/aws/aws-sdk-js/issues/479);
+      // the S3 codec turns it into EntityTooLarge.
+      rejection = new RequestEntityTooLargeError(`HTTP content length exceeded ${options.maxBodyBytes} bytes.`)
+    } else if (error instanceof BodyTimeoutError) {
+      rejection = REQUEST_TIMEOUT
+    } else {
+      throw error
+    }
     res.shouldKeepAlive = false // the rest of the body is never read
   }
   const result = await options.pipeline(toHttpRequest(req, body), rejection)
@@ -103,4 +118,59 @@ async function servePalisadePath(req: IncomingMessage, res: ServerResponse, url:
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   writeHttpResponse(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+}
+
+const EMPTY = Buffer.alloc(0)
+
+// S3's text (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList); the other
+// services have no documented code for a stalled body, so they get the same one.
+const REQUEST_TIMEOUT = new AwsError(
+  'RequestTimeout',
+  400,
+  'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+)
+
+class BodyTimeoutError extends Error {}
+
+/** readBody, but rejecting with BodyTimeoutError when no byte arrives for `idleMs`. */
+function readBodyWithin(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {
+  if (req.complete) return readBody(req, limit)
+  return new Promise((resolve, reject) => {
+    let timer = setTimeout(expire, idleMs)
+    function expire() {
+      req.off('data', rearm)
+      reject(new BodyTimeoutError())
+    }
+    function rearm() {
+      clearTimeout(timer)
+      timer = setTimeout(expire, idleMs)
+    }
+    req.on('data', rearm)
+    readBody(req, limit).then(
+      (body) => { clearTimeout(timer); req.off('data', rearm); resolve(body) },
+      (error: unknown) => { clearTimeout(timer); req.off('data', rearm); reject(error) },
+    )
+  })
+}
+
+/**
+ * Node's answer to a request it cannot parse, made AWS-like where AWS documents one: headers over the limit get
+ * S3's RequestHeaderSectionTooLarge (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList);
+ * any other malformed request a bodiless 400, as node would send, but with a Content-Length.
+ */
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket): void {
+  // INVARIANT: node sets _httpMessage while a response is on this socket; writing raw bytes then would corrupt it.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight) {
+    socket.destroy()
+    return
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestHeaderSectionTooLarge</Code>'
+      + `<Message>Your request header section exceeds the maximum allowed size.</Message><MaxSizeAllowed>${maxHeaderSize}</MaxSizeAllowed></Error>`
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/xml\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+    return
+  }
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`)
 }
