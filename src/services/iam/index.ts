@@ -7,6 +7,7 @@ import { userOperations } from './users.js'
 import { groupOperations } from './groups.js'
 import { accessKeyOperations } from './access-keys.js'
 import { instanceProfileModule } from './instance-profiles.js'
+import { serviceLinkedRoleModule } from './service-linked-roles.js'
 import { roleModule } from './roles.js'
 
 export type { IamDeps } from './iam-deps.js'
@@ -27,6 +28,7 @@ export function iamModules(deps: IamDeps): IamModule[] {
     groupOperations(deps),
     accessKeyOperations(deps),
     roleModule(deps),
+    serviceLinkedRoleModule(deps),
     instanceProfileModule(deps),
   ]
 }
