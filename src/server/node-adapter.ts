@@ -10,17 +10,26 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Reads the whole body, refusing more than `limit` bytes (checked against Content-Length first). */
-export async function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(message.headers['content-length'] ?? 0)
-  if (declared > limit) throw new BodyTooLargeError(limit)
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of message as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw new BodyTooLargeError(limit)
-    chunks.push(chunk)
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
+  if (declared > limit) return Promise.reject(new BodyTooLargeError(limit))
+  // Events rather than an async iterator: this runs for every request, and the iterator costs more than the read.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        message.removeAllListeners('data')
+        message.resume()
+        reject(new BodyTooLargeError(limit))
+        return
+      }
+      chunks.push(chunk)
+    })
+    message.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
+    message.once('error', reject)
+  })
 }
 
 export function toHttpRequest(message: IncomingMessage, body: Buffer): HttpRequest {

@@ -1,6 +1,6 @@
 // signingKey: the SigV4 key derivation (kSecret → kDate → kRegion → kService → kSigning), cached per scope.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#derive-signing-key
-import { createHash, createHmac } from 'node:crypto'
+import { createHmac, hash } from 'node:crypto'
 import type { CredentialScope } from './signed-request.js'
 
 /** Enough for every active key of a busy server for a day; the oldest entry goes first when it is full. */
@@ -39,6 +39,7 @@ export function hmacHex(key: Buffer, data: string): string {
   return createHmac('sha256', key).update(data, 'utf8').digest('hex')
 }
 
+// crypto.hash is the one-shot form: no Hash object per call, which matters on the request path.
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex')
+  return hash('sha256', data, 'hex')
 }
