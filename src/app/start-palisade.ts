@@ -16,6 +16,7 @@ import { createRouter } from '../pipeline/router.js'
 import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
+import { IDENTITY_CHANGED, loadIdentityIndex } from '../services/iam/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
 
@@ -52,11 +53,12 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const firstStart = await bootstrapDefaultAccount(database, config, { box, clock, ids })
     if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
     const credentials = await loadCredentialIndex(database, box, PARTITION)
+    const identities = await loadIdentityIndex(database)
 
     const pipeline = createPipeline({
       router: createRouter(serviceBindings({ iam: { database, clock, ids, box } })),
-      authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION }),
-      authorize: createAuthorizer({ mode: config.auth }),
+      authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),
+      authorize: createAuthorizer({ mode: config.auth, identities, clock }),
       audit: overrides.audit ?? discardingAuditSink,
       clock,
       ids,
@@ -70,6 +72,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
             await eraseAllData(tx)
             await restoreDefaultAccount(tx)
             await database.notify(CREDENTIALS_CHANGED, '*')
+            await database.notify(IDENTITY_CHANGED, '*')
           })
         }
       : undefined
@@ -92,6 +95,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       async close() {
         await server.close()
         await credentials.close()
+        await identities.close()
         await database.close()
       },
     }

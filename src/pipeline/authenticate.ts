@@ -1,7 +1,7 @@
 // The authentication stage: SigV4 → the caller, or AWS's error for the service's protocol.
 import { anonymousCaller, type Caller } from '../core/caller.js'
 import type { HttpRequest } from '../core/http.js'
-import { authError, readSignature, verifySignature, type AuthErrorFamily } from '../sigv4/index.js'
+import { authError, readSignature, unverifiedPayload, verifySignature, type AuthErrorFamily } from '../sigv4/index.js'
 import type { Route } from './router.js'
 
 /** What authentication needs to know of an access key; the IAM service's credential index provides it. */
@@ -17,6 +17,8 @@ export interface AuthenticatorOptions {
   readonly mode: 'strict' | 'permissive'
   readonly defaultAccountId: string
   readonly partition: string
+  /** The region this server serves; global services (IAM, STS) also accept us-east-1, where AWS signs them. */
+  readonly region: string
 }
 
 export interface Authenticated {
@@ -25,11 +27,14 @@ export interface Authenticated {
   readonly payload: Buffer
 }
 
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html: global services sign for us-east-1.
+const GLOBAL_REGION = 'us-east-1'
+
 export type Authenticate = (request: HttpRequest, route: Route, now: Date) => Promise<Authenticated>
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
   return async function authenticate(request, route, now) {
-    const { model, } = route.binding
+    const { model } = route.binding
     const family: AuthErrorFamily = model.name === 's3' ? 's3' : model.metadata.protocol
     const signed = readSignature(request, family)
     if (!signed) {
@@ -43,11 +48,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     if (options.mode === 'permissive') {
       const accountId = /^\d{12}$/.test(signed.accessKeyId) ? signed.accessKeyId : options.defaultAccountId
       const caller: Caller = { type: 'Root', arn: `arn:${options.partition}:iam::${accountId}:root`, accountId, userId: accountId, accessKeyId: signed.accessKeyId }
-      return { caller, payload: request.body }
+      return { caller, payload: unverifiedPayload(request, signed, family).payload }
     }
     const credential = options.credentials.find(signed.accessKeyId)
     if (!credential || !credential.active) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
-    const verified = verifySignature(request, signed, credential.secretAccessKey, now, { family, service: model.metadata.signingName })
+    const region = model.metadata.globalEndpoint && signed.scope.region === GLOBAL_REGION ? GLOBAL_REGION : options.region
+    const verified = verifySignature(request, signed, credential.secretAccessKey, now, { family, region, service: model.metadata.signingName })
     options.credentials.recordUse?.(signed.accessKeyId, { at: now, service: model.metadata.signingName, region: signed.scope.region })
     return { caller: credential.caller, payload: verified.payload }
   }

@@ -35,6 +35,15 @@ describe('GetCallerIdentity in strict mode', () => {
     })
   })
 
+  it('rejects a signature scoped to another region', async () => {
+    const client = new STSClient({ endpoint: palisade.url, region: 'eu-west-1', credentials: palisade.root, maxAttempts: 1 })
+    await expect(client.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      message: expect.stringContaining("Credential should be scoped to a valid region"),
+      $metadata: { httpStatusCode: 403 },
+    })
+  })
+
   it('answers an unsigned call with MissingAuthenticationToken in the query error shape', async () => {
     const response = await fetch(palisade.url, {
       method: 'POST',
