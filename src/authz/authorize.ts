@@ -1,34 +1,61 @@
-// The authorization stage: decides whether the caller may do what the operation declared, or throws AWS's AccessDenied.
+// The authorization stage: decides with the policy engine whether the caller may do what the operation declared,
+// or throws AWS's AccessDenied carrying the engine's reason.
 import type { AuthorizationTarget, CallFacts } from '../core/authorization-target.js'
 import type { Caller } from '../core/caller.js'
+import type { Clock } from '../core/clock.js'
 import { AccessDeniedError } from '../core/common-errors.js'
 import type { HttpRequest } from '../core/http.js'
+import { denialReason, evaluate, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
+import { globalContext } from './global-context.js'
+
+/** The caller's principal as the policy engine sees it, and every policy that applies to it. */
+export interface CallerPolicies {
+  readonly principal: RequestPrincipal
+  readonly policies: PolicySet
+}
+
+/**
+ * Where the stage gets a caller's policies: an in-memory index (services/iam's identity index), never SQL per
+ * request. Undefined for a principal it does not know, which then has no permission at all.
+ */
+export interface IdentityPolicySource {
+  forCaller(caller: Caller): CallerPolicies | undefined
+}
 
 export interface AuthorizerOptions {
   /** permissive: enforcement is off (every response is otherwise the same). */
   readonly mode: 'strict' | 'permissive'
+  readonly identities: IdentityPolicySource
+  /** aws:CurrentTime and aws:EpochTime. */
+  readonly clock: Clock
 }
 
 export type Authorize = (caller: Caller, target: AuthorizationTarget, request: HttpRequest, call: CallFacts) => void
 
 /**
  * The root user has full access to its own account (only SCPs/RCPs limit it, and none exist until Organizations);
- * actions AWS documents as needing no permission are always allowed. Every other principal needs a policy, and
- * until identity policies exist (the IAM issue wires the policy engine in here) none grants anything.
+ * actions AWS documents as needing no permission are always allowed. Every other principal is decided by the
+ * policy engine over its identity policies and permissions boundary, once per resource the operation touches.
  */
 export function createAuthorizer(options: AuthorizerOptions): Authorize {
-  return function authorize(caller, target, _request, call) {
+  return function authorize(caller, target, request, call) {
     if (options.mode === 'permissive' || target.requiresPermission === false) return
     if (caller.type === 'Root' && caller.accountId === call.accountId) return
-    throw accessDenied(caller, target)
+    const found = options.identities.forCaller(caller)
+    if (!found) throw accessDenied(caller, target.action, target.resources[0] ?? '*', `because no identity-based policy allows the ${target.action} action`)
+    const context = globalContext(request, call, options.clock.now(), target.context)
+    const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
+    for (const resource of resources) {
+      const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context }, found.policies)
+      if (decision.effect !== 'Allow') throw accessDenied(caller, target.action, resource, denialReason(decision, target.action)!)
+    }
   }
 }
 
+const ANY_RESOURCE = ['*']
+
 // AWS's message: "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based
 // policy allows the ACTION action" (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
-function accessDenied(caller: Caller, target: AuthorizationTarget): AccessDeniedError {
-  const resource = target.resources[0] ?? '*'
-  return new AccessDeniedError(
-    `User: ${caller.arn} is not authorized to perform: ${target.action} on resource: ${resource} because no identity-based policy allows the ${target.action} action`,
-  )
+function accessDenied(caller: Caller, action: string, resource: string, reason: string): AccessDeniedError {
+  return new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`)
 }

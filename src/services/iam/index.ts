@@ -2,17 +2,24 @@
 // implements yet are filled in by the composition root with NotImplemented (see app/service-bindings.ts).
 import type { AuthorizationTable } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
+import { accessKeyOperations } from './access-keys.js'
+import { groupOperations } from './groups.js'
 import type { IamDeps } from './iam-deps.js'
 import { userOperations } from './users.js'
-import { groupOperations } from './groups.js'
-import { accessKeyOperations } from './access-keys.js'
 import { instanceProfileModule } from './instance-profiles.js'
-import { serviceLinkedRoleModule } from './service-linked-roles.js'
+import { oidcProviderModule } from './oidc-providers.js'
 import { roleModule } from './roles.js'
+import { serviceLinkedRoleModule } from './service-linked-roles.js'
+import { managedPolicyModule } from './managed-policies.js'
+import { policyVersionModule } from './policy-versions.js'
+import { inlinePolicyModule } from './inline-policies.js'
+import { attachmentModule } from './attachments.js'
+import { permissionsBoundaryModule } from './permissions-boundaries.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
 export { CREDENTIALS_CHANGED, loadCredentialIndex, type CredentialIndex } from './credential-index.js'
+export { IDENTITY_CHANGED, loadIdentityIndex, notifyIdentityChange, type IdentityIndex } from './identity-index.js'
 // Port for STS (AssumeRole*): look a role up by name, record its use (RoleLastUsed).
 export { roleStore, type RoleRecord, type RoleStore } from './roles-store.js'
 
@@ -28,7 +35,13 @@ export function iamModules(deps: IamDeps): IamModule[] {
     groupOperations(deps),
     accessKeyOperations(deps),
     roleModule(deps),
-    serviceLinkedRoleModule(deps),
     instanceProfileModule(deps),
+    serviceLinkedRoleModule(deps),
+    oidcProviderModule(deps),
+    managedPolicyModule(deps),
+    policyVersionModule(deps),
+    inlinePolicyModule(deps),
+    attachmentModule(deps),
+    permissionsBoundaryModule(deps),
   ]
 }
