@@ -44,7 +44,7 @@ export const OPTIONS = [
   { flag: 'root-secret-access-key', env: 'PALISADE_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', help: 'fix the root secret access key', default: '' },
   { flag: 'root-key', env: 'PALISADE_ROOT_KEY', value: 'KEY', help: 'the 32-byte key (base64 or hex) that encrypts secrets at rest', default: '' },
   { flag: 'root-key-file', env: 'PALISADE_ROOT_KEY_FILE', value: 'FILE', help: 'file holding the root key; created with mode 0600 on first start', default: '<data-dir>/root.key' },
-  { flag: 'max-body-bytes', env: 'PALISADE_MAX_BODY_BYTES', value: 'BYTES', help: 'largest request body accepted', default: String(5 * 1024 * 1024 * 1024) },
+  { flag: 'max-body-bytes', env: 'PALISADE_MAX_BODY_BYTES', value: 'BYTES', help: 'largest request body accepted (bodies are held in memory until S3 streaming lands)', default: String(512 * 1024 * 1024) },
 ] as const
 
 export type OptionName = (typeof OPTIONS)[number]['flag']
