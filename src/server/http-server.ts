@@ -32,8 +32,9 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const lifecycle: Lifecycle = { closing: false }
   const server = createServer({ keepAlive: true, keepAliveTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
-    serve(req, res, options).catch((error: unknown) => {
+    serve(req, res, options, lifecycle).catch((error: unknown) => {
       // A client that hangs up mid-request leaves nobody to answer.
       if (req.destroyed && !req.complete) return options.log.debug('client went away mid-request', { error: String(error) })
       options.log.error('request failed outside the pipeline', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
@@ -58,6 +59,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        lifecycle.closing = true
         server.close(() => resolve())
         server.closeIdleConnections()
       })
@@ -66,10 +68,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, options: ServerOptions): Promise<void> {
+interface Lifecycle {
+  /** Once set, every answer closes its connection, so close() completes when the requests in flight are answered. */
+  closing: boolean
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, options: ServerOptions, lifecycle: Lifecycle): Promise<void> {
   const started = performance.now()
   const url = req.url ?? '/'
-  if (url.startsWith('/_palisade/')) return servePalisadePath(req, res, url, options)
+  if (url.startsWith('/_palisade/')) return servePalisadePath(req, res, url, options, lifecycle)
 
   let body: Buffer = EMPTY
   let rejection: AwsError | undefined
@@ -88,6 +95,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ServerO
     res.shouldKeepAlive = false // the rest of the body is never read
   }
   const result = await options.pipeline(toHttpRequest(req, body), rejection)
+  if (lifecycle.closing) res.shouldKeepAlive = false
   writeHttpResponse(res, result.response)
   if (options.log.isEnabled('info')) {
     options.log.info('request', {
@@ -101,9 +109,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ServerO
   }
 }
 
-async function servePalisadePath(req: IncomingMessage, res: ServerResponse, url: string, options: ServerOptions): Promise<void> {
+async function servePalisadePath(req: IncomingMessage, res: ServerResponse, url: string, options: ServerOptions, lifecycle: Lifecycle): Promise<void> {
   const path = url.split('?')[0]
   req.resume()
+  if (lifecycle.closing) res.shouldKeepAlive = false
   if (path === '/_palisade/health' && (req.method === 'GET' || req.method === 'HEAD')) {
     return sendJson(res, 200, options.health())
   }
