@@ -5,6 +5,9 @@ import type { IamApi } from '../../generated/iam/api.js'
 import { accessKeyOperations } from './access-keys.js'
 import { groupOperations } from './groups.js'
 import type { IamDeps } from './iam-deps.js'
+import { accountOperations } from './account.js'
+import { passwordPolicyOperations } from './password-policy.js'
+import { loginProfileOperations } from './login-profiles.js'
 import { userOperations } from './users.js'
 import { instanceProfileModule } from './instance-profiles.js'
 import { oidcProviderModule } from './oidc-providers.js'
@@ -31,6 +34,9 @@ export interface IamModule {
 
 export function iamModules(deps: IamDeps): IamModule[] {
   return [
+    accountOperations(deps),
+    passwordPolicyOperations(deps),
+    loginProfileOperations(deps),
     userOperations(deps),
     groupOperations(deps),
     accessKeyOperations(deps),
