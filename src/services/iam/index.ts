@@ -12,6 +12,7 @@ import { userOperations } from './users.js'
 import { instanceProfileModule } from './instance-profiles.js'
 import { oidcProviderModule } from './oidc-providers.js'
 import { roleModule } from './roles.js'
+import { samlProviderModule } from './saml-providers.js'
 import { serviceLinkedRoleModule } from './service-linked-roles.js'
 import { managedPolicyModule } from './managed-policies.js'
 import { policyVersionModule } from './policy-versions.js'
@@ -41,6 +42,7 @@ export function iamModules(deps: IamDeps): IamModule[] {
     groupOperations(deps),
     accessKeyOperations(deps),
     roleModule(deps),
+    samlProviderModule(deps),
     instanceProfileModule(deps),
     serviceLinkedRoleModule(deps),
     oidcProviderModule(deps),
