@@ -33,9 +33,9 @@ const clause: fc.Arbitrary<Clause> = fc.oneof(
     key: fc.constant('aws:TagKeys'),
     values: fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 2 }),
   }),
-  fc.record({ operator: fc.constantFrom('Bool', 'BoolIfExists'), key: fc.constant('aws:MultiFactorAuthPresent'), values: fc.constantFrom(['true'], ['false']) }),
-  fc.record({ operator: fc.constantFrom('NumericLessThan', 'NumericGreaterThanEquals'), key: fc.constant('s3:max-keys'), values: fc.constantFrom(['5'], ['10']) }),
-  fc.record({ operator: fc.constant('Null'), key: fc.constantFrom('aws:key', 'aws:TagKeys'), values: fc.constantFrom(['true'], ['false']) }),
+  fc.record({ operator: fc.constantFrom('Bool', 'BoolIfExists'), key: fc.constant('aws:MultiFactorAuthPresent'), values: fc.constantFrom<string[]>(['true'], ['false']) }),
+  fc.record({ operator: fc.constantFrom('NumericLessThan', 'NumericGreaterThanEquals'), key: fc.constant('s3:max-keys'), values: fc.constantFrom<string[]>(['5'], ['10']) }),
+  fc.record({ operator: fc.constant('Null'), key: fc.constantFrom('aws:key', 'aws:TagKeys'), values: fc.constantFrom<string[]>(['true'], ['false']) }),
 )
 
 interface Stmt {

@@ -12,7 +12,7 @@ import { CompiledPolicyImpl, type CompiledStatement, type PrincipalMatcher, type
 import { conditionHolds } from './conditions/condition.js'
 import { RequestContext } from './request-context.js'
 import { resolveTemplate } from './variables.js'
-import { arnPatternSource, cachedRegExp } from './wildcard.js'
+import { arnPiecesMatch } from './wildcard.js'
 
 /** How a resource-based policy statement named the caller; larger is stronger. */
 export enum Grant {
@@ -69,14 +69,18 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
   }
   const outcome = decide(facts)
   const resourceType: PolicyType = policies.trust ? 'trust' : 'resource'
-  const base = { missingContextKeys: ctx.missing ?? [], errors: scan.errors }
-  if (outcome === 'Allow') return { effect: 'Allow', matched: scan.allows, ...base }
+  const missingContextKeys = ctx.missing ?? none
+  const errors = scan.errors ?? none
+  if (outcome === 'Allow') return { effect: 'Allow', matched: scan.allows, missingContextKeys, errors }
   if (outcome === 'ExplicitDeny') {
-    return { effect: 'ExplicitDeny', matched: scan.denies, denial: { kind: 'explicit', policyType: firstDenyType(scan.denies) }, ...base }
+    const denial: Denial = { kind: 'explicit', policyType: firstDenyType(scan.denies) }
+    return { effect: 'ExplicitDeny', matched: scan.denies, denial, missingContextKeys, errors }
   }
   const denial: Denial = { kind: 'implicit', policyType: outcome === 'resource' ? resourceType : outcome }
-  return { effect: 'ImplicitDeny', matched: scan.allows, denial, ...base }
+  return { effect: 'ImplicitDeny', matched: scan.allows, denial, missingContextKeys, errors }
 }
+
+const none: readonly never[] = Object.freeze([])
 
 /** What the scan found, in the terms of AWS's evaluation logic. */
 export interface Facts {
@@ -164,7 +168,7 @@ let stampCounter = 0
 class Scan {
   readonly allows: StatementRef[] = []
   readonly denies: StatementRef[] = []
-  readonly errors: EvaluationError[] = []
+  errors: EvaluationError[] | undefined
   /** Strongest resource-based grant seen. */
   grant: Grant = Grant.None
   /** Whether the slot being scanned has a matching Allow. */
@@ -179,14 +183,14 @@ class Scan {
 
 function scanLevels(scan: Scan, levels: readonly (readonly CompiledPolicy[])[]): boolean {
   let all = true
-  for (const level of levels) if (!scanSlot(scan, level)) all = false
+  for (let i = 0; i < levels.length; i++) if (!scanSlot(scan, levels[i]!)) all = false
   return all
 }
 
 /** Scans the policies of one slot; true when one of them has a matching Allow. */
 function scanSlot(scan: Scan, policies: readonly CompiledPolicy[] | undefined): boolean {
   scan.found = false
-  if (policies) for (const policy of policies) scanPolicy(scan, asCompiled(policy))
+  if (policies) for (let i = 0; i < policies.length; i++) scanPolicy(scan, asCompiled(policies[i]!))
   return scan.found
 }
 
@@ -232,7 +236,7 @@ function consider(scan: Scan, s: CompiledStatement): void {
   }
   if (s.error !== undefined) {
     // A statement we cannot evaluate never grants; a Deny still applies (fail closed).
-    scan.errors.push({ statement: s.ref, message: s.error })
+    ;(scan.errors ??= []).push({ statement: s.ref, message: s.error })
     if (s.effect === 'Deny') scan.denies.push(s.ref)
     return
   }
@@ -264,9 +268,11 @@ function resourceMatches(r: ResourceMatcher, ctx: RequestContext): boolean {
 }
 
 function templateResourceMatches(r: ResourceMatcher, ctx: RequestContext): boolean {
-  for (const template of r.templates) {
-    const pieces = resolveTemplate(template, (k) => ctx.single(k), (k) => ctx.noteMissing(k))
-    if (pieces && cachedRegExp(`^${arnPatternSource(pieces)}$`, 's').test(ctx.resource)) return true
+  const templates = r.templates
+  for (let i = 0; i < templates.length; i++) {
+    const template = templates[i]!
+    const pieces = resolveTemplate(template, ctx)
+    if (pieces && arnPiecesMatch(pieces, ctx.resource)) return true
   }
   return false
 }

@@ -9,8 +9,13 @@ export type TemplatePart =
 
 export type Template = readonly TemplatePart[]
 
-/** Looks up a single-valued context key by lower-cased name; undefined when absent or multivalued. */
-export type VariableLookup = (keyLower: string) => string | undefined
+/** Where variables get their values: the request context (see RequestContext). */
+export interface VariableSource {
+  /** A single-valued context key (as written and lower-cased); undefined when absent or multivalued. */
+  single(key: string, keyLower: string): string | undefined
+  /** Records a key that a variable needed and the request lacked. */
+  noteMissing(key: string): void
+}
 
 /** Parses `${...}` references; undefined when the text has none (the common case, compiled without templates). */
 export function parseTemplate(text: string): Template | undefined {
@@ -58,7 +63,7 @@ function variablePart(inner: string): TemplatePart | undefined {
  * text (a resolved variable or `${*}`, whose `*` matches only `*`). Undefined when a variable has no value and no
  * default: AWS then treats that policy value as matching nothing.
  */
-export function resolveTemplate(template: Template, lookup: VariableLookup, missing?: (key: string) => void): string[] | undefined {
+export function resolveTemplate(template: Template, source: VariableSource): string[] | undefined {
   const pieces: string[] = ['']
   for (const part of template) {
     if (part.kind === 'text') {
@@ -69,9 +74,9 @@ export function resolveTemplate(template: Template, lookup: VariableLookup, miss
     let value: string | undefined
     if (part.kind === 'literal') value = part.text
     else {
-      value = lookup(part.keyLower)
+      value = source.single(part.key, part.keyLower)
       if (value === undefined) {
-        missing?.(part.key)
+        source.noteMissing(part.key)
         value = part.fallback
       }
       if (value === undefined) return undefined

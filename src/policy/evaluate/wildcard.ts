@@ -1,16 +1,11 @@
 // Wildcard patterns (`*` any run, `?` one character) compiled once into the cheapest test that decides them:
-// equality, prefix, or an anchored RegExp. ARN patterns keep wildcards inside their colon-separated segment.
+// equality, prefix, or a linear-time wildcard matcher. ARN patterns keep wildcards inside their colon-separated field.
 
 /** A compiled pattern: a pure test over one string. */
 export type Matcher = (value: string) => boolean
 
 export const matchAll: Matcher = () => true
 export const matchNone: Matcher = () => false
-
-/** Escapes a literal for use inside a RegExp source. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
-}
 
 /**
  * A plain wildcard pattern (actions, StringLike): `*` matches any run of characters, `?` exactly one.
@@ -26,15 +21,8 @@ export function compileWildcard(pattern: string, ignoreCase = false): Matcher {
     const prefix = p.slice(0, -1)
     return (value) => value.startsWith(prefix)
   }
-  const regex = new RegExp(`^${wildcardSource(p)}$`, 's')
-  return (value) => regex.test(value)
-}
-
-/** RegExp source for a wildcard pattern (no anchors). */
-export function wildcardSource(pattern: string): string {
-  let source = ''
-  for (const c of pattern) source += c === '*' ? '.*' : c === '?' ? '.' : escapeRegExp(c)
-  return source
+  const pieces = [p]
+  return (value) => piecesMatch(pieces, value)
 }
 
 /**
@@ -51,66 +39,107 @@ export function compileArnPattern(pattern: string): Matcher {
     const prefix = pattern.slice(0, -1)
     return (value) => value.startsWith(prefix)
   }
-  const regex = new RegExp(`^${arnPatternSource([pattern])}$`, 's')
-  return (value) => regex.test(value)
+  const pieces = [pattern]
+  return (value) => arnPiecesMatch(pieces, value)
 }
 
 /**
- * RegExp source for an ARN pattern given as pieces, where odd-indexed pieces are literal text (resolved policy
- * variables, whose `*` and `?` are not wildcards) and even-indexed pieces are pattern text.
+ * Matches `value` against a pattern given as pieces: even indexes are pattern text (`*` and `?` are wildcards),
+ * odd indexes literal text (a resolved policy variable or `${*}`, whose `*` matches only `*`). No RegExp is built,
+ * so patterns resolved per request cost no compilation.
  */
-export function arnPatternSource(pieces: readonly string[]): string {
-  const totalSegments = countColons(pieces) + 1
-  let source = ''
-  let colons = 0
-  for (let i = 0; i < pieces.length; i++) {
-    const piece = pieces[i] as string
-    if (i % 2 === 1) {
-      source += escapeRegExp(piece)
-      continue
-    }
-    for (const c of piece) {
-      const inLastSegment = colons >= 5 || colons === totalSegments - 1
-      if (c === ':') {
-        colons++
-        source += ':'
-      } else if (c === '*') source += inLastSegment ? '.*' : '[^:]*'
-      else if (c === '?') source += inLastSegment ? '.' : '[^:]'
-      else source += escapeRegExp(c)
-    }
-  }
-  return source
+export function piecesMatch(pieces: readonly string[], value: string): boolean {
+  const last = pieces.length - 1
+  return globPieces(pieces, 0, 0, last, (pieces[last] as string).length, value, 0, value.length)
 }
 
-function countColons(pieces: readonly string[]): number {
-  let n = 0
-  for (let i = 0; i < pieces.length; i += 2) for (const c of pieces[i] as string) if (c === ':') n++
-  return n
+/**
+ * Matches an ARN value against an ARN pattern given as pieces, segment by segment: the first five colons of the
+ * pattern text split it into fields matched against the value's fields, and the last field runs to the end.
+ */
+export function arnPiecesMatch(pieces: readonly string[], value: string): boolean {
+  // Find up to five separating colons in the pattern text (even pieces only).
+  const cuts: number[] = [] // pairs of (piece index, offset) of each separator
+  for (let p = 0; p < pieces.length && cuts.length < 10; p += 2) {
+    const text = pieces[p] as string
+    for (let i = text.indexOf(':'); i >= 0 && cuts.length < 10; i = text.indexOf(':', i + 1)) cuts.push(p, i)
+  }
+  const fields = cuts.length / 2 + 1
+  let pieceFrom = 0
+  let offsetFrom = 0
+  let valueFrom = 0
+  for (let f = 0; f < fields; f++) {
+    const last = f === fields - 1
+    const pieceTo = last ? pieces.length - 1 : (cuts[2 * f] as number)
+    const offsetTo = last ? (pieces[pieces.length - 1] as string).length : (cuts[2 * f + 1] as number)
+    const valueTo = last ? value.length : value.indexOf(':', valueFrom)
+    if (valueTo < 0) return false
+    if (!globPieces(pieces, pieceFrom, offsetFrom, pieceTo, offsetTo, value, valueFrom, valueTo)) return false
+    pieceFrom = pieceTo
+    offsetFrom = offsetTo + 1
+    valueFrom = valueTo + 1
+  }
+  return true
+}
+
+/**
+ * Wildcard matching of the pattern span [(pieceFrom, offsetFrom), (pieceTo, offsetTo)) against value[from, to):
+ * the classic linear-time algorithm that backtracks only to the last `*`.
+ */
+function globPieces(
+  pieces: readonly string[], pieceFrom: number, offsetFrom: number, pieceTo: number, offsetTo: number,
+  value: string, from: number, to: number,
+): boolean {
+  let p = pieceFrom
+  let o = offsetFrom
+  let v = from
+  let starP = -1
+  let starO = 0
+  let starV = 0
+  for (;;) {
+    // Normalize the pattern position: step over exhausted pieces.
+    while (p < pieceTo && o >= (pieces[p] as string).length) {
+      p++
+      o = 0
+    }
+    const atEnd = p > pieceTo || (p === pieceTo && o >= offsetTo)
+    if (!atEnd) {
+      const piece = pieces[p] as string
+      if (p % 2 === 1) {
+        // A literal piece (up to the end of the span) must appear as is.
+        const end = p === pieceTo ? offsetTo : piece.length
+        const length = end - o
+        if (v + length <= to && value.startsWith(o === 0 && end === piece.length ? piece : piece.slice(o, end), v)) {
+          v += length
+          o = end
+          continue
+        }
+      } else {
+        const c = piece.charCodeAt(o)
+        if (c === 0x2a /* * */) {
+          starP = p
+          starO = ++o
+          starV = v
+          continue
+        }
+        if (v < to && (c === 0x3f /* ? */ || c === value.charCodeAt(v))) {
+          o++
+          v++
+          continue
+        }
+      }
+    } else if (v === to) {
+      return true
+    }
+    if (starP < 0 || starV >= to) return false
+    p = starP
+    o = starO
+    v = ++starV
+  }
 }
 
 function colonsBefore(text: string, end: number): number {
   let n = 0
   for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 0x3a) n++
   return n
-}
-
-/** RegExp source for a wildcard pattern given as pieces (odd pieces literal), for StringLike with variables. */
-export function wildcardPiecesSource(pieces: readonly string[]): string {
-  let source = ''
-  for (let i = 0; i < pieces.length; i++) source += i % 2 === 1 ? escapeRegExp(pieces[i] as string) : wildcardSource(pieces[i] as string)
-  return source
-}
-
-const regexCache = new Map<string, RegExp>()
-
-/** A RegExp for a source built at evaluation time (patterns with policy variables), cached by source. */
-export function cachedRegExp(source: string, flags: string): RegExp {
-  const cacheKey = flags + '/' + source
-  let regex = regexCache.get(cacheKey)
-  if (!regex) {
-    if (regexCache.size >= 1024) regexCache.clear()
-    regex = new RegExp(source, flags)
-    regexCache.set(cacheKey, regex)
-  }
-  return regex
 }

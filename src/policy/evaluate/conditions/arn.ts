@@ -2,7 +2,7 @@
 // meaning: each of the six colon-separated parts is compared case-sensitively and may hold `*` and `?` wildcards.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
 
-import { arnPatternSource, cachedRegExp } from '../wildcard.js'
+import { arnPiecesMatch } from '../wildcard.js'
 import { negate, type ConditionOperator } from './operator.js'
 
 function isArnShaped(value: string): boolean {
@@ -11,14 +11,14 @@ function isArnShaped(value: string): boolean {
   return colons >= 5 && value.startsWith('arn:')
 }
 
-function arnOperator(name: string): ConditionOperator<RegExp> {
+function arnOperator(name: string): ConditionOperator<readonly string[]> {
   return {
     name,
     negated: false,
     variables: true,
-    parse: (pieces) => cachedRegExp(`^${arnPatternSource(pieces)}$`, 's'),
+    parse: (pieces) => pieces,
     // A request value that is not an ARN cannot match an ARN pattern.
-    test: (value, pattern) => isArnShaped(value) && pattern.test(value),
+    test: (value, pattern) => isArnShaped(value) && arnPiecesMatch(pattern, value),
   }
 }
 

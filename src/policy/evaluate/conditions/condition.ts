@@ -74,7 +74,7 @@ export function compileCondition(clause: ConditionClause, version: PolicyVersion
 /** Whether the condition clause holds for the request. */
 export function conditionHolds(condition: CompiledCondition, ctx: RequestContext): boolean {
   const { clause, operator } = condition
-  const actual = ctx.get(condition.keyLower)
+  const actual = ctx.get(clause.key, condition.keyLower)
   if (operator === Null) return nullMatches(condition.values as ('true' | 'false')[], actual !== undefined)
   if (actual === undefined) {
     ctx.noteMissing(clause.key)
@@ -116,12 +116,12 @@ function valueSatisfies(operator: ConditionOperator<any>, value: string, expecte
 function policyValues(condition: CompiledCondition, ctx: RequestContext): readonly unknown[] {
   const templates = condition.templates
   if (!templates) return condition.values
-  const lookup = (key: string) => ctx.single(key)
-  const missing = (key: string) => ctx.noteMissing(key)
-  return condition.values.map((value, i) => {
+  const values = condition.values
+  const resolved: unknown[] = []
+  for (let i = 0; i < values.length; i++) {
     const template = templates[i]
-    if (!template) return value
-    const pieces = resolveTemplate(template, lookup, missing)
-    return pieces && condition.operator.parse(pieces)
-  })
+    const pieces = template && resolveTemplate(template, ctx)
+    resolved.push(template ? pieces && condition.operator.parse(pieces) : values[i])
+  }
+  return resolved
 }

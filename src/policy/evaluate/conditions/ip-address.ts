@@ -52,14 +52,26 @@ export function cidrContains(block: CidrBlock, ip: IpAddressValue): boolean {
 }
 
 function parseIpv4(text: string): number[] | undefined {
-  const parts = text.split('.')
-  if (parts.length !== 4) return undefined
-  const bytes: number[] = []
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || +part > 255) return undefined
-    bytes.push(+part)
+  // Four decimal octets, 1–3 digits each, separated by dots.
+  let word0 = 0
+  let word1 = 0
+  let octet = 0
+  let digits = 0
+  let index = 0
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e
+    if (c >= 0x30 && c <= 0x39) {
+      octet = octet * 10 + (c - 0x30)
+      if (++digits > 3 || octet > 255) return undefined
+    } else if (c === 0x2e && digits > 0 && index < 4) {
+      if (index < 2) word0 = (word0 << 8) | octet
+      else word1 = (word1 << 8) | octet
+      index++
+      octet = 0
+      digits = 0
+    } else return undefined
   }
-  return [(bytes[0]! << 8) | bytes[1]!, (bytes[2]! << 8) | bytes[3]!]
+  return index === 4 ? [word0, word1] : undefined
 }
 
 function parseIpv6(text: string): number[] | undefined {
@@ -97,9 +109,21 @@ export const IpAddress: ConditionOperator<CidrBlock> = {
   variables: false,
   parse: (pieces) => parseCidr(joinPieces(pieces).trim()),
   test: (value, block) => {
-    const ip = parseIp(value)
+    const ip = parseRequestIp(value)
     return ip === undefined ? undefined : cidrContains(block, ip)
   },
+}
+
+// The request's aws:SourceIp is tested against every CIDR of every statement: remember the last one parsed.
+let lastText: string | undefined
+let lastIp: IpAddressValue | undefined
+
+function parseRequestIp(text: string): IpAddressValue | undefined {
+  if (text !== lastText) {
+    lastIp = parseIp(text)
+    lastText = text
+  }
+  return lastIp
 }
 
 export const NotIpAddress = negate('NotIpAddress', IpAddress)

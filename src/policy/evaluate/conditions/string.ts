@@ -2,7 +2,7 @@
 // StringLike, StringNotLike. Case-sensitive unless IgnoreCase; only StringLike has wildcards (`*`, `?`).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
 
-import { cachedRegExp, wildcardPiecesSource } from '../wildcard.js'
+import { piecesMatch } from '../wildcard.js'
 import { joinPieces } from '../variables.js'
 import { negate, type ConditionOperator } from './operator.js'
 
@@ -22,17 +22,16 @@ export const StringEqualsIgnoreCase: ConditionOperator<string> = {
   test: (value, expected) => value.length === expected.length && value.toLowerCase() === expected,
 }
 
-/** StringLike values compile to an exact string when they hold no wildcard, else to an anchored RegExp. */
-export const StringLike: ConditionOperator<string | RegExp> = {
+/** StringLike values compile to an exact string when they hold no wildcard, else to their pieces (see piecesMatch). */
+export const StringLike: ConditionOperator<string | readonly string[]> = {
   name: 'StringLike',
   negated: false,
   variables: true,
   parse: (pieces) => {
-    let wildcard = false
-    for (let i = 0; i < pieces.length; i += 2) if (/[*?]/.test(pieces[i] as string)) wildcard = true
-    return wildcard ? cachedRegExp(`^${wildcardPiecesSource(pieces)}$`, 's') : joinPieces(pieces)
+    for (let i = 0; i < pieces.length; i += 2) if (/[*?]/.test(pieces[i] as string)) return pieces
+    return joinPieces(pieces)
   },
-  test: (value, pattern) => (typeof pattern === 'string' ? value === pattern : pattern.test(value)),
+  test: (value, pattern) => (typeof pattern === 'string' ? value === pattern : piecesMatch(pattern, value)),
 }
 
 export const StringNotEquals = negate('StringNotEquals', StringEquals)
