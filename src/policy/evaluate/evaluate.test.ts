@@ -228,6 +228,23 @@ describe('evaluate', () => {
     })
   })
 
+  describe('the action index', () => {
+    it('never looks at statements whose Action cannot match', () => {
+      // A broken condition value in an ec2 statement would show up as an error if that statement were evaluated.
+      const broken = { Effect: 'Deny', Action: ['ec2:*', 'iam:Get*'], Resource: '*', Condition: { NumericEquals: { 'ec2:x': 'NaN' } } }
+      const decision = decide({ principal: user, policies: { identity: [policy('P', broken, stmt('Allow'))] } })
+      expect(decision).toMatchObject({ effect: 'Allow', errors: [] })
+      const ec2 = decide({ principal: user, policies: { identity: [policy('P', broken)] }, request: { action: 'ec2:RunInstances', resource: '*' } })
+      expect(ec2.effect).toBe('ExplicitDeny')
+      expect(ec2.errors).toHaveLength(1)
+    })
+
+    it('finds a statement once even when several of its actions match', () => {
+      const decision = decide({ principal: user, policies: { identity: [policy('P', stmt('Allow', { Action: ['s3:GetObject', 's3:Get*', '*', 's3:*'] }))] } })
+      expect(decision.matched).toHaveLength(1)
+    })
+  })
+
   describe('the explanation', () => {
     it('names the statements that decided it', () => {
       const decision = decide({ principal: user, policies: { identity: [policy('P', stmt('Allow', { Sid: 'Read' }), stmt('Deny', { Sid: 'NoRead' }))] } })
