@@ -1,12 +1,14 @@
 // Foundation benchmark: signed sts:GetCallerIdentity through the whole Palisade pipeline at concurrency 16, beside
 // (a) a bare node:http server answering the same bytes (this runtime's limit) and (b) moto's server, in one run.
+// Load comes from Debian's wrk when installed (it costs the machine far less than a JavaScript load generator),
+// else from autocannon; with `taskset` the servers run on one core and the load generator on the other.
 //
 //   node --import tsx bench/foundation/run.ts [--seconds 10] [--connections 16] [--log-level warn]
 import { SignatureV4 } from '@smithy/signature-v4'
 import autocannon from 'autocannon'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,6 +26,10 @@ const CONNECTIONS = Number(options.connections)
 const ROOT = { accessKeyId: 'AKIABENCHMARKROOT000', secretAccessKey: 'bench/root/secret/access/key/0000000000' }
 const BODY = 'Action=GetCallerIdentity&Version=2011-06-15'
 const CLI_ENTRY = new URL('../../src/cli/main.ts', import.meta.url).pathname
+const WRK = which('wrk')
+const TASKSET = which('taskset')
+const SERVER_CPU = '1'
+const LOAD_CPU = '0'
 
 interface Result {
   readonly name: string
@@ -74,7 +80,7 @@ try {
   await startChild('bare node:http', process.execPath, ['--input-type=module', '--eval', bareServerSource(barePort, sampleBody)], barePort)
   results.push(await load('bare node:http (same bytes)', barePort, (await signedRequest(barePort)).headers))
 
-  const moto = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).stdout.trim()
+  const moto = which('moto_server')
   if (moto) {
     const motoPort = await freePort()
     await startChild('moto_server', moto, ['-H', '127.0.0.1', '-p', String(motoPort)], motoPort)
@@ -91,6 +97,7 @@ report(results)
 
 function report(all: readonly Result[]): void {
   console.log(`\nsigned sts:GetCallerIdentity, ${CONNECTIONS} connections, ${SECONDS} s each, on ${process.version}, Palisade log level ${options['log-level']}`)
+  console.log(`load generator: ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? `; servers pinned to CPU ${SERVER_CPU}, load to CPU ${LOAD_CPU}` : ''}`)
   console.log(['target'.padEnd(30), 'req/s'.padStart(10), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(8)].join(' '))
   for (const r of all) {
     console.log([r.name.padEnd(30), r.requestsPerSecond.toFixed(0).padStart(10), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), String(r.errors + r.non2xx).padStart(8)].join(' '))
@@ -108,6 +115,41 @@ function report(all: readonly Result[]): void {
 }
 
 async function load(name: string, port: number, headers: Record<string, string>): Promise<Result> {
+  return WRK ? loadWithWrk(name, port, headers) : loadWithAutocannon(name, port, headers)
+}
+
+function loadWithWrk(name: string, port: number, headers: Record<string, string>): Result {
+  const script = join(dataDir, `wrk-${port}.lua`)
+  const lines = ['wrk.method = "POST"', `wrk.body = ${JSON.stringify(BODY)}`]
+  for (const [header, value] of Object.entries(headers)) {
+    if (header.toLowerCase() !== 'host') lines.push(`wrk.headers[${JSON.stringify(header)}] = ${JSON.stringify(value)}`)
+  }
+  writeFileSync(script, lines.join('\n') + '\n')
+  const run = (seconds: number) => {
+    const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`]
+    const command = TASKSET ? [TASKSET, ['-c', LOAD_CPU, WRK!, ...args]] as const : [WRK!, args] as const
+    return spawnSync(command[0], command[1], { encoding: 'utf8' }).stdout
+  }
+  run(2) // warm-up: the JIT and keep-alive connections settle before the measured run
+  const out = run(SECONDS)
+  const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? NaN)
+  const millis = (pattern: RegExp) => {
+    const match = pattern.exec(out)
+    if (!match) return NaN
+    const value = Number(match[1])
+    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value
+  }
+  return {
+    name,
+    requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/),
+    p50: millis(/50%\s+([\d.]+)(us|ms|s)/),
+    p99: millis(/99%\s+([\d.]+)(us|ms|s)/),
+    errors: number(/Socket errors:.*?timeout (\d+)/) || 0,
+    non2xx: number(/Non-2xx or 3xx responses: (\d+)/) || 0,
+  }
+}
+
+async function loadWithAutocannon(name: string, port: number, headers: Record<string, string>): Promise<Result> {
   // A short warm-up so the JIT and connection pools settle before the measured run.
   await autocannon({ url: `http://127.0.0.1:${port}/`, method: 'POST', headers, body: BODY, connections: CONNECTIONS, duration: 2 })
   const result = await autocannon({ url: `http://127.0.0.1:${port}/`, method: 'POST', headers, body: BODY, connections: CONNECTIONS, duration: SECONDS })
@@ -149,7 +191,8 @@ createServer({ keepAlive: true }, (req, res) => {
 }
 
 async function startChild(name: string, command: string, args: readonly string[], port: number): Promise<void> {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PALISADE_LOG_LEVEL: options['log-level'] } })
+  const [file, argv] = TASKSET ? [TASKSET, ['-c', SERVER_CPU, command, ...args]] : [command, args]
+  const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, PALISADE_LOG_LEVEL: options['log-level'] } })
   children.push(child)
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
@@ -162,6 +205,10 @@ async function startChild(name: string, command: string, args: readonly string[]
     }
   }
   throw new Error(`${name} did not start listening on ${port} within 30 s`)
+}
+
+function which(command: string): string | undefined {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined
 }
 
 function freePort(): Promise<number> {
