@@ -6,7 +6,11 @@
 /** Where a policy sits in AWS's evaluation logic; also decides which parse rules apply to its document. */
 export type PolicyType = 'identity' | 'resource' | 'trust' | 'boundary' | 'session' | 'scp' | 'rcp'
 
-/** CloudTrail's userIdentity types for whoever signed the request (Anonymous: an unsigned request). */
+/**
+ * CloudTrail's userIdentity types for whoever signed the request (Anonymous: an unsigned request). WebIdentityUser
+ * and SAMLUser are the callers of AssumeRoleWithWebIdentity / AssumeRoleWithSAML; the sessions they obtain make
+ * their later calls as AssumedRole.
+ */
 export type PrincipalType =
   | 'Root'
   | 'IAMUser'

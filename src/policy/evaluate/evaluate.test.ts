@@ -125,7 +125,8 @@ describe('evaluate', () => {
   describe('role trust policies', () => {
     const role = `arn:aws:iam::${ACCOUNT}:role/Target`
     const assume = { action: 'sts:AssumeRole', resource: role, resourceAccountId: ACCOUNT }
-    const trust = (principal: unknown) => policy('Trust', { Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' })
+    const trust = (principal: unknown) => policy('Trust', { Effect: 'Allow', Principal: principal, Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity'] })
+    const webIdentity: RequestPrincipal = { type: 'WebIdentityUser', arn: 'cognito-identity.amazonaws.com', accountId: '', userId: 'cognito-identity.amazonaws.com:us-east-1:abc', federatedProvider: 'cognito-identity.amazonaws.com' }
     const allowAssume = policy('AllowAssume', { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: role })
     it.each<Case>([
       { name: 'a trust policy naming the user grants without an identity policy', principal: user, policies: { trust: trust({ AWS: user.arn }) }, expected: 'Allow', request: assume },
@@ -134,6 +135,8 @@ describe('evaluate', () => {
       { name: 'an identity allow without trust is denied', principal: user, policies: { trust: trust({ AWS: principals.user('carol').arn }), identity: [allowAssume] }, expected: 'ImplicitDeny', denial: 'trust', request: assume },
       { name: 'a caller from another account trusted by account', principal: principals.user('dave', OTHER_ACCOUNT), policies: { trust: trust({ AWS: OTHER_ACCOUNT }), identity: [allowAssume] }, expected: 'Allow', request: assume },
       { name: 'a service trusted by the role', principal: principals.service('ec2.amazonaws.com'), policies: { trust: trust({ Service: 'ec2.amazonaws.com' }) }, expected: 'Allow', request: assume },
+      { name: 'a web identity caller trusted through its provider', principal: webIdentity, policies: { trust: trust({ Federated: 'cognito-identity.amazonaws.com' }), scps: [[nothing]] }, expected: 'Allow', request: { ...assume, action: 'sts:AssumeRoleWithWebIdentity' } },
+      { name: 'a web identity caller of another provider', principal: webIdentity, policies: { trust: trust({ Federated: 'accounts.google.com' }) }, expected: 'ImplicitDeny', denial: 'trust', request: { ...assume, action: 'sts:AssumeRoleWithWebIdentity' } },
     ])('$name', check)
 
     it('requires a KMS key policy to allow explicitly when asked', () => {

@@ -35,16 +35,18 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
   // .../orgs_manage_policies_rcps.html): SCPs limit IAM principals of member accounts, never the management account,
   // service-linked roles, service principals or anonymous callers; RCPs limit access to member accounts' resources
   // by anyone but service-linked roles.
+  // WebIdentityUser and SAMLUser are the callers of AssumeRoleWithWebIdentity/SAML: like services and anonymous
+  // callers they have no identity policies and no account of their own; only the trust policy speaks for them.
+  const outsider = principalType === 'AWSService' || principalType === 'Anonymous' || principalType === 'WebIdentityUser' || principalType === 'SAMLUser'
   const scpLevels =
-    policies.scps && policies.scps.length > 0 && principalType !== 'AWSService' && principalType !== 'Anonymous' &&
-    !request.principal.isServiceLinkedRole && !request.principal.isManagementAccount
+    policies.scps && policies.scps.length > 0 && !outsider && !request.principal.isServiceLinkedRole && !request.principal.isManagementAccount
       ? policies.scps
       : undefined
   const rcpLevels =
     policies.rcps && policies.rcps.length > 0 && !request.principal.isServiceLinkedRole && !request.resourceInManagementAccount
       ? policies.rcps
       : undefined
-  const iamPrincipal = principalType !== 'Root' && principalType !== 'AWSService' && principalType !== 'Anonymous'
+  const iamPrincipal = principalType !== 'Root' && !outsider
 
   const scpAllows = scpLevels ? scanLevels(scan, scpLevels) : true
   const rcpAllows = rcpLevels ? scanLevels(scan, rcpLevels) : true
@@ -84,7 +86,10 @@ const none: readonly never[] = Object.freeze([])
 
 /** What the scan found, in the terms of AWS's evaluation logic. */
 export interface Facts {
-  /** root: the account's root user; iam: an IAM user, role session or federated session; other: a service or anonymous. */
+  /**
+   * root: the account's root user; iam: an IAM user, role session or federated session; other: a service principal,
+   * an anonymous caller, or a web identity / SAML caller of AssumeRoleWith*.
+   */
   readonly principal: 'root' | 'iam' | 'other'
   readonly sameAccount: boolean
   /** Role trust policies and KMS key policies must allow explicitly, even within the account. */
@@ -115,7 +120,7 @@ export type Outcome = 'Allow' | 'ExplicitDeny' | 'scp' | 'rcp' | 'resource' | 'i
  * |    | root user                                                             |                          |
  * | 4  |   same account, and no explicit resource allow needed or one given    | Allow                    |
  * | 5  |   otherwise: a resource policy names its account (or it directly)     | Allow, else (resource)   |
- * |    | service principal or anonymous caller                                 |                          |
+ * |    | service principal, anonymous, web identity or SAML caller             |                          |
  * | 6  |   a resource policy names it (or `*`)                                 | Allow, else (resource)   |
  * |    | IAM user, role session, federated session — same account             |                          |
  * | 7  |   resource policy names the user / session ARN itself                 | Allow (nothing caps it)  |
