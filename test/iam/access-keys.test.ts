@@ -22,7 +22,7 @@ type Credentials = { accessKeyId: string; secretAccessKey: string }
 describe('IAM access keys', () => {
   let palisade: TestPalisade
   let client: IAMClient
-  const sts = (credentials: Credentials) => new STSClient({ endpoint: palisade.url, region: 'eu-west-1', credentials, maxAttempts: 1 })
+  const sts = (credentials: Credentials) => new STSClient({ endpoint: palisade.url, region: 'us-east-1', credentials, maxAttempts: 1 })
   const newKey = async (userName?: string): Promise<Credentials> => {
     const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: userName }))
     return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }
@@ -118,7 +118,7 @@ describe('IAM access keys', () => {
     // Last use is written in batches off the request path (AWS too updates it with a delay).
     await vi.waitFor(async () => {
       const used = await client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }))
-      expect(used.AccessKeyLastUsed).toMatchObject({ ServiceName: 'sts', Region: 'eu-west-1', LastUsedDate: expect.any(Date) })
+      expect(used.AccessKeyLastUsed).toMatchObject({ ServiceName: 'sts', Region: 'us-east-1', LastUsedDate: expect.any(Date) })
     }, { timeout: 5000, interval: 200 })
   })
 

@@ -1,6 +1,7 @@
 // End to end: IAM groups (create, get with members, update, delete with conflicts, list) and membership.
 import {
   AddUserToGroupCommand,
+  CreateAccessKeyCommand,
   CreateGroupCommand,
   CreateUserCommand,
   DeleteGroupCommand,
@@ -8,6 +9,8 @@ import {
   IAMClient,
   ListGroupsCommand,
   ListGroupsForUserCommand,
+  ListUsersCommand,
+  PutGroupPolicyCommand,
   RemoveUserFromGroupCommand,
   UpdateGroupCommand,
 } from '@aws-sdk/client-iam'
@@ -121,6 +124,26 @@ describe('IAM groups', () => {
   it('lists groups by path prefix', async () => {
     const { Groups } = await client.send(new ListGroupsCommand({ PathPrefix: '/ops/' }))
     expect(Groups?.map((group) => group.GroupName)).toEqual(['Admins'])
+  })
+
+  it('grants a group\'s policy to a member from the very next request, and withdraws it on removal', async () => {
+    await client.send(new CreateGroupCommand({ GroupName: 'Listers' }))
+    await client.send(new PutGroupPolicyCommand({
+      GroupName: 'Listers',
+      PolicyName: 'list-users',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }),
+    }))
+    await client.send(new CreateUserCommand({ UserName: 'Lister' }))
+    const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: 'Lister' }))
+    const lister = new IAMClient({
+      endpoint: palisade.url, region: 'us-east-1', maxAttempts: 1,
+      credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
+    })
+    await expect(lister.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' })
+    await client.send(new AddUserToGroupCommand({ GroupName: 'Listers', UserName: 'Lister' }))
+    await expect(lister.send(new ListUsersCommand({}))).resolves.toMatchObject({ Users: expect.any(Array) })
+    await client.send(new RemoveUserFromGroupCommand({ GroupName: 'Listers', UserName: 'Lister' }))
+    await expect(lister.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' })
   })
 
   describe.skipIf(!awsCliAvailable)('with the AWS CLI', () => {

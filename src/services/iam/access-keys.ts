@@ -7,7 +7,7 @@ import { LimitExceededException, NoSuchEntityException } from '../../generated/i
 import type { AccessKey as AccessKeyShape, AccessKeyMetadata } from '../../generated/iam/types.js'
 import type { Db } from '../../storage/schema.js'
 import { accountStore, type AccessKey } from './account-store.js'
-import { CREDENTIALS_CHANGED } from './credential-index.js'
+import { credentialChangesApplied, CREDENTIALS_CHANGED } from './credential-index.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn } from './iam-names.js'
 import type { IamModule } from './index.js'
@@ -42,6 +42,7 @@ export function accessKeyOperations({ database, clock, ids, box }: IamDeps): Iam
         await database.notify(CREDENTIALS_CHANGED, accessKeyId)
         return created
       })
+      await credentialChangesApplied(database)
       // The secret is returned here and never again.
       const AccessKey = { ...ownerField(key), AccessKeyId: accessKeyId, Status: 'Active', SecretAccessKey: secretAccessKey, CreateDate: key.createdAt }
       return { AccessKey: AccessKey as AccessKeyShape }
@@ -54,6 +55,7 @@ export function accessKeyOperations({ database, clock, ids, box }: IamDeps): Iam
         await accountStore(tx).deleteAccessKey(ctx.accountId, key.accessKeyId)
         await database.notify(CREDENTIALS_CHANGED, key.accessKeyId)
       })
+      await credentialChangesApplied(database)
     },
 
     async UpdateAccessKey(input, ctx) {
@@ -69,6 +71,7 @@ export function accessKeyOperations({ database, clock, ids, box }: IamDeps): Iam
         await accountStore(tx).setAccessKeyStatus(ctx.accountId, key.accessKeyId, status)
         await database.notify(CREDENTIALS_CHANGED, key.accessKeyId)
       })
+      await credentialChangesApplied(database)
     },
 
     async ListAccessKeys(input, ctx) {

@@ -19,6 +19,8 @@ export interface Credential {
 
 export interface CredentialIndex {
   find(accessKeyId: string): Credential | undefined
+  /** Resolves once every change notified so far in this process has been applied. */
+  settled(): Promise<void>
   /** Notes that a request signed with the key was accepted; stored within `lastUsedFlushMs` (GetAccessKeyLastUsed). */
   recordUse(accessKeyId: string, use: AccessKeyUse): void
   /** Writes pending last-use records now. */
@@ -56,20 +58,24 @@ export async function loadCredentialIndex(
     if (credential) credentials.set(accessKeyId, credential)
     else credentials.delete(accessKeyId)
   }
+  // Reloads run one at a time, in the order notified, so an older read never overwrites a newer one.
+  let queue: Promise<void> = Promise.resolve()
+  const enqueue = (work: () => Promise<void>) => {
+    queue = queue.then(work)
+      .catch(async () => { credentials = await loadAll() }) // a failed partial reload falls back to a full one
+      .catch(() => undefined) // storage is down: keep what is known; the next notice tries again
+  }
   // Subscribe before the first load so a write between the two is not missed.
   const unsubscribe = await database.subscribe(
     CREDENTIALS_CHANGED,
-    async (accessKeyId) => {
-      if (accessKeyId === '*') {
-        credentials = await loadAll()
-        return
-      }
-      // Forget the key before reading it back: a deleted or deactivated key must fail the very next request, which
-      // may arrive while the read is in flight. A key that is still valid is only briefly unknown.
+    (accessKeyId) => {
+      if (accessKeyId === '*') return enqueue(async () => { credentials = await loadAll() })
+      // Forget the key at once, before reading it back: a deleted or deactivated key must fail the very next
+      // request, which may arrive while the read is in flight. A key that is still valid is only briefly unknown.
       credentials.delete(accessKeyId)
-      await reload(accessKeyId)
+      enqueue(() => reload(accessKeyId))
     },
-    { onMissed: () => void loadAll().then((loaded) => { credentials = loaded }) },
+    { onMissed: () => enqueue(async () => { credentials = await loadAll() }) },
   )
   credentials = await loadAll()
 
@@ -88,19 +94,34 @@ export async function loadCredentialIndex(
     })
     return flushing
   }
-  return {
+  const index: CredentialIndex = {
     find: (accessKeyId) => credentials.get(accessKeyId),
+    async settled() {
+      let seen: Promise<void> | undefined
+      while (seen !== queue) await (seen = queue)
+    },
     recordUse(accessKeyId, use) {
       pending.set(accessKeyId, use)
       timer ??= setTimeout(() => void flush(), flushMs).unref()
     },
     flush,
     async close() {
+      indexes.delete(database)
       await flush()
       await unsubscribe()
     },
   }
+  indexes.set(database, index)
+  return index
 }
+
+/** After a transaction that notified a credential change: resolves once this process's index has applied it. */
+export async function credentialChangesApplied(database: Database): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve)) // the bus delivers on a later microtask
+  await indexes.get(database)?.settled()
+}
+
+const indexes = new WeakMap<Database, CredentialIndex>()
 
 /** Root keys sign as the account's root user, user keys as the IAM user; a key whose user is gone signs as no one. */
 function toCredential(key: AccessKey, user: IamUser | undefined, box: SecretBox, partition: string): Credential | undefined {

@@ -19,6 +19,7 @@ import {
   type IamGroup,
 } from './groups-store.js'
 import type { IamDeps } from './iam-deps.js'
+import { identityChangesApplied, notifyIdentityChange } from './identity-index.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
 import type { IamModule } from './index.js'
 import { paginate } from './pagination.js'
@@ -30,6 +31,9 @@ import { toUserShape } from './users.js'
 export const GROUPS_PER_USER_QUOTA = 10
 
 export function groupOperations({ database, clock, ids }: IamDeps): IamModule {
+  // Inside the writing transaction: the identity index reloads the group and its members' group lists.
+  const notifyGroup = (accountId: string, groupName: string) => notifyIdentityChange(database, { kind: 'group', accountId, key: nameKey(groupName) })
+
   const handlers = {
     async CreateGroup(input, ctx) {
       const path = input.Path ?? ROOT_PATH
@@ -44,7 +48,9 @@ export function groupOperations({ database, clock, ids }: IamDeps): IamModule {
       await database.transaction(async (tx) => {
         if (await findGroup(tx, ctx.accountId, input.GroupName)) throw groupExists(input.GroupName)
         await insertGroup(tx, group).catch(rethrowDuplicate(input.GroupName))
+        await notifyGroup(ctx.accountId, group.groupName)
       })
+      await identityChangesApplied(database)
       return { Group: toGroupShape(group) }
     },
 
@@ -61,11 +67,19 @@ export function groupOperations({ database, clock, ids }: IamDeps): IamModule {
         const path = input.NewPath ?? group.path
         if (nameKey(groupName) !== nameKey(group.groupName) && (await findGroup(tx, ctx.accountId, groupName))) throw groupExists(groupName)
         await renameGroup(tx, group, { groupName, path, arn: iamArn(ctx.partition, ctx.accountId, 'group', path, groupName) }).catch(rethrowDuplicate(groupName))
+        await notifyGroup(ctx.accountId, group.groupName)
+        await notifyGroup(ctx.accountId, groupName)
       })
+      await identityChangesApplied(database)
     },
 
     async DeleteGroup(input, ctx) {
-      await database.transaction(async (tx) => deleteGroup(tx, await requireGroup(tx, ctx.accountId, input.GroupName)))
+      await database.transaction(async (tx) => {
+        const group = await requireGroup(tx, ctx.accountId, input.GroupName)
+        await deleteGroup(tx, group)
+        await notifyGroup(ctx.accountId, group.groupName)
+      })
+      await identityChangesApplied(database)
     },
 
     async ListGroups(input, ctx) {
@@ -81,7 +95,9 @@ export function groupOperations({ database, clock, ids }: IamDeps): IamModule {
         if (groups.some((member) => member.groupId === group.groupId)) return
         if (groups.length >= GROUPS_PER_USER_QUOTA) throw new LimitExceededException(`Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER_QUOTA}`)
         await addMember(tx, ctx.accountId, group.groupName, user.userName)
+        await notifyGroup(ctx.accountId, group.groupName)
       })
+      await identityChangesApplied(database)
     },
 
     async RemoveUserFromGroup(input, ctx) {
@@ -91,7 +107,9 @@ export function groupOperations({ database, clock, ids }: IamDeps): IamModule {
         if (!(await removeMember(tx, ctx.accountId, group.groupName, user.userName))) {
           throw new NoSuchEntityException(`The user with name ${input.UserName} cannot be found in group ${input.GroupName}.`)
         }
+        await notifyGroup(ctx.accountId, group.groupName)
       })
+      await identityChangesApplied(database)
     },
 
     async ListGroupsForUser(input, ctx) {

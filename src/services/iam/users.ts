@@ -5,16 +5,21 @@ import { EntityAlreadyExistsException } from '../../generated/iam/errors.js'
 import type { User } from '../../generated/iam/types.js'
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import { accountStore } from './account-store.js'
-import { CREDENTIALS_CHANGED } from './credential-index.js'
+import { credentialChangesApplied, CREDENTIALS_CHANGED } from './credential-index.js'
 import type { IamDeps } from './iam-deps.js'
+import { identityChangesApplied, notifyIdentityChange } from './identity-index.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
 import { listTags, putTags, removeTags } from './iam-tags.js'
 import type { IamModule } from './index.js'
 import { paginate } from './pagination.js'
+import { groupsOfUser } from './groups-store.js'
 import { deleteUser, findUser, insertUser, listUsers, renameUser, requireUser, type IamUser } from './users-store.js'
 import { userResourceArn, userTarget } from './users-target.js'
 
 export function userOperations({ database, clock, ids }: IamDeps): IamModule {
+  // Inside the writing transaction: the identity index (the authorization stage's view of users) reloads the user.
+  const notifyUser = (user: IamUser) => notifyIdentityChange(database, { kind: 'user', accountId: user.accountId, key: nameKey(user.userName) })
+
   const handlers = {
     async CreateUser(input, ctx) {
       const path = input.Path ?? ROOT_PATH
@@ -31,7 +36,9 @@ export function userOperations({ database, clock, ids }: IamDeps): IamModule {
         if (await findUser(tx, ctx.accountId, input.UserName)) throw userExists(input.UserName)
         await insertUser(tx, user).catch(rethrowDuplicate(input.UserName))
         if (input.Tags?.length) await putTags(tx, userTag(user), input.Tags)
+        await notifyUser(user)
       })
+      await identityChangesApplied(database)
       return { User: { ...toUserShape(user), ...(input.Tags?.length ? { Tags: input.Tags } : {}) } }
     },
 
@@ -54,13 +61,25 @@ export function userOperations({ database, clock, ids }: IamDeps): IamModule {
         const path = input.NewPath ?? user.path
         if (nameKey(userName) !== nameKey(user.userName) && (await findUser(tx, ctx.accountId, userName))) throw userExists(userName)
         await renameUser(tx, user, { userName, path, arn: iamArn(ctx.partition, ctx.accountId, 'user', path, userName) }).catch(rethrowDuplicate(userName))
-        // The user's keys now sign as a principal with another ARN.
+        // The user's keys now sign as a principal with another ARN, and its groups list it under another name.
         for (const key of await accountStore(tx).listAccessKeysOf(ctx.accountId, userName)) await database.notify(CREDENTIALS_CHANGED, key.accessKeyId)
+        await notifyUser(user)
+        await notifyIdentityChange(database, { kind: 'user', accountId: ctx.accountId, key: nameKey(userName) })
+        for (const group of await groupsOfUser(tx, ctx.accountId, userName)) {
+          await notifyIdentityChange(database, { kind: 'group', accountId: ctx.accountId, key: nameKey(group.groupName) })
+        }
       })
+      await credentialChangesApplied(database)
+      await identityChangesApplied(database)
     },
 
     async DeleteUser(input, ctx) {
-      await database.transaction(async (tx) => deleteUser(tx, await requireUser(tx, ctx.accountId, input.UserName)))
+      await database.transaction(async (tx) => {
+        const user = await requireUser(tx, ctx.accountId, input.UserName)
+        await deleteUser(tx, user)
+        await notifyUser(user)
+      })
+      await identityChangesApplied(database)
     },
 
     async ListUsers(input, ctx) {
@@ -69,11 +88,21 @@ export function userOperations({ database, clock, ids }: IamDeps): IamModule {
     },
 
     async TagUser(input, ctx) {
-      await database.transaction(async (tx) => putTags(tx, userTag(await requireUser(tx, ctx.accountId, input.UserName)), input.Tags))
+      await database.transaction(async (tx) => {
+        const user = await requireUser(tx, ctx.accountId, input.UserName)
+        await putTags(tx, userTag(user), input.Tags)
+        await notifyUser(user) // aws:PrincipalTag
+      })
+      await identityChangesApplied(database)
     },
 
     async UntagUser(input, ctx) {
-      await database.transaction(async (tx) => removeTags(tx, userTag(await requireUser(tx, ctx.accountId, input.UserName)), input.TagKeys))
+      await database.transaction(async (tx) => {
+        const user = await requireUser(tx, ctx.accountId, input.UserName)
+        await removeTags(tx, userTag(user), input.TagKeys)
+        await notifyUser(user)
+      })
+      await identityChangesApplied(database)
     },
 
     async ListUserTags(input, ctx) {
