@@ -91,7 +91,7 @@ export class CompiledPolicyImpl implements CompiledPolicy {
         literal.add(lower)
         push(this.byAction, lower, compiled)
       } else if (colon >= 0 && !/[*?]/.test(service)) {
-        pushEntry(this.byService, service, { matches: compileWildcard(lower, true), statement: compiled })
+        push(this.byService, service, { matches: compileWildcard(lower, true), statement: compiled })
       } else {
         this.anyService.push({ matches: compileWildcard(lower, true), statement: compiled })
       }
@@ -136,10 +136,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key)
   if (list) list.push(value)
   else map.set(key, [value])
-}
-
-function pushEntry(map: Map<string, PatternEntry[]>, key: string, entry: PatternEntry): void {
-  push(map, key, entry)
 }
 
 function compileStatement(s: PolicyStatement, policyId: string, type: PolicyType, doc: PolicyDocument): CompiledStatement {

@@ -1,6 +1,7 @@
 // RequestContext: one request prepared for evaluation: lower-cased action and service, the resource account, and
 // case-insensitive context lookup with principal keys derived when the request leaves them out.
 
+import { parseArn } from '../../core/arn.js'
 import type { AuthorizationRequest, ContextValue, RequestPrincipal } from '../types.js'
 
 /** A context value as conditions see it: one string, or several (never an empty array: that is "absent"). */
@@ -25,7 +26,7 @@ export class RequestContext {
     this.resource = request.resource
     this.principal = request.principal
     this.context = request.context
-    this.resourceAccountId = request.resourceAccountId || arnAccount(request.resource) || request.principal.accountId
+    this.resourceAccountId = request.resourceAccountId || parseArn(request.resource)?.accountId || request.principal.accountId
     this.sameAccount = this.resourceAccountId === request.principal.accountId
   }
 
@@ -105,14 +106,6 @@ export class RequestContext {
 
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key)
 
-/** The account field of an ARN (`arn:aws:iam::111122223333:user/x` → `111122223333`); '' for none. */
-export function arnAccount(arn: string): string {
-  if (!arn.startsWith('arn:')) return ''
-  let colon = 3
-  for (let n = 0; n < 3; n++) {
-    colon = arn.indexOf(':', colon + 1)
-    if (colon < 0) return ''
-  }
   const end = arn.indexOf(':', colon + 1)
   return end < 0 ? '' : arn.slice(colon + 1, end)
 }

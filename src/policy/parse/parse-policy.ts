@@ -28,7 +28,7 @@ export function parsePolicy(
   options: ParseOptions = {},
 ): PolicyDocument {
   const json = typeof document === 'string' ? parseJson(document) : document
-  const parsed = checkSyntax(json, type)
+  const parsed = checkSyntax(json)
   const requireVersion2012 = options.requireVersion2012 ?? (type === 'scp' || type === 'rcp')
   if (requireVersion2012 && parsed.version !== '2012-10-17') throw new PolicySyntaxError(msg.version, 'Version')
   checkLegacyParsing(parsed.raw)
@@ -83,7 +83,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function checkSyntax(json: unknown, type: PolicyType): SyntaxResult {
+function checkSyntax(json: unknown): SyntaxResult {
   if (!isObject(json)) syntaxError('(document)')
   for (const key of Object.keys(json)) if (!topLevelKeys.has(key)) syntaxError(key)
   let version: PolicyVersion = '2008-10-17'
@@ -96,7 +96,7 @@ function checkSyntax(json: unknown, type: PolicyType): SyntaxResult {
   const singleStatement = isObject(statement)
   const raw = singleStatement ? [statement] : Array.isArray(statement) ? (statement as unknown[]) : syntaxError('Statement')
   if (raw.length === 0) syntaxError('Statement')
-  const statements = raw.map((s, index) => parseStatement(s, index, type))
+  const statements = raw.map((s, index) => parseStatement(s, index))
   return {
     version,
     ...(typeof json.Id === 'string' && { id: json.Id }),
@@ -106,7 +106,7 @@ function checkSyntax(json: unknown, type: PolicyType): SyntaxResult {
   }
 }
 
-function parseStatement(value: unknown, index: number, type: PolicyType): PolicyStatement {
+function parseStatement(value: unknown, index: number): PolicyStatement {
   const at = `Statement[${index}]`
   if (!isObject(value)) syntaxError(at)
   for (const key of Object.keys(value)) if (!statementKeys.has(key)) syntaxError(`${at}.${key}`)
@@ -128,7 +128,6 @@ function parseStatement(value: unknown, index: number, type: PolicyType): Policy
   if ('Principal' in value) statement.principal = principalElement(value.Principal, `${at}.Principal`)
   if ('NotPrincipal' in value) statement.notPrincipal = principalElement(value.NotPrincipal, `${at}.NotPrincipal`)
   if ('Condition' in value) statement.condition = conditionClauses(value.Condition, `${at}.Condition`)
-  void type
   return statement
 }
 
