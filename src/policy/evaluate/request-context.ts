@@ -105,7 +105,3 @@ export class RequestContext {
 }
 
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key)
-
-  const end = arn.indexOf(':', colon + 1)
-  return end < 0 ? '' : arn.slice(colon + 1, end)
-}
