@@ -12,6 +12,7 @@ import { userOperations } from './users.js'
 import { instanceProfileModule } from './instance-profiles.js'
 import { oidcProviderModule } from './oidc-providers.js'
 import { roleModule } from './roles.js'
+import { mfaModule } from './mfa.js'
 import { samlProviderModule } from './saml-providers.js'
 import { serviceLinkedRoleModule } from './service-linked-roles.js'
 import { managedPolicyModule } from './managed-policies.js'
@@ -42,6 +43,7 @@ export function iamModules(deps: IamDeps): IamModule[] {
     groupOperations(deps),
     accessKeyOperations(deps),
     roleModule(deps),
+    mfaModule(deps),
     samlProviderModule(deps),
     instanceProfileModule(deps),
     serviceLinkedRoleModule(deps),
