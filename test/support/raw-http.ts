@@ -27,6 +27,8 @@ export interface RawOptions {
   readonly responses?: number
   /** Give up waiting after this long without a byte from the server. Default 2000. */
   readonly idleMs?: number
+  /** The request was HEAD: responses carry a Content-Length but no body. */
+  readonly head?: boolean
 }
 
 /** Writes `chunks` to a fresh connection and collects what the server answers. */
@@ -43,7 +45,7 @@ export function sendRaw(port: number, chunks: string | Buffer | readonly (string
       clearTimeout(timer)
       socket.destroy()
       try {
-        resolve({ responses: parseResponses(Buffer.concat(received), closed), closed })
+        resolve({ responses: parseResponses(Buffer.concat(received), closed, options.head), closed })
       } catch (error) {
         reject(error)
       }
@@ -68,8 +70,8 @@ export function sendRaw(port: number, chunks: string | Buffer | readonly (string
   })
 }
 
-/** Parses back-to-back HTTP/1.1 responses; a body without Content-Length must end with the connection. */
-export function parseResponses(bytes: Buffer, closed: boolean): RawResponse[] {
+/** Parses back-to-back HTTP/1.1 responses; a body with neither Content-Length nor chunked encoding must end with the connection. */
+export function parseResponses(bytes: Buffer, closed: boolean, head = false): RawResponse[] {
   const responses: RawResponse[] = []
   let at = 0
   while (at < bytes.length) {
@@ -84,20 +86,43 @@ export function parseResponses(bytes: Buffer, closed: boolean): RawResponse[] {
       if (colon <= 0) throw new Error(`malformed header line: ${JSON.stringify(line)}`)
       headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
     }
-    if (headers['transfer-encoding'] !== undefined) throw new Error('unexpected transfer-encoding in a response')
     const bodyStart = headEnd + 4
     let bodyEnd: number
-    if (headers['content-length'] !== undefined) {
+    let body: Buffer
+    if (head) {
+      bodyEnd = bodyStart
+      body = Buffer.alloc(0)
+    } else if (headers['transfer-encoding'] !== undefined) {
+      if (headers['transfer-encoding'].toLowerCase() !== 'chunked') throw new Error(`unknown transfer-encoding ${headers['transfer-encoding']}`)
+      ;({ body, end: bodyEnd } = readChunked(bytes, bodyStart))
+    } else if (headers['content-length'] !== undefined) {
       bodyEnd = bodyStart + Number(headers['content-length'])
       if (bodyEnd > bytes.length) throw new Error(`body shorter than its content-length ${headers['content-length']}`)
+      body = bytes.subarray(bodyStart, bodyEnd)
     } else {
       if (!closed || headers['connection']?.toLowerCase() !== 'close') throw new Error(`response ${status[1]} has no content-length and does not close`)
       bodyEnd = bytes.length
+      body = bytes.subarray(bodyStart)
     }
-    responses.push({ status: Number(status[1]), reason: status[2]!, headers, body: bytes.subarray(bodyStart, bodyEnd).toString('utf8') })
+    responses.push({ status: Number(status[1]), reason: status[2]!, headers, body: body.toString('utf8') })
     at = bodyEnd
   }
   return responses
+}
+
+/** A chunked body (RFC 9112 §7.1) starting at `at`: its bytes and where it ends; trailers are not expected. */
+function readChunked(bytes: Buffer, at: number): { body: Buffer; end: number } {
+  const chunks: Buffer[] = []
+  for (;;) {
+    const lineEnd = bytes.indexOf('\r\n', at)
+    const size = lineEnd === -1 ? NaN : Number.parseInt(bytes.subarray(at, lineEnd).toString('latin1'), 16)
+    if (Number.isNaN(size)) throw new Error('malformed chunk size line')
+    const dataEnd = lineEnd + 2 + size
+    if (bytes.subarray(dataEnd, dataEnd + 2).toString('latin1') !== '\r\n') throw new Error('chunk not followed by CRLF')
+    if (size === 0) return { body: Buffer.concat(chunks), end: dataEnd + 2 }
+    chunks.push(bytes.subarray(lineEnd + 2, dataEnd))
+    at = dataEnd + 2
+  }
 }
 
 function countComplete(bytes: Buffer): number {
