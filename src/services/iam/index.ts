@@ -27,6 +27,12 @@ export { CREDENTIALS_CHANGED, loadCredentialIndex, type CredentialIndex } from '
 export { IDENTITY_CHANGED, loadIdentityIndex, notifyIdentityChange, type IdentityIndex } from './identity-index.js'
 // Port for STS (AssumeRole*): look a role up by name, record its use (RoleLastUsed).
 export { roleStore, type RoleRecord, type RoleStore } from './roles-store.js'
+// Ports for STS and console sign-in: federation providers by ARN, SAML metadata, one-time MFA codes.
+export { findOidcProvider } from './oidc-providers.js'
+export { type OidcProviderRecord } from './oidc-providers-store.js'
+export { findSamlProvider, readIdpMetadata, type IdpMetadata } from './saml-providers.js'
+export { type SamlProviderRecord } from './saml-providers-store.js'
+export { mfaCodeVerifier } from './mfa.js'
 
 /** One module's slice of the IAM API: its handlers and what each touches. */
 export interface IamModule {
