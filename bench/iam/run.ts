@@ -65,7 +65,7 @@ const identities = await loadIdentityIndex(database)
 const authorize = createAuthorizer({ mode: 'strict', identities, clock: systemClock })
 const pipeline: Pipeline = createPipeline({
   router: createRouter(serviceBindings({ iam: { database, clock: systemClock, ids: randomIds, box } })),
-  authenticate: createAuthenticator({ credentials, mode: 'strict', defaultAccountId: ACCOUNT, partition: 'aws' }),
+  authenticate: createAuthenticator({ credentials, mode: 'strict', defaultAccountId: ACCOUNT, partition: 'aws', region: 'us-east-1' }),
   authorize,
   audit: discardingAuditSink,
   clock: systemClock,
@@ -208,7 +208,8 @@ async function call(creds: Credentials, service: 'iam' | 'sts', body: string): P
 
 // Signed once: a SigV4 signature stays valid for the 15-minute skew window, so every call reuses it.
 async function signed(creds: Credentials, service: 'iam' | 'sts', body: string): Promise<HttpRequest> {
-  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256 })
+  // The signer accepts any hash class of this shape; its declared constructor type is narrower than its use.
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256 as never })
   const headers = { host: '127.0.0.1:4566', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
   const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: '/', headers, body })
   const lower: Record<string, string> = {}

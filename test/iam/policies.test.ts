@@ -239,14 +239,14 @@ describe('IAM inline policies', () => {
   })
 
   it.each([
-    { name: 'user', limit: 2048, put: (doc: string) => new PutUserPolicyCommand({ UserName: 'inliner', PolicyName: 'big', PolicyDocument: doc }), entity: 'user inliner' },
-    { name: 'group', limit: 5120, put: (doc: string) => new PutGroupPolicyCommand({ GroupName: 'inliners', PolicyName: 'big', PolicyDocument: doc }), entity: 'group inliners' },
-    { name: 'role', limit: 10240, put: (doc: string) => new PutRolePolicyCommand({ RoleName: 'inliner-role', PolicyName: 'big', PolicyDocument: doc }), entity: 'role inliner-role' },
+    { name: 'user', limit: 2048, put: (iam: IAMClient, doc: string) => iam.send(new PutUserPolicyCommand({ UserName: 'inliner', PolicyName: 'big', PolicyDocument: doc })), entity: 'user inliner' },
+    { name: 'group', limit: 5120, put: (iam: IAMClient, doc: string) => iam.send(new PutGroupPolicyCommand({ GroupName: 'inliners', PolicyName: 'big', PolicyDocument: doc })), entity: 'group inliners' },
+    { name: 'role', limit: 10240, put: (iam: IAMClient, doc: string) => iam.send(new PutRolePolicyCommand({ RoleName: 'inliner-role', PolicyName: 'big', PolicyDocument: doc })), entity: 'role inliner-role' },
   ])('limits the inline policies of a $name to $limit characters in all', async ({ limit, put, entity }) => {
-    expect(await failure(iam.send(put(policyOfSize(limit))))).toEqual({
+    expect(await failure(put(iam, policyOfSize(limit)))).toEqual({
       name: 'LimitExceededException', status: 409, message: `Maximum policy size of ${limit} bytes exceeded for ${entity}`,
     })
-    await iam.send(put(policyOfSize(limit - 200)))
+    await put(iam, policyOfSize(limit - 200))
   })
 
   it('answers NoSuchEntity for an unknown user and a malformed document with AWS text', async () => {
