@@ -1,0 +1,102 @@
+// startServer with a stand-in pipeline: stalled and abandoned bodies, body limits, oversized headers, close.
+import { connect } from 'node:net'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { jsonLogger } from '../core/logger.js'
+import type { Pipeline } from '../pipeline/pipeline.js'
+import { parseResponses, sendRaw } from '../../test/support/raw-http.js'
+import { startServer, type RunningServer } from './http-server.js'
+
+/** Echoes the body, or names the error the server handed over instead of one. */
+const echo: Pipeline = async (request, rejection) => ({
+  requestId: 'request-id',
+  response: { status: rejection?.status ?? 200, headers: { 'content-type': 'text/plain' }, body: rejection ? `${rejection.code}: ${rejection.message}` : request.body },
+})
+
+describe('startServer', () => {
+  let server: RunningServer | undefined
+  const lines: Record<string, unknown>[] = []
+  afterEach(async () => {
+    await server?.close()
+    server = undefined
+    lines.length = 0
+  })
+
+  function start(overrides: { bodyIdleTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<RunningServer> {
+    return startServer({
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: overrides.maxBodyBytes ?? 1024,
+      pipeline: echo,
+      log: jsonLogger('debug', (line) => lines.push(JSON.parse(line))),
+      health: () => ({ status: 'ok' }),
+      bodyIdleTimeoutMs: overrides.bodyIdleTimeoutMs,
+    })
+  }
+
+  it('answers a body that stops arriving with RequestTimeout and closes the connection', async () => {
+    server = await start({ bodyIdleTimeoutMs: 100 })
+    const { responses, closed } = await sendRaw(server.port, 'POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nabc', { idleMs: 3000 })
+    expect(responses).toMatchObject([{ status: 400, headers: { connection: 'close' } }])
+    expect(responses[0]!.body).toMatch(/^RequestTimeout: Your socket connection to the server was not read from or written to/)
+    expect(closed).toBe(true)
+  })
+
+  it('keeps waiting for a slow body that keeps arriving', async () => {
+    server = await start({ bodyIdleTimeoutMs: 200 })
+    const socket = connect(server.port, '127.0.0.1')
+    const received: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => received.push(chunk))
+    const ended = new Promise<void>((resolve) => socket.on('end', () => resolve()))
+    socket.write('POST / HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: 4\r\n\r\n')
+    for (const byte of 'slow') {
+      await new Promise((resolve) => setTimeout(resolve, 120)) // each pause shorter than the idle limit, all together longer
+      socket.write(byte)
+    }
+    await ended
+    expect(parseResponses(Buffer.concat(received), true)).toMatchObject([{ status: 200, body: 'slow' }])
+  })
+
+  it('answers a body over the limit with 413 and AWS\'s text', async () => {
+    server = await start({ maxBodyBytes: 1024 })
+    const { responses } = await sendRaw(server.port, `POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 2000\r\n\r\n${'x'.repeat(2000)}`)
+    expect(responses).toMatchObject([{ status: 413, body: 'RequestEntityTooLarge: HTTP content length exceeded 1024 bytes.' }])
+  })
+
+  it('logs only at debug level when a client hangs up mid-body, and keeps serving', async () => {
+    server = await start()
+    const socket = connect(server.port, '127.0.0.1')
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
+    socket.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nabc')
+    const { responses } = await sendRaw(server.port, 'GET / HTTP/1.1\r\nhost: x\r\n\r\n', { responses: 1 })
+    socket.destroy()
+    expect(responses).toMatchObject([{ status: 200 }])
+    const after = await sendRaw(server.port, 'GET / HTTP/1.1\r\nhost: x\r\n\r\n', { responses: 1 })
+    expect(after.responses).toMatchObject([{ status: 200 }])
+    await vi.waitFor(() => expect(lines.map((line) => line['message'])).toContain('client went away mid-request'))
+    expect(lines.filter((line) => line['level'] === 'warn' || line['level'] === 'error')).toEqual([])
+  })
+
+  it('answers headers over node\'s limit with S3\'s RequestHeaderSectionTooLarge', async () => {
+    server = await start()
+    const { responses, closed } = await sendRaw(server.port, `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`)
+    expect(responses).toMatchObject([{ status: 400, headers: { 'content-type': 'application/xml', connection: 'close' } }])
+    expect(responses[0]!.body).toContain('<Code>RequestHeaderSectionTooLarge</Code>')
+    expect(closed).toBe(true)
+  })
+
+  it('answers an unparsable request line with a bodiless 400', async () => {
+    server = await start()
+    const { responses } = await sendRaw(server.port, 'NOT HTTP AT ALL\r\n\r\n')
+    expect(responses).toMatchObject([{ status: 400, body: '', headers: { 'content-length': '0', connection: 'close' } }])
+  })
+
+  it('closes at once when no request is in flight, even with idle keep-alive connections', async () => {
+    server = await start()
+    const socket = connect(server.port, '127.0.0.1')
+    const closedByServer = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    socket.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n')
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()))
+    await server.close()
+    await closedByServer
+  })
+})
