@@ -10,6 +10,7 @@ import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
+  CreateLoginProfileCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
@@ -23,6 +24,7 @@ import {
   PutUserPolicyCommand,
   SetDefaultPolicyVersionCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
@@ -134,6 +136,25 @@ const paths: EscalationPath[] = [
       await root.send(new AttachUserPolicyCommand({ UserName: id, PolicyArn: ADMIN }))
     },
     attempt: ({ attacker, id }) => attacker.client.send(new CreateAccessKeyCommand({ UserName: id })),
+  },
+  {
+    name: 'iam:CreateLoginProfile sets a console password for another (admin) user',
+    action: 'iam:CreateLoginProfile',
+    setup: async ({ root, id }) => {
+      await root.send(new CreateUserCommand({ UserName: id }))
+      await root.send(new AttachUserPolicyCommand({ UserName: id, PolicyArn: ADMIN }))
+    },
+    attempt: ({ attacker, id }) => attacker.client.send(new CreateLoginProfileCommand({ UserName: id, Password: 'Escalate-1234!' })),
+  },
+  {
+    name: "iam:UpdateLoginProfile resets another (admin) user's console password",
+    action: 'iam:UpdateLoginProfile',
+    setup: async ({ root, id }) => {
+      await root.send(new CreateUserCommand({ UserName: id }))
+      await root.send(new AttachUserPolicyCommand({ UserName: id, PolicyArn: ADMIN }))
+      await root.send(new CreateLoginProfileCommand({ UserName: id, Password: 'Original-1234!' }))
+    },
+    attempt: ({ attacker, id }) => attacker.client.send(new UpdateLoginProfileCommand({ UserName: id, Password: 'Escalate-1234!' })),
   },
   {
     name: "iam:UpdateAssumeRolePolicy rewrites a role's trust policy to trust oneself",
