@@ -2,17 +2,21 @@
 // through the whole pipeline, with the AWS SDK v3 client and the AWS CLI.
 import {
   AddUserToGroupCommand,
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
   GetGroupCommand,
   GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
   ListUsersCommand,
   ListUserTagsCommand,
+  PutUserPolicyCommand,
   RemoveUserFromGroupCommand,
   TagUserCommand,
   UntagUserCommand,
@@ -151,6 +155,35 @@ describe('IAM users', () => {
     await client.send(new RemoveUserFromGroupCommand({ GroupName: 'LeavingGroup', UserName: 'Leaving' }))
     await client.send(new DeleteUserCommand({ UserName: 'Leaving' }))
     await expect(client.send(new GetUserCommand({ UserName: 'Leaving' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
+  })
+
+  it('refuses to delete a user with inline or attached policies, naming which', async () => {
+    await client.send(new CreateUserCommand({ UserName: 'Governed' }))
+    await client.send(new PutUserPolicyCommand({
+      UserName: 'Governed', PolicyName: 'inline',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] }),
+    }))
+    await client.send(new AttachUserPolicyCommand({ UserName: 'Governed', PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }))
+    await expect(client.send(new DeleteUserCommand({ UserName: 'Governed' }))).rejects.toMatchObject({
+      name: 'DeleteConflictException', message: 'Cannot delete entity, must delete policies first.',
+    })
+    await client.send(new DeleteUserPolicyCommand({ UserName: 'Governed', PolicyName: 'inline' }))
+    await expect(client.send(new DeleteUserCommand({ UserName: 'Governed' }))).rejects.toMatchObject({
+      name: 'DeleteConflictException', message: 'Cannot delete entity, must detach all policies first.',
+    })
+    await client.send(new DetachUserPolicyCommand({ UserName: 'Governed', PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }))
+    await client.send(new DeleteUserCommand({ UserName: 'Governed' }))
+  })
+
+  it('answers GetUser without a name with the calling IAM user, once a policy allows it', async () => {
+    await client.send(new CreateUserCommand({ UserName: 'Self', Path: '/me/' }))
+    await client.send(new PutUserPolicyCommand({
+      UserName: 'Self', PolicyName: 'get-self',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${ACCOUNT}:user/me/*` }] }),
+    }))
+    const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: 'Self' }))
+    const self = iam(palisade, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! })
+    expect((await self.send(new GetUserCommand({}))).User).toMatchObject({ UserName: 'Self', Path: '/me/', Arn: `arn:aws:iam::${ACCOUNT}:user/me/Self` })
   })
 
   it('rejects a user name the model does not allow with ValidationError', async () => {
