@@ -37,7 +37,7 @@ export const awsPolicyMessages = {
   trustResource: 'Has prohibited field Resource.',
   trustActions:
     'Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity',
-  invalidPrincipal: 'Invalid principal in policy',
+  invalidPrincipal: (kind: string, value: string) => `Invalid principal in policy: "${kind}":"${value}"`,
   rcpPrincipal: 'Resource control policies only support the "*" value for Principal.',
   rcpEffect: 'Resource control policies only support Allow statements in the AWS managed RCPFullAWSAccess policy.',
   rcpElement: (element: string) => `Resource control policies do not support the ${element} element.`,

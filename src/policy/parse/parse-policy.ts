@@ -346,10 +346,12 @@ function checkTypeRules(statements: readonly PolicyStatement[], type: PolicyType
         break
       case 'resource':
         if (!hasPrincipal) throw new PolicySyntaxError(msg.principalRequired, at)
+        checkPrincipalFormats(s, at)
         if (!hasResource || (s.resource ?? s.notResource)!.length === 0) throw new PolicySyntaxError(msg.noResources, at)
         break
       case 'trust':
         if (!hasPrincipal) throw new PolicySyntaxError(msg.principalRequired, at)
+        checkPrincipalFormats(s, at)
         if (hasResource) throw new PolicySyntaxError(msg.trustResource, `${at}.Resource`)
         for (const action of s.action ?? s.notAction ?? []) {
           if (action !== '*' && !action.toLowerCase().startsWith('sts:')) throw new PolicySyntaxError(msg.trustActions, `${at}.Action`)
@@ -365,6 +367,24 @@ function checkTypeRules(statements: readonly PolicyStatement[], type: PolicyType
         `${at}.Sid`,
       )
     }
+  }
+}
+
+// Principal values must name something: `*`, an account id, an IAM/STS ARN without wildcards, or an IAM unique id
+// (what a deleted principal turns into); services look like host names. Whether the named principal exists is the
+// IAM service's check, not the parser's.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+const awsPrincipalPattern = /^(\*|\d{12}|arn:[a-z-]+:(iam|sts)::\d{12}:[^*?]+|A[A-Z]{3}[A-Z0-9]{12,})$/
+const servicePrincipalPattern = /^(\*|[a-z0-9][a-z0-9.-]*\.[a-z0-9.-]+)$/
+
+function checkPrincipalFormats(s: PolicyStatement, at: string): void {
+  const element = s.principal ?? s.notPrincipal
+  if (!element || element.wildcard) return
+  for (const value of element.aws) {
+    if (!awsPrincipalPattern.test(value)) throw new PolicySyntaxError(msg.invalidPrincipal('AWS', value), `${at}.Principal.AWS`)
+  }
+  for (const value of element.service) {
+    if (!servicePrincipalPattern.test(value)) throw new PolicySyntaxError(msg.invalidPrincipal('Service', value), `${at}.Principal.Service`)
   }
 }
 
