@@ -62,6 +62,29 @@ describe('startServer', () => {
     expect(responses).toMatchObject([{ status: 413, body: 'RequestEntityTooLarge: HTTP content length exceeded 1024 bytes.' }])
   })
 
+  it('refuses a body declared over the limit without asking for it (Expect: 100-continue)', async () => {
+    server = await start({ maxBodyBytes: 1024 })
+    const socket = connect(server.port, '127.0.0.1')
+    const received = new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))))
+    socket.write('PUT /bucket/key HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 5000\r\n\r\n')
+    expect(await received).toMatch(/^HTTP\/1\.1 413 /)
+    socket.destroy()
+  })
+
+  it('asks for a body within the limit (Expect: 100-continue), then answers', async () => {
+    server = await start({ maxBodyBytes: 1024 })
+    const socket = connect(server.port, '127.0.0.1')
+    const chunks: Buffer[] = []
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    socket.once('data', () => socket.write('body'))
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.write('PUT /bucket/key HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\nconnection: close\r\ncontent-length: 4\r\n\r\n')
+    await closed
+    const text = Buffer.concat(chunks).toString('latin1')
+    expect(text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n/)
+    expect(parseResponses(Buffer.concat(chunks), true)).toMatchObject([{ status: 200, body: 'body' }])
+  })
+
   it('logs only at debug level when a client hangs up mid-body, and keeps serving', async () => {
     server = await start()
     const socket = connect(server.port, '127.0.0.1')

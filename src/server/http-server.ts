@@ -33,7 +33,7 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const lifecycle: Lifecycle = { closing: false }
-  const server = createServer({ keepAlive: true, keepAliveTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     serve(req, res, options, lifecycle).catch((error: unknown) => {
       // A client that hangs up mid-request leaves nobody to answer.
       if (req.destroyed && !req.complete) return options.log.debug('client went away mid-request', { error: String(error) })
@@ -41,9 +41,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
       res.end()
     })
-  })
+  }
+  const server = createServer({ keepAlive: true, keepAliveTimeout: 60_000, requestTimeout: 300_000 }, handle)
   server.keepAliveTimeout = 60_000
   server.on('clientError', answerUnparsableRequest)
+  // `Expect: 100-continue` (the AWS CLI and SDKs send it before large uploads): a body declared over the limit is
+  // refused at once, before the client sends it; otherwise the client is told to go on.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) <= options.maxBodyBytes) res.writeContinue()
+    handle(req, res)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {

@@ -238,6 +238,14 @@ const cases: readonly Case[] = [
     shape: 'query',
   },
   {
+    name: 'a signature scoped to another region than the server serves',
+    send: async (sign) => serializeRequest(await sign(GET_CALLER_IDENTITY, { service: 'sts', region: 'eu-west-1' })),
+    status: 403,
+    code: 'SignatureDoesNotMatch',
+    shape: 'query',
+    message: 'Credential should be scoped to a valid region.',
+  },
+  {
     name: 'a signature computed for another service than its scope names',
     send: async (sign) => {
       const signed = await sign(GET_CALLER_IDENTITY, { service: 'iam' })

@@ -14,7 +14,7 @@ export interface RawResponse {
 }
 
 export interface RawExchange {
-  /** Every response the server sent, parsed in order; throws on anything that is not well-formed HTTP/1.1. */
+  /** Every final response the server sent, parsed in order; throws on anything that is not well-formed HTTP/1.1. */
   readonly responses: readonly RawResponse[]
   /** True when the server closed the connection; false when `idleMs` passed with the socket still open. */
   readonly closed: boolean
@@ -89,7 +89,11 @@ export function parseResponses(bytes: Buffer, closed: boolean, head = false): Ra
     const bodyStart = headEnd + 4
     let bodyEnd: number
     let body: Buffer
-    if (head) {
+    if (status[1]!.startsWith('1')) {
+      // An interim response (100 Continue) has no body; the final one follows.
+      at = bodyStart
+      continue
+    } else if (head) {
       bodyEnd = bodyStart
       body = Buffer.alloc(0)
     } else if (headers['transfer-encoding'] !== undefined) {
