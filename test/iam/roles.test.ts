@@ -1,11 +1,16 @@
 // End to end: IAM roles (create, get, update, trust policy, delete, list, tags) with the AWS SDK v3 and the AWS CLI.
 import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
   CreateRoleCommand,
   DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
   GetRoleCommand,
   IAMClient,
   ListRolesCommand,
   ListRoleTagsCommand,
+  PutRolePolicyCommand,
   TagRoleCommand,
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -87,10 +92,19 @@ describe('CreateRole', () => {
       .rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining(constraint), $metadata: { httpStatusCode: 400 } })
   })
 
-  it('rejects a boundary policy that does not exist', async () => {
-    const arn = 'arn:aws:iam::000000000000:policy/Missing'
+  it.each([
+    { name: 'a customer managed policy', arn: 'arn:aws:iam::000000000000:policy/Missing' },
+    { name: 'an AWS managed policy', arn: 'arn:aws:iam::aws:policy/NoSuchAwsPolicy' },
+  ])('rejects a boundary that is $name that does not exist', async ({ arn }) => {
     await expect(iam.send(new CreateRoleCommand({ RoleName: 'Bounded', AssumeRolePolicyDocument: trust(), PermissionsBoundary: arn })))
       .rejects.toMatchObject({ name: 'NoSuchEntityException', message: `Scope ARN: ${arn} does not exist or is not attachable.` })
+  })
+
+  it('accepts a customer managed policy of the account as boundary', async () => {
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] })
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'RoleBoundary', PolicyDocument: document }))
+    const { Role } = await iam.send(new CreateRoleCommand({ RoleName: 'Bounded', AssumeRolePolicyDocument: trust(), PermissionsBoundary: Policy!.Arn }))
+    expect(Role!.PermissionsBoundary).toEqual({ PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: Policy!.Arn })
   })
 
   it('rejects a trust policy over 2,048 characters with LimitExceeded', async () => {
@@ -186,6 +200,25 @@ describe('DeleteRole', () => {
     await expect(iam.send(new GetRoleCommand({ RoleName: 'List3' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
     await iam.send(new CreateRoleCommand({ RoleName: 'List3', AssumeRolePolicyDocument: trust() }))
     expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'List3' }))).Tags).toEqual([])
+  })
+
+  it('refuses while an inline policy remains, then while a managed policy is attached, with DeleteConflict', async () => {
+    await iam.send(new CreateRoleCommand({ RoleName: 'Busy', AssumeRolePolicyDocument: trust() }))
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] })
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'Busy', PolicyName: 'inline', PolicyDocument: document }))
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'Busy', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }))
+    await expect(iam.send(new DeleteRoleCommand({ RoleName: 'Busy' }))).rejects.toMatchObject({
+      name: 'DeleteConflictException',
+      message: 'Cannot delete entity, must delete policies first.',
+      $metadata: { httpStatusCode: 409 },
+    })
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'Busy', PolicyName: 'inline' }))
+    await expect(iam.send(new DeleteRoleCommand({ RoleName: 'Busy' }))).rejects.toMatchObject({
+      name: 'DeleteConflictException',
+      message: 'Cannot delete entity, must detach all policies first.',
+    })
+    await iam.send(new DetachRolePolicyCommand({ RoleName: 'Busy', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }))
+    await iam.send(new DeleteRoleCommand({ RoleName: 'Busy' }))
   })
 
   it('reports a missing role with NoSuchEntity', async () => {

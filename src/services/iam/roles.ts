@@ -16,7 +16,9 @@ import type { Db } from '../../storage/schema.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
 import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
+import { identityChangesApplied, notifyIdentityChange } from './identity-index.js'
 import type { IamModule } from './index.js'
+import { findManagedPolicy } from './managed-policies-lookup.js'
 import { paginate } from './pagination.js'
 import { roleStore, type RoleDependent, type RoleRecord } from './roles-store.js'
 import { requireRole, roleArnFor, toRoleShape } from './roles-view.js'
@@ -57,8 +59,10 @@ export function roleOperations({ database, clock, ids }: IamDeps) {
         if (input.PermissionsBoundary !== undefined) await requireBoundaryPolicy(tx, ctx.accountId, input.PermissionsBoundary)
         await insertRole(tx, role)
         await putTags(tx, roleResource(ctx.accountId, role.roleName), input.Tags ?? [])
+        await notifyRoleChange(database, role)
         return listTags(tx, roleResource(ctx.accountId, role.roleName))
       })
+      await identityChangesApplied(database)
       return { Role: toRoleShape(role, { tags }) }
     },
 
@@ -91,7 +95,9 @@ export function roleOperations({ database, clock, ids }: IamDeps) {
         const role = await requireRole(tx, ctx.accountId, input.RoleName)
         if (role.serviceLinked) throw protectedRoleError(role.roleName)
         await deleteRoleRow(tx, role)
+        await notifyRoleChange(database, role)
       })
+      await identityChangesApplied(database)
     },
 
     async ListRoles(input, ctx) {
@@ -104,14 +110,18 @@ export function roleOperations({ database, clock, ids }: IamDeps) {
       await database.transaction(async (tx) => {
         const role = await requireRole(tx, ctx.accountId, input.RoleName)
         await putTags(tx, roleResource(ctx.accountId, role.roleName), input.Tags)
+        await notifyRoleChange(database, role) // aws:PrincipalTag of the role's sessions
       })
+      await identityChangesApplied(database)
     },
 
     async UntagRole(input, ctx) {
       await database.transaction(async (tx) => {
         const role = await requireRole(tx, ctx.accountId, input.RoleName)
         await removeTags(tx, roleResource(ctx.accountId, role.roleName), input.TagKeys)
+        await notifyRoleChange(database, role)
       })
+      await identityChangesApplied(database)
     },
 
     async ListRoleTags(input, ctx) {
@@ -175,6 +185,11 @@ export function protectedRoleError(roleName: string): UnmodifiableEntityExceptio
   return new UnmodifiableEntityException(`Cannot perform the operation on the protected role '${roleName}' - this role is only modifiable by AWS`)
 }
 
+/** Inside the transaction that changed a role: the identity index reloads it (policies, boundary, tags). */
+export function notifyRoleChange(database: IamDeps['database'], role: Pick<RoleRecord, 'accountId' | 'roleName'>): Promise<void> {
+  return notifyIdentityChange(database, { kind: 'role', accountId: role.accountId, key: nameKey(role.roleName) })
+}
+
 function checkTrustPolicy(document: string): void {
   try {
     parsePolicy(document, 'trust')
@@ -203,11 +218,7 @@ async function updateRole(
 
 // A boundary must be a managed policy that exists: a customer managed policy of the account, or an AWS managed one.
 async function requireBoundaryPolicy(tx: Db, accountId: string, policyArn: string): Promise<void> {
-  const isAwsManaged = /^arn:[\w-]+:iam::aws:policy\//.test(policyArn)
-  const isCustomer = isAwsManaged
-    ? false
-    : (await tx.selectFrom('iam_policies').select('arn').where('account_id', '=', accountId).where('arn', '=', policyArn).executeTakeFirst()) !== undefined
-  if (!isAwsManaged && !isCustomer) throw new NoSuchEntityException(`Scope ARN: ${policyArn} does not exist or is not attachable.`)
+  if (!(await findManagedPolicy(tx, accountId, policyArn))) throw new NoSuchEntityException(`Scope ARN: ${policyArn} does not exist or is not attachable.`)
 }
 
 function roleTarget(action: string, call: CallFacts, roleName: string) {

@@ -9,7 +9,8 @@ import { toDbTimestamp } from '../../storage/columns.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn } from './iam-names.js'
 import type { IamModule } from './index.js'
-import { deleteRoleRow, DEFAULT_MAX_SESSION_DURATION, insertRole } from './roles.js'
+import { identityChangesApplied } from './identity-index.js'
+import { deleteRoleRow, DEFAULT_MAX_SESSION_DURATION, insertRole, notifyRoleChange } from './roles.js'
 import type { RoleRecord } from './roles-store.js'
 import { requireRole, roleArnFor, toRoleShape } from './roles-view.js'
 
@@ -43,12 +44,14 @@ export function serviceLinkedRoleOperations({ database, clock, ids }: IamDeps) {
           }
           throw error
         }
+        await notifyRoleChange(database, role)
       })
+      await identityChangesApplied(database)
       return { Role: toRoleShape(role, { tags: [] }) }
     },
 
     async DeleteServiceLinkedRole(input, ctx) {
-      return database.transaction(async (tx) => {
+      const result = await database.transaction(async (tx) => {
         const role = await requireRole(tx, ctx.accountId, input.RoleName)
         if (!role.serviceLinked) throw new InvalidInputException(`Role ${role.roleName} is not a service-linked role.`)
         const service = role.path.split('/')[2]!
@@ -59,6 +62,7 @@ export function serviceLinkedRoleOperations({ database, clock, ids }: IamDeps) {
         let reason: string | null = null
         try {
           await deleteRoleRow(tx, role)
+          await notifyRoleChange(database, role)
         } catch (error) {
           if (!(error instanceof DeleteConflictException)) throw error
           status = 'FAILED'
@@ -70,6 +74,8 @@ export function serviceLinkedRoleOperations({ database, clock, ids }: IamDeps) {
           .execute()
         return { DeletionTaskId: taskId }
       })
+      await identityChangesApplied(database)
+      return result
     },
 
     async GetServiceLinkedRoleDeletionStatus(input, ctx) {
