@@ -12,7 +12,7 @@ import { CompiledPolicyImpl, type CompiledStatement, type PrincipalMatcher, type
 import { conditionHolds } from './conditions/condition.js'
 import { RequestContext } from './request-context.js'
 import { resolveTemplate } from './variables.js'
-import { arnPiecesMatch } from './wildcard.js'
+import { arnPiecesMatch, type Matcher } from './wildcard.js'
 
 /** How a resource-based policy statement named the caller; larger is stronger. */
 export enum Grant {
@@ -52,37 +52,40 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
   const rcpAllows = rcpLevels ? scanLevels(scan, rcpLevels) : true
   const resourcePolicies = policies.trust ? [...(policies.resource ?? []), policies.trust] : policies.resource
   scanSlot(scan, resourcePolicies)
-  const grant = scan.grant
   const identityAllows = iamPrincipal ? scanSlot(scan, policies.identity) : false
   const boundaryAllows = iamPrincipal && policies.boundary ? scanSlot(scan, [policies.boundary]) : true
   const sessionAllows = iamPrincipal && policies.session && policies.session.length > 0 ? scanSlot(scan, policies.session) : true
 
-  const facts: Facts = {
-    principal: principalType === 'Root' ? 'root' : iamPrincipal ? 'iam' : 'other',
-    sameAccount: ctx.sameAccount,
-    resourceMustAllow: policies.trust !== undefined || policies.resourceMustAllow === true,
-    explicitDeny: scan.denies.length > 0,
-    scpAllows,
-    rcpAllows,
-    grant,
-    identityAllows,
-    boundaryAllows,
-    sessionAllows,
-  }
-  const outcome = decide(facts)
+  // The scan object doubles as the Facts record, saving an allocation per decision.
+  scan.principal = principalType === 'Root' ? 'root' : iamPrincipal ? 'iam' : 'other'
+  scan.sameAccount = ctx.sameAccount
+  scan.resourceMustAllow = policies.trust !== undefined || policies.resourceMustAllow === true
+  scan.explicitDeny = scan.denies !== undefined
+  scan.scpAllows = scpAllows
+  scan.rcpAllows = rcpAllows
+  scan.identityAllows = identityAllows
+  scan.boundaryAllows = boundaryAllows
+  scan.sessionAllows = sessionAllows
+  const outcome = decide(scan)
   const resourceType: PolicyType = policies.trust ? 'trust' : 'resource'
   const missingContextKeys = ctx.missing ?? none
   const errors = scan.errors ?? none
-  if (outcome === 'Allow') return { effect: 'Allow', matched: scan.allows, missingContextKeys, errors }
+  if (outcome === 'Allow') return { effect: 'Allow', matched: scan.allows ?? none, missingContextKeys, errors }
   if (outcome === 'ExplicitDeny') {
-    const denial: Denial = { kind: 'explicit', policyType: firstDenyType(scan.denies) }
-    return { effect: 'ExplicitDeny', matched: scan.denies, denial, missingContextKeys, errors }
+    const denies = scan.denies ?? none
+    return { effect: 'ExplicitDeny', matched: denies, denial: denials.explicit[firstDenyType(denies)], missingContextKeys, errors }
   }
-  const denial: Denial = { kind: 'implicit', policyType: outcome === 'resource' ? resourceType : outcome }
-  return { effect: 'ImplicitDeny', matched: scan.allows, denial, missingContextKeys, errors }
+  const denial = denials.implicit[outcome === 'resource' ? resourceType : outcome]
+  return { effect: 'ImplicitDeny', matched: scan.allows ?? none, denial, missingContextKeys, errors }
 }
 
 const none: readonly never[] = Object.freeze([])
+
+const policyTypes: readonly PolicyType[] = ['identity', 'resource', 'trust', 'boundary', 'session', 'scp', 'rcp']
+const denialsOf = (kind: Denial['kind']) =>
+  Object.fromEntries(policyTypes.map((policyType) => [policyType, Object.freeze({ kind, policyType })])) as Record<PolicyType, Denial>
+/** Decisions share these frozen Denial values rather than allocating one per decision. */
+const denials = { explicit: denialsOf('explicit'), implicit: denialsOf('implicit') }
 
 /** What the scan found, in the terms of AWS's evaluation logic. */
 export interface Facts {
@@ -170,15 +173,25 @@ function firstDenyType(denies: readonly StatementRef[]): PolicyType {
 
 let stampCounter = 0
 
-class Scan {
-  readonly allows: StatementRef[] = []
-  readonly denies: StatementRef[] = []
+class Scan implements Facts {
+  allows: StatementRef[] | undefined
+  denies: StatementRef[] | undefined
   errors: EvaluationError[] | undefined
   /** Strongest resource-based grant seen. */
   grant: Grant = Grant.None
   /** Whether the slot being scanned has a matching Allow. */
   found = false
   stamp = 0
+  // The Facts, filled in once scanning is done.
+  principal: Facts['principal'] = 'other'
+  sameAccount = false
+  resourceMustAllow = false
+  explicitDeny = false
+  scpAllows = false
+  rcpAllows = false
+  identityAllows = false
+  boundaryAllows = false
+  sessionAllows = false
 
   constructor(
     readonly ctx: RequestContext,
@@ -225,8 +238,13 @@ function scanPolicy(scan: Scan, policy: CompiledPolicyImpl): void {
   const notAction = policy.notActionStatements
   for (let i = 0; i < notAction.length; i++) {
     const s = notAction[i]!
-    if (!s.notAction!.some((m) => m(ctx.actionLower))) consider(scan, s)
+    if (!anyMatches(s.notAction!, ctx.actionLower)) consider(scan, s)
   }
+}
+
+function anyMatches(matchers: readonly Matcher[], value: string): boolean {
+  for (let i = 0; i < matchers.length; i++) if (matchers[i]!(value)) return true
+  return false
 }
 
 function consider(scan: Scan, s: CompiledStatement): void {
@@ -242,16 +260,16 @@ function consider(scan: Scan, s: CompiledStatement): void {
   if (s.error !== undefined) {
     // A statement we cannot evaluate never grants; a Deny still applies (fail closed).
     ;(scan.errors ??= []).push({ statement: s.ref, message: s.error })
-    if (s.effect === 'Deny') scan.denies.push(s.ref)
+    if (s.effect === 'Deny') (scan.denies ??= []).push(s.ref)
     return
   }
   const conditions = s.conditions
   for (let i = 0; i < conditions.length; i++) if (!conditionHolds(conditions[i]!, ctx)) return
   if (s.effect === 'Deny') {
-    scan.denies.push(s.ref)
+    ;(scan.denies ??= []).push(s.ref)
     return
   }
-  scan.allows.push(s.ref)
+  ;(scan.allows ??= []).push(s.ref)
   scan.found = true
   if (s.principal && grant > scan.grant) scan.grant = grant
 }
