@@ -5,7 +5,7 @@ import type { Caller } from '../core/caller.js'
 import type { Clock } from '../core/clock.js'
 import { AccessDeniedError } from '../core/common-errors.js'
 import type { HttpRequest } from '../core/http.js'
-import { denialReason, evaluate, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
+import { denialReason, evaluate, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
 import { globalContext } from './global-context.js'
 
 /** The caller's principal as the policy engine sees it, and every policy that applies to it. */
@@ -20,6 +20,8 @@ export interface CallerPolicies {
  */
 export interface IdentityPolicySource {
   forCaller(caller: Caller): CallerPolicies | undefined
+  /** The tags of the IAM user or role a resource ARN names, for aws:ResourceTag/* and iam:ResourceTag/*. */
+  resourceTags?(resourceArn: string): Readonly<Record<string, string>> | undefined
 }
 
 export interface AuthorizerOptions {
@@ -46,13 +48,26 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     const context = globalContext(request, call, options.clock.now(), target.context)
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     for (const resource of resources) {
-      const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context }, found.policies)
+      const tags = options.identities.resourceTags?.(resource)
+      const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context: tags ? withResourceTags(context, tags) : context }, found.policies)
       if (decision.effect !== 'Allow') throw accessDenied(caller, target.action, resource, denialReason(decision, target.action)!)
     }
   }
 }
 
 const ANY_RESOURCE = ['*']
+
+// IAM users and roles carry their tags as both aws:ResourceTag/KEY and iam:ResourceTag/KEY.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html
+function withResourceTags(context: Record<string, ContextValue>, tags: Readonly<Record<string, string>>): Record<string, ContextValue> {
+  const merged = { ...context }
+  for (const key in tags) {
+    // Keys the operation declared itself stay as it declared them.
+    merged[`aws:ResourceTag/${key}`] ??= tags[key]!
+    merged[`iam:ResourceTag/${key}`] ??= tags[key]!
+  }
+  return merged
+}
 
 // AWS's message: "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based
 // policy allows the ACTION action" (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).

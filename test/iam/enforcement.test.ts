@@ -13,6 +13,7 @@ import {
   ListGroupsCommand,
   ListRolesCommand,
   ListUsersCommand,
+  ListUserTagsCommand,
   PutGroupPolicyCommand,
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
@@ -128,6 +129,25 @@ describe('enforcement of identity policies', () => {
     await expectDenied(user.client.send(new GetUserCommand({ UserName: 'grouped' })))
     await expectDenied(user.client.send(new ListRolesCommand({})))
     await expectDenied(user.client.send(new ListGroupsCommand({})))
+  })
+
+  it('fills aws:ResourceTag and iam:ResourceTag from the tags of the user an IAM action targets', async () => {
+    const root = rootClient(palisade)
+    const reader = await createTestUser(palisade, 'tag-reader')
+    await createTestUser(palisade, 'tagged-blue', [{ Key: 'team', Value: 'blue' }])
+    await createTestUser(palisade, 'tagged-red', [{ Key: 'team', Value: 'red' }])
+    await root.send(new PutUserPolicyCommand({
+      UserName: 'tag-reader',
+      PolicyName: 'blue-team-only',
+      PolicyDocument: policy(
+        { Effect: 'Allow', Action: 'iam:GetUser', Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } } },
+        { Effect: 'Allow', Action: 'iam:ListUserTags', Condition: { StringEquals: { 'iam:ResourceTag/team': 'blue' } } },
+      ),
+    }))
+    await reader.client.send(new GetUserCommand({ UserName: 'tagged-blue' }))
+    await reader.client.send(new ListUserTagsCommand({ UserName: 'tagged-blue' }))
+    await expectDenied(reader.client.send(new GetUserCommand({ UserName: 'tagged-red' })), /because no identity-based policy allows the iam:GetUser action/)
+    await expectDenied(reader.client.send(new ListUserTagsCommand({ UserName: 'tagged-red' })))
   })
 
   it('checks iam:PolicyARN from the request', async () => {
