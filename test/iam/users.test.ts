@@ -5,12 +5,14 @@ import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
+  CreateLoginProfileCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   DetachUserPolicyCommand,
   GetGroupCommand,
+  GetLoginProfileCommand,
   GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
@@ -112,6 +114,7 @@ describe('IAM users', () => {
     await client.send(new CreateGroupCommand({ GroupName: 'Renamers' }))
     await client.send(new AddUserToGroupCommand({ GroupName: 'Renamers', UserName: 'Before' }))
     const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: 'Before' }))
+    await client.send(new CreateLoginProfileCommand({ UserName: 'Before', Password: 'Renamed-Horse-42' }))
 
     await client.send(new UpdateUserCommand({ UserName: 'Before', NewUserName: 'After', NewPath: '/moved/' }))
 
@@ -121,6 +124,7 @@ describe('IAM users', () => {
     expect((await client.send(new GetGroupCommand({ GroupName: 'Renamers' }))).Users?.map((user) => user.UserName)).toEqual(['After'])
     const keys = await client.send(new ListAccessKeysCommand({ UserName: 'After' }))
     expect(keys.AccessKeyMetadata).toEqual([expect.objectContaining({ UserName: 'After', AccessKeyId: AccessKey?.AccessKeyId })])
+    expect((await client.send(new GetLoginProfileCommand({ UserName: 'After' }))).LoginProfile?.UserName).toBe('After')
 
     // The key now signs as the renamed user.
     const sts = new STSClient({ endpoint: palisade.url, region: 'us-east-1', credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }, maxAttempts: 1 })

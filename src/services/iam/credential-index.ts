@@ -4,7 +4,8 @@ import type { Caller } from '../../core/caller.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { Database } from '../../storage/database.js'
 import { accountStore, type AccessKey, type AccessKeyUse } from './account-store.js'
-import { findUser, type IamUser } from './users-store.js'
+import { nameKey } from './iam-names.js'
+import { findUser, toUser, type IamUser } from './users-store.js'
 
 /** The change channel writers notify with the changed access key id ('*' reloads everything). */
 export const CREDENTIALS_CHANGED = 'iam.credentials'
@@ -42,11 +43,12 @@ export async function loadCredentialIndex(
   let credentials = new Map<string, Credential>()
   const loadAll = async (): Promise<Map<string, Credential>> => {
     const loaded = new Map<string, Credential>()
-    const users = new Map<string, IamUser | undefined>()
+    // One read of each table, whatever the number of keys and users.
+    const users = new Map<string, IamUser>()
+    for (const row of await database.db.selectFrom('iam_users').selectAll().execute()) users.set(`${row.account_id}/${row.name_key}`, toUser(row))
     for (const key of await accountStore(database.db).listAccessKeys()) {
-      const owner = key.userName === undefined ? undefined : `${key.accountId}/${key.userName}`
-      if (owner !== undefined && !users.has(owner)) users.set(owner, await findUser(database.db, key.accountId, key.userName!))
-      const credential = toCredential(key, owner === undefined ? undefined : users.get(owner), box, partition)
+      const user = key.userName === undefined ? undefined : users.get(`${key.accountId}/${nameKey(key.userName)}`)
+      const credential = toCredential(key, user, box, partition)
       if (credential) loaded.set(key.accessKeyId, credential)
     }
     return loaded
