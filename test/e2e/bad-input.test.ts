@@ -128,7 +128,9 @@ const cases: readonly Case[] = [
     name: 'a non-numeric MaxItems in the query protocol',
     send: async (sign) => serializeRequest(await sign({ method: 'POST', target: '/', headers: FORM, body: 'Action=ListUsers&Version=2010-05-08&MaxItems=abc' }, { service: 'iam' })),
     status: 400,
+    code: 'ValidationError',
     shape: 'query',
+    message: "1 validation error detected: Value 'abc' at 'maxItems' failed to satisfy constraint: Member must be of type integer",
   },
   {
     name: 'a duplicated query parameter',
@@ -136,9 +138,11 @@ const cases: readonly Case[] = [
     status: 200,
   },
   {
+    // The body is not read as a form, so the call names no action.
     name: 'a query body sent as JSON (wrong content type)',
     send: async (sign) => serializeRequest(await sign({ method: 'POST', target: '/', headers: { 'content-type': 'application/json' }, body: 'Action=GetCallerIdentity&Version=2011-06-15' }, { service: 'sts' })),
     status: 400,
+    code: 'MissingAction',
     shape: 'query',
   },
   {
@@ -193,6 +197,15 @@ const cases: readonly Case[] = [
     name: 'an encoded slash in the bucket name',
     send: async (sign) => serializeRequest(await sign({ method: 'GET', target: '/buck%2Fet/key' }, { service: 's3', s3: true })),
     status: 400,
+    code: 'InvalidBucketName',
+    shape: 's3',
+  },
+  {
+    // S3 keys are literal: `..` and an encoded slash are characters of the key (GetObject is not implemented yet).
+    name: 'encoded slashes and dot segments in an S3 key',
+    send: async (sign) => serializeRequest(await sign({ method: 'GET', target: '/bucket/..%2F..%2Fetc' }, { service: 's3', s3: true })),
+    status: 501,
+    code: 'NotImplemented',
     shape: 's3',
   },
   {
