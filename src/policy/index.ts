@@ -1,4 +1,12 @@
 // The policy engine's public API: parse, compile and evaluate IAM policies (pure: no I/O, no clock, no environment).
+//
+//   const policy = compilePolicy('arn:aws:iam::111122223333:policy/Read:v1', 'identity', documentText) // PolicySyntaxError
+//   const decision = evaluate({ principal, action: 's3:GetObject', resource, context }, { identity: [policy], scps })
+//   if (decision.effect !== 'Allow') throw new AccessDeniedError(`User: ${principal.arn} is not authorized to perform:
+//     s3:GetObject on resource: ${resource} ${denialReason(decision, 's3:GetObject')}`)
+//
+// Compile once per policy version and cache the result; `compilePolicySet` compiles a whole PolicySourceSet (tests,
+// the corpus, the simulator).
 export type {
   AuthorizationRequest,
   CompiledPolicy,
