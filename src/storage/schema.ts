@@ -4,6 +4,7 @@ import type { MetaTables } from './migrations/0001-meta.js'
 import type { AccountTables } from './migrations/0002-accounts.js'
 import type { IamTables } from './migrations/0003-iam.js'
 import type { IamRoleDeletionTaskTables } from './migrations/0004-iam-role-deletion-tasks.js'
+import type { IamMfaDriftTables } from './migrations/0005-iam-mfa-drift.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -15,7 +16,7 @@ import type { IamRoleDeletionTaskTables } from './migrations/0004-iam-role-delet
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

@@ -4,6 +4,7 @@ import { createMeta } from './0001-meta.js'
 import { createAccounts } from './0002-accounts.js'
 import { createIam } from './0003-iam.js'
 import { createIamRoleDeletionTasks } from './0004-iam-role-deletion-tasks.js'
+import { createIamMfaDrift } from './0005-iam-mfa-drift.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -11,4 +12,5 @@ export const migrations: readonly Migration[] = [
   createAccounts,
   createIam,
   createIamRoleDeletionTasks,
+  createIamMfaDrift,
 ]
