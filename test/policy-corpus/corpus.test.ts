@@ -41,12 +41,7 @@ type CorpusCase = DecisionCase | ParseCase
  * the suite stays green while the disagreement lasts and turns red the moment the engine is fixed: then delete the
  * entry. Never "fix" a case here by changing its expectation.
  */
-const engineDisagreements = new Set([
-  'evaluation-organizations.json › an RCP allow grants nothing by itself',
-  'parse-errors.json › a resource with a wildcard in the service',
-  'parse-errors.json › a trust policy naming a principal that is not an ARN or account',
-  'parse-errors.json › a trust policy with a wildcard inside a principal ARN',
-])
+const engineDisagreements = new Set<string>([])
 
 const corpusDir = import.meta.dirname
 const files = readdirSync(corpusDir).filter((file) => file.endsWith('.json')).sort()

@@ -96,6 +96,7 @@ describe('evaluate', () => {
       { name: 'an RCP deny applies to callers from any account', principal: principals.user('dave', OTHER_ACCOUNT), policies: { rcps: [[policy('RCP', { ...stmt('Deny'), Principal: '*' })]], identity: [allowS3], resource: [bucketPolicy('*')] }, expected: 'ExplicitDeny', denial: 'rcp' },
       { name: 'RCPs do not apply to service-linked roles', principal: principals.roleSession('AWSServiceRoleForX', 's', ACCOUNT, { isServiceLinkedRole: true }), policies: { rcps: [[policy('RCP', { ...stmt('Deny'), Principal: '*' })]], identity: [allowS3] }, expected: 'Allow' },
       { name: 'RCPs do not apply to management-account resources', principal: user, policies: { rcps: [[policy('RCP', { ...stmt('Deny'), Principal: '*' })]], identity: [allowS3] }, expected: 'Allow', request: { resourceInManagementAccount: true } },
+      { name: 'an RCP allow grants nothing by itself', principal: user, policies: { rcps: [[policy('RCPFullAWSAccess', { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' })]] }, expected: 'ImplicitDeny', denial: 'identity' },
       { name: 'an RCP level without an allow denies implicitly', principal: user, policies: { rcps: [[policy('RCP', { ...stmt('Deny'), Principal: '*', Action: 'kms:*', Resource: '*' })]], identity: [allowS3] }, expected: 'ImplicitDeny', denial: 'rcp' },
     ])('$name', check)
 

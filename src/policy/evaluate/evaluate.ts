@@ -51,7 +51,10 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
   const scpAllows = scpLevels ? scanLevels(scan, scpLevels) : true
   const rcpAllows = rcpLevels ? scanLevels(scan, rcpLevels) : true
   const resourcePolicies = policies.trust ? [...(policies.resource ?? []), policies.trust] : policies.resource
+  // Only resource-based policies grant by naming the caller (an RCP's Principal "*" grants nothing).
+  scan.collectGrant = true
   scanSlot(scan, resourcePolicies)
+  scan.collectGrant = false
   const identityAllows = iamPrincipal ? scanSlot(scan, policies.identity) : false
   const boundaryAllows = iamPrincipal && policies.boundary ? scanSlot(scan, [policies.boundary]) : true
   const sessionAllows = iamPrincipal && policies.session && policies.session.length > 0 ? scanSlot(scan, policies.session) : true
@@ -181,6 +184,8 @@ class Scan implements Facts {
   grant: Grant = Grant.None
   /** Whether the slot being scanned has a matching Allow. */
   found = false
+  /** Whether the slot being scanned is the resource-based one, whose Allow statements grant by naming the caller. */
+  collectGrant = false
   stamp = 0
   // The Facts, filled in once scanning is done.
   principal: Facts['principal'] = 'other'
@@ -271,7 +276,7 @@ function consider(scan: Scan, s: CompiledStatement): void {
   }
   ;(scan.allows ??= []).push(s.ref)
   scan.found = true
-  if (s.principal && grant > scan.grant) scan.grant = grant
+  if (scan.collectGrant && grant > scan.grant) scan.grant = grant
 }
 
 function resourceMatches(r: ResourceMatcher, ctx: RequestContext): boolean {

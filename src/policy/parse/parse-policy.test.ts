@@ -49,6 +49,7 @@ describe('parsePolicy', () => {
       { name: 'an unknown partition', document: doc({ ...allow, Resource: 'arn:aws1:s3:::b' }), expected: msg.partition('aws1', 'arn:aws1:s3:::b') },
       { name: 'an unknown partition with absent fields', document: doc({ ...allow, Resource: 'arn:aws1:s3' }), expected: msg.partition('aws1', 'arn:aws1:s3:*:*:*') },
       { name: 'a resource without a service', document: doc({ ...allow, Resource: 'arn:aws' }), expected: msg.resourceVendor },
+      { name: 'a resource with a wildcard in the service', document: doc({ ...allow, Resource: 'arn:aws:s3*:::b/*' }), expected: msg.resourceVendor },
       { name: 'an IAM resource with a region', document: doc({ ...allow, Resource: 'arn:aws:iam:us-east-1:111122223333:user/x' }), expected: msg.iamRegion('arn:aws:iam:us-east-1:111122223333:user/x') },
       { name: 'an action without a vendor', document: doc({ ...allow, Action: 'GetObject' }), expected: msg.noVendor },
       { name: 'an empty action', document: doc({ ...allow, Action: '' }), expected: msg.noVendor },

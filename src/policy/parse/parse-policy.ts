@@ -288,7 +288,8 @@ export function resourceFormatProblem(resource: string): string | undefined {
     const tail = rest.length > 3 ? rest.slice(3).join(':') : '*'
     return msg.partition(partition, `arn:${partition}:${service}:${region}:${account}:${tail}`)
   }
-  if (parts.length < 3 || parts[2] === '') return msg.resourceVendor
+  // The service must be spelled out: `arn:aws:s3*:::b` and `arn:aws::::b` are rejected alike.
+  if (parts.length < 3 || parts[2] === '' || /[*?]/.test(parts[2] as string)) return msg.resourceVendor
   const service = parts[2]
   const region = parts[3] ?? ''
   const rest = parts.slice(5).join(':')
