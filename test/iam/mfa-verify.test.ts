@@ -55,6 +55,20 @@ forEachDialect('verifyMfaCode', (dialect) => {
     expect(await verifyMfaCode(ACCOUNT, serial, await codeAt(seed, step() + 1))).toBe(true)
   })
 
+  it('follows a drifted device once ResyncMFADevice has measured its drift', async () => {
+    const { operations, clock, seed, serial, step, verifyMfaCode } = await setUp()
+    await operations.EnableMFADevice({ UserName: 'dana', SerialNumber: serial, AuthenticationCode1: await codeAt(seed, step() - 1), AuthenticationCode2: await codeAt(seed, step()) }, ctx)
+    clock.advance(30_000)
+    const slow = () => step() - 8 // the device's clock runs four minutes slow
+    expect(await verifyMfaCode(ACCOUNT, serial, await codeAt(seed, slow()))).toBe(false)
+    clock.advance(30_000 * 10)
+    await operations.ResyncMFADevice({ UserName: 'dana', SerialNumber: serial, AuthenticationCode1: await codeAt(seed, slow() - 1), AuthenticationCode2: await codeAt(seed, slow()) }, ctx)
+    clock.advance(30_000)
+    expect(await verifyMfaCode(ACCOUNT, serial, await codeAt(seed, slow()))).toBe(true)
+    clock.advance(30_000)
+    expect(await verifyMfaCode(ACCOUNT, serial, await codeAt(seed, step()))).toBe(false)
+  })
+
   it.each([
     { name: 'letters', code: 'abcdef' },
     { name: 'five digits', code: '12345' },

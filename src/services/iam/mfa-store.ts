@@ -18,6 +18,8 @@ export interface MfaDeviceRecord {
   readonly enabledAt?: Date
   /** The last TOTP time step accepted from the device: codes of that step or earlier are refused. */
   readonly lastUsedStep?: number
+  /** The device's step minus ours, as ResyncMFADevice last measured it (0 until then). */
+  readonly driftSteps: number
 }
 
 export interface MfaDeviceStore {
@@ -35,6 +37,8 @@ export interface MfaDeviceStore {
    * code cannot both succeed; true when this call moved it.
    */
   advanceStep(accountId: string, serialNumber: string, step: number): Promise<boolean>
+  /** Records the device's clock drift (ResyncMFADevice; EnableMFADevice resets it to 0). */
+  setDrift(accountId: string, serialNumber: string, driftSteps: number): Promise<void>
   delete(accountId: string, serialNumber: string): Promise<void>
 }
 
@@ -43,12 +47,12 @@ export function mfaDeviceStore(db: Db): MfaDeviceStore {
   return {
     async get(accountId, serialNumber) {
       const row = await select(accountId).where('serial_number', '=', serialNumber).executeTakeFirst()
-      return row && toDevice(row)
+      return row && toDevice(row, await driftOf(db, accountId, serialNumber))
     },
 
     async getByName(accountId, nameKey) {
       const row = await select(accountId).where('name_key', '=', nameKey).executeTakeFirst()
-      return row && toDevice(row)
+      return row && toDevice(row, await driftOf(db, accountId, row.serial_number))
     },
 
     async insert(device) {
@@ -69,11 +73,11 @@ export function mfaDeviceStore(db: Db): MfaDeviceStore {
     },
 
     async list(accountId) {
-      return (await select(accountId).orderBy('serial_number').execute()).map(toDevice)
+      return (await select(accountId).orderBy('serial_number').execute()).map((row) => toDevice(row, 0))
     },
 
     async listForUser(accountId, userKey) {
-      return (await select(accountId).where('user_key', '=', userKey).orderBy('serial_number').execute()).map(toDevice)
+      return (await select(accountId).where('user_key', '=', userKey).orderBy('serial_number').execute()).map((row) => toDevice(row, 0))
     },
 
     async assign(accountId, serialNumber, userKey, enabledAt, step) {
@@ -105,13 +109,28 @@ export function mfaDeviceStore(db: Db): MfaDeviceStore {
       return Number(result.numUpdatedRows) > 0
     },
 
+    async setDrift(accountId, serialNumber, driftSteps) {
+      await db
+        .insertInto('iam_mfa_drift')
+        .values({ account_id: accountId, serial_number: serialNumber, drift_steps: driftSteps })
+        .onConflict((conflict) => conflict.columns(['account_id', 'serial_number']).doUpdateSet({ drift_steps: driftSteps }))
+        .execute()
+    },
+
     async delete(accountId, serialNumber) {
+      await db.deleteFrom('iam_mfa_drift').where('account_id', '=', accountId).where('serial_number', '=', serialNumber).execute()
       await db.deleteFrom('iam_mfa_devices').where('account_id', '=', accountId).where('serial_number', '=', serialNumber).execute()
     },
   }
 }
 
-function toDevice(row: IamMfaDeviceRow): MfaDeviceRecord {
+// Lists leave drift at 0: only verification needs it, and it reads one device with get().
+async function driftOf(db: Db, accountId: string, serialNumber: string): Promise<number> {
+  const row = await db.selectFrom('iam_mfa_drift').select('drift_steps').where('account_id', '=', accountId).where('serial_number', '=', serialNumber).executeTakeFirst()
+  return row ? Number(row.drift_steps) : 0
+}
+
+function toDevice(row: IamMfaDeviceRow, driftSteps: number): MfaDeviceRecord {
   return {
     accountId: row.account_id,
     serialNumber: row.serial_number,
@@ -122,5 +141,6 @@ function toDevice(row: IamMfaDeviceRow): MfaDeviceRecord {
     createdAt: fromDbTimestamp(row.created_at),
     ...(row.enabled_at !== null && { enabledAt: fromDbTimestamp(row.enabled_at) }),
     ...(row.last_used_step !== null && { lastUsedStep: Number(row.last_used_step) }),
+    driftSteps,
   }
 }

@@ -28,8 +28,8 @@ const SEED_BYTES = 40
 // "MFA devices in use per user: 8" (IAM quotas).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
 const MFA_DEVICES_PER_USER = 8
-// Steps either side of now a code may come from: one step of clock drift for sign-in and enabling, ten minutes
-// for ResyncMFADevice, whose purpose is to catch up a drifted device.
+// Steps either side of now (shifted by the device's known drift) a code may come from: one step for sign-in and
+// enabling; ten minutes for ResyncMFADevice, whose purpose is to measure a drifted device's offset.
 const VERIFY_WINDOW = 1
 const RESYNC_WINDOW = 20
 
@@ -48,6 +48,7 @@ export function mfaOperations({ database, clock, ids, box }: IamDeps) {
         path,
         seedSealed: box.seal(seed, serialNumber),
         createdAt: clock.now(),
+        driftSteps: 0,
       }
       const { tags, accountName } = await database.transaction(async (tx) => {
         const store = mfaDeviceStore(tx)
@@ -82,16 +83,20 @@ export function mfaOperations({ database, clock, ids, box }: IamDeps) {
         if ((await store.listForUser(ctx.accountId, nameKey(user.userName))).length >= MFA_DEVICES_PER_USER) {
           throw new LimitExceededException(`Cannot exceed quota for MFADevicesPerUser: ${MFA_DEVICES_PER_USER}`)
         }
+        // A newly enabled device starts without drift: the codes just checked came from around our own step.
         const step = await consecutiveCodesStep({ box, device, code1: input.AuthenticationCode1, code2: input.AuthenticationCode2, now: clock.now(), window: VERIFY_WINDOW })
         await store.assign(ctx.accountId, device.serialNumber, nameKey(user.userName), clock.now(), step)
+        await store.setDrift(ctx.accountId, device.serialNumber, 0)
       })
     },
 
     async ResyncMFADevice(input, ctx) {
       await database.transaction(async (tx) => {
         const device = await requireUserDevice(tx, ctx.accountId, input.UserName, input.SerialNumber)
+        // Resync searches a wide window around our own step (not the old drift) and remembers where the codes were.
         const step = await consecutiveCodesStep({ box, device, code1: input.AuthenticationCode1, code2: input.AuthenticationCode2, now: clock.now(), window: RESYNC_WINDOW })
         await mfaDeviceStore(tx).advanceStep(ctx.accountId, device.serialNumber, step)
+        await mfaDeviceStore(tx).setDrift(ctx.accountId, device.serialNumber, step - totpStep(clock.now()))
       })
     },
 
@@ -215,7 +220,7 @@ export function mfaCodeVerifier({ database, clock, box }: MfaDeps) {
       const device = await mfaDeviceStore(tx).get(accountId, serialNumber)
       if (!device || device.userKey === undefined) return false
       const seed = box.open(device.seedSealed, device.serialNumber).toString('ascii')
-      const step = await findCodeStep(seed, code, totpStep(clock.now()), VERIFY_WINDOW, device.lastUsedStep)
+      const step = await findCodeStep(seed, code, totpStep(clock.now()) + device.driftSteps, VERIFY_WINDOW, device.lastUsedStep)
       return step !== undefined && (await mfaDeviceStore(tx).advanceStep(accountId, serialNumber, step))
     })
   }
@@ -232,6 +237,7 @@ async function consecutiveCodesStep(options: {
 }): Promise<number> {
   const { device } = options
   const seed = options.box.open(device.seedSealed, device.serialNumber).toString('ascii')
+  // Around our own step, whatever drift was measured before: EnableMFADevice and ResyncMFADevice (re)measure it.
   const now = totpStep(options.now)
   // Search for the second code first: it is the newer one, nearest to now.
   for (let step = now - options.window; step <= now + options.window; step++) {
