@@ -43,11 +43,13 @@ interface Result {
 // The signer's hash interface over node:crypto.
 class Sha256 {
   private hash: Hash | Hmac
-  constructor(private readonly secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
+  private readonly secret?: string | Uint8Array
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.secret = secret === undefined || typeof secret === 'string' ? secret : bytes(secret)
+    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret)
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data)
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(typeof data === 'string' ? data : bytes(data))
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.hash.digest())
@@ -55,6 +57,10 @@ class Sha256 {
   reset(): void {
     this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret)
   }
+}
+
+function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)
 }
 
 const children: ChildProcess[] = []
