@@ -80,6 +80,17 @@ const cases: readonly Case[] = [
     code: 'EntityTooLarge',
     shape: 's3',
   },
+  {
+    name: 'a non-numeric Content-Length',
+    send: async () => 'POST / HTTP/1.1\r\nhost: localhost\r\ncontent-length: ten\r\n\r\nAction=GetCallerIdentity',
+    status: 400,
+  },
+  {
+    // The framing ambiguity request smuggling relies on (RFC 9112 §6.3): refused outright.
+    name: 'both Content-Length and Transfer-Encoding',
+    send: async () => 'POST / HTTP/1.1\r\nhost: localhost\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n',
+    status: 400,
+  },
   // Malformed bodies and parameters.
   {
     name: 'invalid XML in an S3 request body',
