@@ -94,6 +94,12 @@ export class IndexState {
     return { principals: this.principals.size, groups: this.groups.size, policies: this.managed.size + this.awsManaged.size }
   }
 
+  forgetAll(): void {
+    this.principals = new Map()
+    this.groups = new Map()
+    this.generation++
+  }
+
   async reloadAll(db: Db): Promise<void> {
     const principals = new Map<string, PrincipalEntry>()
     const groups = new Map<string, GroupEntry>()
@@ -144,18 +150,23 @@ export class IndexState {
       const { accountId, key } = splitKey(groupKey)
       for (const user of group.members) principals.get(principalKey('user', accountId, user))?.groups.push(key)
     }
+    // Everything is read before anything is swapped in: requests meanwhile see the previous, consistent state.
+    const managed = new Map<string, ManagedEntry>()
+    await this.loadManaged(db, referencedCustomerPolicies(principals, groups), managed)
     this.principals = principals
     this.groups = groups
-    this.managed = new Map()
-    await this.loadManaged(db, this.referencedCustomerPolicies())
+    this.managed = managed
     this.generation++
   }
 
   async apply(db: Db, change: IdentityChange): Promise<void> {
     if (change === '*') return this.reloadAll(db)
     if (change.kind === 'policy') {
-      this.managed.delete(change.arn)
-      if (this.referencedCustomerPolicies().has(change.arn)) await this.loadManaged(db, new Set([change.arn]))
+      const reloaded = new Map<string, ManagedEntry>()
+      if (referencedCustomerPolicies(this.principals, this.groups).has(change.arn)) await this.loadManaged(db, new Set([change.arn]), reloaded)
+      const entry = reloaded.get(change.arn)
+      if (entry) this.managed.set(change.arn, entry)
+      else this.managed.delete(change.arn)
     } else if (change.kind === 'group') {
       await this.reloadGroup(db, change)
     } else {
@@ -190,6 +201,7 @@ export class IndexState {
         ? db.selectFrom('iam_group_members').select(['group_key']).where('account_id', '=', ref.accountId).where('user_key', '=', ref.key).execute()
         : Promise.resolve([]),
     ])
+    await this.loadManaged(db, this.missingCustomerPolicies([...attached, ...(row.permissions_boundary_arn ? [row.permissions_boundary_arn] : [])]), this.managed)
     this.principals.set(key, {
       kind: ref.kind as 'user' | 'role',
       id: row.id,
@@ -200,7 +212,6 @@ export class IndexState {
       attached,
       groups: groups.map((group) => group.group_key),
     })
-    await this.loadManaged(db, this.missingCustomerPolicies([...attached, ...(row.permissions_boundary_arn ? [row.permissions_boundary_arn] : [])]))
   }
 
   private async reloadGroup(db: Db, ref: PrincipalRef): Promise<void> {
@@ -214,6 +225,7 @@ export class IndexState {
           db.selectFrom('iam_group_members').select(['user_key']).where('account_id', '=', ref.accountId).where('group_key', '=', ref.key).execute(),
         ])
       : [[], [], []]
+    await this.loadManaged(db, this.missingCustomerPolicies(attached), this.managed)
     const after = new Set(members.map((member) => member.user_key))
     if (row) this.groups.set(key, { inline, attached, members: after })
     else this.groups.delete(key)
@@ -224,7 +236,6 @@ export class IndexState {
       const others = entry.groups.filter((group) => group !== ref.key)
       entry.groups = after.has(user) ? [...others, ref.key] : others
     }
-    await this.loadManaged(db, this.missingCustomerPolicies(attached))
   }
 
   private async loadInline(db: Db, ref: PrincipalRef): Promise<LazyPolicy[]> {
@@ -250,8 +261,8 @@ export class IndexState {
     return rows.map((row) => row.policy_arn)
   }
 
-  /** Loads the default version of each customer managed policy named, in batches. */
-  private async loadManaged(db: Db, arns: ReadonlySet<string>): Promise<void> {
+  /** Loads the default version of each customer managed policy named into `into`, in batches. */
+  private async loadManaged(db: Db, arns: ReadonlySet<string>, into: Map<string, ManagedEntry>): Promise<void> {
     const list = [...arns]
     for (let start = 0; start < list.length; start += 500) {
       const rows = await db
@@ -262,19 +273,8 @@ export class IndexState {
         .select(['p.arn', 'v.document', 'v.version_id'])
         .where('p.arn', 'in', list.slice(start, start + 500))
         .execute()
-      for (const row of rows) this.managed.set(row.arn, managedEntry(row.arn, row.document))
+      for (const row of rows) into.set(row.arn, managedEntry(row.arn, row.document))
     }
-  }
-
-  private referencedCustomerPolicies(): Set<string> {
-    const arns = new Set<string>()
-    const add = (arn: string | undefined) => arn !== undefined && !isAwsManagedPolicyArn(arn) && arns.add(arn)
-    for (const entry of this.principals.values()) {
-      for (const arn of entry.attached) add(arn)
-      add(entry.boundaryArn)
-    }
-    for (const group of this.groups.values()) for (const arn of group.attached) add(arn)
-    return arns
   }
 
   private missingCustomerPolicies(arns: readonly string[]): Set<string> {
@@ -318,6 +318,17 @@ export class IndexState {
     }
     return entry
   }
+}
+
+function referencedCustomerPolicies(principals: ReadonlyMap<string, PrincipalEntry>, groups: ReadonlyMap<string, GroupEntry>): Set<string> {
+  const arns = new Set<string>()
+  const add = (arn: string | undefined) => arn !== undefined && !isAwsManagedPolicyArn(arn) && arns.add(arn)
+  for (const entry of principals.values()) {
+    for (const arn of entry.attached) add(arn)
+    add(entry.boundaryArn)
+  }
+  for (const group of groups.values()) for (const arn of group.attached) add(arn)
+  return arns
 }
 
 function managedEntry(arn: string, document: string): ManagedEntry {

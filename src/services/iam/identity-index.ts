@@ -54,7 +54,9 @@ export async function loadIdentityIndex(database: Database): Promise<IdentityInd
   let queue: Promise<void> = Promise.resolve()
   // Changes apply one at a time, in the order they were notified, so an older reload never overwrites a newer one.
   const enqueue = (work: () => Promise<void>) => {
-    queue = queue.then(work).catch(() => state.reloadAll(database.db)) // a failed partial reload falls back to a full one
+    // A failed partial reload falls back to a full one; if that fails too (the database is gone), the index fails
+    // closed: it forgets every principal, so nobody keeps permissions it may have lost.
+    queue = queue.then(work).catch(() => state.reloadAll(database.db)).catch(() => state.forgetAll())
     return queue
   }
   const unsubscribers = [
