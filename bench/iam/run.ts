@@ -89,6 +89,7 @@ try {
   console.log('user: 3 groups, 10 attached managed policies (4 on the user, 2 per group), 4 inline policies, a permissions boundary')
   const small = await measureAll({ getUser, callerIdentity, rootCallerIdentity, rootGetUser, denied })
   const stageSmall = measureStage(user, getUser)
+  measureStage(ROOT, rootGetUser, 'authorization stage alone (root)')
 
   console.log(`\nloading ${USERS.toLocaleString('en')} users and ${(2 * USERS).toLocaleString('en')} policies …`)
   const heapBefore = heapUsed()
@@ -162,7 +163,7 @@ async function measureAll(requests: Record<'getUser' | 'callerIdentity' | 'rootC
 }
 
 /** The authorization stage alone (identity index lookup, context, policy engine) for iam:GetUser: calls per second, best of five runs. */
-function measureStage(user: Credentials, request: HttpRequest): number {
+function measureStage(user: Credentials, request: HttpRequest, label = 'authorization stage alone'): number {
   const caller = credentials.find(user.accessKeyId)!.caller
   const facts = { caller, accountId: ACCOUNT, region: 'us-east-1', partition: 'aws' }
   const target = { action: 'iam:GetUser', resources: [`arn:aws:iam::${ACCOUNT}:user/bench`] }
@@ -179,7 +180,7 @@ function measureStage(user: Credentials, request: HttpRequest): number {
   run(300)
   // Best of five: the machine is shared, and the best run is the stage's own cost.
   const rate = Math.max(...Array.from({ length: 5 }, () => run((SECONDS * 1000) / 5)))
-  console.log(['authorization stage alone'.padEnd(32), rate.toFixed(0).padStart(10), (1e6 / rate).toFixed(2).padStart(10)].join(' '))
+  console.log([label.padEnd(32), rate.toFixed(0).padStart(10), (1e6 / rate).toFixed(2).padStart(10)].join(' '))
   return rate
 }
 
