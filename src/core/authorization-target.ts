@@ -13,6 +13,26 @@ export interface AuthorizationTarget {
   readonly context?: ContextValues
   /** False where AWS documents that no permission is needed (sts:GetCallerIdentity). */
   readonly requiresPermission?: boolean
+  /** The resource's own policy (a KMS key policy, a role's trust policy, a bucket policy), when it has one. */
+  readonly resourcePolicies?: ResourcePolicies
+}
+
+/**
+ * Resource-based policies for one call, compiled by the service with src/policy (`compilePolicy`) and kept in its
+ * in-memory index. Typed loosely here because core imports nothing; the authorization stage reads them as
+ * CompiledPolicy.
+ */
+export interface ResourcePolicies {
+  /** `trust` for a role's trust policy (sts:AssumeRole*), else `resource`. */
+  readonly kind: 'resource' | 'trust'
+  readonly policies: readonly object[]
+  /** The account that owns the resource (same- versus cross-account rules). */
+  readonly ownerAccountId: string
+  /**
+   * The resource policy must allow explicitly, even in the same account and even for the root user, as KMS key
+   * policies and trust policies require.
+   */
+  readonly mustAllow?: boolean
 }
 
 /** What the authorization function of an operation can see of the call besides its input. */
