@@ -20,8 +20,8 @@ export interface CallerPolicies {
  */
 export interface IdentityPolicySource {
   forCaller(caller: Caller): CallerPolicies | undefined
-  /** The tags of the IAM user or role a resource ARN names, for aws:ResourceTag/* and iam:ResourceTag/*. */
-  resourceTags?(resourceArn: string): Readonly<Record<string, string>> | undefined
+  /** The IAM user or role a resource ARN names: its tags and permissions boundary, for the condition keys. */
+  resourceFacts?(resourceArn: string): { readonly tags: Readonly<Record<string, string>>; readonly boundaryArn?: string } | undefined
 }
 
 export interface AuthorizerOptions {
@@ -48,8 +48,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     const context = globalContext(request, call, options.clock.now(), target.context)
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     for (const resource of resources) {
-      const tags = options.identities.resourceTags?.(resource)
-      const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context: tags ? withResourceTags(context, tags) : context }, found.policies)
+      const facts = options.identities.resourceFacts?.(resource)
+      const resourceContext = facts ? withResourceFacts(context, target.action, facts) : context
+      const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context: resourceContext }, found.policies)
       if (decision.effect !== 'Allow') throw accessDenied(caller, target.action, resource, denialReason(decision, target.action)!)
     }
   }
@@ -57,17 +58,35 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
 
 const ANY_RESOURCE = ['*']
 
-// IAM users and roles carry their tags as both aws:ResourceTag/KEY and iam:ResourceTag/KEY.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html
-function withResourceTags(context: Record<string, ContextValue>, tags: Readonly<Record<string, string>>): Record<string, ContextValue> {
+/**
+ * IAM actions on a user or role see its tags as aws:ResourceTag/KEY and iam:ResourceTag/KEY
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html) and, for the actions the service
+ * authorization reference lists with iam:PermissionsBoundary, its current boundary: the key that lets an
+ * administrator delegate user management only for users capped by a given boundary
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate).
+ * Keys the operation declared itself stay as it declared them.
+ */
+function withResourceFacts(
+  context: Record<string, ContextValue>,
+  action: string,
+  facts: { readonly tags: Readonly<Record<string, string>>; readonly boundaryArn?: string },
+): Record<string, ContextValue> {
   const merged = { ...context }
-  for (const key in tags) {
-    // Keys the operation declared itself stay as it declared them.
-    merged[`aws:ResourceTag/${key}`] ??= tags[key]!
-    merged[`iam:ResourceTag/${key}`] ??= tags[key]!
+  for (const key in facts.tags) {
+    merged[`aws:ResourceTag/${key}`] ??= facts.tags[key]!
+    merged[`iam:ResourceTag/${key}`] ??= facts.tags[key]!
   }
+  if (facts.boundaryArn !== undefined && BOUNDARY_KEY_ACTIONS.has(action)) merged['iam:PermissionsBoundary'] ??= facts.boundaryArn
   return merged
 }
+
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+const BOUNDARY_KEY_ACTIONS = new Set([
+  'AttachRolePolicy', 'AttachUserPolicy', 'DeleteRole', 'DeleteRolePermissionsBoundary', 'DeleteRolePolicy',
+  'DeleteUserPermissionsBoundary', 'DeleteUserPolicy', 'DetachRolePolicy', 'DetachUserPolicy', 'GetRole',
+  'PutRolePermissionsBoundary', 'PutRolePolicy', 'PutUserPermissionsBoundary', 'PutUserPolicy', 'UpdateAssumeRolePolicy',
+  'UpdateRole', 'UpdateRoleDescription',
+].map((name) => `iam:${name}`))
 
 // AWS's message: "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based
 // policy allows the ACTION action" (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).

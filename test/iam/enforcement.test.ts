@@ -150,6 +150,25 @@ describe('enforcement of identity policies', () => {
     await expectDenied(reader.client.send(new ListUserTagsCommand({ UserName: 'tagged-red' })))
   })
 
+  it('fills iam:PermissionsBoundary from the target user, so management can be delegated only for capped users', async () => {
+    const root = rootClient(palisade)
+    const delegate = await createTestUser(palisade, 'delegate')
+    const { Policy } = await root.send(new CreatePolicyCommand({ PolicyName: 'DelegatedBoundary', PolicyDocument: allow('s3:*') }))
+    await createTestUser(palisade, 'capped-target')
+    await createTestUser(palisade, 'free-target')
+    await root.send(new PutUserPermissionsBoundaryCommand({ UserName: 'capped-target', PermissionsBoundary: Policy!.Arn! }))
+    await root.send(new PutUserPolicyCommand({
+      UserName: 'delegate',
+      PolicyName: 'delegated',
+      PolicyDocument: policy({ Effect: 'Allow', Action: 'iam:PutUserPolicy', Condition: { StringEquals: { 'iam:PermissionsBoundary': Policy!.Arn! } } }),
+    }))
+    await delegate.client.send(new PutUserPolicyCommand({ UserName: 'capped-target', PolicyName: 'p', PolicyDocument: allow('s3:GetObject') }))
+    await expectDenied(
+      delegate.client.send(new PutUserPolicyCommand({ UserName: 'free-target', PolicyName: 'p', PolicyDocument: allow('s3:GetObject') })),
+      /iam:PutUserPolicy on resource: arn:aws:iam::000000000000:user\/free-target because no identity-based policy allows/,
+    )
+  })
+
   it('checks iam:PolicyARN from the request', async () => {
     const root = rootClient(palisade)
     const user = await createTestUser(palisade, 'attacher')

@@ -5,7 +5,7 @@ import type { Db } from '../../storage/schema.js'
 import type { PrincipalRef } from './attachments-store.js'
 import { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies.js'
 import { nameKey } from './iam-names.js'
-import type { CallerPolicies, IdentityChange } from './identity-index.js'
+import type { CallerPolicies, IdentityChange, ResourceFacts } from './identity-index.js'
 
 /** A policy document that compiles on first use. */
 class LazyPolicy {
@@ -82,12 +82,12 @@ export class IndexState {
     return { principal: { ...cached.value.principal, arn: caller.arn, userId: caller.userId }, policies: cached.value.policies }
   }
 
-  /** The tags of the user or role an IAM ARN names (`arn:aws:iam::ACCOUNT:user/PATH/NAME`), if the index knows it. */
-  resourceTags(arn: string): Readonly<Record<string, string>> | undefined {
+  /** What the index knows of the user or role an IAM ARN names (`arn:aws:iam::ACCOUNT:user/PATH/NAME`). */
+  resourceFacts(arn: string): ResourceFacts | undefined {
     const match = IAM_PRINCIPAL_ARN.exec(arn)
     if (!match) return undefined
     const entry = this.principals.get(principalKey(match[2]!, match[1]!, nameKey(arn.slice(arn.lastIndexOf('/') + 1))))
-    return entry && Object.keys(entry.tags).length > 0 ? entry.tags : undefined
+    return entry && { tags: entry.tags, ...(entry.boundaryArn !== undefined && { boundaryArn: entry.boundaryArn }) }
   }
 
   size() {

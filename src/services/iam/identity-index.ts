@@ -24,11 +24,17 @@ export interface CallerPolicies {
   readonly policies: PolicySet
 }
 
+/** A user's or role's tags and permissions boundary, as IAM actions on it see them. */
+export interface ResourceFacts {
+  readonly tags: Readonly<Record<string, string>>
+  readonly boundaryArn?: string
+}
+
 export interface IdentityIndex {
   /** Undefined for a principal the index does not know (deleted, or not an IAM user or role session). */
   forCaller(caller: Caller): CallerPolicies | undefined
-  /** The tags of the user or role an IAM ARN names (aws:ResourceTag/* for IAM actions on users and roles). */
-  resourceTags(arn: string): Readonly<Record<string, string>> | undefined
+  /** The tags and boundary of the user or role an IAM ARN names, for the condition keys of IAM actions on it. */
+  resourceFacts(arn: string): ResourceFacts | undefined
   /** Resolves once every change notified so far in this process has been applied. */
   settled(): Promise<void>
   /** Entity and policy counts, for the benchmark. */
@@ -68,7 +74,7 @@ export async function loadIdentityIndex(database: Database): Promise<IdentityInd
   await state.reloadAll(database.db)
   const index: IdentityIndex = {
     forCaller: (caller) => state.forCaller(caller),
-    resourceTags: (arn) => state.resourceTags(arn),
+    resourceFacts: (arn) => state.resourceFacts(arn),
     async settled() {
       let seen: Promise<void> | undefined
       while (seen !== queue) await (seen = queue)
