@@ -21,7 +21,15 @@ export interface CallerPolicies {
 export interface IdentityPolicySource {
   forCaller(caller: Caller): CallerPolicies | undefined
   /** The IAM user or role a resource ARN names: its tags and permissions boundary, for the condition keys. */
-  resourceFacts?(resourceArn: string): { readonly tags: Readonly<Record<string, string>>; readonly boundaryArn?: string } | undefined
+  resourceFacts?(resourceArn: string): ResourceFacts | undefined
+}
+
+/** What the stage knows of an IAM user or role a request acts on. */
+export interface ResourceFacts {
+  /** The entity's ARN with its path. */
+  readonly arn: string
+  readonly tags: Readonly<Record<string, string>>
+  readonly boundaryArn?: string
 }
 
 export interface AuthorizerOptions {
@@ -47,8 +55,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     if (!found) throw accessDenied(caller, target.action, target.resources[0] ?? '*', `because no identity-based policy allows the ${target.action} action`)
     const context = globalContext(request, call, options.clock.now(), target.context)
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
-    for (const resource of resources) {
-      const facts = options.identities.resourceFacts?.(resource)
+    for (const declared of resources) {
+      const facts = options.identities.resourceFacts?.(declared)
+      // Operations name a user or role before it is looked up, so at the root path; policies see its real path.
+      const resource = facts && isRootPathEntityArn(declared) ? facts.arn : declared
       const resourceContext = facts ? withResourceFacts(context, target.action, facts) : context
       const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context: resourceContext }, found.policies)
       if (decision.effect !== 'Allow') throw accessDenied(caller, target.action, resource, denialReason(decision, target.action)!)
@@ -69,7 +79,7 @@ const ANY_RESOURCE = ['*']
 function withResourceFacts(
   context: Record<string, ContextValue>,
   action: string,
-  facts: { readonly tags: Readonly<Record<string, string>>; readonly boundaryArn?: string },
+  facts: ResourceFacts,
 ): Record<string, ContextValue> {
   const merged = { ...context }
   for (const key in facts.tags) {
@@ -78,6 +88,12 @@ function withResourceFacts(
   }
   if (facts.boundaryArn !== undefined && BOUNDARY_KEY_ACTIONS.has(action)) merged['iam:PermissionsBoundary'] ??= facts.boundaryArn
   return merged
+}
+
+/** `arn:aws:iam::111122223333:user/Name`: no path between the resource type and the name. */
+function isRootPathEntityArn(arn: string): boolean {
+  const type = arn.indexOf(':', arn.indexOf('::') + 2)
+  return arn.indexOf('/', arn.indexOf('/', type) + 1) === -1
 }
 
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html

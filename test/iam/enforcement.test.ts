@@ -6,6 +6,7 @@ import {
   CreateGroupCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
+  CreateUserCommand,
   DeleteUserPermissionsBoundaryCommand,
   DeleteUserPolicyCommand,
   DetachUserPolicyCommand,
@@ -166,6 +167,23 @@ describe('enforcement of identity policies', () => {
     await expectDenied(
       delegate.client.send(new PutUserPolicyCommand({ UserName: 'free-target', PolicyName: 'p', PolicyDocument: allow('s3:GetObject') })),
       /iam:PutUserPolicy on resource: arn:aws:iam::000000000000:user\/free-target because no identity-based policy allows/,
+    )
+  })
+
+  it('matches policies against the path of the user an operation names', async () => {
+    const root = rootClient(palisade)
+    const admin = await createTestUser(palisade, 'division-admin')
+    await root.send(new CreateUserCommand({ UserName: 'in-division', Path: '/division/' }))
+    await root.send(new CreateUserCommand({ UserName: 'elsewhere' }))
+    await root.send(new PutUserPolicyCommand({
+      UserName: 'division-admin',
+      PolicyName: 'division',
+      PolicyDocument: allow('iam:GetUser', `arn:aws:iam::${ACCOUNT}:user/division/*`),
+    }))
+    await admin.client.send(new GetUserCommand({ UserName: 'in-division' }))
+    await expectDenied(
+      admin.client.send(new GetUserCommand({ UserName: 'elsewhere' })),
+      `User: ${admin.arn} is not authorized to perform: iam:GetUser on resource: arn:aws:iam::${ACCOUNT}:user/elsewhere because no identity-based policy allows the iam:GetUser action`,
     )
   })
 

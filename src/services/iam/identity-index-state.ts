@@ -87,7 +87,7 @@ export class IndexState {
     const match = IAM_PRINCIPAL_ARN.exec(arn)
     if (!match) return undefined
     const entry = this.principals.get(principalKey(match[2]!, match[1]!, nameKey(arn.slice(arn.lastIndexOf('/') + 1))))
-    return entry && { tags: entry.tags, ...(entry.boundaryArn !== undefined && { boundaryArn: entry.boundaryArn }) }
+    return entry && { arn: entry.arn, tags: entry.tags, ...(entry.boundaryArn !== undefined && { boundaryArn: entry.boundaryArn }) }
   }
 
   size() {

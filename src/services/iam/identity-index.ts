@@ -26,6 +26,8 @@ export interface CallerPolicies {
 
 /** A user's or role's tags and permissions boundary, as IAM actions on it see them. */
 export interface ResourceFacts {
+  /** Its ARN with its path. */
+  readonly arn: string
   readonly tags: Readonly<Record<string, string>>
   readonly boundaryArn?: string
 }
