@@ -127,6 +127,7 @@ const paths: EscalationPath[] = [
       await root.send(new AttachGroupPolicyCommand({ GroupName: id, PolicyArn: ADMIN }))
     },
     attempt: ({ attacker, id }) => attacker.client.send(new AddUserToGroupCommand({ GroupName: id, UserName: attacker.name })),
+    escalated: listUsers,
   },
   {
     name: 'iam:CreateAccessKey creates a key for another (admin) user',
