@@ -1,8 +1,10 @@
 // End to end: IAM roles (create, get, update, trust policy, delete, list, tags) with the AWS SDK v3 and the AWS CLI.
 import {
   AttachRolePolicyCommand,
+  CreateOpenIDConnectProviderCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
+  CreateUserCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
@@ -105,6 +107,41 @@ describe('CreateRole', () => {
     const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'RoleBoundary', PolicyDocument: document }))
     const { Role } = await iam.send(new CreateRoleCommand({ RoleName: 'Bounded', AssumeRolePolicyDocument: trust(), PermissionsBoundary: Policy!.Arn }))
     expect(Role!.PermissionsBoundary).toEqual({ PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: Policy!.Arn })
+  })
+
+  describe('principals in the trust policy', () => {
+    const trusting = (principal: Record<string, string>, action = 'sts:AssumeRole') =>
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: action }] })
+
+    beforeAll(async () => {
+      await iam.send(new CreateUserCommand({ UserName: 'Trusted', Path: '/people/' }))
+      await iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://oidc.example.com', ThumbprintList: ['a'.repeat(40)] }))
+    })
+
+    it.each([
+      { name: 'a user of this account that exists', principal: { AWS: 'arn:aws:iam::000000000000:user/people/Trusted' } },
+      { name: 'a role of this account that exists', principal: { AWS: 'arn:aws:iam::000000000000:role/teams/web/App' } },
+      { name: 'the account root', principal: { AWS: 'arn:aws:iam::000000000000:root' } },
+      { name: 'a bare account id', principal: { AWS: '111122223333' } },
+      { name: 'a role of an account not hosted here', principal: { AWS: 'arn:aws:iam::111122223333:role/Anything' } },
+      { name: 'an OIDC provider that exists', principal: { Federated: 'arn:aws:iam::000000000000:oidc-provider/oidc.example.com' }, action: 'sts:AssumeRoleWithWebIdentity' },
+      { name: 'a web identity provider by name', principal: { Federated: 'accounts.google.com' }, action: 'sts:AssumeRoleWithWebIdentity' },
+    ])('accepts $name', async ({ principal, action }) => {
+      const name = `Trusts${Math.random().toString(36).slice(2, 8)}`
+      await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trusting(principal, action) }))
+    })
+
+    it.each([
+      { name: 'a role that does not exist', kind: 'AWS', arn: 'arn:aws:iam::000000000000:role/Ghost' },
+      { name: 'a user under another path', kind: 'AWS', arn: 'arn:aws:iam::000000000000:user/Trusted' },
+      { name: 'a SAML provider that does not exist', kind: 'Federated', arn: 'arn:aws:iam::000000000000:saml-provider/Nope', action: 'sts:AssumeRoleWithSAML' },
+      { name: 'an OIDC provider that does not exist', kind: 'Federated', arn: 'arn:aws:iam::000000000000:oidc-provider/nope.example.com', action: 'sts:AssumeRoleWithWebIdentity' },
+    ])('rejects $name with MalformedPolicyDocument', async ({ kind, arn, action }) => {
+      const document = trusting({ [kind]: arn }, action)
+      const expected = { name: 'MalformedPolicyDocumentException', message: `Invalid principal in policy: "${kind}":"${arn}"`, $metadata: { httpStatusCode: 400 } }
+      await expect(iam.send(new CreateRoleCommand({ RoleName: 'Ghostly', AssumeRolePolicyDocument: document }))).rejects.toMatchObject(expected)
+      await expect(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'App', PolicyDocument: document }))).rejects.toMatchObject(expected)
+    })
   })
 
   it('rejects a trust policy over 2,048 characters with LimitExceeded', async () => {

@@ -4,13 +4,10 @@ import type { IamApi } from '../../generated/iam/api.js'
 import {
   DeleteConflictException,
   EntityAlreadyExistsException,
-  LimitExceededException,
-  MalformedPolicyDocumentException,
   NoSuchEntityException,
   UnmodifiableEntityException,
 } from '../../generated/iam/errors.js'
 import type { Tag } from '../../generated/iam/types.js'
-import { parsePolicy, PolicySyntaxError, policySizeWithoutWhitespace } from '../../policy/index.js'
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import type { Db } from '../../storage/schema.js'
 import type { IamDeps } from './iam-deps.js'
@@ -20,15 +17,12 @@ import { identityChangesApplied, notifyIdentityChange } from './identity-index.j
 import type { IamModule } from './index.js'
 import { findManagedPolicy } from './managed-policies-lookup.js'
 import { paginate } from './pagination.js'
-import { roleStore, type RoleDependent, type RoleRecord } from './roles-store.js'
+import { roleStore, type RoleChanges, type RoleDependent, type RoleRecord } from './roles-store.js'
+import { checkTrustPolicy } from './roles-trust.js'
 import { requireRole, roleArnFor, toRoleShape } from './roles-view.js'
 
 /** MaxSessionDuration when CreateRole does not give one: one hour. */
 export const DEFAULT_MAX_SESSION_DURATION = 3600
-
-// "Role trust policy length: 2,048 characters" (default quota, whitespace excluded).
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
-const TRUST_POLICY_MAX_SIZE = 2048
 
 // DeleteRole reports the first remaining dependent with these texts (IAM API reference, DeleteRole).
 const dependentMessages: Record<RoleDependent, string> = {
@@ -41,7 +35,6 @@ export function roleOperations({ database, clock, ids }: IamDeps) {
   return {
     async CreateRole(input, ctx) {
       const path = input.Path ?? ROOT_PATH
-      checkTrustPolicy(input.AssumeRolePolicyDocument)
       const role: RoleRecord = {
         accountId: ctx.accountId,
         roleName: input.RoleName,
@@ -56,6 +49,7 @@ export function roleOperations({ database, clock, ids }: IamDeps) {
         serviceLinked: false,
       }
       const tags = await database.transaction(async (tx) => {
+        await checkTrustPolicy(tx, input.AssumeRolePolicyDocument)
         if (input.PermissionsBoundary !== undefined) await requireBoundaryPolicy(tx, ctx.accountId, input.PermissionsBoundary)
         await insertRole(tx, role)
         await putTags(tx, roleResource(ctx.accountId, role.roleName), input.Tags ?? [])
@@ -86,8 +80,7 @@ export function roleOperations({ database, clock, ids }: IamDeps) {
     },
 
     async UpdateAssumeRolePolicy(input, ctx) {
-      checkTrustPolicy(input.PolicyDocument)
-      await updateRole(database, ctx.accountId, input.RoleName, { assumeRolePolicy: input.PolicyDocument })
+      await updateRole(database, ctx.accountId, input.RoleName, { assumeRolePolicy: input.PolicyDocument }, (tx) => checkTrustPolicy(tx, input.PolicyDocument))
     },
 
     async DeleteRole(input, ctx) {
@@ -190,27 +183,17 @@ export function notifyRoleChange(database: IamDeps['database'], role: Pick<RoleR
   return notifyIdentityChange(database, { kind: 'role', accountId: role.accountId, key: nameKey(role.roleName) })
 }
 
-function checkTrustPolicy(document: string): void {
-  try {
-    parsePolicy(document, 'trust')
-  } catch (error) {
-    if (error instanceof PolicySyntaxError) throw new MalformedPolicyDocumentException(error.message)
-    throw error
-  }
-  if (policySizeWithoutWhitespace(document) > TRUST_POLICY_MAX_SIZE) {
-    throw new LimitExceededException(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX_SIZE}`)
-  }
-}
-
 async function updateRole(
   database: IamDeps['database'],
   accountId: string,
   roleName: string,
-  changes: Parameters<ReturnType<typeof roleStore>['update']>[2],
+  changes: RoleChanges,
+  check?: (tx: Db) => Promise<unknown>,
 ): Promise<RoleRecord> {
   return database.transaction(async (tx) => {
     const role = await requireRole(tx, accountId, roleName)
     if (role.serviceLinked && changes.assumeRolePolicy !== undefined) throw protectedRoleError(role.roleName)
+    await check?.(tx)
     await roleStore(tx).update(accountId, roleName, changes)
     return { ...role, ...changes }
   })
