@@ -316,6 +316,14 @@ describe('IAM attachments and permissions boundaries', () => {
     expect([Policy?.AttachmentCount, Policy?.PermissionsBoundaryUsageCount]).toEqual([2, 1])
   })
 
+  it('refuses to attach a service-linked role policy, which is not attachable', async () => {
+    const arn = 'arn:aws:iam::aws:policy/aws-service-role/AmazonElasticsearchServiceRolePolicy'
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy).toMatchObject({ Path: '/aws-service-role/', IsAttachable: false })
+    expect(await failure(iam.send(new AttachRolePolicyCommand({ RoleName: 'attached-role', PolicyArn: arn })))).toEqual({
+      name: 'PolicyNotAttachableException', status: 400, message: 'Cannot attach a Service Role Policy to a Customer Role.',
+    })
+  })
+
   it('refuses a permissions boundary that does not exist', async () => {
     const missing = `arn:aws:iam::${ACCOUNT}:policy/NoBoundary`
     expect(await failure(iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'attached', PermissionsBoundary: missing })))).toEqual({

@@ -1,14 +1,14 @@
 // Managed-policy attachments: Attach/Detach/ListAttached{User,Group,Role}Policies.
 import type { AuthorizationTable } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
-import { LimitExceededException, NoSuchEntityException } from '../../generated/iam/errors.js'
+import { LimitExceededException, NoSuchEntityException, PolicyNotAttachableException } from '../../generated/iam/errors.js'
 import type { AttachedPolicy } from '../../generated/iam/types.js'
 import { attachmentStore, requirePrincipal, type PrincipalKind } from './attachments-store.js'
 import type { IamDeps } from './iam-deps.js'
 import { identityChangesApplied, notifyIdentityChange } from './identity-index.js'
 import type { IamModule } from './index.js'
 import { entityArn } from './inline-policies.js'
-import { requireAttachablePolicy } from './managed-policies-lookup.js'
+import { isAttachable, requireAttachablePolicy } from './managed-policies-lookup.js'
 import { paginate } from './pagination.js'
 
 // "Managed policies attached to an IAM user / group / role: 10" (default quotas), with AWS's quota names.
@@ -20,7 +20,9 @@ export function attachmentOperations({ database, clock }: IamDeps) {
   async function attach(kind: PrincipalKind, accountId: string, entityName: string, policyArn: string): Promise<void> {
     await database.transaction(async (tx) => {
       const entity = await requirePrincipal(tx, kind, accountId, entityName)
-      await requireAttachablePolicy(tx, accountId, policyArn)
+      if (!isAttachable(await requireAttachablePolicy(tx, accountId, policyArn))) {
+        throw new PolicyNotAttachableException('Cannot attach a Service Role Policy to a Customer Role.')
+      }
       const store = attachmentStore(tx)
       const attached = await store.listFor(entity)
       if (attached.includes(policyArn)) return // attaching again changes nothing, as in AWS

@@ -32,6 +32,14 @@ export async function requireAttachablePolicy(db: Db, accountId: string, arn: st
   return found
 }
 
+/**
+ * Service-linked roles' policies (AWS managed, under `/aws-service-role/`) attach only to those roles, which AWS
+ * creates: "Cannot attach a Service Role Policy to a Customer Role." (PolicyNotAttachable).
+ */
+export function isAttachable(found: ManagedPolicy): boolean {
+  return !(found.kind === 'aws' && found.policy.path.startsWith('/aws-service-role/'))
+}
+
 /** Operations that change a policy (versions, tags, delete) work only on this account's customer policies. */
 export async function requireCustomerPolicy(db: Db, accountId: string, arn: string): Promise<StoredPolicy> {
   const found = await requireManagedPolicy(db, accountId, arn)
@@ -50,7 +58,7 @@ export function toPolicyShape(found: ManagedPolicy, usage: PolicyUsage | undefin
     DefaultVersionId: policy.defaultVersionId,
     AttachmentCount: usage?.attachments ?? 0,
     PermissionsBoundaryUsageCount: usage?.boundaries ?? 0,
-    IsAttachable: true,
+    IsAttachable: isAttachable(found),
     ...(found.kind === 'customer' && found.policy.description !== undefined && { Description: found.policy.description }),
     CreateDate: policy.createdAt,
     UpdateDate: policy.updatedAt,
