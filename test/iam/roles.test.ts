@@ -110,7 +110,7 @@ describe('CreateRole', () => {
   })
 
   describe('principals in the trust policy', () => {
-    const trusting = (principal: Record<string, string>, action = 'sts:AssumeRole') =>
+    const trusting = (principal: Partial<Record<'AWS' | 'Federated', string>>, action = 'sts:AssumeRole') =>
       JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: action }] })
 
     beforeAll(async () => {
