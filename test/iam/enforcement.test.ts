@@ -19,6 +19,7 @@ import {
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam'
+import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
@@ -185,6 +186,24 @@ describe('enforcement of identity policies', () => {
       admin.client.send(new GetUserCommand({ UserName: 'elsewhere' })),
       `User: ${admin.arn} is not authorized to perform: iam:GetUser on resource: arn:aws:iam::${ACCOUNT}:user/elsewhere because no identity-based policy allows the iam:GetUser action`,
     )
+  })
+
+  it('decides the calls of every service, in each protocol\'s error shape (JSON: AccessDeniedException)', async () => {
+    const root = rootClient(palisade)
+    const user = await createTestUser(palisade, 'kms-user')
+    const kms = new KMSClient({ endpoint: palisade.url, region: 'us-east-1', credentials: user.credentials, maxAttempts: 1 })
+    const denied = await kms.send(new ListKeysCommand({})).then(
+      () => undefined,
+      (error: { name: string; message: string }) => error,
+    )
+    expect(denied).toMatchObject({
+      name: 'AccessDeniedException',
+      message: `User: ${user.arn} is not authorized to perform: kms:ListKeys on resource: * because no identity-based policy allows the kms:ListKeys action`,
+    })
+    await root.send(new PutUserPolicyCommand({ UserName: 'kms-user', PolicyName: 'kms', PolicyDocument: allow('kms:ListKeys') }))
+    // Allowed now: the call gets past authorization (to the operation itself, implemented or not).
+    const outcome = await kms.send(new ListKeysCommand({})).then(() => 'answered', (error: { name: string }) => error.name)
+    expect(outcome).not.toMatch(/AccessDenied/)
   })
 
   it('checks iam:PolicyARN from the request', async () => {
