@@ -35,7 +35,7 @@ describe('globalContext', () => {
     expect(globalContext(request({ remoteAddress }), call, new Date(0), undefined)['aws:SourceIp']).toBe(expected)
   })
 
-  it('leaves out aws:MultiFactorAuthPresent for long-term keys and carries the operation's own keys', () => {
+  it('leaves out aws:MultiFactorAuthPresent for long-term keys and carries the operation keys', () => {
     const context = globalContext(request({ secure: false }), call, new Date(0), { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws:TagKeys': ['a', 'b'] })
     expect(context).not.toHaveProperty('aws:MultiFactorAuthPresent')
     expect(context).toMatchObject({ 'aws:SecureTransport': 'false', 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws:TagKeys': ['a', 'b'] })
