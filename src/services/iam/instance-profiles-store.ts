@@ -20,6 +20,7 @@ export interface InstanceProfileStore {
   insert(profile: InstanceProfileRecord): Promise<void>
   /** Ordered by name key, filtered by path prefix. */
   list(accountId: string, pathPrefix?: string): Promise<InstanceProfileRecord[]>
+  count(accountId: string): Promise<number>
   delete(accountId: string, name: string): Promise<void>
   /** Name keys of the roles in the profile. */
   roleKeys(accountId: string, name: string): Promise<string[]>
@@ -59,6 +60,11 @@ export function instanceProfileStore(db: Db): InstanceProfileStore {
     async list(accountId, pathPrefix) {
       const rows = await db.selectFrom('iam_instance_profiles').selectAll().where('account_id', '=', accountId).orderBy('name_key').execute()
       return rows.filter((row) => pathPrefix === undefined || row.path.startsWith(pathPrefix)).map(toProfile)
+    },
+
+    async count(accountId) {
+      const row = await db.selectFrom('iam_instance_profiles').select((eb) => eb.fn.countAll<number | string>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()
+      return Number(row.n)
     },
 
     async delete(accountId, name) {

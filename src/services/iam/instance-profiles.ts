@@ -10,6 +10,7 @@ import {
 import type { InstanceProfile } from '../../generated/iam/types.js'
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import type { Db } from '../../storage/schema.js'
+import { ACCOUNT_QUOTAS } from './account.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
 import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
@@ -36,6 +37,9 @@ export function instanceProfileOperations({ database, clock, ids }: IamDeps) {
         createdAt: clock.now(),
       }
       return database.transaction(async (tx) => {
+        if ((await instanceProfileStore(tx).count(ctx.accountId)) >= ACCOUNT_QUOTAS.InstanceProfilesQuota) {
+          throw new LimitExceededException(`Cannot exceed quota for InstanceProfilesPerAccount: ${ACCOUNT_QUOTAS.InstanceProfilesQuota}`)
+        }
         try {
           await instanceProfileStore(tx).insert(profile)
         } catch (error) {

@@ -21,6 +21,7 @@ export interface OidcProviderStore {
   insert(provider: OidcProviderRecord): Promise<void>
   /** Ordered by ARN. */
   list(accountId: string): Promise<OidcProviderRecord[]>
+  count(accountId: string): Promise<number>
   update(accountId: string, urlKey: string, changes: Partial<Pick<OidcProviderRecord, 'clientIds' | 'thumbprints'>>): Promise<void>
   delete(accountId: string, urlKey: string): Promise<void>
 }
@@ -50,6 +51,11 @@ export function oidcProviderStore(db: Db): OidcProviderStore {
     async list(accountId) {
       const rows = await db.selectFrom('iam_oidc_providers').selectAll().where('account_id', '=', accountId).orderBy('arn').execute()
       return rows.map(toProvider)
+    },
+
+    async count(accountId) {
+      const row = await db.selectFrom('iam_oidc_providers').select((eb) => eb.fn.countAll<number | string>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()
+      return Number(row.n)
     },
 
     async update(accountId, urlKey, changes) {

@@ -15,6 +15,8 @@ import { paginate } from './pagination.js'
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
 export const MAX_THUMBPRINTS = 5
 export const MAX_CLIENT_IDS = 100
+// "OpenID Connect providers per account: 100" and "SAML providers per account: 100" (IAM quotas).
+export const MAX_PROVIDERS_PER_ACCOUNT = 100
 
 export function oidcProviderOperations({ database, clock }: IamDeps) {
   return {
@@ -30,6 +32,9 @@ export function oidcProviderOperations({ database, clock }: IamDeps) {
         createdAt: clock.now(),
       }
       const tags = await database.transaction(async (tx) => {
+        if ((await oidcProviderStore(tx).count(ctx.accountId)) >= MAX_PROVIDERS_PER_ACCOUNT) {
+          throw new LimitExceededException(`Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_PROVIDERS_PER_ACCOUNT}`)
+        }
         try {
           await oidcProviderStore(tx).insert(provider)
         } catch (error) {

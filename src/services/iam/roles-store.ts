@@ -34,6 +34,7 @@ export interface RoleStore {
   insert(role: RoleRecord): Promise<void>
   /** Every role of the account whose path starts with `pathPrefix`, ordered by name key (ListRoles' order). */
   list(accountId: string, pathPrefix?: string): Promise<RoleRecord[]>
+  count(accountId: string): Promise<number>
   update(accountId: string, roleName: string, changes: RoleChanges): Promise<void>
   /** Records a use of the role (RoleLastUsed), e.g. by an AssumeRole. */
   recordUse(accountId: string, roleName: string, at: Date, region: string): Promise<void>
@@ -62,6 +63,11 @@ export function roleStore(db: Db): RoleStore {
       const rows = await db.selectFrom('iam_roles').selectAll().where('account_id', '=', accountId).orderBy('name_key').execute()
       // Filtered here rather than with LIKE, whose case rules and wildcards differ between the dialects.
       return rows.filter((row) => pathPrefix === undefined || row.path.startsWith(pathPrefix)).map(toRole)
+    },
+
+    async count(accountId) {
+      const row = await db.selectFrom('iam_roles').select((eb) => eb.fn.countAll<number | string>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()
+      return Number(row.n)
     },
 
     async update(accountId, roleName, changes) {

@@ -2,11 +2,8 @@
 import { LimitExceededException, MalformedPolicyDocumentException } from '../../generated/iam/errors.js'
 import { awsPolicyMessages, parsePolicy, PolicySyntaxError, policySizeWithoutWhitespace, type PolicyDocument } from '../../policy/index.js'
 import type { Db } from '../../storage/schema.js'
+import { ACCOUNT_QUOTAS } from './account.js'
 import { nameKey } from './iam-names.js'
-
-// "Role trust policy length: 2,048 characters" (default quota, whitespace excluded).
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
-const TRUST_POLICY_MAX_SIZE = 2048
 
 /**
  * Checks a role's trust policy as CreateRole and UpdateAssumeRolePolicy do: AWS's MalformedPolicyDocument texts from
@@ -23,9 +20,10 @@ export async function checkTrustPolicy(db: Db, document: string): Promise<Policy
     if (error instanceof PolicySyntaxError) throw new MalformedPolicyDocumentException(error.message)
     throw error
   }
-  if (policySizeWithoutWhitespace(document) > TRUST_POLICY_MAX_SIZE) {
-    throw new LimitExceededException(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX_SIZE}`)
-  }
+  // "Role trust policy length: 2,048 characters" (default quota, whitespace excluded).
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
+  const maxSize = ACCOUNT_QUOTAS.AssumeRolePolicySizeQuota
+  if (policySizeWithoutWhitespace(document) > maxSize) throw new LimitExceededException(`Cannot exceed quota for ACLSizePerRole: ${maxSize}`)
   for (const statement of parsed.statements) {
     for (const element of [statement.principal, statement.notPrincipal]) {
       for (const arn of element?.aws ?? []) {

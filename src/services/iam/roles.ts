@@ -4,12 +4,14 @@ import type { IamApi } from '../../generated/iam/api.js'
 import {
   DeleteConflictException,
   EntityAlreadyExistsException,
+  LimitExceededException,
   NoSuchEntityException,
   UnmodifiableEntityException,
 } from '../../generated/iam/errors.js'
 import type { Tag } from '../../generated/iam/types.js'
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import type { Db } from '../../storage/schema.js'
+import { ACCOUNT_QUOTAS } from './account.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
 import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
@@ -155,8 +157,11 @@ export function roleResource(accountId: string, roleName: string): TaggedResourc
   return { accountId, kind: 'role', key: nameKey(roleName) }
 }
 
-/** Inserts a new role, turning a taken name into AWS's EntityAlreadyExists. */
+/** Inserts a new role within the account's role quota, turning a taken name into AWS's EntityAlreadyExists. */
 export async function insertRole(tx: Db, role: RoleRecord): Promise<void> {
+  if ((await roleStore(tx).count(role.accountId)) >= ACCOUNT_QUOTAS.RolesQuota) {
+    throw new LimitExceededException(`Cannot exceed quota for RolesPerAccount: ${ACCOUNT_QUOTAS.RolesQuota}`)
+  }
   try {
     await roleStore(tx).insert(role)
   } catch (error) {

@@ -20,6 +20,7 @@ export interface SamlProviderStore {
   insert(provider: SamlProviderRecord): Promise<void>
   /** Ordered by name key. */
   list(accountId: string): Promise<SamlProviderRecord[]>
+  count(accountId: string): Promise<number>
   updateMetadata(accountId: string, name: string, metadataDocument: string, validUntil: Date | undefined): Promise<void>
   delete(accountId: string, name: string): Promise<void>
 }
@@ -49,6 +50,11 @@ export function samlProviderStore(db: Db): SamlProviderStore {
     async list(accountId) {
       const rows = await db.selectFrom('iam_saml_providers').selectAll().where('account_id', '=', accountId).orderBy('name_key').execute()
       return rows.map(toProvider)
+    },
+
+    async count(accountId) {
+      const row = await db.selectFrom('iam_saml_providers').select((eb) => eb.fn.countAll<number | string>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()
+      return Number(row.n)
     },
 
     async updateMetadata(accountId, name, metadataDocument, validUntil) {

@@ -1,7 +1,7 @@
 // SAML providers: Create/Get/List/Update/Delete and tags; the metadata must describe a SAML 2.0 identity provider.
 import type { AuthorizationTable, CallFacts } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
-import { EntityAlreadyExistsException, InvalidInputException, NoSuchEntityException } from '../../generated/iam/errors.js'
+import { EntityAlreadyExistsException, InvalidInputException, LimitExceededException, NoSuchEntityException } from '../../generated/iam/errors.js'
 // The brief for this module points at the protocol layer's strict reader (no DTDs, bounded depth) for metadata.
 import { parseXml, type XmlElement } from '../../protocol/xml/xml-reader.js'
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
@@ -10,6 +10,7 @@ import type { IamDeps } from './iam-deps.js'
 import { nameKey } from './iam-names.js'
 import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
 import type { IamModule } from './index.js'
+import { MAX_PROVIDERS_PER_ACCOUNT } from './oidc-providers.js'
 import { paginate } from './pagination.js'
 import { samlProviderStore, type SamlProviderRecord } from './saml-providers-store.js'
 
@@ -31,6 +32,9 @@ export function samlProviderOperations({ database, clock }: IamDeps) {
         validUntil: metadata.validUntil ?? addYears(createdAt, DEFAULT_VALIDITY_YEARS),
       }
       const tags = await database.transaction(async (tx) => {
+        if ((await samlProviderStore(tx).count(ctx.accountId)) >= MAX_PROVIDERS_PER_ACCOUNT) {
+          throw new LimitExceededException(`Cannot exceed quota for SAMLProvidersPerAccount: ${MAX_PROVIDERS_PER_ACCOUNT}`)
+        }
         try {
           await samlProviderStore(tx).insert(provider)
         } catch (error) {
