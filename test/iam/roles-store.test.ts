@@ -1,6 +1,6 @@
 // RoleStore, the port STS uses to find roles and record their use: rows, case-insensitive names, dependents; on every dialect.
 import { expect, it } from 'vitest'
-import { roleStore, type RoleRecord } from '../../src/services/iam/roles-store.js'
+import { findRoleByArn, roleStore, type RoleRecord } from '../../src/services/iam/roles-store.js'
 import { toRoleShape } from '../../src/services/iam/roles-view.js'
 import { DuplicateKeyError } from '../../src/storage/duplicate-key-error.js'
 import { forEachDialect } from '../../src/storage/testing.js'
@@ -62,6 +62,18 @@ forEachDialect('roleStore', (dialect) => {
     expect(await store.firstDependent(ACCOUNT, 'Deploy')).toBe('inline-policy')
     await db.insertInto('iam_instance_profile_roles').values({ account_id: ACCOUNT, profile_key: 'profile', role_key: 'deploy' }).execute()
     expect(await store.firstDependent(ACCOUNT, 'Deploy')).toBe('instance-profile')
+  })
+
+  it('finds a role by its whole ARN, path included, as AssumeRole names it', async () => {
+    const db = (await dialect.open()).db
+    await roleStore(db).insert(role('Deploy', '/ci/'))
+    expect((await findRoleByArn(db, `arn:aws:iam::${ACCOUNT}:role/ci/Deploy`))?.roleName).toBe('Deploy')
+    for (const arn of [
+      `arn:aws:iam::${ACCOUNT}:role/Deploy`, // another path
+      `arn:aws:iam::999999999999:role/ci/Deploy`, // another account
+      `arn:aws:iam::${ACCOUNT}:user/ci/Deploy`,
+      'Deploy',
+    ]) expect(await findRoleByArn(db, arn), arn).toBeUndefined()
   })
 
   it('updates only the given fields and deletes', async () => {

@@ -26,7 +26,7 @@ export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredenti
 export { CREDENTIALS_CHANGED, loadCredentialIndex, type CredentialIndex } from './credential-index.js'
 export { IDENTITY_CHANGED, loadIdentityIndex, notifyIdentityChange, type IdentityIndex } from './identity-index.js'
 // Port for STS (AssumeRole*): look a role up by name, record its use (RoleLastUsed).
-export { roleStore, type RoleRecord, type RoleStore } from './roles-store.js'
+export { findRoleByArn, roleStore, type RoleRecord, type RoleStore } from './roles-store.js'
 // Ports for STS and console sign-in: federation providers by ARN, SAML metadata, one-time MFA codes.
 export { findOidcProvider } from './oidc-providers.js'
 export { type OidcProviderRecord } from './oidc-providers-store.js'

@@ -121,6 +121,18 @@ export function roleStore(db: Db): RoleStore {
   }
 }
 
+/**
+ * The role an ARN names (`arn:aws:iam::123456789012:role/path/Name`), as STS's AssumeRole receives it: the account
+ * and name find the role, and the whole ARN, path included, must be the role's. Undefined for anything else.
+ */
+export async function findRoleByArn(db: Db, arn: string): Promise<RoleRecord | undefined> {
+  const match = /^arn:[\w-]+:iam::(\d{12}):role(\/.*)?\/([^/]+)$/.exec(arn)
+  if (!match) return undefined
+  const [, accountId, , roleName] = match as unknown as [string, string, string | undefined, string]
+  const role = await roleStore(db).get(accountId, roleName)
+  return role && role.arn === arn ? role : undefined
+}
+
 function toRow(role: RoleRecord): IamRoleRow {
   return {
     account_id: role.accountId,
