@@ -46,6 +46,14 @@ forEachDialect('verifyMfaCode', (dialect) => {
     expect(await verifyMfaCode(ACCOUNT, serial, await codeAt(seed, step() - 1))).toBe(false)
   })
 
+  it('checks, when asked, that the device is the named user\'s', async () => {
+    const { operations, clock, seed, serial, step, verifyMfaCode } = await setUp()
+    await operations.EnableMFADevice({ UserName: 'dana', SerialNumber: serial, AuthenticationCode1: await codeAt(seed, step() - 1), AuthenticationCode2: await codeAt(seed, step()) }, ctx)
+    clock.advance(30_000)
+    expect(await verifyMfaCode(ACCOUNT, serial, await codeAt(seed, step()), 'someone-else')).toBe(false)
+    expect(await verifyMfaCode(ACCOUNT, serial, await codeAt(seed, step()), 'DANA')).toBe(true)
+  })
+
   it('accepts a code one step either side of now, but not two', async () => {
     const { operations, clock, seed, serial, step, verifyMfaCode } = await setUp()
     await operations.EnableMFADevice({ UserName: 'dana', SerialNumber: serial, AuthenticationCode1: await codeAt(seed, step() - 1), AuthenticationCode2: await codeAt(seed, step()) }, ctx)

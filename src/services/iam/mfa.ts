@@ -211,14 +211,16 @@ export function mfaModule(deps: IamDeps): IamModule {
 
 /**
  * Checks one code from an enabled device (for STS's SerialNumber/TokenCode and console sign-in) and consumes its
- * time step, so the same code, or an older one, is refused afterwards.
+ * time step, so the same code, or an older one, is refused afterwards. With `userName`, the device must also be
+ * the one enabled for that user (GetSessionToken takes only the caller's own device).
  */
 export function mfaCodeVerifier({ database, clock, box }: MfaDeps) {
-  return async function verifyMfaCode(accountId: string, serialNumber: string, code: string): Promise<boolean> {
+  return async function verifyMfaCode(accountId: string, serialNumber: string, code: string, userName?: string): Promise<boolean> {
     if (!/^\d{6}$/.test(code)) return false
     return database.transaction(async (tx) => {
       const device = await mfaDeviceStore(tx).get(accountId, serialNumber)
       if (!device || device.userKey === undefined) return false
+      if (userName !== undefined && device.userKey !== nameKey(userName)) return false
       const seed = box.open(device.seedSealed, device.serialNumber).toString('ascii')
       const step = await findCodeStep(seed, code, totpStep(clock.now()) + device.driftSteps, VERIFY_WINDOW, device.lastUsedStep)
       return step !== undefined && (await mfaDeviceStore(tx).advanceStep(accountId, serialNumber, step))
