@@ -10,13 +10,17 @@ import {
   CreateRoleCommand,
   CreateUserCommand,
   DeletePolicyCommand,
+  DeleteRolePermissionsBoundaryCommand,
+  DeleteUserPermissionsBoundaryCommand,
   DeletePolicyVersionCommand,
   DeleteUserPolicyCommand,
   DetachUserPolicyCommand,
   GetGroupPolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
+  GetRoleCommand,
   GetRolePolicyCommand,
+  GetUserCommand,
   GetUserPolicyCommand,
   IAMClient,
   ListAttachedUserPoliciesCommand,
@@ -26,6 +30,7 @@ import {
   ListPolicyVersionsCommand,
   ListUserPoliciesCommand,
   PutGroupPolicyCommand,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
@@ -322,6 +327,22 @@ describe('IAM attachments and permissions boundaries', () => {
     expect(await failure(iam.send(new AttachRolePolicyCommand({ RoleName: 'attached-role', PolicyArn: arn })))).toEqual({
       name: 'PolicyNotAttachableException', status: 400, message: 'Cannot attach a Service Role Policy to a Customer Role.',
     })
+  })
+
+  it('puts and deletes the permissions boundary of a user and of a role', async () => {
+    const boundary = 'arn:aws:iam::aws:policy/PowerUserAccess'
+    await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: 'attached-role', PermissionsBoundary: boundary }))
+    expect((await iam.send(new GetRoleCommand({ RoleName: 'attached-role' }))).Role?.PermissionsBoundary).toEqual({
+      PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: boundary,
+    })
+    await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'attached-role' }))
+    expect((await iam.send(new GetRoleCommand({ RoleName: 'attached-role' }))).Role?.PermissionsBoundary).toBeUndefined()
+
+    await iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'attached', PermissionsBoundary: boundary }))
+    expect((await iam.send(new GetUserCommand({ UserName: 'attached' }))).User?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(boundary)
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: boundary }))).Policy?.PermissionsBoundaryUsageCount).toBe(1)
+    await iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: 'attached' }))
+    expect((await iam.send(new GetUserCommand({ UserName: 'attached' }))).User?.PermissionsBoundary).toBeUndefined()
   })
 
   it('refuses a permissions boundary that does not exist', async () => {
