@@ -15,6 +15,11 @@ export interface AuthorizationTarget {
   readonly requiresPermission?: boolean
   /** The resource's own policy (a KMS key policy, a role's trust policy, a bucket policy), when it has one. */
   readonly resourcePolicies?: ResourcePolicies
+  /**
+   * Further actions the same call needs on the same resources, with the same context and resource policies
+   * (sts:TagSession when AssumeRole passes Tags, sts:SetSourceIdentity when it passes SourceIdentity).
+   */
+  readonly additionalActions?: readonly string[]
 }
 
 /**
@@ -50,8 +55,15 @@ export type AuthorizationTable<Api> = {
   readonly [Op in keyof Api]: Api[Op] extends (input: infer I, ...rest: never[]) => unknown ? AuthorizeOperation<I> : never
 }
 
+const readOnly = new Map<string, boolean>()
+
 /** CloudTrail's readOnly: operations whose names start with these prefixes do not change anything. */
 export function isReadOnlyOperation(operation: string): boolean {
-  return /^(Get|List|Describe|Head|Lookup|Search|Check|Validate|Decode|Simulate|Generate(CredentialReport|ServiceLastAccessedDetails))/.test(operation) &&
-    !/^(GenerateDataKey|GenerateRandom|GenerateMac)/.test(operation)
+  let known = readOnly.get(operation) // operation names are a fixed set: remember each answer
+  if (known === undefined) {
+    known = /^(Get|List|Describe|Head|Lookup|Search|Check|Validate|Decode|Simulate|Generate(CredentialReport|ServiceLastAccessedDetails))/.test(operation) &&
+      !/^(GenerateDataKey|GenerateRandom|GenerateMac)/.test(operation)
+    readOnly.set(operation, known)
+  }
+  return known
 }

@@ -26,7 +26,7 @@ export interface HttpResponse {
 /** Decodes the query string into name → values, as `application/x-www-form-urlencoded`. */
 export function parseQueryString(query: string): Map<string, string[]> {
   const out = new Map<string, string[]>()
-  if (query === '') return out
+  if (query === '') return out // the common case for POST APIs: no URLSearchParams at all
   for (const [name, value] of new URLSearchParams(query)) {
     const values = out.get(name)
     if (values) values.push(value)

@@ -10,7 +10,7 @@ const CACHE_LIMIT = 1024
 const cache = new Map<string, Buffer>()
 
 export function signingKey(secretAccessKey: string, scope: CredentialScope): Buffer {
-  const id = `${sha256Hex(secretAccessKey)}/${scope.date}/${scope.region}/${scope.service}`
+  const id = `${secretId(secretAccessKey)}/${scope.date}/${scope.region}/${scope.service}`
   const cached = cache.get(id)
   if (cached) {
     cache.delete(id) // re-insert below so the Map's insertion order is least-recently-used first
@@ -24,6 +24,16 @@ export function signingKey(secretAccessKey: string, scope: CredentialScope): Buf
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
   cache.set(id, key)
   return key
+}
+
+// The last secret and its hash: consecutive requests mostly come from the same key, so this spares a SHA-256 per
+// request. Holding one secret here exposes nothing new: the credential index keeps every secret in memory anyway.
+let lastSecret: { readonly secret: string; readonly id: string } | undefined
+
+function secretId(secretAccessKey: string): string {
+  if (lastSecret?.secret === secretAccessKey) return lastSecret.id
+  lastSecret = { secret: secretAccessKey, id: sha256Hex(secretAccessKey) }
+  return lastSecret.id
 }
 
 /** How many derived keys are cached (tests check the bound). */
