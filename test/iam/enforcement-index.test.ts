@@ -76,6 +76,24 @@ forEachDialect('identity index', (dialect) => {
     await vi.waitFor(() => expect(index.forCaller(alice)).toBeUndefined())
   })
 
+  it('gives a role session its role\'s policies and boundary, with the session as the principal', async () => {
+    const database = await dialect.open()
+    await database.db.insertInto('iam_roles').values({
+      account_id: ACCOUNT, name_key: 'builder', role_name: 'Builder', role_id: 'AROABUILDER000000001', path: '/ci/', arn: `arn:aws:iam::${ACCOUNT}:role/ci/Builder`,
+      created_at: '2026-11-22T12:00:00.000Z', assume_role_policy: '{}', description: null, max_session_duration: 3600,
+      permissions_boundary_arn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', last_used_at: null, last_used_region: null, service_linked: 0,
+    }).execute()
+    const index = await loadIdentityIndex(database)
+    indexes.push(index)
+    await inlinePolicyOperations(deps(database)).PutRolePolicy({ RoleName: 'Builder', PolicyName: 's3', PolicyDocument: allow('s3:*') }, ctx)
+    const session: Caller = { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Builder/build-42`, accountId: ACCOUNT, userId: 'AROABUILDER000000001:build-42' }
+    const found = index.forCaller(session)
+    expect(found?.principal).toMatchObject({ type: 'AssumedRole', arn: session.arn, userId: session.userId, issuerArn: `arn:aws:iam::${ACCOUNT}:role/ci/Builder` })
+    const decide = (action: string) => evaluate({ principal: found!.principal, action, resource: 'arn:aws:s3:::bucket/key' }, found!.policies)
+    expect(decide('s3:GetObject').effect).toBe('Allow')
+    expect(decide('s3:PutObject')).toMatchObject({ effect: 'ImplicitDeny', denial: { kind: 'implicit', policyType: 'boundary' } })
+  })
+
   it('picks up a group membership when the group changes, and reloads everything on `*`', async () => {
     const database = await dialect.open()
     await insertUser(database, 'alice', alice.userId)
