@@ -49,6 +49,13 @@ describe('CreateServiceLinkedRole', () => {
     expect(Role!.RoleName).toBe('AWSServiceRoleForAutoScaling_Fleet1')
   })
 
+  it('refuses a suffix that makes the role name longer than 64 characters with InvalidInput', async () => {
+    await expect(iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'autoscaling.amazonaws.com', CustomSuffix: 'x'.repeat(36) })))
+      .rejects.toMatchObject({ name: 'InvalidInputException', $metadata: { httpStatusCode: 400 } })
+    const { Role } = await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'autoscaling.amazonaws.com', CustomSuffix: 'x'.repeat(35) }))
+    expect(Role!.RoleName).toHaveLength(64)
+  })
+
   it('refuses a name already taken with InvalidInput', async () => {
     await expect(iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'autoscaling.amazonaws.com' }))).rejects.toMatchObject({
       name: 'InvalidInputException',

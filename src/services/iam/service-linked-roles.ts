@@ -14,10 +14,17 @@ import { deleteRoleRow, DEFAULT_MAX_SESSION_DURATION, insertRole, notifyRoleChan
 import type { RoleRecord } from './roles-store.js'
 import { requireRole, roleArnFor, toRoleShape } from './roles-view.js'
 
+// RoleName's length constraint in the IAM model.
+const MAX_ROLE_NAME_LENGTH = 64
+
 export function serviceLinkedRoleOperations({ database, clock, ids }: IamDeps) {
   return {
     async CreateServiceLinkedRole(input, ctx) {
       const roleName = serviceLinkedRoleName(input.AWSServiceName, input.CustomSuffix)
+      // The suffix joins the service's prefix to form the name, which stays within role names' 64 characters.
+      if (roleName.length > MAX_ROLE_NAME_LENGTH) {
+        throw new InvalidInputException(`The role name ${roleName} formed with the custom suffix is longer than ${MAX_ROLE_NAME_LENGTH} characters.`)
+      }
       const path = serviceRolePath(input.AWSServiceName)
       const role: RoleRecord = {
         accountId: ctx.accountId,
