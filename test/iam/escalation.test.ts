@@ -15,11 +15,15 @@ import {
   CreatePolicyVersionCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeleteRolePermissionsBoundaryCommand,
   DeleteUserPermissionsBoundaryCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
   IAMClient,
   ListUsersCommand,
   PutGroupPolicyCommand,
   PutRolePolicyCommand,
+  PutRolePermissionsBoundaryCommand,
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
   SetDefaultPolicyVersionCommand,
@@ -28,7 +32,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { ACCOUNT, allow, createTestUser, expectDenied, rootClient, type TestUser } from './enforcement-support.js'
+import { ACCOUNT, allow, createTestUser, expectDenied, policy, rootClient, type TestUser } from './enforcement-support.js'
 
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess'
 const ADMIN_DOCUMENT = allow('*')
@@ -177,6 +181,45 @@ const paths: EscalationPath[] = [
     },
     attempt: ({ attacker }) => attacker.client.send(new DeleteUserPermissionsBoundaryCommand({ UserName: attacker.name })),
     escalated: listUsers,
+  },
+  {
+    name: 'iam:DeleteUserPolicy removes the inline policy that denies oneself',
+    action: 'iam:DeleteUserPolicy',
+    setup: async ({ root, attacker }) => {
+      await root.send(new PutUserPolicyCommand({ UserName: attacker.name, PolicyName: 'list', PolicyDocument: allow('iam:ListUsers') }))
+      await root.send(new PutUserPolicyCommand({ UserName: attacker.name, PolicyName: 'deny', PolicyDocument: policy({ Effect: 'Deny', Action: 'iam:ListUsers' }) }))
+    },
+    attempt: ({ attacker }) => attacker.client.send(new DeleteUserPolicyCommand({ UserName: attacker.name, PolicyName: 'deny' })),
+    escalated: listUsers,
+  },
+  {
+    name: 'iam:DetachUserPolicy detaches the managed policy that denies oneself',
+    action: 'iam:DetachUserPolicy',
+    setup: async ({ root, attacker, id }) => {
+      await root.send(new PutUserPolicyCommand({ UserName: attacker.name, PolicyName: 'list', PolicyDocument: allow('iam:ListUsers') }))
+      await root.send(new CreatePolicyCommand({ PolicyName: id, PolicyDocument: policy({ Effect: 'Deny', Action: 'iam:ListUsers' }) }))
+      await root.send(new AttachUserPolicyCommand({ UserName: attacker.name, PolicyArn: policyArn(id) }))
+    },
+    attempt: ({ attacker, id }) => attacker.client.send(new DetachUserPolicyCommand({ UserName: attacker.name, PolicyArn: policyArn(id) })),
+    escalated: listUsers,
+  },
+  {
+    name: "iam:PutRolePermissionsBoundary widens a role's boundary",
+    action: 'iam:PutRolePermissionsBoundary',
+    setup: async ({ root, id }) => {
+      await root.send(new CreateRoleCommand({ RoleName: id, AssumeRolePolicyDocument: TRUST_EC2 }))
+      await root.send(new PutRolePermissionsBoundaryCommand({ RoleName: id, PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }))
+    },
+    attempt: ({ attacker, id }) => attacker.client.send(new PutRolePermissionsBoundaryCommand({ RoleName: id, PermissionsBoundary: ADMIN })),
+  },
+  {
+    name: "iam:DeleteRolePermissionsBoundary removes a role's boundary",
+    action: 'iam:DeleteRolePermissionsBoundary',
+    setup: async ({ root, id }) => {
+      await root.send(new CreateRoleCommand({ RoleName: id, AssumeRolePolicyDocument: TRUST_EC2 }))
+      await root.send(new PutRolePermissionsBoundaryCommand({ RoleName: id, PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }))
+    },
+    attempt: ({ attacker, id }) => attacker.client.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: id })),
   },
 ]
 
