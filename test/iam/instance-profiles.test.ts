@@ -111,6 +111,17 @@ describe('AddRoleToInstanceProfile and RemoveRoleFromInstanceProfile', () => {
   })
 })
 
+describe('missing entities', () => {
+  it.each([
+    { name: 'DeleteInstanceProfile', send: () => iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'Nope' })), message: 'Instance Profile Nope cannot be found.' },
+    { name: 'AddRoleToInstanceProfile', send: () => iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'Nope', RoleName: 'Worker' })), message: 'Instance Profile Nope cannot be found.' },
+    { name: 'ListInstanceProfileTags', send: () => iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName: 'Nope' })), message: 'Instance Profile Nope cannot be found.' },
+    { name: 'ListInstanceProfilesForRole', send: () => iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'Ghost' })), message: 'The role with name Ghost cannot be found.' },
+  ])('$name reports NoSuchEntity', async ({ send, message }) => {
+    await expect(send()).rejects.toMatchObject({ name: 'NoSuchEntityException', message, $metadata: { httpStatusCode: 404 } })
+  })
+})
+
 describe('ListInstanceProfiles', () => {
   it('filters by path prefix and pages with Marker', async () => {
     for (const name of ['P1', 'P2', 'P3']) await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: name, Path: '/paged/' }))

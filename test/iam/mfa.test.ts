@@ -182,6 +182,17 @@ describe('the life of one device', () => {
   })
 })
 
+describe('missing devices', () => {
+  const missing = 'arn:aws:iam::000000000000:mfa/missing'
+  it.each([
+    { name: 'DeleteVirtualMFADevice', send: () => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: missing })) },
+    { name: 'TagMFADevice', send: () => iam.send(new TagMFADeviceCommand({ SerialNumber: missing, Tags: [{ Key: 'a', Value: 'b' }] })) },
+    { name: 'GetMFADevice', send: () => iam.send(new GetMFADeviceCommand({ SerialNumber: missing })) },
+  ])('$name reports NoSuchEntity', async ({ send }) => {
+    await expect(send()).rejects.toMatchObject({ name: 'NoSuchEntityException', message: `VirtualMFADevice with serial number ${missing} does not exist.`, $metadata: { httpStatusCode: 404 } })
+  })
+})
+
 describe('ListMFADevices without a user name', () => {
   it('lists the calling IAM user\'s devices', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'carol' }))

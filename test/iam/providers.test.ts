@@ -109,6 +109,31 @@ describe('CreateOpenIDConnectProvider and GetOpenIDConnectProvider', () => {
 
 describe('OIDC client ids, thumbprints, tags, list and delete', () => {
   const arn = 'arn:aws:iam::000000000000:oidc-provider/token.actions.example.com/org'
+  const missing = 'arn:aws:iam::000000000000:oidc-provider/missing.example.com'
+
+  it.each([
+    { name: 'AddClientIDToOpenIDConnectProvider', send: () => iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: missing, ClientID: 'x' })) },
+    { name: 'RemoveClientIDFromOpenIDConnectProvider', send: () => iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: missing, ClientID: 'x' })) },
+    { name: 'UpdateOpenIDConnectProviderThumbprint', send: () => iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: missing, ThumbprintList: [THUMB_A] })) },
+    { name: 'TagOpenIDConnectProvider', send: () => iam.send(new TagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: missing, Tags: [{ Key: 'a', Value: 'b' }] })) },
+  ])('$name reports a missing provider with NoSuchEntity', async ({ send }) => {
+    await expect(send()).rejects.toMatchObject({ name: 'NoSuchEntityException', message: `OpenIDConnect Provider not found for arn ${missing}` })
+  })
+
+  it('refuses a thumbprint update that breaks the thumbprint rules', async () => {
+    await expect(iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: arn, ThumbprintList: ['g'.repeat(40)] })))
+      .rejects.toMatchObject({ name: 'InvalidInputException' })
+  })
+
+  it('refuses the 101st client id with LimitExceeded', async () => {
+    const url = 'https://clients.example.com'
+    const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: url, ClientIDList: Array.from({ length: 100 }, (_, i) => `c${i}`) }))
+    await expect(iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn, ClientID: 'one-more' }))).rejects.toMatchObject({
+      name: 'LimitExceededException',
+      message: 'Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100',
+    })
+    await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn }))
+  })
 
   it('adds and removes client ids, both idempotently', async () => {
     await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'extra' }))

@@ -226,8 +226,21 @@ describe('role tags', () => {
     await expect(iam.send(new TagRoleCommand({ RoleName: 'Plain', Tags: tags }))).rejects.toMatchObject({ name: expect.stringMatching(/LimitExceededException|ValidationError/) })
   })
 
-  it('reports tagging a missing role with NoSuchEntity', async () => {
-    await expect(iam.send(new TagRoleCommand({ RoleName: 'Nobody', Tags: [{ Key: 'a', Value: 'b' }] }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
+  it.each([
+    { name: 'TagRole', send: () => iam.send(new TagRoleCommand({ RoleName: 'Nobody', Tags: [{ Key: 'a', Value: 'b' }] })) },
+    { name: 'UntagRole', send: () => iam.send(new UntagRoleCommand({ RoleName: 'Nobody', TagKeys: ['a'] })) },
+    { name: 'ListRoleTags', send: () => iam.send(new ListRoleTagsCommand({ RoleName: 'Nobody' })) },
+    { name: 'UpdateRoleDescription', send: () => iam.send(new UpdateRoleDescriptionCommand({ RoleName: 'Nobody', Description: 'x' })) },
+    { name: 'UpdateAssumeRolePolicy', send: () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'Nobody', PolicyDocument: trust() })) },
+  ])('reports a missing role to $name with NoSuchEntity', async ({ send }) => {
+    await expect(send()).rejects.toMatchObject({ name: 'NoSuchEntityException', message: 'The role with name Nobody cannot be found.', $metadata: { httpStatusCode: 404 } })
+  })
+
+  it('refuses two tag keys that differ only in case with InvalidInput', async () => {
+    await expect(iam.send(new TagRoleCommand({ RoleName: 'Plain', Tags: [{ Key: 'dup', Value: '1' }, { Key: 'DUP', Value: '2' }] }))).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+    })
   })
 })
 
