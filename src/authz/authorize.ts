@@ -20,11 +20,11 @@ export interface CallerPolicies {
  */
 export interface IdentityPolicySource {
   forCaller(caller: Caller): CallerPolicies | undefined
-  /** The IAM user or role a resource ARN names: its tags and permissions boundary, for the condition keys. */
+  /** The IAM user, group or role a resource ARN names: its real ARN, tags and boundary. */
   resourceFacts?(resourceArn: string): ResourceFacts | undefined
 }
 
-/** What the stage knows of an IAM user or role a request acts on. */
+/** What the stage knows of an IAM user, group or role a request acts on. */
 export interface ResourceFacts {
   /** The entity's ARN with its path. */
   readonly arn: string
@@ -57,7 +57,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     for (const declared of resources) {
       const facts = options.identities.resourceFacts?.(declared)
-      // Operations name a user or role before it is looked up, so at the root path; policies see its real path.
+      // Operations name a user, group or role before it is looked up, so at the root path; policies see its real path.
       const resource = facts && isRootPathEntityArn(declared) ? facts.arn : declared
       const resourceContext = facts ? withResourceFacts(context, target.action, facts) : context
       const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context: resourceContext }, found.policies)

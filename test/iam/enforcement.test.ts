@@ -171,7 +171,7 @@ describe('enforcement of identity policies', () => {
     )
   })
 
-  it('matches policies against the path of the user an operation names', async () => {
+  it('matches policies against the path of the user or group an operation names', async () => {
     const root = rootClient(palisade)
     const admin = await createTestUser(palisade, 'division-admin')
     await root.send(new CreateUserCommand({ UserName: 'in-division', Path: '/division/' }))
@@ -182,6 +182,13 @@ describe('enforcement of identity policies', () => {
       PolicyDocument: allow('iam:GetUser', `arn:aws:iam::${ACCOUNT}:user/division/*`),
     }))
     await admin.client.send(new GetUserCommand({ UserName: 'in-division' }))
+    await root.send(new CreateGroupCommand({ GroupName: 'division-group', Path: '/division/' }))
+    await root.send(new PutUserPolicyCommand({
+      UserName: 'division-admin',
+      PolicyName: 'division-groups',
+      PolicyDocument: allow('iam:PutGroupPolicy', `arn:aws:iam::${ACCOUNT}:group/division/*`),
+    }))
+    await admin.client.send(new PutGroupPolicyCommand({ GroupName: 'division-group', PolicyName: 'p', PolicyDocument: allow('s3:GetObject') }))
     await expectDenied(
       admin.client.send(new GetUserCommand({ UserName: 'elsewhere' })),
       `User: ${admin.arn} is not authorized to perform: iam:GetUser on resource: arn:aws:iam::${ACCOUNT}:user/elsewhere because no identity-based policy allows the iam:GetUser action`,

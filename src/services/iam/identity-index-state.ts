@@ -47,6 +47,7 @@ interface PrincipalEntry {
 }
 
 interface GroupEntry {
+  readonly arn: string
   readonly inline: readonly LazyPolicy[]
   readonly attached: readonly string[]
   readonly members: ReadonlySet<string>
@@ -82,11 +83,16 @@ export class IndexState {
     return { principal: { ...cached.value.principal, arn: caller.arn, userId: caller.userId }, policies: cached.value.policies }
   }
 
-  /** What the index knows of the user or role an IAM ARN names (`arn:aws:iam::ACCOUNT:user/PATH/NAME`). */
+  /** What the index knows of the user, group or role an IAM ARN names (`arn:aws:iam::ACCOUNT:user/PATH/NAME`). */
   resourceFacts(arn: string): ResourceFacts | undefined {
-    const match = IAM_PRINCIPAL_ARN.exec(arn)
+    const match = IAM_ENTITY_ARN.exec(arn)
     if (!match) return undefined
-    const entry = this.principals.get(principalKey(match[2]!, match[1]!, nameKey(arn.slice(arn.lastIndexOf('/') + 1))))
+    const key = principalKey(match[2]!, match[1]!, nameKey(arn.slice(arn.lastIndexOf('/') + 1)))
+    if (match[2] === 'group') {
+      const group = this.groups.get(key)
+      return group && { arn: group.arn, tags: NO_TAGS } // IAM groups cannot be tagged
+    }
+    const entry = this.principals.get(key)
     return entry && { arn: entry.arn, tags: entry.tags, ...(entry.boundaryArn !== undefined && { boundaryArn: entry.boundaryArn }) }
   }
 
@@ -125,9 +131,9 @@ export class IndexState {
       if (!found) members.set(key, (found = new Set()))
       found.add(row.user_key)
     }
-    for (const row of await db.selectFrom('iam_groups').select(['account_id', 'name_key']).execute()) {
+    for (const row of await db.selectFrom('iam_groups').select(['account_id', 'name_key', 'arn']).execute()) {
       const key = principalKey('group', row.account_id, row.name_key)
-      groups.set(key, { inline: inline.get(key) ?? [], attached: attached.get(key) ?? [], members: members.get(key) ?? new Set() })
+      groups.set(key, { arn: row.arn, inline: inline.get(key) ?? [], attached: attached.get(key) ?? [], members: members.get(key) ?? new Set() })
     }
     const users = await db.selectFrom('iam_users').select(['account_id', 'name_key', 'user_id', 'arn', 'permissions_boundary_arn']).execute()
     const roles = await db.selectFrom('iam_roles').select(['account_id', 'name_key', 'role_id', 'arn', 'permissions_boundary_arn']).execute()
@@ -217,7 +223,7 @@ export class IndexState {
   private async reloadGroup(db: Db, ref: PrincipalRef): Promise<void> {
     const key = principalKey('group', ref.accountId, ref.key)
     const before = this.groups.get(key)?.members ?? new Set<string>()
-    const row = await db.selectFrom('iam_groups').select(['name_key']).where('account_id', '=', ref.accountId).where('name_key', '=', ref.key).executeTakeFirst()
+    const row = await db.selectFrom('iam_groups').select(['arn']).where('account_id', '=', ref.accountId).where('name_key', '=', ref.key).executeTakeFirst()
     const [inline, attached, members] = row
       ? await Promise.all([
           this.loadInline(db, ref),
@@ -227,7 +233,7 @@ export class IndexState {
       : [[], [], []]
     await this.loadManaged(db, this.missingCustomerPolicies(attached), this.managed)
     const after = new Set(members.map((member) => member.user_key))
-    if (row) this.groups.set(key, { inline, attached, members: after })
+    if (row) this.groups.set(key, { arn: row.arn, inline, attached, members: after })
     else this.groups.delete(key)
     // Membership may have changed without a notice for the user: bring each affected user's group list in line.
     for (const user of new Set([...before, ...after])) {
@@ -339,7 +345,8 @@ function nothingAllowed(id: string): CompiledPolicy {
   return compilePolicy(id, 'boundary', { type: 'boundary', version: '2012-10-17', singleStatement: false, statements: [] })
 }
 
-const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::(\d{12}):(user|role)\//
+const IAM_ENTITY_ARN = /^arn:[^:]+:iam::(\d{12}):(user|group|role)\//
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({})
 
 function principalKey(kind: string, accountId: string, key: string): string {
   return `${kind}:${accountId}:${key}`

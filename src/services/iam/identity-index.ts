@@ -24,7 +24,7 @@ export interface CallerPolicies {
   readonly policies: PolicySet
 }
 
-/** A user's or role's tags and permissions boundary, as IAM actions on it see them. */
+/** A user's, group's or role's real ARN, tags and permissions boundary, as IAM actions on it see them. */
 export interface ResourceFacts {
   /** Its ARN with its path. */
   readonly arn: string
@@ -35,7 +35,7 @@ export interface ResourceFacts {
 export interface IdentityIndex {
   /** Undefined for a principal the index does not know (deleted, or not an IAM user or role session). */
   forCaller(caller: Caller): CallerPolicies | undefined
-  /** The tags and boundary of the user or role an IAM ARN names, for the condition keys of IAM actions on it. */
+  /** The real ARN, tags and boundary of the user, group or role an IAM ARN names, for IAM actions on it. */
   resourceFacts(arn: string): ResourceFacts | undefined
   /** Resolves once every change notified so far in this process has been applied. */
   settled(): Promise<void>
