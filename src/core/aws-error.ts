@@ -7,6 +7,8 @@ export interface AwsErrorOptions {
   readonly fault?: Fault
   /** The code JSON protocols use where it differs from the query/XML one (AccessDenied → AccessDeniedException). */
   readonly jsonCode?: string
+  /** The status the awsJson protocols answer with where it differs (AccessDeniedException is 400 there). */
+  readonly jsonStatus?: number
   /** Extra modelled members of the error shape, serialized beside Code and Message (e.g. S3's BucketName). */
   readonly fields?: Readonly<Record<string, unknown>>
   /** Extra response headers (e.g. S3's x-amz-bucket-region). */
@@ -16,6 +18,7 @@ export interface AwsErrorOptions {
 export class AwsError extends Error {
   readonly fault: Fault
   readonly jsonCode: string
+  readonly jsonStatus: number
   readonly fields: Readonly<Record<string, unknown>>
   readonly headers: Readonly<Record<string, string>>
 
@@ -29,6 +32,7 @@ export class AwsError extends Error {
     this.name = code
     this.fault = options.fault ?? (status >= 500 ? 'server' : 'client')
     this.jsonCode = options.jsonCode ?? code
+    this.jsonStatus = options.jsonStatus ?? status
     this.fields = options.fields ?? {}
     this.headers = options.headers ?? {}
   }

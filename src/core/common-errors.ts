@@ -1,9 +1,11 @@
 // AWS's common errors, shared by every service (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html).
 import { AwsError, type AwsErrorOptions } from './aws-error.js'
 
+// Query and XML services answer AccessDenied with 403; the awsJson services' common AccessDeniedException is 400
+// (e.g. https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html).
 export class AccessDeniedError extends AwsError {
   constructor(message: string, options: AwsErrorOptions = {}) {
-    super('AccessDenied', 403, message, { jsonCode: 'AccessDeniedException', ...options })
+    super('AccessDenied', 403, message, { jsonCode: 'AccessDeniedException', jsonStatus: 400, ...options })
   }
 }
 

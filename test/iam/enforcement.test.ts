@@ -205,6 +205,7 @@ describe('enforcement of identity policies', () => {
     )
     expect(denied).toMatchObject({
       name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 }, // the awsJson services' common AccessDeniedException status
       message: `User: ${user.arn} is not authorized to perform: kms:ListKeys on resource: * because no identity-based policy allows the kms:ListKeys action`,
     })
     await root.send(new PutUserPolicyCommand({ UserName: 'kms-user', PolicyName: 'kms', PolicyDocument: allow('kms:ListKeys') }))

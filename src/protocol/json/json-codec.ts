@@ -45,7 +45,7 @@ export const jsonCodec: Codec = {
 
   serializeError(error: AwsError, service: ServiceModel | undefined, call: CallInfo): HttpResponse {
     return {
-      status: error.status,
+      status: error.jsonStatus,
       headers: { ...jsonHeaders(service, call), ...error.headers },
       body: JSON.stringify(jsonErrorBody(error, service, true)),
     }
