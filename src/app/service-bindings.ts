@@ -6,12 +6,13 @@ import type { ServiceModel } from '../model/types.js'
 import { bindService, type Handler, type ServiceBinding } from '../pipeline/service-binding.js'
 import { codecFor } from '../protocol/codecs.js'
 import { iamModules, type IamDeps } from '../services/iam/index.js'
+import { kmsAuthorization, kmsService, type KmsDeps } from '../services/kms/index.js'
 import { stsAuthorization, stsService } from '../services/sts/index.js'
 
 type Handlers = Readonly<Record<string, Handler>>
 type Authorization = AuthorizationTable<Handlers>
 
-export function serviceBindings(deps: { readonly iam: IamDeps }): ServiceBinding[] {
+export function serviceBindings(deps: { readonly iam: IamDeps; readonly kms?: KmsDeps }): ServiceBinding[] {
   const iam = iamModules(deps.iam)
   const bound = [
     bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(), stsAuthorization),
@@ -20,6 +21,8 @@ export function serviceBindings(deps: { readonly iam: IamDeps }): ServiceBinding
       Object.assign({}, ...iam.map((module) => module.handlers)) as Handlers,
       Object.assign({}, ...iam.map((module) => module.authorization)) as Authorization,
     ),
+    // Optional so that callers wiring only IAM/STS (router tests, the IAM benchmark) leave KMS answering 501.
+    ...(deps.kms ? [bindService(serviceModels.kms, codecFor(serviceModels.kms), kmsService(deps.kms), kmsAuthorization(deps.kms.keys))] : []),
   ]
   const names = new Set(bound.map((binding) => binding.model.name))
   const pending = Object.values(serviceModels).filter((model) => !names.has(model.name)).map((model) => completeService(model, {}, {}))

@@ -17,6 +17,7 @@ import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
 import { IDENTITY_CHANGED, loadIdentityIndex } from '../services/iam/index.js'
+import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
 
@@ -54,9 +55,12 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
     const credentials = await loadCredentialIndex(database, box, PARTITION)
     const identities = await loadIdentityIndex(database)
+    const kmsKeys = await loadKeyIndex(database, { box, region: config.region, partition: PARTITION })
+    const kms = { database, clock, ids, box, keys: kmsKeys }
+    const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
 
     const pipeline = createPipeline({
-      router: createRouter(serviceBindings({ iam: { database, clock, ids, box } })),
+      router: createRouter(serviceBindings({ iam: { database, clock, ids, box }, kms })),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),
       authorize: createAuthorizer({ mode: config.auth, identities, clock }),
       audit: overrides.audit ?? discardingAuditSink,
@@ -73,6 +77,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
             await restoreDefaultAccount(tx)
             await database.notify(CREDENTIALS_CHANGED, '*')
             await database.notify(IDENTITY_CHANGED, '*')
+            await database.notify(KMS_KEYS_CHANGED, '*')
           })
         }
       : undefined
@@ -96,6 +101,8 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await server.close()
         await credentials.close()
         await identities.close()
+        await stopKmsSweeper()
+        await kmsKeys.close()
         await database.close()
       },
     }

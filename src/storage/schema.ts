@@ -5,6 +5,7 @@ import type { AccountTables } from './migrations/0002-accounts.js'
 import type { IamTables } from './migrations/0003-iam.js'
 import type { IamRoleDeletionTaskTables } from './migrations/0004-iam-role-deletion-tasks.js'
 import type { IamMfaDriftTables } from './migrations/0005-iam-mfa-drift.js'
+import type { KmsTables } from './migrations/0006-kms.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -16,7 +17,7 @@ import type { IamMfaDriftTables } from './migrations/0005-iam-mfa-drift.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

@@ -5,6 +5,7 @@ import { createAccounts } from './0002-accounts.js'
 import { createIam } from './0003-iam.js'
 import { createIamRoleDeletionTasks } from './0004-iam-role-deletion-tasks.js'
 import { createIamMfaDrift } from './0005-iam-mfa-drift.js'
+import { createKms } from './0006-kms.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly Migration[] = [
   createIam,
   createIamRoleDeletionTasks,
   createIamMfaDrift,
+  createKms,
 ]

@@ -1,0 +1,118 @@
+// Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant
+// (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html).
+import { AccessDeniedError } from '../../core/common-errors.js'
+import { DryRunOperationException, InvalidGrantIdException, NotFoundException } from '../../generated/kms/errors.js'
+import type { KmsApi } from '../../generated/kms/api.js'
+import type { GrantListEntry } from '../../generated/kms/types.js'
+import { checkGrantTokens, grantTokenHash, mintGrantToken } from './grant-tokens.js'
+import { keyChangesApplied, notifyKeyChange, type KmsGrant, type KmsKey } from './key-index.js'
+import { requireKey, requireNotPendingDeletion } from './key-lookup.js'
+import type { KmsDeps } from './kms-deps.js'
+import { ValidationException } from './kms-errors.js'
+import { paginate } from './pagination.js'
+import { kmsStore } from './store.js'
+
+// An account id, an IAM/STS principal ARN, or a service principal.
+const PRINCIPAL = /^(\d{12}|arn:[^:]+:(iam|sts)::\d{12}:.+|[a-z0-9.-]+\.amazonaws\.com)$/
+
+export function grantOperations({ database, clock, ids, keys }: KmsDeps) {
+  const findGrant = (key: KmsKey, grantId: string): KmsGrant => {
+    const grant = key.grants.find((candidate) => candidate.grantId === grantId)
+    if (!grant) throw new NotFoundException(`Grant ID ${grantId} not found`)
+    return grant
+  }
+  const deleteGrant = async (grant: KmsGrant) => {
+    await database.transaction(async (tx) => {
+      await kmsStore(tx).deleteGrant(grant.accountId, grant.grantId)
+      await notifyKeyChange(database, grant.accountId, grant.keyId)
+    })
+    await keyChangesApplied(keys)
+  }
+
+  return {
+    async CreateGrant(input, ctx) {
+      checkGrantTokens(input.GrantTokens)
+      const key = requireKey(keys, input.KeyId, ctx)
+      requireNotPendingDeletion(key)
+      for (const principal of [input.GranteePrincipal, input.RetiringPrincipal]) {
+        if (principal !== undefined && !PRINCIPAL.test(principal)) throw new ValidationException(`Invalid principal: ${principal}`)
+      }
+      if (input.DryRun) throw new DryRunOperationException('The request would have succeeded, but the DryRun option is set.')
+      const grantId = ids.bytes(32).toString('hex')
+      const token = mintGrantToken(ids.bytes(32))
+      await database.transaction(async (tx) => {
+        await kmsStore(tx).insertGrant({
+          account_id: key.accountId, grant_id: grantId, key_id: key.keyId, name: input.Name ?? null,
+          grantee_principal: input.GranteePrincipal, retiring_principal: input.RetiringPrincipal ?? null,
+          operations: JSON.stringify(input.Operations), constraints: input.Constraints ? JSON.stringify(input.Constraints) : null,
+          token_hash: grantTokenHash(token), issuing_account: `arn:${ctx.partition}:iam::${ctx.accountId}:root`,
+          created_at: clock.now().toISOString(),
+        })
+        await notifyKeyChange(database, key.accountId, key.keyId)
+      })
+      await keyChangesApplied(keys)
+      return { GrantToken: token, GrantId: grantId }
+    },
+
+    async ListGrants(input, ctx) {
+      const key = requireKey(keys, input.KeyId, ctx)
+      const grants = key.grants.filter((grant) =>
+        (input.GrantId === undefined || grant.grantId === input.GrantId)
+        && (input.GranteePrincipal === undefined || grant.granteePrincipal === input.GranteePrincipal))
+      const { page, ...rest } = paginate(grants, input.Limit, input.Marker)
+      return { Grants: page.map((grant) => toGrantListEntry(grant, key)), ...rest }
+    },
+
+    async ListRetirableGrants(input) {
+      const grants = [...keys.grants()].filter((grant) => grant.retiringPrincipal === input.RetiringPrincipal)
+      const { page, ...rest } = paginate(grants, input.Limit, input.Marker)
+      return { Grants: page.map((grant) => toGrantListEntry(grant, keys.get(grant.accountId, grant.keyId))), ...rest }
+    },
+
+    async RetireGrant(input, ctx) {
+      let grant: KmsGrant | undefined
+      if (input.GrantToken !== undefined) {
+        checkGrantTokens([input.GrantToken])
+        const hash = grantTokenHash(input.GrantToken)
+        grant = [...keys.grants()].find((candidate) => candidate.tokenHash === hash)
+        if (!grant) throw new NotFoundException('Grant token not found')
+      } else if (input.KeyId !== undefined && input.GrantId !== undefined) {
+        grant = findGrant(requireKey(keys, input.KeyId, ctx), input.GrantId)
+      } else {
+        throw new InvalidGrantIdException('Either GrantToken, or both KeyId and GrantId, must be given.')
+      }
+      // "Permission to retire a grant is determined primarily by the grant": its retiring principal, its grantee
+      // when the grant allows RetireGrant, or the account it was created in
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html#grant-retire).
+      const caller = ctx.caller
+      const mayRetire = grant.retiringPrincipal === caller.arn
+        || (grant.granteePrincipal === caller.arn && grant.operations.includes('RetireGrant'))
+        || (caller.type === 'Root' && caller.accountId === grant.accountId)
+      if (!mayRetire) {
+        throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: kms:RetireGrant on resource: ${keys.keyArn(grant.accountId, grant.keyId)} because the grant does not name it as retiring principal`)
+      }
+      if (input.DryRun) throw new DryRunOperationException('The request would have succeeded, but the DryRun option is set.')
+      await deleteGrant(grant)
+    },
+
+    async RevokeGrant(input, ctx) {
+      const grant = findGrant(requireKey(keys, input.KeyId, ctx), input.GrantId)
+      if (input.DryRun) throw new DryRunOperationException('The request would have succeeded, but the DryRun option is set.')
+      await deleteGrant(grant)
+    },
+  } satisfies Partial<KmsApi>
+}
+
+function toGrantListEntry(grant: KmsGrant, key: KmsKey | undefined): GrantListEntry {
+  return {
+    KeyId: key?.arn ?? grant.keyId,
+    GrantId: grant.grantId,
+    ...(grant.name !== undefined && { Name: grant.name }),
+    CreationDate: grant.createdAt,
+    GranteePrincipal: grant.granteePrincipal,
+    ...(grant.retiringPrincipal !== undefined && { RetiringPrincipal: grant.retiringPrincipal }),
+    IssuingAccount: grant.issuingAccount,
+    Operations: [...grant.operations],
+    ...(grant.constraints !== undefined && { Constraints: grant.constraints }),
+  }
+}

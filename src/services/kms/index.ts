@@ -1,0 +1,51 @@
+// The KMS service: keys, aliases, cryptography, rotation, key policies and grants; the key index the authorization
+// table reads; and the background sweep (scheduled deletions, automatic rotations).
+import { unsupportedOperations } from '../../core/unsupported-operations.js'
+import type { KmsApi } from '../../generated/kms/api.js'
+import { aliasOperations } from './aliases.js'
+import { cryptographyOperations } from './cryptography.js'
+import { grantOperations } from './grants.js'
+import { keyPolicyOperations } from './key-policies.js'
+import { deleteDueKeys, keyOperations } from './keys.js'
+import type { KmsDeps } from './kms-deps.js'
+import { rotateDueKeys, rotationOperations } from './rotation.js'
+
+export { kmsAuthorization } from './authorization.js'
+export { KMS_KEYS_CHANGED, loadKeyIndex, type KeyIndex } from './key-index.js'
+export type { KmsDeps } from './kms-deps.js'
+
+export function kmsService(deps: KmsDeps): KmsApi {
+  return {
+    ...keyOperations(deps),
+    ...aliasOperations(deps),
+    ...cryptographyOperations(deps),
+    ...rotationOperations(deps),
+    ...keyPolicyOperations(deps),
+    ...grantOperations(deps),
+    ...unsupportedOperations('kms', [
+      'ConnectCustomKeyStore', 'CreateCustomKeyStore', 'DeleteCustomKeyStore', 'DescribeCustomKeyStores',
+      'DisconnectCustomKeyStore', 'UpdateCustomKeyStore', 'DeleteImportedKeyMaterial', 'GetParametersForImport',
+      'ImportKeyMaterial', 'DeriveSharedSecret', 'ReplicateKey', 'UpdatePrimaryRegion',
+    ]),
+  }
+}
+
+/** One pass of the background sweep: deletes keys past their deletion date, rotates keys due for rotation. */
+export async function sweepKms(deps: KmsDeps): Promise<{ deleted: string[]; rotated: string[] }> {
+  const deleted = await deleteDueKeys(deps)
+  const rotated = await rotateDueKeys(deps)
+  return { deleted, rotated }
+}
+
+/** Runs `sweepKms` every `intervalMs` (time itself comes from `deps.clock`); the result stops it. */
+export function startKmsSweeper(deps: KmsDeps, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve()
+  const timer = setInterval(() => {
+    running = running.then(() => sweepKms(deps)).catch(onError)
+  }, intervalMs)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
+}
