@@ -87,3 +87,71 @@ describe('createAuthorizer', () => {
     expect(outcome(identities, alice, createUser)).toMatch(/with an explicit deny in an identity-based policy$/)
   })
 })
+
+describe('createAuthorizer with resource-based policies', () => {
+  const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+  const keyPolicy = (principal: unknown) =>
+    compilePolicy('key-policy', 'resource', {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: principal, Action: 'kms:*', Resource: '*' }],
+    })
+  const decrypt = (policy: ReturnType<typeof keyPolicy>): AuthorizationTarget => ({
+    action: 'kms:Decrypt',
+    resources: [KEY],
+    resourcePolicies: { kind: 'resource', policies: [policy], ownerAccountId: ACCOUNT, mustAllow: true },
+  })
+  const delegating = keyPolicy({ AWS: `arn:aws:iam::${ACCOUNT}:root` })
+  const elsewhere = keyPolicy({ AWS: 'arn:aws:iam::999988887777:root' })
+
+  it.each([
+    { name: 'the root user when the key policy names its account', caller: root, policy: delegating, identities: nothing, expected: 'allowed' },
+    { name: 'a user whose identity policy allows, when the key policy delegates to the account', caller: alice, policy: delegating, identities: source([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }]), expected: 'allowed' },
+  ])('allows $name', ({ caller, policy, identities, expected }) => {
+    expect(outcome(identities, caller, decrypt(policy))).toBe(expected)
+  })
+
+  it.each([
+    { name: 'the root user when the key policy does not name its account', caller: root, identities: nothing },
+    { name: 'a user whose identity policy allows, when the key policy does not delegate', caller: alice, identities: source([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }]) },
+  ])('denies $name, because no resource-based policy allows it', ({ caller, identities }) => {
+    expect(outcome(identities, caller, decrypt(elsewhere))).toMatch(/because no resource-based policy allows the kms:Decrypt action$/)
+  })
+
+  it('lets a key policy naming the user grant without any identity policy', () => {
+    expect(outcome(nothing, alice, decrypt(keyPolicy({ AWS: alice.arn })))).toBe('allowed')
+  })
+
+  it('decides a trust policy for the role it guards', () => {
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/deployer`
+    const trust = (principal: string) =>
+      compilePolicy('trust', 'trust', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] })
+    const assume = (policy: ReturnType<typeof trust>): AuthorizationTarget => ({
+      action: 'sts:AssumeRole',
+      resources: [roleArn],
+      resourcePolicies: { kind: 'trust', policies: [policy], ownerAccountId: ACCOUNT, mustAllow: true },
+    })
+    expect(outcome(nothing, alice, assume(trust(alice.arn)))).toBe('allowed')
+    expect(outcome(nothing, alice, assume(trust(`arn:aws:iam::${ACCOUNT}:user/someone-else`)))).toMatch(/is not authorized to perform: sts:AssumeRole/)
+  })
+
+  it('weighs an anonymous caller against the resource policy alone', () => {
+    const anonymous: Caller = { type: 'Anonymous', arn: '*', accountId: ACCOUNT, userId: 'anonymous' }
+    const bucketPolicy = compilePolicy('bucket', 'resource', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public/*' }],
+    })
+    const get = (key: string): AuthorizationTarget => ({
+      action: 's3:GetObject',
+      resources: [`arn:aws:s3:::public/${key}`],
+      resourcePolicies: { kind: 'resource', policies: [bucketPolicy], ownerAccountId: ACCOUNT },
+    })
+    expect(outcome(nothing, anonymous, get('a.txt'))).toBe('allowed')
+    expect(outcome(nothing, anonymous, { ...get('a.txt'), action: 's3:PutObject' })).toMatch(/not authorized to perform: s3:PutObject/)
+  })
+
+  it('needs every additional action the call declares', () => {
+    const identities = source([{ Effect: 'Allow', Action: 'iam:AddRoleToInstanceProfile', Resource: '*' }])
+    const target: AuthorizationTarget = { action: 'iam:AddRoleToInstanceProfile', additionalActions: ['iam:PassRole'], resources: ['*'] }
+    expect(outcome(identities, alice, target)).toMatch(/is not authorized to perform: iam:PassRole on resource: \* because no identity-based policy allows the iam:PassRole action$/)
+  })
+})

@@ -1,11 +1,11 @@
 // The authorization stage: decides with the policy engine whether the caller may do what the operation declared,
 // or throws AWS's AccessDenied carrying the engine's reason.
-import type { AuthorizationTarget, CallFacts } from '../core/authorization-target.js'
+import type { AuthorizationTarget, CallFacts, ResourcePolicies } from '../core/authorization-target.js'
 import type { Caller } from '../core/caller.js'
 import type { Clock } from '../core/clock.js'
 import { AccessDeniedError } from '../core/common-errors.js'
 import type { HttpRequest } from '../core/http.js'
-import { denialReason, evaluate, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
+import { denialReason, evaluate, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
 import { globalContext } from './global-context.js'
 
 /** The caller's principal as the policy engine sees it, and every policy that applies to it. */
@@ -43,27 +43,51 @@ export interface AuthorizerOptions {
 export type Authorize = (caller: Caller, target: AuthorizationTarget, request: HttpRequest, call: CallFacts) => void
 
 /**
- * The root user has full access to its own account (only SCPs/RCPs limit it, and none exist until Organizations);
- * actions AWS documents as needing no permission are always allowed. Every other principal is decided by the
- * policy engine over its identity policies and permissions boundary, once per resource the operation touches.
+ * The root user has full access to its own account (only SCPs/RCPs limit it, and none exist until Organizations)
+ * unless the resource's own policy must allow it (KMS key policies, trust policies) or denies it; actions AWS
+ * documents as needing no permission are always allowed. Every other call is decided by the policy engine over the
+ * caller's identity policies and boundary and the resource's policies, for every action and resource it declares.
  */
 export function createAuthorizer(options: AuthorizerOptions): Authorize {
   return function authorize(caller, target, request, call) {
     if (options.mode === 'permissive' || target.requiresPermission === false) return
-    if (caller.type === 'Root' && caller.accountId === call.accountId) return
-    const found = options.identities.forCaller(caller)
-    if (!found) throw accessDenied(caller, target.action, target.resources[0] ?? '*', `because no identity-based policy allows the ${target.action} action`)
+    const own = target.resourcePolicies
+    if (!own && caller.type === 'Root' && caller.accountId === call.accountId) return
+    const found = options.identities.forCaller(caller) ?? policiesOfUnindexed(caller)
+    if (!found || (!own && found.policies.identity === undefined && caller.type !== 'Root')) {
+      throw accessDenied(caller, target.action, target.resources[0] ?? '*', `because no identity-based policy allows the ${target.action} action`)
+    }
+    const policies = own ? withResourcePolicies(found.policies, own) : found.policies
     const context = globalContext(request, call, options.clock.now(), target.context)
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
-    for (const declared of resources) {
-      const facts = options.identities.resourceFacts?.(declared)
-      // Operations name a user, group or role before it is looked up, so at the root path; policies see its real path.
-      const resource = facts && isRootPathEntityArn(declared) ? facts.arn : declared
-      const resourceContext = facts ? withResourceFacts(context, target.action, facts) : context
-      const decision: Decision = evaluate({ principal: found.principal, action: target.action, resource, context: resourceContext }, found.policies)
-      if (decision.effect !== 'Allow') throw accessDenied(caller, target.action, resource, denialReason(decision, target.action)!)
+    const actions = target.additionalActions ? [target.action, ...target.additionalActions] : [target.action]
+    for (const action of actions) {
+      for (const declared of resources) {
+        const facts = options.identities.resourceFacts?.(declared)
+        // Operations name a user, group or role before it is looked up, so at the root path; policies see its real path.
+        const resource = facts && isRootPathEntityArn(declared) ? facts.arn : declared
+        const resourceContext = facts ? withResourceFacts(context, action, facts) : context
+        const decision: Decision = evaluate(
+          { principal: found.principal, action, resource, resourceAccountId: own?.ownerAccountId, context: resourceContext },
+          policies,
+        )
+        if (decision.effect !== 'Allow') throw accessDenied(caller, action, resource, denialReason(decision, action)!)
+      }
     }
   }
+}
+
+/** Root and anonymous callers have no identity policies; the engine still weighs them against resource policies. */
+function policiesOfUnindexed(caller: Caller): CallerPolicies | undefined {
+  if (caller.type !== 'Root' && caller.type !== 'Anonymous') return undefined
+  return { principal: { type: caller.type, arn: caller.arn, accountId: caller.accountId, userId: caller.userId }, policies: {} }
+}
+
+// INVARIANT: services compile resource policies with src/policy's compilePolicy (see ResourcePolicies).
+function withResourcePolicies(set: PolicySet, own: ResourcePolicies): PolicySet {
+  const compiled = own.policies as readonly CompiledPolicy[]
+  if (own.kind === 'trust') return { ...set, trust: compiled[0] }
+  return { ...set, resource: compiled, resourceMustAllow: own.mustAllow ?? false }
 }
 
 const ANY_RESOURCE = ['*']

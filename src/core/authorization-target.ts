@@ -13,6 +13,11 @@ export interface AuthorizationTarget {
   readonly context?: ContextValues
   /** False where AWS documents that no permission is needed (sts:GetCallerIdentity). */
   readonly requiresPermission?: boolean
+  /**
+   * Further actions the same call needs on the same resources, each decided like `action` (sts:TagSession beside
+   * sts:AssumeRole when tags are passed, iam:PassRole where a role is handed over).
+   */
+  readonly additionalActions?: readonly string[]
   /** The resource's own policy (a KMS key policy, a role's trust policy, a bucket policy), when it has one. */
   readonly resourcePolicies?: ResourcePolicies
   /**
