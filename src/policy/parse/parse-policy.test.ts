@@ -50,6 +50,7 @@ describe('parsePolicy', () => {
       { name: 'an unknown partition with absent fields', document: doc({ ...allow, Resource: 'arn:aws1:s3' }), expected: msg.partition('aws1', 'arn:aws1:s3:*:*:*') },
       { name: 'a resource without a service', document: doc({ ...allow, Resource: 'arn:aws' }), expected: msg.resourceVendor },
       { name: 'a resource with a wildcard in the service', document: doc({ ...allow, Resource: 'arn:aws:s3*:::b/*' }), expected: msg.resourceVendor },
+      { name: 'an S3 bucket ARN with a region', document: doc({ ...allow, Resource: 'arn:aws:s3:us-east-1::b/*' }), expected: msg.s3Region('arn:aws:s3:us-east-1::b/*') },
       { name: 'an IAM resource with a region', document: doc({ ...allow, Resource: 'arn:aws:iam:us-east-1:111122223333:user/x' }), expected: msg.iamRegion('arn:aws:iam:us-east-1:111122223333:user/x') },
       { name: 'an action without a vendor', document: doc({ ...allow, Action: 'GetObject' }), expected: msg.noVendor },
       { name: 'an empty action', document: doc({ ...allow, Action: '' }), expected: msg.noVendor },
@@ -135,6 +136,11 @@ describe('parsePolicy', () => {
         },
       ],
     })
+  })
+
+  it('accepts the regional S3 resources AWS managed policies use (access grants, access points)', () => {
+    const regional = ['arn:aws:s3:*:*:access-grants/default/location/*', 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap']
+    expect(() => parsePolicy(doc({ ...allow, Resource: regional }), 'identity')).not.toThrow()
   })
 
   it('parses every kind of Principal', () => {

@@ -292,9 +292,12 @@ export function resourceFormatProblem(resource: string): string | undefined {
   if (parts.length < 3 || parts[2] === '' || /[*?]/.test(parts[2] as string)) return msg.resourceVendor
   const service = parts[2]
   const region = parts[3] ?? ''
+  const account = parts[4] ?? ''
   const rest = parts.slice(5).join(':')
   if (service === 'iam' && region !== '') return msg.iamRegion(resource)
-  if (service === 's3' && region !== '' && !rest.startsWith('accesspoint/')) return msg.s3Region(resource)
+  // Buckets and objects (`arn:aws:s3:::bucket/key`) carry neither region nor account; S3's regional resources
+  // (access points, access grants, batch jobs, Storage Lens) carry both, and AWS managed policies use them.
+  if (service === 's3' && region !== '' && account === '' && !rest.startsWith('accesspoint/')) return msg.s3Region(resource)
   if (service === 'iam' && parts.length >= 6 && rest !== '*' && rest !== 'root' && !rest.includes('${') && !iamResourceStarts.some((p) => rest.startsWith(p))) {
     return `IAM resource path must either be "*", root, or start with ${iamResourceStarts.join(', ')}.`
   }
