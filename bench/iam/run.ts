@@ -29,6 +29,7 @@ import { createAuthenticator } from '../../src/pipeline/authenticate.js'
 import { createPipeline, type Pipeline } from '../../src/pipeline/pipeline.js'
 import { createRouter } from '../../src/pipeline/router.js'
 import { bootstrapDefaultAccount, IDENTITY_CHANGED, loadCredentialIndex, loadIdentityIndex } from '../../src/services/iam/index.js'
+import { loadSessionIndex, loadTrustIndex } from '../../src/services/sts/index.js'
 import { openDatabase, type Database } from '../../src/storage/database.js'
 
 const { values: options } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, users: { type: 'string', default: '100000' } } })
@@ -60,11 +61,16 @@ const config = readConfig(['--data-dir', dataDir, '--root-access-key-id', ROOT.a
 const box = secretBox(loadRootKey({ key: config.rootKey, file: config.rootKeyFile }))
 const database = await openDatabase({ url: config.database.replace(/^sqlite:/, '') })
 await bootstrapDefaultAccount(database, config, { box, clock: systemClock, ids: randomIds })
-const credentials = await loadCredentialIndex(database, box, 'aws')
+const sessions = await loadSessionIndex(database, box, systemClock)
+const credentials = await loadCredentialIndex(database, box, 'aws', { sessions })
+const trust = await loadTrustIndex(database)
 const identities = await loadIdentityIndex(database)
 const authorize = createAuthorizer({ mode: 'strict', identities, clock: systemClock })
 const pipeline: Pipeline = createPipeline({
-  router: createRouter(serviceBindings({ iam: { database, clock: systemClock, ids: randomIds, box } })),
+  router: createRouter(serviceBindings({
+    iam: { database, clock: systemClock, ids: randomIds, box },
+    sts: { database, clock: systemClock, ids: randomIds, box, sessions, trust, credentials },
+  })),
   authenticate: createAuthenticator({ credentials, mode: 'strict', defaultAccountId: ACCOUNT, partition: 'aws', region: 'us-east-1' }),
   authorize,
   audit: discardingAuditSink,
@@ -112,6 +118,8 @@ try {
 } finally {
   await identities.close()
   await credentials.close()
+  await sessions.close()
+  await trust.close()
   await database.close()
   rmSync(dataDir, { recursive: true, force: true })
 }

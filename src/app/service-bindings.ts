@@ -7,15 +7,15 @@ import { bindService, type Handler, type ServiceBinding } from '../pipeline/serv
 import { codecFor } from '../protocol/codecs.js'
 import { iamModules, type IamDeps } from '../services/iam/index.js'
 import { kmsAuthorization, kmsService, type KmsDeps } from '../services/kms/index.js'
-import { stsAuthorization, stsService } from '../services/sts/index.js'
+import { stsAuthorization, stsService, type StsDeps } from '../services/sts/index.js'
 
 type Handlers = Readonly<Record<string, Handler>>
 type Authorization = AuthorizationTable<Handlers>
 
-export function serviceBindings(deps: { readonly iam: IamDeps; readonly kms?: KmsDeps }): ServiceBinding[] {
+export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: StsDeps; readonly kms?: KmsDeps }): ServiceBinding[] {
   const iam = iamModules(deps.iam)
   const bound = [
-    bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(), stsAuthorization),
+    bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(deps.sts), stsAuthorization(deps.sts)),
     completeService(
       serviceModels.iam,
       Object.assign({}, ...iam.map((module) => module.handlers)) as Handlers,

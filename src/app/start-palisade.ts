@@ -18,6 +18,7 @@ import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
 import { IDENTITY_CHANGED, loadIdentityIndex } from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
+import { loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
 
@@ -26,6 +27,8 @@ export interface PalisadeOverrides {
   readonly ids?: Ids
   readonly log?: Logger
   readonly audit?: AuditSink
+  /** Web identity: a local JWKS file or URL per OIDC issuer URL, instead of the issuer's discovery document. */
+  readonly oidcKeys?: OidcKeySources
 }
 
 export interface Palisade {
@@ -53,14 +56,20 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
   try {
     const firstStart = await bootstrapDefaultAccount(database, config, { box, clock, ids })
     if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
-    const credentials = await loadCredentialIndex(database, box, PARTITION)
+    const sessions = await loadSessionIndex(database, box, clock)
+    const credentials = await loadCredentialIndex(database, box, PARTITION, { sessions })
+    const trust = await loadTrustIndex(database)
     const identities = await loadIdentityIndex(database)
     const kmsKeys = await loadKeyIndex(database, { box, region: config.region, partition: PARTITION })
     const kms = { database, clock, ids, box, keys: kmsKeys }
     const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
 
     const pipeline = createPipeline({
-      router: createRouter(serviceBindings({ iam: { database, clock, ids, box }, kms })),
+      router: createRouter(serviceBindings({
+        iam: { database, clock, ids, box },
+        sts: { database, clock, ids, box, sessions, trust, credentials, ...(overrides.oidcKeys && { oidc: overrides.oidcKeys }) },
+        kms,
+      })),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),
       authorize: createAuthorizer({ mode: config.auth, identities, clock }),
       audit: overrides.audit ?? discardingAuditSink,
@@ -100,6 +109,8 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       async close() {
         await server.close()
         await credentials.close()
+        await sessions.close()
+        await trust.close()
         await identities.close()
         await stopKmsSweeper()
         await kmsKeys.close()

@@ -20,11 +20,6 @@ export interface AuthorizationTarget {
   readonly additionalActions?: readonly string[]
   /** The resource's own policy (a KMS key policy, a role's trust policy, a bucket policy), when it has one. */
   readonly resourcePolicies?: ResourcePolicies
-  /**
-   * Further actions the same call needs on the same resources, with the same context and resource policies
-   * (sts:TagSession when AssumeRole passes Tags, sts:SetSourceIdentity when it passes SourceIdentity).
-   */
-  readonly additionalActions?: readonly string[]
 }
 
 /**

@@ -23,6 +23,29 @@ export interface Caller {
   readonly accessKeyId?: string
   /** Present when the request carried temporary credentials. */
   readonly sessionToken?: string
+  /** What the temporary credentials that signed the request carry (STS sessions); absent for long-term keys. */
+  readonly session?: CallerSession
+}
+
+/** An STS session's facts, fixed when it was issued (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html). */
+export interface CallerSession {
+  /** RoleSessionName, or the federated user's name (GetFederationToken). */
+  readonly name?: string
+  /** Who issued the session: the role (ARN with path, AROA id), or the IAM user or root user that asked for it. */
+  readonly issuer: { readonly type: 'Role' | 'IAMUser' | 'Root'; readonly arn: string; readonly id: string }
+  /** Session policies (inline and PolicyArns), compiled with src/policy as `session` policies; they only limit. */
+  readonly policies?: readonly object[]
+  /** Session tags (aws:PrincipalTag/*), transitive ones inherited through role chaining included. */
+  readonly tags?: Readonly<Record<string, string>>
+  readonly transitiveTagKeys?: readonly string[]
+  /** aws:SourceIdentity, kept through role chaining. */
+  readonly sourceIdentity?: string
+  /** aws:MultiFactorAuthPresent, and when the code was checked (aws:MultiFactorAuthAge). */
+  readonly mfaAuthenticated: boolean
+  readonly mfaAuthenticatedAt?: Date
+  /** aws:TokenIssueTime. */
+  readonly issuedAt: Date
+  readonly expiresAt: Date
 }
 
 export function anonymousCaller(accountId: string): Caller {

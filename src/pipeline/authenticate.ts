@@ -6,7 +6,13 @@ import type { Route } from './router.js'
 
 /** What authentication needs to know of an access key; the IAM service's credential index provides it. */
 export interface CredentialLookup {
-  find(accessKeyId: string): { readonly secretAccessKey: string; readonly active: boolean; readonly caller: Caller } | undefined
+  find(accessKeyId: string): {
+    readonly secretAccessKey: string
+    readonly active: boolean
+    readonly caller: Caller
+    /** Temporary credentials: the session token they need, and their expiry. */
+    readonly session?: { tokenMatches(token: string): boolean; readonly expiresAt: Date }
+  } | undefined
   /** Notes an accepted request signed with the key (GetAccessKeyLastUsed); must not wait on storage. */
   recordUse?(accessKeyId: string, use: { readonly at: Date; readonly service: string; readonly region: string }): void
 }
@@ -52,6 +58,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     }
     const credential = options.credentials.find(signed.accessKeyId)
     if (!credential || !credential.active) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
+    // Temporary credentials need their own token; a token sent with a long-term key is as invalid as a wrong one.
+    if (credential.session ? signed.sessionToken === undefined || !credential.session.tokenMatches(signed.sessionToken) : signed.sessionToken !== undefined) {
+      throw authError({ kind: 'InvalidSessionToken' }, family)
+    }
+    if (credential.session && now.getTime() >= credential.session.expiresAt.getTime()) throw authError({ kind: 'ExpiredSessionToken' }, family)
     const region = model.metadata.globalEndpoint && signed.scope.region === GLOBAL_REGION ? GLOBAL_REGION : options.region
     const verified = verifySignature(request, signed, credential.secretAccessKey, now, { family, region, service: model.metadata.signingName })
     options.credentials.recordUse?.(signed.accessKeyId, { at: now, service: model.metadata.signingName, region: signed.scope.region })

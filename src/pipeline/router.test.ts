@@ -4,7 +4,7 @@ import type { HttpRequest } from '../core/http.js'
 import { serviceBindings } from '../app/service-bindings.js'
 import { createRouter } from './router.js'
 
-const router = createRouter(serviceBindings({ iam: { database: { subscribe: async () => async () => {} } } as never }))
+const router = createRouter(serviceBindings({ iam: { database: { subscribe: async () => async () => {} } } as never, sts: {} as never }))
 
 function request(overrides: Partial<HttpRequest>): HttpRequest {
   return { method: 'POST', path: '/', query: '', headers: {}, body: Buffer.alloc(0), remoteAddress: '127.0.0.1', secure: false, ...overrides }

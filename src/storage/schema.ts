@@ -6,6 +6,7 @@ import type { IamTables } from './migrations/0003-iam.js'
 import type { IamRoleDeletionTaskTables } from './migrations/0004-iam-role-deletion-tasks.js'
 import type { IamMfaDriftTables } from './migrations/0005-iam-mfa-drift.js'
 import type { KmsTables } from './migrations/0006-kms.js'
+import type { StsSessionTables } from './migrations/0007-sts-sessions.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -17,7 +18,7 @@ import type { KmsTables } from './migrations/0006-kms.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

@@ -16,6 +16,8 @@ export interface Credential {
   readonly active: boolean
   /** Who a request signed with this key is. */
   readonly caller: Caller
+  /** Temporary credentials (ASIA…): requests must carry the matching session token, before it expires. */
+  readonly session?: { tokenMatches(token: string): boolean; readonly expiresAt: Date }
 }
 
 export interface CredentialIndex {
@@ -32,6 +34,8 @@ export interface CredentialIndex {
 export interface CredentialIndexOptions {
   /** How long last-use records wait to be written together. Default 1000 ms. */
   readonly lastUsedFlushMs?: number
+  /** STS sessions (services/sts's session index), for the ASIA… keys IAM does not know. */
+  readonly sessions?: { find(accessKeyId: string): Credential | undefined }
 }
 
 export async function loadCredentialIndex(
@@ -97,7 +101,7 @@ export async function loadCredentialIndex(
     return flushing
   }
   const index: CredentialIndex = {
-    find: (accessKeyId) => credentials.get(accessKeyId),
+    find: (accessKeyId) => credentials.get(accessKeyId) ?? options.sessions?.find(accessKeyId),
     async settled() {
       let seen: Promise<void> | undefined
       while (seen !== queue) await (seen = queue)

@@ -33,6 +33,8 @@ export { type OidcProviderRecord } from './oidc-providers-store.js'
 export { findSamlProvider, readIdpMetadata, type IdpMetadata } from './saml-providers.js'
 export { type SamlProviderRecord } from './saml-providers-store.js'
 export { mfaCodeVerifier } from './mfa.js'
+// Port for STS session policies (PolicyArns): a managed policy's default version document.
+export { managedPolicyDocument } from './managed-policies-lookup.js'
 
 /** One module's slice of the IAM API: its handlers and what each touches. */
 export interface IamModule {

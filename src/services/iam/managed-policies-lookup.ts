@@ -64,3 +64,11 @@ export function toPolicyShape(found: ManagedPolicy, usage: PolicyUsage | undefin
     UpdateDate: policy.updatedAt,
   }
 }
+
+/** The default version's document of a customer policy of this account or an AWS managed policy (STS PolicyArns). */
+export async function managedPolicyDocument(db: Db, accountId: string, arn: string): Promise<string | undefined> {
+  const found = await findManagedPolicy(db, accountId, arn)
+  if (!found) return undefined
+  if (found.kind === 'aws') return found.policy.document
+  return (await managedPolicyStore(db).getVersion(found.policy, found.policy.defaultVersionId))?.document
+}

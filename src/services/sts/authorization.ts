@@ -1,19 +1,76 @@
 // What each STS operation touches, for the authorization stage
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html).
-import type { AuthorizationTable } from '../../core/authorization-target.js'
+import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues, ResourcePolicies } from '../../core/authorization-target.js'
 import type { StsApi } from '../../generated/sts/api.js'
+import type { AssumeRoleRequest, Tag } from '../../generated/sts/types.js'
+import type { TrustIndex } from './trust-index.js'
 
-export const stsAuthorization: AuthorizationTable<StsApi> = {
-  AssumeRole: (input) => ({ action: 'sts:AssumeRole', resources: [input.RoleArn] }),
-  AssumeRoleWithSAML: (input) => ({ action: 'sts:AssumeRoleWithSAML', resources: [input.RoleArn] }),
-  AssumeRoleWithWebIdentity: (input) => ({ action: 'sts:AssumeRoleWithWebIdentity', resources: [input.RoleArn] }),
-  DecodeAuthorizationMessage: () => ({ action: 'sts:DecodeAuthorizationMessage', resources: ['*'] }),
-  // "No permissions are required to perform this operation" for both (STS API reference).
-  GetAccessKeyInfo: () => ({ action: 'sts:GetAccessKeyInfo', resources: ['*'], requiresPermission: false }),
-  GetCallerIdentity: () => ({ action: 'sts:GetCallerIdentity', resources: ['*'], requiresPermission: false }),
-  GetFederationToken: (input, call) => ({
-    action: 'sts:GetFederationToken',
-    resources: [`arn:${call.partition}:sts::${call.accountId}:federated-user/${input.Name}`],
-  }),
-  GetSessionToken: () => ({ action: 'sts:GetSessionToken', resources: ['*'] }),
+export function stsAuthorization({ trust }: { readonly trust: TrustIndex }): AuthorizationTable<StsApi> {
+  return {
+    AssumeRole: (input, call) => assumeRoleTarget('sts:AssumeRole', input, call, trust),
+    AssumeRoleWithSAML: (input) => ({ action: 'sts:AssumeRoleWithSAML', resources: [input.RoleArn], resourcePolicies: trustPolicies(trust, input.RoleArn) }),
+    AssumeRoleWithWebIdentity: (input) => ({ action: 'sts:AssumeRoleWithWebIdentity', resources: [input.RoleArn], resourcePolicies: trustPolicies(trust, input.RoleArn) }),
+    DecodeAuthorizationMessage: () => ({ action: 'sts:DecodeAuthorizationMessage', resources: ['*'] }),
+    // "No permissions are required to perform this operation" for both (STS API reference).
+    GetAccessKeyInfo: () => ({ action: 'sts:GetAccessKeyInfo', resources: ['*'], requiresPermission: false }),
+    GetCallerIdentity: () => ({ action: 'sts:GetCallerIdentity', resources: ['*'], requiresPermission: false }),
+    GetFederationToken: (input, call) => ({
+      action: 'sts:GetFederationToken',
+      resources: [`arn:${call.partition}:sts::${call.accountId}:federated-user/${input.Name}`],
+      ...(input.Tags && input.Tags.length > 0 && { context: tagContext(input.Tags), additionalActions: ['sts:TagSession'] }),
+    }),
+    // "No permissions are required for users to perform this operation": GetSessionToken authenticates the user
+    // (with MFA) and policies cannot control it (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html).
+    GetSessionToken: () => ({ action: 'sts:GetSessionToken', resources: ['*'], requiresPermission: false }),
+  }
+}
+
+/**
+ * The role's trust policy decides, as a resource-based policy that must allow explicitly. A role that does not
+ * exist (or whose ARN names another path) has no policy, and so allows no one.
+ */
+export function trustPolicies(trust: TrustIndex, roleArn: string): ResourcePolicies {
+  const found = trust.find(roleArn)
+  const policy = found?.trustPolicy()
+  return {
+    kind: 'trust',
+    policies: policy ? [policy] : [],
+    ownerAccountId: found?.role.accountId ?? /^arn:[\w-]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '',
+    mustAllow: true,
+  }
+}
+
+/**
+ * AssumeRole's keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-sts),
+ * and the extra actions the trust policy must also allow: sts:TagSession when tags are passed or transitive tags
+ * carried along a chain, sts:SetSourceIdentity when a source identity is set or carried
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+ */
+function assumeRoleTarget(action: string, input: AssumeRoleRequest, call: CallFacts, trust: TrustIndex): AuthorizationTarget {
+  const parent = call.caller.type === 'AssumedRole' ? call.caller.session : undefined
+  const sourceIdentity = parent?.sourceIdentity ?? input.SourceIdentity
+  const context: Record<string, string | readonly string[]> = {
+    'sts:RoleSessionName': input.RoleSessionName,
+    ...(input.ExternalId !== undefined && { 'sts:ExternalId': input.ExternalId }),
+    ...(sourceIdentity !== undefined && { 'sts:SourceIdentity': sourceIdentity }),
+    ...(input.Tags && input.Tags.length > 0 && tagContext(input.Tags)),
+    ...(input.TransitiveTagKeys && input.TransitiveTagKeys.length > 0 && { 'sts:TransitiveTagKeys': input.TransitiveTagKeys }),
+  }
+  const tagging = (input.Tags && input.Tags.length > 0) || (parent?.transitiveTagKeys?.length ?? 0) > 0
+  const additionalActions = [...(tagging ? ['sts:TagSession'] : []), ...(sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : [])]
+  return {
+    action,
+    resources: [input.RoleArn],
+    context,
+    resourcePolicies: trustPolicies(trust, input.RoleArn),
+    ...(additionalActions.length > 0 && { additionalActions }),
+  }
+}
+
+/** aws:RequestTag/KEY per tag and aws:TagKeys, as every tagging call declares them. */
+function tagContext(tags: readonly Tag[]): ContextValues {
+  const context: Record<string, string | readonly string[]> = { 'aws:TagKeys': tags.map((tag) => tag.Key) }
+  for (const tag of tags) context[`aws:RequestTag/${tag.Key}`] = tag.Value
+  return context
 }

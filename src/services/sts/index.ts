@@ -1,21 +1,24 @@
-// The STS service: GetCallerIdentity now; role assumption and federation arrive with the STS issue.
+// The STS service: temporary credentials (AssumeRole, GetSessionToken, GetFederationToken), web identity
+// federation, and who a key or a caller is.
 import { unsupportedOperations } from '../../core/unsupported-operations.js'
 import type { StsApi } from '../../generated/sts/api.js'
+import { accessKeyInfoOperations } from './access-key-info.js'
+import { assumeRoleOperations } from './assume-role.js'
 import { callerIdentityOperations } from './caller-identity.js'
+import { sessionTokenOperations } from './session-tokens.js'
+import type { StsDeps } from './sts-deps.js'
 
 export { stsAuthorization } from './authorization.js'
+export { loadSessionIndex, type SessionIndex } from './session-index.js'
+export { loadTrustIndex, type TrustIndex } from './trust-index.js'
+export type { OidcKeySources, StsDeps } from './sts-deps.js'
 
-export function stsService(): StsApi {
+export function stsService(deps: StsDeps): StsApi {
   return {
     ...callerIdentityOperations(),
-    ...unsupportedOperations('sts', [
-      'AssumeRole',
-      'AssumeRoleWithSAML',
-      'AssumeRoleWithWebIdentity',
-      'DecodeAuthorizationMessage',
-      'GetAccessKeyInfo',
-      'GetFederationToken',
-      'GetSessionToken',
-    ]),
+    ...assumeRoleOperations(deps),
+    ...sessionTokenOperations(deps),
+    ...accessKeyInfoOperations(deps),
+    ...unsupportedOperations('sts', ['AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'DecodeAuthorizationMessage']),
   }
 }

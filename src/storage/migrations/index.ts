@@ -6,6 +6,7 @@ import { createIam } from './0003-iam.js'
 import { createIamRoleDeletionTasks } from './0004-iam-role-deletion-tasks.js'
 import { createIamMfaDrift } from './0005-iam-mfa-drift.js'
 import { createKms } from './0006-kms.js'
+import { createStsSessions } from './0007-sts-sessions.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   createIamRoleDeletionTasks,
   createIamMfaDrift,
   createKms,
+  createStsSessions,
 ]

@@ -1,0 +1,92 @@
+// What the STS operations declare to the authorization stage: the role's trust policy as a resource policy that
+// must allow, the sts: and aws: condition keys, and the extra actions tags and source identity need.
+import { describe, expect, it } from 'vitest'
+import type { CallFacts } from '../../src/core/authorization-target.js'
+import type { Caller } from '../../src/core/caller.js'
+import { compilePolicy } from '../../src/policy/index.js'
+import { stsAuthorization, type TrustIndex } from '../../src/services/sts/index.js'
+import type { RoleRecord } from '../../src/services/iam/index.js'
+
+const ACCOUNT = '111122223333'
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ops/Deployer`
+const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] })
+const role: RoleRecord = {
+  accountId: ACCOUNT, roleName: 'Deployer', roleId: 'AROAEXAMPLEEXAMPLE01', path: '/ops/', arn: ROLE_ARN, createdAt: new Date(0),
+  assumeRolePolicy: TRUST, maxSessionDuration: 3600, serviceLinked: false,
+}
+const compiled = compilePolicy(ROLE_ARN, 'trust', TRUST)
+const trust: TrustIndex = {
+  find: (arn) => (arn === ROLE_ARN ? { role, trustPolicy: () => compiled } : undefined),
+  settled: async () => {},
+  close: async () => {},
+}
+const table = stsAuthorization({ trust })
+const user: Caller = { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userId: 'AIDAEXAMPLE' }
+const facts = (caller: Caller): CallFacts => ({ caller, accountId: caller.accountId, region: 'us-east-1', partition: 'aws' })
+
+describe('AssumeRole authorization', () => {
+  it('declares the role\'s compiled trust policy, which must allow, owned by the role\'s account', () => {
+    const target = table.AssumeRole({ RoleArn: ROLE_ARN, RoleSessionName: 's1' }, facts(user))
+    expect(target).toMatchObject({ action: 'sts:AssumeRole', resources: [ROLE_ARN], context: { 'sts:RoleSessionName': 's1' } })
+    expect(target.resourcePolicies).toEqual({ kind: 'trust', policies: [compiled], ownerAccountId: ACCOUNT, mustAllow: true })
+    expect(target.additionalActions).toBeUndefined()
+  })
+
+  it('declares no policy for an unknown role, so the trust decision can only deny', () => {
+    const target = table.AssumeRole({ RoleArn: `arn:aws:iam::444455556666:role/Nope`, RoleSessionName: 's1' }, facts(user))
+    expect(target.resourcePolicies).toEqual({ kind: 'trust', policies: [], ownerAccountId: '444455556666', mustAllow: true })
+  })
+
+  it('declares ExternalId, tags, transitive keys and source identity, with sts:TagSession and sts:SetSourceIdentity', () => {
+    const target = table.AssumeRole({
+      RoleArn: ROLE_ARN,
+      RoleSessionName: 's1',
+      ExternalId: 'ext-123',
+      Tags: [{ Key: 'team', Value: 'blue' }, { Key: 'cost', Value: '42' }],
+      TransitiveTagKeys: ['team'],
+      SourceIdentity: 'alice',
+    }, facts(user))
+    expect(target.context).toEqual({
+      'sts:RoleSessionName': 's1',
+      'sts:ExternalId': 'ext-123',
+      'sts:SourceIdentity': 'alice',
+      'aws:TagKeys': ['team', 'cost'],
+      'aws:RequestTag/team': 'blue',
+      'aws:RequestTag/cost': '42',
+      'sts:TransitiveTagKeys': ['team'],
+    })
+    expect(target.additionalActions).toEqual(['sts:TagSession', 'sts:SetSourceIdentity'])
+  })
+
+  it('needs sts:TagSession and sts:SetSourceIdentity again when a chained session carries them', () => {
+    const session: Caller = {
+      type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Other/s0`, accountId: ACCOUNT, userId: 'AROAOTHER:s0',
+      session: {
+        name: 's0', issuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/Other`, id: 'AROAOTHER' }, tags: { team: 'blue' },
+        transitiveTagKeys: ['team'], sourceIdentity: 'alice', mfaAuthenticated: false, issuedAt: new Date(0), expiresAt: new Date(3600_000),
+      },
+    }
+    const target = table.AssumeRole({ RoleArn: ROLE_ARN, RoleSessionName: 's1' }, facts(session))
+    expect(target.context).toMatchObject({ 'sts:SourceIdentity': 'alice' })
+    expect(target.additionalActions).toEqual(['sts:TagSession', 'sts:SetSourceIdentity'])
+  })
+})
+
+describe('the other operations', () => {
+  it.each([
+    { name: 'GetSessionToken needs no permission', target: () => table.GetSessionToken({}, facts(user)), expected: { action: 'sts:GetSessionToken', requiresPermission: false } },
+    { name: 'GetAccessKeyInfo needs no permission', target: () => table.GetAccessKeyInfo({ AccessKeyId: 'AKIAEXAMPLEEXAMPLE00' }, facts(user)), expected: { action: 'sts:GetAccessKeyInfo', requiresPermission: false } },
+    {
+      name: 'GetFederationToken acts on the federated user, and tags need sts:TagSession',
+      target: () => table.GetFederationToken({ Name: 'Bob', Tags: [{ Key: 'k', Value: 'v' }] }, facts(user)),
+      expected: { resources: [`arn:aws:sts::${ACCOUNT}:federated-user/Bob`], context: { 'aws:TagKeys': ['k'], 'aws:RequestTag/k': 'v' }, additionalActions: ['sts:TagSession'] },
+    },
+    {
+      name: 'AssumeRoleWithWebIdentity declares the trust policy',
+      target: () => table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 's', WebIdentityToken: 'jwt' }, facts(user)),
+      expected: { action: 'sts:AssumeRoleWithWebIdentity', resourcePolicies: { kind: 'trust', policies: [compiled], ownerAccountId: ACCOUNT, mustAllow: true } },
+    },
+  ])('$name', ({ target, expected }) => {
+    expect(target()).toMatchObject(expected)
+  })
+})
