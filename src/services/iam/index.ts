@@ -20,6 +20,8 @@ import { policyVersionModule } from './policy-versions.js'
 import { inlinePolicyModule } from './inline-policies.js'
 import { attachmentModule } from './attachments.js'
 import { permissionsBoundaryModule } from './permissions-boundaries.js'
+import { policySimulatorModule } from './policy-simulator.js'
+import { contextKeyModule } from './context-keys.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
@@ -61,5 +63,7 @@ export function iamModules(deps: IamDeps): IamModule[] {
     inlinePolicyModule(deps),
     attachmentModule(deps),
     permissionsBoundaryModule(deps),
+    policySimulatorModule(deps),
+    contextKeyModule(deps),
   ]
 }
