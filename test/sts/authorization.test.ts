@@ -72,6 +72,28 @@ describe('AssumeRole authorization', () => {
   })
 })
 
+describe('AssumeRoleWithWebIdentity authorization', () => {
+  const jwt = (claims: Record<string, unknown>) =>
+    [{ alg: 'RS256' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2ln'
+
+  it('declares the provider as aws:FederatedProvider and the claims as <issuer>:aud, :sub and :amr', () => {
+    const token = jwt({ iss: 'https://Login.Example.com/tenant/', aud: ['app-1', 'app-2'], sub: 'user-7', amr: ['authenticated', 'mfa'] })
+    const target = table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: token }, facts(user))
+    expect(target.context).toEqual({
+      'sts:RoleSessionName': 'web',
+      'aws:FederatedProvider': `arn:aws:iam::${ACCOUNT}:oidc-provider/login.example.com/tenant`,
+      'login.example.com/tenant:aud': ['app-1', 'app-2'],
+      'login.example.com/tenant:sub': 'user-7',
+      'login.example.com/tenant:amr': ['authenticated', 'mfa'],
+    })
+  })
+
+  it('declares only the session name for a token that is not a JWT', () => {
+    const target = table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: 'garbage' }, facts(user))
+    expect(target.context).toEqual({ 'sts:RoleSessionName': 'web' })
+  })
+})
+
 describe('the other operations', () => {
   it.each([
     { name: 'GetSessionToken needs no permission', target: () => table.GetSessionToken({}, facts(user)), expected: { action: 'sts:GetSessionToken', requiresPermission: false } },

@@ -4,12 +4,18 @@ import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues,
 import type { StsApi } from '../../generated/sts/api.js'
 import type { AssumeRoleRequest, Tag } from '../../generated/sts/types.js'
 import type { TrustIndex } from './trust-index.js'
+import { audiences, issuerKey, oidcProviderArn, webIdentityClaims } from './web-identity.js'
 
 export function stsAuthorization({ trust }: { readonly trust: TrustIndex }): AuthorizationTable<StsApi> {
   return {
     AssumeRole: (input, call) => assumeRoleTarget('sts:AssumeRole', input, call, trust),
     AssumeRoleWithSAML: (input) => ({ action: 'sts:AssumeRoleWithSAML', resources: [input.RoleArn], resourcePolicies: trustPolicies(trust, input.RoleArn) }),
-    AssumeRoleWithWebIdentity: (input) => ({ action: 'sts:AssumeRoleWithWebIdentity', resources: [input.RoleArn], resourcePolicies: trustPolicies(trust, input.RoleArn) }),
+    AssumeRoleWithWebIdentity: (input, call) => ({
+      action: 'sts:AssumeRoleWithWebIdentity',
+      resources: [input.RoleArn],
+      context: webIdentityContext(input.WebIdentityToken, input.RoleSessionName, trust.find(input.RoleArn)?.role.accountId, call.partition),
+      resourcePolicies: trustPolicies(trust, input.RoleArn),
+    }),
     DecodeAuthorizationMessage: () => ({ action: 'sts:DecodeAuthorizationMessage', resources: ['*'] }),
     // "No permissions are required to perform this operation" for both (STS API reference).
     GetAccessKeyInfo: () => ({ action: 'sts:GetAccessKeyInfo', resources: ['*'], requiresPermission: false }),
@@ -65,6 +71,27 @@ function assumeRoleTarget(action: string, input: AssumeRoleRequest, call: CallFa
     context,
     resourcePolicies: trustPolicies(trust, input.RoleArn),
     ...(additionalActions.length > 0 && { additionalActions }),
+  }
+}
+
+/**
+ * The token's claims as `<issuer>:aud`, `:sub` and `:amr` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif),
+ * and the provider the caller federates through as aws:FederatedProvider: the principal a trust policy's
+ * `Principal.Federated` names. Read before the handler verifies the token; a token that fails verification gets
+ * no session whatever the decision.
+ */
+function webIdentityContext(token: string, sessionName: string, roleAccountId: string | undefined, partition: string): ContextValues {
+  const claims = webIdentityClaims(token)
+  const issuer = typeof claims?.iss === 'string' ? claims.iss : undefined
+  const key = issuer === undefined ? undefined : issuerKey(issuer)
+  if (!claims || issuer === undefined || key === undefined || roleAccountId === undefined) return { 'sts:RoleSessionName': sessionName }
+  const amr = Array.isArray(claims['amr']) ? claims['amr'].filter((value): value is string => typeof value === 'string') : undefined
+  return {
+    'sts:RoleSessionName': sessionName,
+    'aws:FederatedProvider': oidcProviderArn(partition, roleAccountId, issuer)!,
+    [`${key}:aud`]: audiences(claims),
+    ...(typeof claims.sub === 'string' && { [`${key}:sub`]: claims.sub }),
+    ...(amr && { [`${key}:amr`]: amr }),
   }
 }
 

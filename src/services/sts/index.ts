@@ -7,6 +7,7 @@ import { assumeRoleOperations } from './assume-role.js'
 import { callerIdentityOperations } from './caller-identity.js'
 import { sessionTokenOperations } from './session-tokens.js'
 import type { StsDeps } from './sts-deps.js'
+import { webIdentityOperations } from './web-identity.js'
 
 export { stsAuthorization } from './authorization.js'
 export { loadSessionIndex, type SessionIndex } from './session-index.js'
@@ -19,6 +20,7 @@ export function stsService(deps: StsDeps): StsApi {
     ...assumeRoleOperations(deps),
     ...sessionTokenOperations(deps),
     ...accessKeyInfoOperations(deps),
-    ...unsupportedOperations('sts', ['AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'DecodeAuthorizationMessage']),
+    ...webIdentityOperations(deps),
+    ...unsupportedOperations('sts', ['AssumeRoleWithSAML', 'DecodeAuthorizationMessage']),
   }
 }
