@@ -7,6 +7,7 @@ import type { IamRoleDeletionTaskTables } from './migrations/0004-iam-role-delet
 import type { IamMfaDriftTables } from './migrations/0005-iam-mfa-drift.js'
 import type { KmsTables } from './migrations/0006-kms.js'
 import type { StsSessionTables } from './migrations/0007-sts-sessions.js'
+import type { IamReportTables } from './migrations/0008-iam-reports.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -18,7 +19,7 @@ import type { StsSessionTables } from './migrations/0007-sts-sessions.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

@@ -7,6 +7,7 @@ import { createIamRoleDeletionTasks } from './0004-iam-role-deletion-tasks.js'
 import { createIamMfaDrift } from './0005-iam-mfa-drift.js'
 import { createKms } from './0006-kms.js'
 import { createStsSessions } from './0007-sts-sessions.js'
+import { createIamReports } from './0008-iam-reports.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   createIamMfaDrift,
   createKms,
   createStsSessions,
+  createIamReports,
 ]
