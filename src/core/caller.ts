@@ -48,6 +48,26 @@ export interface CallerSession {
   readonly expiresAt: Date
 }
 
+/**
+ * The global condition keys a request signed with an STS session's credentials carries
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html): aws:TokenIssueTime,
+ * aws:MultiFactorAuthPresent with aws:MultiFactorAuthAge (seconds since the code was checked) when MFA was used,
+ * and aws:SourceIdentity. Empty for long-term keys, for which AWS leaves all of them out.
+ */
+export function sessionConditionKeys(caller: Caller, now: Date): Record<string, string> {
+  const session = caller.session
+  if (!session) return {}
+  const keys: Record<string, string> = {
+    'aws:TokenIssueTime': session.issuedAt.toISOString().slice(0, 19) + 'Z',
+    'aws:MultiFactorAuthPresent': session.mfaAuthenticated ? 'true' : 'false',
+  }
+  if (session.mfaAuthenticated && session.mfaAuthenticatedAt) {
+    keys['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - session.mfaAuthenticatedAt.getTime()) / 1000)))
+  }
+  if (session.sourceIdentity !== undefined) keys['aws:SourceIdentity'] = session.sourceIdentity
+  return keys
+}
+
 export function anonymousCaller(accountId: string): Caller {
   return { type: 'Anonymous', arn: '*', accountId, userId: 'anonymous' }
 }
