@@ -115,6 +115,13 @@ describe('KMS cryptography', () => {
     })
   })
 
+  it('answers DryRunOperationException when DryRun is set and the call would succeed, and the real error otherwise', async () => {
+    await expect(kms.send(new EncryptCommand({ KeyId: symmetricKey, Plaintext: Buffer.from('x'), DryRun: true }))).rejects.toMatchObject({ name: 'DryRunOperationException' })
+    const signing = await newKey('RSA_2048', 'SIGN_VERIFY')
+    await expect(kms.send(new SignCommand({ KeyId: signing, Message: Buffer.from('x'), SigningAlgorithm: 'RSASSA_PSS_SHA_256', DryRun: true }))).rejects.toMatchObject({ name: 'DryRunOperationException' })
+    await expect(kms.send(new EncryptCommand({ KeyId: signing, Plaintext: Buffer.from('x'), DryRun: true }))).rejects.toMatchObject({ name: 'InvalidKeyUsageException' })
+  })
+
   it('GenerateRandom returns the requested number of bytes', async () => {
     const random = await kms.send(new GenerateRandomCommand({ NumberOfBytes: 48 }))
     expect(random.Plaintext).toHaveLength(48)
@@ -131,6 +138,20 @@ describe('KMS cryptography', () => {
       const inside = await kms.send(new EncryptCommand({ KeyId: key, Plaintext: Buffer.from('inside'), EncryptionAlgorithm: algorithm }))
       const back = await kms.send(new DecryptCommand({ KeyId: key, CiphertextBlob: inside.CiphertextBlob, EncryptionAlgorithm: algorithm }))
       expect(Buffer.from(back.Plaintext!).toString()).toBe('inside')
+    })
+
+    it('signs and decrypts with RSA_4096 keys (private-key work on worker threads)', async () => {
+      const signing = await newKey('RSA_4096', 'SIGN_VERIFY')
+      const signatures = await Promise.all([1, 2, 3, 4].map((n) =>
+        kms.send(new SignCommand({ KeyId: signing, Message: Buffer.from(`message ${n}`), SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }))))
+      const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: signing }))
+      const publicKey = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' })
+      signatures.forEach(({ Signature }, index) => expect(verify('sha256', Buffer.from(`message ${index + 1}`), publicKey, Signature!)).toBe(true))
+      const decrypting = await newKey('RSA_4096', 'ENCRYPT_DECRYPT')
+      const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: decrypting, Plaintext: Buffer.from('big'), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }))
+      await expect(kms.send(new DecryptCommand({ KeyId: decrypting, CiphertextBlob, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }))).rejects.toMatchObject({ name: 'InvalidCiphertextException' })
+      const decrypted = await kms.send(new DecryptCommand({ KeyId: decrypting, CiphertextBlob, EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }))
+      expect(Buffer.from(decrypted.Plaintext!).toString()).toBe('big')
     })
 
     const signingCases: { name: string; spec: KeySpec; algorithm: SigningAlgorithmSpec; hash: string; padding?: number; digest: boolean }[] = [

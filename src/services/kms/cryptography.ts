@@ -42,10 +42,10 @@ export function cryptographyOperations(deps: KmsDeps) {
   }
 
   /** Finds the key (from KeyId, or from the blob) and decrypts; InvalidCiphertextException for anything that fails to authenticate. */
-  const decryptBlob = (
+  const decryptBlob = async (
     blob: Uint8Array | undefined, keyIdParameter: string | undefined, algorithm: EncryptionAlgorithmSpec | undefined, context: Context,
     ctx: OperationContext, operation: string,
-  ): { key: KmsKey; plaintext: Buffer; algorithm: EncryptionAlgorithmSpec } => {
+  ): Promise<{ key: KmsKey; plaintext: Buffer; algorithm: EncryptionAlgorithmSpec }> => {
     if (!blob) throw new ValidationException('CiphertextBlob is required.')
     const header = readBlobHeader(blob)
     const named = keyIdParameter === undefined ? undefined : requireKey(keys, keyIdParameter, ctx)
@@ -55,7 +55,9 @@ export function cryptographyOperations(deps: KmsDeps) {
         throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm ?? 'SYMMETRIC_DEFAULT'} is not compatible with ${key.arn}.`)
       }
       const opened = keys.material(key)
-      const plaintext = opened?.material.kind === 'pair' ? rsaDecrypt(opened.material.privateKey, algorithm, blob) : undefined
+      const plaintext = opened?.material.kind === 'pair'
+        ? await rsaDecrypt(keys.privateKeys, `${key.arn}#${opened.version}`, opened.material.der, algorithm, blob)
+        : undefined
       if (!plaintext) throw new InvalidCiphertextException('')
       return { key, plaintext, algorithm }
     }
@@ -87,11 +89,12 @@ export function cryptographyOperations(deps: KmsDeps) {
     return key
   }
 
-  const dataKeyPair = async (input: { KeyId: string; KeyPairSpec: string; EncryptionContext?: Record<string, string> }, ctx: OperationContext, operation: string) => {
+  const dataKeyPair = async (input: { KeyId: string; KeyPairSpec: string; EncryptionContext?: Record<string, string>; DryRun?: boolean }, ctx: OperationContext, operation: string) => {
     const key = symmetricKey(input.KeyId, ctx, operation)
     if (!/^(RSA_(2048|3072|4096)|ECC_NIST_P(256|384|521)|ECC_SECG_P256K1)$/.test(input.KeyPairSpec)) {
       throw new UnsupportedOperationException(`KeyPairSpec ${input.KeyPairSpec} is not supported by this server.`)
     }
+    dryRun(input.DryRun)
     const pair = await generatePair(input.KeyPairSpec as 'RSA_2048')
     return { key, pair, blob: encryptWith(key, 'SYMMETRIC_DEFAULT', pair.privateKey, input.EncryptionContext) }
   }
@@ -108,14 +111,14 @@ export function cryptographyOperations(deps: KmsDeps) {
 
     async Decrypt(input, ctx) {
       checkGrantTokens(input.GrantTokens)
-      const { key, plaintext, algorithm } = decryptBlob(input.CiphertextBlob, input.KeyId, input.EncryptionAlgorithm, input.EncryptionContext, ctx, 'Decrypt')
+      const { key, plaintext, algorithm } = await decryptBlob(input.CiphertextBlob, input.KeyId, input.EncryptionAlgorithm, input.EncryptionContext, ctx, 'Decrypt')
       dryRun(input.DryRun)
       return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm }
     },
 
     async ReEncrypt(input, ctx) {
       checkGrantTokens(input.GrantTokens)
-      const source = decryptBlob(input.CiphertextBlob, input.SourceKeyId, input.SourceEncryptionAlgorithm, input.SourceEncryptionContext, ctx, 'ReEncrypt')
+      const source = await decryptBlob(input.CiphertextBlob, input.SourceKeyId, input.SourceEncryptionAlgorithm, input.SourceEncryptionContext, ctx, 'ReEncrypt')
       const destination = requireUsableKey(keys, input.DestinationKeyId, ctx, 'ENCRYPT_DECRYPT', 'ReEncrypt')
       const algorithm = input.DestinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT'
       const blob = encryptWith(destination, algorithm, source.plaintext, input.DestinationEncryptionContext)
@@ -149,7 +152,6 @@ export function cryptographyOperations(deps: KmsDeps) {
     async GenerateDataKeyPair(input, ctx) {
       checkGrantTokens(input.GrantTokens)
       const { key, pair, blob } = await dataKeyPair(input, ctx, 'GenerateDataKeyPair')
-      dryRun(input.DryRun)
       return { PrivateKeyCiphertextBlob: blob, PrivateKeyPlaintext: pair.privateKey, PublicKey: pair.publicKey, KeyId: key.arn, KeyPairSpec: input.KeyPairSpec }
     },
 
@@ -157,7 +159,6 @@ export function cryptographyOperations(deps: KmsDeps) {
       checkGrantTokens(input.GrantTokens)
       const { key, pair, blob } = await dataKeyPair(input, ctx, 'GenerateDataKeyPairWithoutPlaintext')
       pair.privateKey.fill(0)
-      dryRun(input.DryRun)
       return { PrivateKeyCiphertextBlob: blob, PublicKey: pair.publicKey, KeyId: key.arn, KeyPairSpec: input.KeyPairSpec }
     },
 
@@ -172,8 +173,8 @@ export function cryptographyOperations(deps: KmsDeps) {
       const isDigest = checkMessageType(input.MessageType, input.SigningAlgorithm, input.Message)
       const opened = keys.material(key)
       if (opened?.material.kind !== 'pair') throw new Error(`key \`${key.arn}\` has no key pair`)
-      const signature = signMessage(opened.material.privateKey, input.SigningAlgorithm, input.Message, isDigest)
       dryRun(input.DryRun)
+      const signature = await signMessage(keys.privateKeys, `${key.arn}#${opened.version}`, opened.material, input.SigningAlgorithm, input.Message, isDigest)
       return { KeyId: key.arn, Signature: signature, SigningAlgorithm: input.SigningAlgorithm }
     },
 

@@ -1,6 +1,6 @@
 // Signing a precomputed digest (MessageType DIGEST): node:crypto only signs messages it hashes itself, so the RSA
 // paddings are applied here (RFC 8017: EMSA-PKCS1-v1_5 and EMSA-PSS) around a raw RSA operation.
-import { constants, createHash, privateEncrypt, publicDecrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { constants, createHash, publicDecrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { ValidationException } from './kms-errors.js'
 
 interface Scheme {
@@ -17,15 +17,15 @@ const DIGEST_INFO = {
 
 const HASH_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
 
-export function signDigest(privateKey: KeyObject, scheme: Scheme, digest: Uint8Array): Buffer {
+/** What the raw RSA private operation must encrypt to sign `digest`: the signature is privateEncrypt(padding, data). */
+export function digestSignatureBlock(privateKey: KeyObject, scheme: Scheme, digest: Uint8Array): { padding: number; data: Buffer } {
   if (scheme.padding === constants.RSA_PKCS1_PADDING) {
-    return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO[scheme.hash], digest]))
+    return { padding: constants.RSA_PKCS1_PADDING, data: Buffer.concat([DIGEST_INFO[scheme.hash], digest]) }
   }
   if (scheme.padding === constants.RSA_PKCS1_PSS_PADDING) {
     const modulusBits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0
     const encoded = pssEncode(scheme.hash, Buffer.from(digest), modulusBits - 1)
-    const block = Buffer.concat([Buffer.alloc(modulusBits / 8 - encoded.length), encoded])
-    return privateEncrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, block)
+    return { padding: constants.RSA_NO_PADDING, data: Buffer.concat([Buffer.alloc(modulusBits / 8 - encoded.length), encoded]) }
   }
   throw new ValidationException('MessageType DIGEST is not supported for ECC keys by this server; sign the RAW message')
 }

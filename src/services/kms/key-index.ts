@@ -7,6 +7,7 @@ import { compilePolicy, type CompiledPolicy } from '../../policy/index.js'
 import type { Database } from '../../storage/database.js'
 import { grantPolicy } from './grant-policy.js'
 import { openMaterial, type OpenMaterial } from './key-material.js'
+import { privateKeyWorkers, type PrivateKeyWorkers } from './private-key-workers.js'
 import { kmsStore, type KeyRows } from './store.js'
 
 export const KMS_KEYS_CHANGED = 'kms.keys'
@@ -80,6 +81,8 @@ export interface KeyIndex {
   grants(): Iterable<KmsGrant>
   /** The opened material of `version` (default: the newest); cached after the first use. */
   material(key: KmsKey, version?: number): { version: number; material: OpenMaterial } | undefined
+  /** Worker threads for private-key operations (RSA and ECC signing, RSA decryption). */
+  readonly privateKeys: PrivateKeyWorkers
   keyArn(accountId: string, keyId: string): string
   aliasArn(accountId: string, aliasName: string): string
   /** Resolves once every change notified so far in this process has been applied. */
@@ -99,6 +102,7 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
   let keys = new Map<string, KmsKey>() // `account/keyId`
   let aliases = new Map<string, KmsAlias>() // `account/alias/name`
   const opened = new Map<string, OpenMaterial>() // `arn#version`
+  const privateKeys = privateKeyWorkers()
 
   const toKey = (rows: KeyRows): KmsKey => {
     const row = rows.key
@@ -225,6 +229,7 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
       }
       return { version: entry.version, material }
     },
+    privateKeys,
     keyArn,
     aliasArn,
     async settled() {
@@ -233,6 +238,7 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
     },
     async close() {
       await unsubscribe()
+      await privateKeys.close()
     },
   }
   return index

@@ -1,13 +1,14 @@
 // Key material: generated with node:crypto (RSA and EC pairs off the main thread), opened into usable keys, and
 // the raw operations on it (sign, verify, MAC, RSA encryption). Material is never logged.
-import { createHmac, createPrivateKey, createPublicKey, generateKeyPair, privateDecrypt, publicEncrypt, sign, timingSafeEqual, verify, constants, type KeyObject } from 'node:crypto'
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPair, publicEncrypt, timingSafeEqual, verify, constants, type KeyObject } from 'node:crypto'
 import type { DataKeyPairSpec, KeySpec, MacAlgorithmSpec, SigningAlgorithmSpec } from '../../generated/kms/types.js'
-import { signDigest, verifyDigest } from './digest-signing.js'
+import { digestSignatureBlock, verifyDigest } from './digest-signing.js'
+import type { PrivateKeyWorkers } from './private-key-workers.js'
 
 /** A key's material opened for use: a secret (symmetric and HMAC keys) or a key pair. */
 export type OpenMaterial =
   | { readonly kind: 'secret'; readonly secret: Buffer }
-  | { readonly kind: 'pair'; readonly privateKey: KeyObject; readonly publicKey: KeyObject }
+  | { readonly kind: 'pair'; readonly privateKey: KeyObject; readonly publicKey: KeyObject; readonly der: Buffer }
 
 const SECRET_BYTES: Readonly<Partial<Record<KeySpec, number>>> = {
   SYMMETRIC_DEFAULT: 32, HMAC_224: 28, HMAC_256: 32, HMAC_384: 48, HMAC_512: 64,
@@ -43,7 +44,7 @@ export async function generatePair(spec: KeySpec | DataKeyPairSpec): Promise<{ p
 export function openMaterial(spec: KeySpec, bytes: Buffer): OpenMaterial {
   if (SECRET_BYTES[spec] !== undefined) return { kind: 'secret', secret: bytes }
   const privateKey = createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' })
-  return { kind: 'pair', privateKey, publicKey: createPublicKey(privateKey) }
+  return { kind: 'pair', privateKey, publicKey: createPublicKey(privateKey), der: bytes }
 }
 
 export function publicKeyDer(material: OpenMaterial): Buffer {
@@ -57,13 +58,9 @@ export function rsaEncrypt(publicKey: KeyObject, algorithm: keyof typeof OAEP_HA
   return publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: OAEP_HASH[algorithm] }, plaintext)
 }
 
-/** Undefined when the ciphertext does not decrypt under this key and algorithm. */
-export function rsaDecrypt(privateKey: KeyObject, algorithm: keyof typeof OAEP_HASH, ciphertext: Uint8Array): Buffer | undefined {
-  try {
-    return privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: OAEP_HASH[algorithm] }, ciphertext)
-  } catch {
-    return undefined
-  }
+/** Undefined when the ciphertext does not decrypt under this key and algorithm. Runs on a worker thread. */
+export function rsaDecrypt(workers: PrivateKeyWorkers, keyRef: string, der: Buffer, algorithm: keyof typeof OAEP_HASH, ciphertext: Uint8Array): Promise<Buffer | undefined> {
+  return workers.run(keyRef, der, { kind: 'privateDecrypt', oaepHash: OAEP_HASH[algorithm], data: ciphertext })
 }
 
 export function isOaepAlgorithm(algorithm: string): algorithm is keyof typeof OAEP_HASH {
@@ -83,10 +80,17 @@ export function signingScheme(algorithm: SigningAlgorithmSpec): { hash: 'sha256'
 
 export const DIGEST_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
 
-export function signMessage(privateKey: KeyObject, algorithm: SigningAlgorithmSpec, message: Uint8Array, isDigest: boolean): Buffer {
+/** Signs on a worker thread: RSA private operations take milliseconds. */
+export async function signMessage(
+  workers: PrivateKeyWorkers, keyRef: string, material: Extract<OpenMaterial, { kind: 'pair' }>,
+  algorithm: SigningAlgorithmSpec, message: Uint8Array, isDigest: boolean,
+): Promise<Buffer> {
   const scheme = signingScheme(algorithm)
-  if (isDigest) return signDigest(privateKey, scheme, message)
-  return sign(scheme.hash, message, { key: privateKey, padding: scheme.padding, saltLength: scheme.saltLength, dsaEncoding: 'der' })
+  const signature = isDigest
+    ? await workers.run(keyRef, material.der, { kind: 'privateEncrypt', ...digestSignatureBlock(material.privateKey, scheme, message) })
+    : await workers.run(keyRef, material.der, { kind: 'sign', hash: scheme.hash, message, ...(scheme.padding !== undefined && { padding: scheme.padding }), ...(scheme.saltLength !== undefined && { saltLength: scheme.saltLength }) })
+  if (!signature) throw new Error('signing produced no signature')
+  return signature
 }
 
 export function verifyMessage(publicKey: KeyObject, algorithm: SigningAlgorithmSpec, message: Uint8Array, signature: Uint8Array, isDigest: boolean): boolean {
