@@ -20,6 +20,7 @@ import { policyVersionModule } from './policy-versions.js'
 import { inlinePolicyModule } from './inline-policies.js'
 import { attachmentModule } from './attachments.js'
 import { permissionsBoundaryModule } from './permissions-boundaries.js'
+import { authorizationDetailModule } from './authorization-details.js'
 import { credentialReportModule } from './credential-report.js'
 import { policySimulatorModule } from './policy-simulator.js'
 import { contextKeyModule } from './context-keys.js'
@@ -64,6 +65,7 @@ export function iamModules(deps: IamDeps): IamModule[] {
     inlinePolicyModule(deps),
     attachmentModule(deps),
     permissionsBoundaryModule(deps),
+    authorizationDetailModule(deps),
     credentialReportModule(deps),
     policySimulatorModule(deps),
     contextKeyModule(deps),
