@@ -1,5 +1,6 @@
 // What the STS operations declare to the authorization stage: the role's trust policy as a resource policy that
 // must allow, the sts: and aws: condition keys, and the extra actions tags and source identity need.
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { CallFacts } from '../../src/core/authorization-target.js'
 import type { Caller } from '../../src/core/caller.js'
@@ -91,6 +92,25 @@ describe('AssumeRoleWithWebIdentity authorization', () => {
   it('declares only the session name for a token that is not a JWT', () => {
     const target = table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: 'garbage' }, facts(user))
     expect(target.context).toEqual({ 'sts:RoleSessionName': 'web' })
+  })
+})
+
+describe('AssumeRoleWithSAML authorization', () => {
+  it('declares the provider and the assertion\'s saml: keys', () => {
+    const xml = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a">'
+      + '<saml:Issuer>https://idp.example.test</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient">u-1</saml:NameID>'
+      + '<saml:SubjectConfirmation><saml:SubjectConfirmationData Recipient="https://signin.aws.amazon.com/saml"/></saml:SubjectConfirmation></saml:Subject></saml:Assertion></samlp:Response>'
+    const providerArn = `arn:aws:iam::${ACCOUNT}:saml-provider/Idp`
+    const target = table.AssumeRoleWithSAML({ RoleArn: ROLE_ARN, PrincipalArn: providerArn, SAMLAssertion: Buffer.from(xml).toString('base64') }, facts(user))
+    expect(target.context).toEqual({
+      'aws:FederatedProvider': providerArn,
+      'saml:iss': 'https://idp.example.test',
+      'saml:sub': 'u-1',
+      'saml:sub_type': 'transient',
+      'saml:aud': 'https://signin.aws.amazon.com/saml',
+      'saml:namequalifier': createHash('sha1').update(`https://idp.example.test${ACCOUNT}/Idp`).digest('base64'),
+    })
+    expect(target.resourcePolicies).toMatchObject({ kind: 'trust', mustAllow: true })
   })
 })
 

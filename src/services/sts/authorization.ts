@@ -4,12 +4,18 @@ import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues,
 import type { StsApi } from '../../generated/sts/api.js'
 import type { AssumeRoleRequest, Tag } from '../../generated/sts/types.js'
 import type { TrustIndex } from './trust-index.js'
+import { nameQualifier, subjectType, unverifiedAssertion } from './saml-assertion.js'
 import { audiences, issuerKey, oidcProviderArn, webIdentityClaims } from './web-identity.js'
 
 export function stsAuthorization({ trust }: { readonly trust: TrustIndex }): AuthorizationTable<StsApi> {
   return {
     AssumeRole: (input, call) => assumeRoleTarget('sts:AssumeRole', input, call, trust),
-    AssumeRoleWithSAML: (input) => ({ action: 'sts:AssumeRoleWithSAML', resources: [input.RoleArn], resourcePolicies: trustPolicies(trust, input.RoleArn) }),
+    AssumeRoleWithSAML: (input) => ({
+      action: 'sts:AssumeRoleWithSAML',
+      resources: [input.RoleArn],
+      context: samlContext(input.SAMLAssertion, input.PrincipalArn),
+      resourcePolicies: trustPolicies(trust, input.RoleArn),
+    }),
     AssumeRoleWithWebIdentity: (input, call) => ({
       action: 'sts:AssumeRoleWithWebIdentity',
       resources: [input.RoleArn],
@@ -92,6 +98,25 @@ function webIdentityContext(token: string, sessionName: string, roleAccountId: s
     [`${key}:aud`]: audiences(claims),
     ...(typeof claims.sub === 'string' && { [`${key}:sub`]: claims.sub }),
     ...(amr && { [`${key}:amr`]: amr }),
+  }
+}
+
+/**
+ * The assertion's saml:aud, saml:iss, saml:sub, saml:sub_type and saml:namequalifier
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-saml),
+ * and the SAML provider as aws:FederatedProvider. Read before the handler verifies the signature.
+ */
+function samlContext(samlResponse: string, providerArn: string): ContextValues {
+  const assertion = unverifiedAssertion(samlResponse)
+  const provider = /^arn:[\w-]+:iam::(\d{12}):saml-provider\/(.+)$/.exec(providerArn)
+  if (!assertion) return { 'aws:FederatedProvider': providerArn }
+  return {
+    'aws:FederatedProvider': providerArn,
+    'saml:iss': assertion.issuer,
+    'saml:sub': assertion.subject,
+    'saml:sub_type': subjectType(assertion.subjectFormat),
+    ...((assertion.recipient ?? assertion.audiences[0]) !== undefined && { 'saml:aud': (assertion.recipient ?? assertion.audiences[0])! }),
+    ...(provider && { 'saml:namequalifier': nameQualifier(assertion.issuer, provider[1]!, provider[2]!) }),
   }
 }
 

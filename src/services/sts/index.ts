@@ -1,10 +1,11 @@
 // The STS service: temporary credentials (AssumeRole, GetSessionToken, GetFederationToken), web identity
-// federation, and who a key or a caller is.
+// and SAML federation, and who a key or a caller is.
 import { unsupportedOperations } from '../../core/unsupported-operations.js'
 import type { StsApi } from '../../generated/sts/api.js'
 import { accessKeyInfoOperations } from './access-key-info.js'
 import { assumeRoleOperations } from './assume-role.js'
 import { callerIdentityOperations } from './caller-identity.js'
+import { samlOperations } from './saml.js'
 import { sessionTokenOperations } from './session-tokens.js'
 import type { StsDeps } from './sts-deps.js'
 import { webIdentityOperations } from './web-identity.js'
@@ -21,6 +22,7 @@ export function stsService(deps: StsDeps): StsApi {
     ...sessionTokenOperations(deps),
     ...accessKeyInfoOperations(deps),
     ...webIdentityOperations(deps),
-    ...unsupportedOperations('sts', ['AssumeRoleWithSAML', 'DecodeAuthorizationMessage']),
+    ...samlOperations(deps),
+    ...unsupportedOperations('sts', ['DecodeAuthorizationMessage']),
   }
 }
