@@ -8,6 +8,8 @@ import { secretBox } from '../../src/crypto/secret-box.js'
 import { EXPIRED_SESSION_RETENTION_MS, loadSessionIndex } from '../../src/services/sts/session-index.js'
 import { sessionStore } from '../../src/services/sts/session-store.js'
 import { issueSession } from '../../src/services/sts/issue-session.js'
+import { sessionTokenOperations } from '../../src/services/sts/session-tokens.js'
+import { compilePolicy, evaluate, type CompiledPolicy } from '../../src/policy/index.js'
 import { forEachDialect } from '../../src/storage/testing.js'
 
 const caller = {
@@ -45,6 +47,21 @@ forEachDialect('STS sessions', (dialect) => {
     const stored = await sessionStore(database.db).get(credentials.AccessKeyId)
     expect(stored!.secretSealed).not.toContain(credentials.SecretAccessKey)
     expect(JSON.stringify(stored)).not.toContain(credentials.SessionToken)
+  })
+
+  it('gives a GetFederationToken session without a policy a session policy that allows nothing', async () => {
+    const { deps, sessions } = await setUp()
+    const root = { type: 'Root' as const, arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', userId: '111122223333' }
+    const operations = sessionTokenOperations({ ...deps, trust: undefined as never, credentials: { find: () => undefined } })
+    const { Credentials } = await operations.GetFederationToken({ Name: 'bob' }, { caller: root, accountId: root.accountId, region: 'us-east-1', partition: 'aws', requestId: 'r' })
+    const federated = sessions.find(Credentials!.AccessKeyId)!.caller
+    expect(federated).toMatchObject({ type: 'FederatedUser', arn: 'arn:aws:sts::111122223333:federated-user/bob', userId: '111122223333:bob' })
+    const identity = compilePolicy('identity', 'identity', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}')
+    const decision = evaluate(
+      { principal: { type: 'FederatedUser', arn: federated.arn, accountId: federated.accountId, userId: federated.userId }, action: 's3:GetObject', resource: '*' },
+      { identity: [identity], session: federated.session!.policies as CompiledPolicy[] },
+    )
+    expect(decision).toMatchObject({ effect: 'ImplicitDeny', denial: { kind: 'implicit', policyType: 'session' } })
   })
 
   it('tells another handle\'s index about a new session', async () => {

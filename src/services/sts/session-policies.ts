@@ -85,6 +85,15 @@ export function sessionTags(tags: readonly Tag[] | undefined, transitiveTagKeys:
   return byKey
 }
 
+/**
+ * GetFederationToken without Policy or PolicyArns: "the resulting federated user session has no permissions"
+ * (API reference). A session policy that allows nothing says so; an absent one would mean "no session policy applies".
+ */
+export const NO_SESSION_PERMISSIONS = {
+  id: 'no-session-policy',
+  document: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: '*', Resource: '*' }] }),
+}
+
 const NOTHING_ALLOWED = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] })
 
 function packedSize(policy: string | undefined, arns: readonly string[], tags: readonly Tag[]): { policies: number; tags: number } {

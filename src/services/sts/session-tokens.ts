@@ -5,7 +5,7 @@ import type { Caller } from '../../core/caller.js'
 import type { StsApi } from '../../generated/sts/api.js'
 import { issueSession } from './issue-session.js'
 import { mfaCheck } from './mfa-check.js'
-import { sessionPolicies, sessionTags } from './session-policies.js'
+import { NO_SESSION_PERMISSIONS, sessionPolicies, sessionTags } from './session-policies.js'
 import type { StsDeps } from './sts-deps.js'
 
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html and API_GetFederationToken.html:
@@ -49,7 +49,7 @@ export function sessionTokenOperations(deps: StsDeps) {
           userId,
           name: input.Name,
           issuer: { type: caller.type, arn: caller.arn, id: caller.userId },
-          ...(policies.policies && { policies: policies.policies }),
+          policies: policies.policies ?? [NO_SESSION_PERMISSIONS],
           ...(Object.keys(tags).length > 0 && { tags }),
           mfaAuthenticated: false,
         },
