@@ -16,7 +16,7 @@ import { createRouter } from '../pipeline/router.js'
 import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
-import { IDENTITY_CHANGED, loadIdentityIndex } from '../services/iam/index.js'
+import { IDENTITY_CHANGED, loadIdentityIndex, serviceAccessRecorder } from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
 import { loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
@@ -56,10 +56,13 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
   try {
     const firstStart = await bootstrapDefaultAccount(database, config, { box, clock, ids })
     if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
-    const sessions = await loadSessionIndex(database, box, clock)
-    const credentials = await loadCredentialIndex(database, box, PARTITION, { sessions })
     const trust = await loadTrustIndex(database)
+    const sessions = await loadSessionIndex(database, box, clock, { trust })
+    const credentials = await loadCredentialIndex(database, box, PARTITION, { sessions })
     const identities = await loadIdentityIndex(database)
+    // Service last accessed data: every audited call's principal, service and action, written in batches.
+    const accessRecorder = serviceAccessRecorder(database)
+    const auditSink = overrides.audit ?? discardingAuditSink
     const kmsKeys = await loadKeyIndex(database, { box, region: config.region, partition: PARTITION })
     const kms = { database, clock, ids, box, keys: kmsKeys }
     const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
@@ -72,7 +75,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       })),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),
       authorize: createAuthorizer({ mode: config.auth, identities, clock }),
-      audit: overrides.audit ?? discardingAuditSink,
+      audit: { record: (call) => { accessRecorder.record(call); auditSink.record(call) } },
       clock,
       ids,
       log,
@@ -108,6 +111,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       credentialsFile,
       async close() {
         await server.close()
+        await accessRecorder.close()
         await credentials.close()
         await sessions.close()
         await trust.close()

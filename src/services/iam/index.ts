@@ -20,6 +20,7 @@ import { policyVersionModule } from './policy-versions.js'
 import { inlinePolicyModule } from './inline-policies.js'
 import { attachmentModule } from './attachments.js'
 import { permissionsBoundaryModule } from './permissions-boundaries.js'
+import { serviceLastAccessedModule } from './service-last-accessed.js'
 import { authorizationDetailModule } from './authorization-details.js'
 import { credentialReportModule } from './credential-report.js'
 import { policySimulatorModule } from './policy-simulator.js'
@@ -39,6 +40,8 @@ export { type SamlProviderRecord } from './saml-providers-store.js'
 export { mfaCodeVerifier } from './mfa.js'
 // Port for STS session policies (PolicyArns): a managed policy's default version document.
 export { managedPolicyDocument } from './managed-policies-lookup.js'
+// Port for the composition root: records each call's principal and action for service last accessed data.
+export { serviceAccessRecorder, type ServiceAccessRecorder } from './service-last-accessed-recorder.js'
 
 /** One module's slice of the IAM API: its handlers and what each touches. */
 export interface IamModule {
@@ -65,6 +68,7 @@ export function iamModules(deps: IamDeps): IamModule[] {
     inlinePolicyModule(deps),
     attachmentModule(deps),
     permissionsBoundaryModule(deps),
+    serviceLastAccessedModule(deps),
     authorizationDetailModule(deps),
     credentialReportModule(deps),
     policySimulatorModule(deps),

@@ -1,0 +1,83 @@
+// ServiceAccessRecorder: remembers, from every finished call, each IAM user's and role's last authenticated access
+// per action, in memory, and writes them in batches; the composition root hands it every call the pipeline audits.
+//
+// AWS counts every authenticated attempt, allowed or denied ("an unexpected entry does not mean access was granted"):
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html
+import type { Caller } from '../../core/caller.js'
+import type { Database } from '../../storage/database.js'
+import { recordServiceAccesses, type ServiceAccess } from './service-last-accessed-store.js'
+
+/** What the recorder reads of a finished call (a structural subset of the audit port's CallRecord). */
+export interface AccessedCall {
+  readonly time: Date
+  /** The signing name, which is the action's service namespace (`iam`, `sts`, `kms`). */
+  readonly service?: string
+  readonly operation?: string
+  readonly caller?: Caller
+  readonly region: string
+}
+
+export interface ServiceAccessRecorder {
+  /** Cheap: one map write; the batch is written within `flushMs`. */
+  record(call: AccessedCall): void
+  /** Writes what is pending; resolves once written. */
+  flush(): Promise<void>
+  close(): Promise<void>
+}
+
+const recorders = new WeakMap<Database, ServiceAccessRecorder>()
+
+/** Writes this process's pending accesses, so a report generated now sees every call that finished before it. */
+export async function flushServiceAccesses(database: Database): Promise<void> {
+  await recorders.get(database)?.flush()
+}
+
+export function serviceAccessRecorder(database: Database, options: { readonly flushMs?: number; readonly maxPending?: number } = {}): ServiceAccessRecorder {
+  const flushMs = options.flushMs ?? 1000
+  const maxPending = options.maxPending ?? 10_000
+  const pending = new Map<string, ServiceAccess>()
+  let timer: NodeJS.Timeout | undefined
+  let writing: Promise<void> = Promise.resolve()
+
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    if (pending.size === 0) return writing
+    const batch = [...pending.values()]
+    pending.clear()
+    writing = writing
+      .then(() => database.transaction((tx) => recordServiceAccesses(tx, batch)))
+      .catch(() => {
+        // A lost batch only makes a last-accessed date older than it should be; the next call records it again.
+      })
+    return writing
+  }
+
+  const recorder: ServiceAccessRecorder = {
+    record(call) {
+      const principalArn = trackedPrincipal(call.caller)
+      if (principalArn === undefined || call.service === undefined || call.operation === undefined) return
+      const action = `${call.service}:${call.operation}`
+      const key = `${call.caller!.accountId}\n${principalArn}\n${action.toLowerCase()}`
+      const seen = pending.get(key)
+      if (seen && seen.at >= call.time) return
+      pending.set(key, { accountId: call.caller!.accountId, principalArn, action, at: call.time, region: call.region })
+      if (pending.size >= maxPending) void flush()
+      else timer ??= setTimeout(() => void flush(), flushMs).unref()
+    },
+    flush,
+    async close() {
+      await flush()
+      recorders.delete(database)
+    },
+  }
+  recorders.set(database, recorder)
+  return recorder
+}
+
+/** IAM users by their ARN, role sessions by their role's ARN; the root user and others are not reported on. */
+function trackedPrincipal(caller: Caller | undefined): string | undefined {
+  if (caller?.type === 'IAMUser') return caller.arn
+  if (caller?.type === 'AssumedRole' && caller.session?.issuer.type === 'Role') return caller.session.issuer.arn
+  return undefined
+}
