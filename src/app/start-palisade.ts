@@ -56,9 +56,9 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
   try {
     const firstStart = await bootstrapDefaultAccount(database, config, { box, clock, ids })
     if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
-    const sessions = await loadSessionIndex(database, box, clock)
-    const credentials = await loadCredentialIndex(database, box, PARTITION, { sessions })
     const trust = await loadTrustIndex(database)
+    const sessions = await loadSessionIndex(database, box, clock, { trust })
+    const credentials = await loadCredentialIndex(database, box, PARTITION, { sessions })
     const identities = await loadIdentityIndex(database)
     // Service last accessed data: every audited call's principal, service and action, written in batches.
     const accessRecorder = serviceAccessRecorder(database)

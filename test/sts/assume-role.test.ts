@@ -92,6 +92,18 @@ describe('AssumeRole', () => {
     await expectDenied(iam.send(new ListRolesCommand({})))
   })
 
+  it('refuses a deleted role\'s sessions even after a new role takes its name', async () => {
+    const arn = await createRole(palisade, 'Reborn', { permissions: allow('iam:ListRoles') })
+    const session = signingCredentials((await assume(user.credentials, { RoleArn: arn })).Credentials)
+    await rootClient(palisade).send(new DeleteRolePolicyCommand({ RoleName: 'Reborn', PolicyName: 'permissions' }))
+    await rootClient(palisade).send(new DeleteRoleCommand({ RoleName: 'Reborn' }))
+    await createRole(palisade, 'Reborn', { permissions: allow('iam:ListRoles') })
+    const iam = new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: session, maxAttempts: 1 })
+    await expect(iam.send(new ListRolesCommand({}))).rejects.toMatchObject({ name: 'InvalidClientTokenId' })
+    const fresh = signingCredentials((await assume(user.credentials, { RoleArn: arn })).Credentials)
+    await new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: fresh, maxAttempts: 1 }).send(new ListRolesCommand({}))
+  })
+
   it('rejects an invalid RoleSessionName before anything else', async () => {
     await expect(assume(user.credentials, { RoleSessionName: 'has space' })).rejects.toMatchObject({ name: 'ValidationError' })
   })

@@ -8,6 +8,7 @@ import type { Database } from '../../storage/database.js'
 import { CREDENTIALS_CHANGED } from '../iam/index.js'
 import { sessionStore, SESSIONS_CHANGED, type StoredSession } from './session-store.js'
 import { sessionTokenMatches } from './temporary-credentials.js'
+import type { TrustIndex } from './trust-index.js'
 
 /** What authentication needs of one session (the credential index's session side, services/iam/credential-index.ts). */
 export interface SessionCredential {
@@ -31,7 +32,16 @@ export interface SessionIndex {
  */
 export const EXPIRED_SESSION_RETENTION_MS = 24 * 3600_000
 
-export async function loadSessionIndex(database: Database, box: SecretBox, clock: Clock): Promise<SessionIndex> {
+export interface SessionIndexOptions {
+  /**
+   * The roles as they are now: a role session whose role was deleted and created again under the same name is
+   * refused, since its role id (the AROA… in aws:userid) is not the new role's
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles).
+   */
+  readonly trust?: Pick<TrustIndex, 'find'>
+}
+
+export async function loadSessionIndex(database: Database, box: SecretBox, clock: Clock, options: SessionIndexOptions = {}): Promise<SessionIndex> {
   let sessions = new Map<string, SessionCredential>()
   const add = (into: Map<string, SessionCredential>, stored: StoredSession | undefined) => {
     const credential = stored && toCredential(stored, box)
@@ -59,10 +69,14 @@ export async function loadSessionIndex(database: Database, box: SecretBox, clock
   return {
     find(accessKeyId) {
       const found = sessions.get(accessKeyId)
-      if (found && found.session.expiresAt.getTime() < retentionCutoff(clock).getTime()) {
+      if (!found) return undefined
+      if (found.session.expiresAt.getTime() < retentionCutoff(clock).getTime()) {
         sessions.delete(accessKeyId)
         return undefined
       }
+      const issuer = found.caller.session?.issuer
+      const current = issuer?.type === 'Role' ? options.trust?.find(issuer.arn)?.role : undefined
+      if (current && current.roleId !== issuer!.id) return undefined
       return found
     },
     load,
