@@ -123,6 +123,17 @@ describe('KMS authorization', () => {
       await expectDenied(encrypt())
     })
 
+    it('apply constraints to cryptographic operations only (not DescribeKey), with case-insensitive constraint keys', async () => {
+      const key = await newKey()
+      const user = await newUser()
+      await root.send(new CreateGrantCommand({
+        KeyId: key.KeyId, GranteePrincipal: user.arn, Operations: ['Encrypt', 'DescribeKey'], Constraints: { EncryptionContextEquals: { tenant: 'acme' } },
+      }))
+      await expect(user.kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).resolves.toBeDefined()
+      await expect(user.kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x'), EncryptionContext: { Tenant: 'acme' } }))).resolves.toBeDefined()
+      await expectDenied(user.kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x'), EncryptionContext: { tenant: 'ACME' } })))
+    })
+
     it('enforce EncryptionContextSubset: the pairs must be there, others may be added', async () => {
       const key = await newKey()
       const user = await newUser()

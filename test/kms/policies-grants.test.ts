@@ -105,6 +105,16 @@ describe('KMS key policies and grants', () => {
       await expect(kms.send(new DecryptCommand({ CiphertextBlob, GrantTokens: ['not a token'] }))).rejects.toMatchObject({ name: 'InvalidGrantTokenException' })
     })
 
+    it.each([
+      { name: 'an operation the key does not support', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT', Operations: ['Sign'], Constraints: undefined },
+      { name: 'GenerateDataKey on an RSA key', KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT', Operations: ['GenerateDataKey'], Constraints: undefined },
+      { name: 'an encryption context constraint on an asymmetric key', KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Operations: ['Sign'], Constraints: { EncryptionContextSubset: { a: 'b' } } },
+    ] as const)('rejects a grant with $name with ValidationException', async ({ KeySpec, KeyUsage, Operations, Constraints }) => {
+      const key = (await kms.send(new CreateKeyCommand({ KeySpec, KeyUsage }))).KeyMetadata!
+      await expect(kms.send(new CreateGrantCommand({ KeyId: key.KeyId, GranteePrincipal: ACCOUNT, Operations: [...Operations], Constraints })))
+        .rejects.toMatchObject({ name: 'ValidationException' })
+    })
+
     it('rejects a grantee that is not a principal with ValidationException', async () => {
       const key = await newKey()
       await expect(kms.send(new CreateGrantCommand({ KeyId: key.KeyId, GranteePrincipal: 'nobody', Operations: ['Encrypt'] })))

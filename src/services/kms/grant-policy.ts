@@ -10,17 +10,35 @@ export interface GrantFacts {
   readonly constraints?: GrantConstraints
 }
 
+/**
+ * The operations a grant's encryption context constraint applies to. It does not apply to DescribeKey and
+ * RetireGrant (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html). A constrained grant
+ * that includes CreateGrant only lets the grantee create grants "with an equally strict or stricter" constraint; here
+ * such a CreateGrant must carry the constraint's context, which CreateGrant requests have none of, so it is refused
+ * (stricter than AWS, never looser).
+ */
+export const CONSTRAINED_OPERATIONS: ReadonlySet<GrantOperation> = new Set([
+  'Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant',
+])
+
 export function grantPolicy(grant: GrantFacts, keyArn: string): CompiledPolicy {
-  const statement: Record<string, unknown> = {
-    Sid: `Grant ${grant.grantId}`,
+  const condition = constraintCondition(grant.constraints)
+  const constrained = condition ? grant.operations.filter((operation) => CONSTRAINED_OPERATIONS.has(operation)) : []
+  const free = grant.operations.filter((operation) => !constrained.includes(operation))
+  const statement = (sid: string, operations: readonly GrantOperation[], when?: Record<string, unknown>) => ({
+    Sid: sid,
     Effect: 'Allow',
     Principal: principalElement(grant.granteePrincipal),
-    Action: grant.operations.map((operation) => `kms:${operation}`),
+    Action: operations.map((operation) => `kms:${operation}`),
     Resource: keyArn,
-  }
-  const condition = constraintCondition(grant.constraints)
-  if (condition) statement.Condition = condition
-  return compilePolicy(`${keyArn}/grant/${grant.grantId}`, 'resource', { Version: '2012-10-17', Statement: [statement] })
+    ...(when && { Condition: when }),
+  })
+  const statements = [
+    ...(constrained.length > 0 ? [statement(`Grant ${grant.grantId} constrained`, constrained, condition)] : []),
+    ...(free.length > 0 ? [statement(`Grant ${grant.grantId}`, free)] : []),
+  ]
+  return compilePolicy(`${keyArn}/grant/${grant.grantId}`, 'resource', { Version: '2012-10-17', Statement: statements })
 }
 
 // A service principal (`dynamodb.amazonaws.com`) is named as Service, anything else is an AWS principal ARN or account.
@@ -39,7 +57,8 @@ function constraintCondition(constraints: GrantConstraints | undefined): Record<
   const keys = Object.keys(pairs)
   const condition: Record<string, unknown> = keys.length > 0 ? { StringEquals: equals } : {}
   if (constraints?.EncryptionContextEquals) {
-    condition['ForAllValues:StringEquals'] = { 'kms:EncryptionContextKeys': keys.length > 0 ? keys : [''] }
+    // Constraint keys are case-insensitive, values case-sensitive (API_GrantConstraints).
+    condition['ForAllValues:StringEqualsIgnoreCase'] = { 'kms:EncryptionContextKeys': keys.length > 0 ? keys : [''] }
   }
   return Object.keys(condition).length > 0 ? condition : undefined
 }

@@ -3,7 +3,7 @@
 import { AccessDeniedError } from '../../core/common-errors.js'
 import { DryRunOperationException, InvalidGrantIdException, NotFoundException } from '../../generated/kms/errors.js'
 import type { KmsApi } from '../../generated/kms/api.js'
-import type { GrantListEntry } from '../../generated/kms/types.js'
+import type { GrantConstraints, GrantListEntry, GrantOperation } from '../../generated/kms/types.js'
 import { checkGrantTokens, grantTokenHash, mintGrantToken } from './grant-tokens.js'
 import { keyChangesApplied, notifyKeyChange, type KmsGrant, type KmsKey } from './key-index.js'
 import { requireKey, requireNotPendingDeletion } from './key-lookup.js'
@@ -37,6 +37,7 @@ export function grantOperations({ database, clock, ids, keys }: KmsDeps) {
       for (const principal of [input.GranteePrincipal, input.RetiringPrincipal]) {
         if (principal !== undefined && !PRINCIPAL.test(principal)) throw new ValidationException(`Invalid principal: ${principal}`)
       }
+      checkGrantOperations(key, input.Operations, input.Constraints)
       if (input.DryRun) throw new DryRunOperationException('The request would have succeeded, but the DryRun option is set.')
       const grantId = ids.bytes(32).toString('hex')
       const token = mintGrantToken(ids.bytes(32))
@@ -101,6 +102,29 @@ export function grantOperations({ database, clock, ids, keys }: KmsDeps) {
       await deleteGrant(grant)
     },
   } satisfies Partial<KmsApi>
+}
+
+const COMMON: readonly GrantOperation[] = ['CreateGrant', 'RetireGrant', 'DescribeKey']
+const BY_USAGE: Readonly<Record<string, readonly GrantOperation[]>> = {
+  SYMMETRIC_DEFAULT: ['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo'],
+  ENCRYPT_DECRYPT: ['Decrypt', 'Encrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GetPublicKey'],
+  SIGN_VERIFY: ['Sign', 'Verify', 'GetPublicKey'],
+  GENERATE_VERIFY_MAC: ['GenerateMac', 'VerifyMac'],
+}
+
+/**
+ * A grant may only allow operations the key supports, and encryption context constraints only on symmetric
+ * encryption keys (https://docs.aws.amazon.com/kms/latest/developerguide/create-grant-overview.html).
+ */
+function checkGrantOperations(key: KmsKey, operations: readonly GrantOperation[], constraints: GrantConstraints | undefined): void {
+  const allowed = [...COMMON, ...(BY_USAGE[key.keySpec === 'SYMMETRIC_DEFAULT' ? 'SYMMETRIC_DEFAULT' : key.keyUsage] ?? [])]
+  const unsupported = operations.filter((operation) => !allowed.includes(operation))
+  if (unsupported.length > 0) {
+    throw new ValidationException(`Grant operations ${unsupported.join(', ')} are not supported by ${key.arn} (${key.keySpec}, ${key.keyUsage}).`)
+  }
+  if (constraints && (constraints.EncryptionContextEquals || constraints.EncryptionContextSubset) && key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    throw new ValidationException('Encryption context grant constraints are supported only for symmetric encryption KMS keys.')
+  }
 }
 
 function toGrantListEntry(grant: KmsGrant, key: KmsKey | undefined): GrantListEntry {
