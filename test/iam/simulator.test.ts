@@ -18,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { ACCOUNT, allow, policy, rootClient } from './enforcement-support.js'
+import { ACCOUNT, allow, createTestUser, expectDenied, policy, rootClient } from './enforcement-support.js'
 
 const OTHER_ACCOUNT = '111122223333'
 
@@ -179,6 +179,31 @@ describe('IAM policy simulator', () => {
       PolicyInputList: [allow('s3:*')], ActionNames: ['s3:GetObject'], ResourcePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }] }),
     })))
     expect(result).toMatchObject({ name: 'InvalidInputException', status: 400 })
+  })
+
+  it('has no caller keys in a custom simulation without CallerArn, and the caller\'s with one', async () => {
+    // A policy-variable example from the user guide: each user may read only the objects under their own name.
+    const document = allow('s3:GetObject', 'arn:aws:s3:::home/${aws:username}/*')
+    const simulate = (extra: { CallerArn?: string }) => iam.send(new SimulateCustomPolicyCommand({
+      PolicyInputList: [document], ActionNames: ['s3:GetObject'], ResourceArns: ['arn:aws:s3:::home/carol/notes.txt'], ...extra,
+    }))
+    const anonymous = await simulate({})
+    expect(anonymous.EvaluationResults?.[0]).toMatchObject({ EvalDecision: 'implicitDeny', MissingContextValues: ['aws:username'] })
+    const carol = await simulate({ CallerArn: `arn:aws:iam::${ACCOUNT}:user/carol` })
+    expect(carol.EvaluationResults?.[0]).toMatchObject({ EvalDecision: 'allowed', MissingContextValues: [] })
+    const dave = await simulate({ CallerArn: `arn:aws:iam::${ACCOUNT}:user/dave` })
+    expect(dave.EvaluationResults?.[0]?.EvalDecision).toBe('implicitDeny')
+  })
+
+  it('is authorized per operation: iam:SimulatePrincipalPolicy on the simulated entity', async () => {
+    const user = await createTestUser(palisade, 'sim-limited')
+    await iam.send(new PutUserPolicyCommand({ UserName: 'sim-limited', PolicyName: 'CustomOnly', PolicyDocument: allow('iam:SimulateCustomPolicy') }))
+    const custom = await user.client.send(new SimulateCustomPolicyCommand({ PolicyInputList: [allow('s3:*')], ActionNames: ['s3:GetObject'] }))
+    expect(custom.EvaluationResults?.[0]?.EvalDecision).toBe('allowed')
+    await expectDenied(
+      user.client.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: user.arn, ActionNames: ['s3:GetObject'] })),
+      `iam:SimulatePrincipalPolicy on resource: ${user.arn}`,
+    )
   })
 
   it('pages the results with MaxItems and Marker', async () => {
