@@ -89,6 +89,13 @@ describe('AssumeRoleWithWebIdentity authorization', () => {
     })
   })
 
+  it('declares the IdP\'s session tags as request tags, with sts:TagSession', () => {
+    const token = jwt({ iss: 'https://login.example.com', aud: 'app', sub: 'u', 'https://aws.amazon.com/tags': { principal_tags: { team: ['blue'] }, transitive_tag_keys: ['team'] } })
+    const target = table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: token }, facts(user))
+    expect(target.context).toMatchObject({ 'aws:RequestTag/team': 'blue', 'aws:TagKeys': ['team'], 'sts:TransitiveTagKeys': ['team'] })
+    expect(target.additionalActions).toEqual(['sts:TagSession'])
+  })
+
   it('declares only the session name for a token that is not a JWT', () => {
     const target = table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: 'garbage' }, facts(user))
     expect(target.context).toEqual({ 'sts:RoleSessionName': 'web' })

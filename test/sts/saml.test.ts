@@ -43,6 +43,7 @@ interface AssertionOptions {
   readonly audience?: string
   readonly notOnOrAfter?: Date
   readonly status?: string
+  readonly extraAttributes?: string
 }
 
 function assertionXml(options: AssertionOptions = {}): string {
@@ -56,7 +57,7 @@ function assertionXml(options: AssertionOptions = {}): string {
     + `<saml:Conditions NotBefore="${new Date(now.getTime() - 60_000).toISOString()}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${options.audience ?? AUDIENCE}</saml:Audience></saml:AudienceRestriction></saml:Conditions>`
     + `<saml:AuthnStatement AuthnInstant="${now.toISOString()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`
     + `<saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">${roles}</saml:Attribute>`
-    + `<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml:AttributeValue>${options.sessionName ?? 'jane@example.test'}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>`
+    + `<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml:AttributeValue>${options.sessionName ?? 'jane@example.test'}</saml:AttributeValue></saml:Attribute>${options.extraAttributes ?? ''}</saml:AttributeStatement>`
     + `</saml:Assertion>`
 }
 
@@ -119,6 +120,12 @@ describe('AssumeRoleWithSAML', () => {
       NameQualifier: createHash('sha1').update(`${IDP}${ACCOUNT}/ExampleIdP`).digest('base64'),
     })
     expect(answer.Credentials!.AccessKeyId).toMatch(/^ASIA/)
+  })
+
+  it('takes session tags from PrincipalTag attributes', async () => {
+    const tag = '<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/PrincipalTag:team"><saml:AttributeValue>blue</saml:AttributeValue></saml:Attribute>'
+    expect((await assume(responseXml(sign(assertionXml(), idp)))).PackedPolicySize).toBeUndefined()
+    expect((await assume(responseXml(sign(assertionXml({ extraAttributes: tag }), idp)))).PackedPolicySize).toBeGreaterThan(0)
   })
 
   it('accepts a response whose signature covers the whole Response', async () => {

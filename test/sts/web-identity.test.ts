@@ -99,6 +99,13 @@ describe('AssumeRoleWithWebIdentity', () => {
     expect(answer.SourceIdentity).toBe('octocat')
   })
 
+  it('takes session tags from the token\'s tags claim', async () => {
+    const plain = await assume(token())
+    expect(plain.PackedPolicySize).toBeUndefined()
+    const tagged = await assume(token({ 'https://aws.amazon.com/tags': { principal_tags: { team: ['blue'] }, transitive_tag_keys: ['team'] } }))
+    expect(tagged.PackedPolicySize).toBeGreaterThan(0)
+  })
+
   it.each([
     { name: 'a wrong audience', make: () => token({ aud: 'someone-else' }), code: 'InvalidIdentityTokenException', message: 'Incorrect token audience' },
     { name: 'a signature by another key under the published key id', make: () => token({}, { key: otherKey }), code: 'InvalidIdentityTokenException' },

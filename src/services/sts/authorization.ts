@@ -4,24 +4,34 @@ import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues,
 import type { StsApi } from '../../generated/sts/api.js'
 import type { AssumeRoleRequest, Tag } from '../../generated/sts/types.js'
 import type { TrustIndex } from './trust-index.js'
-import { nameQualifier, subjectType, unverifiedAssertion } from './saml-assertion.js'
-import { audiences, issuerKey, oidcProviderArn, webIdentityClaims } from './web-identity.js'
+import { nameQualifier, samlTags, subjectType, unverifiedAssertion } from './saml-assertion.js'
+import { audiences, issuerKey, oidcProviderArn, webIdentityClaims, webIdentityTags } from './web-identity.js'
 
 export function stsAuthorization({ trust }: { readonly trust: TrustIndex }): AuthorizationTable<StsApi> {
   return {
     AssumeRole: (input, call) => assumeRoleTarget('sts:AssumeRole', input, call, trust),
-    AssumeRoleWithSAML: (input) => ({
-      action: 'sts:AssumeRoleWithSAML',
-      resources: [input.RoleArn],
-      context: samlContext(input.SAMLAssertion, input.PrincipalArn),
-      resourcePolicies: trustPolicies(trust, input.RoleArn),
-    }),
-    AssumeRoleWithWebIdentity: (input, call) => ({
-      action: 'sts:AssumeRoleWithWebIdentity',
-      resources: [input.RoleArn],
-      context: webIdentityContext(input.WebIdentityToken, input.RoleSessionName, trust.find(input.RoleArn)?.role.accountId, call.partition),
-      resourcePolicies: trustPolicies(trust, input.RoleArn),
-    }),
+    AssumeRoleWithSAML: (input) => {
+      const assertion = unverifiedAssertion(input.SAMLAssertion)
+      const tags = assertion ? samlTags(assertion) : {}
+      return {
+        action: 'sts:AssumeRoleWithSAML',
+        resources: [input.RoleArn],
+        context: { ...samlContext(input.SAMLAssertion, input.PrincipalArn), ...idpTagContext(tags) },
+        resourcePolicies: trustPolicies(trust, input.RoleArn),
+        ...(tags.Tags && { additionalActions: ['sts:TagSession'] }),
+      }
+    },
+    AssumeRoleWithWebIdentity: (input, call) => {
+      const claims = webIdentityClaims(input.WebIdentityToken)
+      const tags = claims ? webIdentityTagsOrNone(claims) : {}
+      return {
+        action: 'sts:AssumeRoleWithWebIdentity',
+        resources: [input.RoleArn],
+        context: { ...webIdentityContext(input.WebIdentityToken, input.RoleSessionName, trust.find(input.RoleArn)?.role.accountId, call.partition), ...idpTagContext(tags) },
+        resourcePolicies: trustPolicies(trust, input.RoleArn),
+        ...(tags.Tags && { additionalActions: ['sts:TagSession'] }),
+      }
+    },
     DecodeAuthorizationMessage: () => ({ action: 'sts:DecodeAuthorizationMessage', resources: ['*'] }),
     // "No permissions are required to perform this operation" for both (STS API reference).
     GetAccessKeyInfo: () => ({ action: 'sts:GetAccessKeyInfo', resources: ['*'], requiresPermission: false }),
@@ -117,6 +127,23 @@ function samlContext(samlResponse: string, providerArn: string): ContextValues {
     'saml:sub_type': subjectType(assertion.subjectFormat),
     ...((assertion.recipient ?? assertion.audiences[0]) !== undefined && { 'saml:aud': (assertion.recipient ?? assertion.audiences[0])! }),
     ...(provider && { 'saml:namequalifier': nameQualifier(assertion.issuer, provider[1]!, provider[2]!) }),
+  }
+}
+
+/** Session tags an IdP passes are request tags too, and need sts:TagSession in the trust policy (id_session-tags.html). */
+function idpTagContext(tags: { Tags?: readonly Tag[]; TransitiveTagKeys?: readonly string[] }): ContextValues {
+  return {
+    ...(tags.Tags && tagContext(tags.Tags)),
+    ...(tags.TransitiveTagKeys && { 'sts:TransitiveTagKeys': tags.TransitiveTagKeys }),
+  }
+}
+
+/** A token whose tags claim is malformed declares no tags; the handler refuses it. */
+function webIdentityTagsOrNone(claims: NonNullable<ReturnType<typeof webIdentityClaims>>): ReturnType<typeof webIdentityTags> {
+  try {
+    return webIdentityTags(claims)
+  } catch {
+    return {}
   }
 }
 

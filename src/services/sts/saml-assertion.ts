@@ -16,6 +16,8 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success'
 export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role'
 export const ROLE_SESSION_NAME_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/RoleSessionName'
 export const SOURCE_IDENTITY_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/SourceIdentity'
+const PRINCIPAL_TAG_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:'
+const TRANSITIVE_TAG_KEYS_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys'
 
 /** What AssumeRoleWithSAML uses of an assertion. */
 export interface SamlAssertion {
@@ -91,6 +93,18 @@ export function metadataCertificates(metadata: string): string[] {
     }
   }
   return pems
+}
+
+/**
+ * Session tags a SAML IdP passes: one `PrincipalTag:KEY` attribute per tag, and `TransitiveTagKeys`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role-saml).
+ */
+export function samlTags(assertion: SamlAssertion): { Tags?: { Key: string; Value: string }[]; TransitiveTagKeys?: string[] } {
+  const Tags = Object.entries(assertion.attributes)
+    .filter(([name, values]) => name.startsWith(PRINCIPAL_TAG_ATTRIBUTE) && values[0] !== undefined)
+    .map(([name, values]) => ({ Key: name.slice(PRINCIPAL_TAG_ATTRIBUTE.length), Value: values[0]! }))
+  const TransitiveTagKeys = [...(assertion.attributes[TRANSITIVE_TAG_KEYS_ATTRIBUTE] ?? [])]
+  return { ...(Tags.length > 0 && { Tags }), ...(TransitiveTagKeys.length > 0 && { TransitiveTagKeys }) }
 }
 
 /** saml:namequalifier: BASE64(SHA1(issuer + account id + "/" + provider name)) (IAM's SAML condition keys reference). */

@@ -10,6 +10,7 @@ import {
   nameQualifier,
   ROLE_ATTRIBUTE,
   ROLE_SESSION_NAME_ATTRIBUTE,
+  samlTags,
   SOURCE_IDENTITY_ATTRIBUTE,
   subjectType,
   verifiedAssertion,
@@ -48,6 +49,7 @@ export function samlOperations(deps: StsDeps) {
         ...(input.Policy !== undefined && { Policy: input.Policy }),
         ...(input.PolicyArns && { PolicyArns: input.PolicyArns }),
         ...(sourceIdentity !== undefined && { sourceIdentity }),
+        ...samlTags(assertion),
         partition: ctx.partition,
         region: ctx.region,
       })

@@ -5,6 +5,7 @@ import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose'
 import type { OperationContext } from '../../core/operation.js'
 import { ExpiredTokenException, IDPCommunicationErrorException, InvalidIdentityTokenException } from '../../generated/sts/errors.js'
 import type { StsApi } from '../../generated/sts/api.js'
+import type { Tag } from '../../generated/sts/types.js'
 import { findOidcProvider } from '../iam/index.js'
 import { notAuthorized } from './assume-role.js'
 import { oidcKeys } from './oidc-keys.js'
@@ -13,6 +14,7 @@ import type { StsDeps } from './sts-deps.js'
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role-idp
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity'
+const TAGS_CLAIM = 'https://aws.amazon.com/tags'
 
 export function webIdentityOperations(deps: StsDeps) {
   const keysOf = oidcKeys(deps.oidc)
@@ -39,6 +41,7 @@ export function webIdentityOperations(deps: StsDeps) {
         ...(input.Policy !== undefined && { Policy: input.Policy }),
         ...(input.PolicyArns && { PolicyArns: input.PolicyArns }),
         ...(typeof sourceIdentity === 'string' && { sourceIdentity }),
+        ...webIdentityTags(claims),
         partition: ctx.partition,
         region: ctx.region,
       })
@@ -71,6 +74,26 @@ export function issuerKey(issuer: string): string | undefined {
 export function oidcProviderArn(partition: string, accountId: string, issuer: string): string | undefined {
   const key = issuerKey(issuer)
   return key === undefined ? undefined : `arn:${partition}:iam::${accountId}:oidc-provider/${key}`
+}
+
+/**
+ * Session tags an OIDC IdP passes in the token: `{"https://aws.amazon.com/tags": {"principal_tags": {"Key": ["Value"]},
+ * "transitive_tag_keys": ["Key"]}}` (one value per key).
+ */
+export function webIdentityTags(claims: JWTPayload): { Tags?: Tag[]; TransitiveTagKeys?: string[] } {
+  const claim = claims[TAGS_CLAIM]
+  if (!claim || typeof claim !== 'object') return {}
+  const { principal_tags: principalTags, transitive_tag_keys: transitive } = claim as Record<string, unknown>
+  const Tags: Tag[] = []
+  if (principalTags && typeof principalTags === 'object') {
+    for (const [Key, values] of Object.entries(principalTags)) {
+      const Value = Array.isArray(values) ? values[0] : values
+      if (typeof Value !== 'string') throw new InvalidIdentityTokenException(`The session tag ${Key} in the ID Token has no string value`)
+      Tags.push({ Key, Value })
+    }
+  }
+  const TransitiveTagKeys = Array.isArray(transitive) ? transitive.filter((key): key is string => typeof key === 'string') : []
+  return { ...(Tags.length > 0 && { Tags }), ...(TransitiveTagKeys.length > 0 && { TransitiveTagKeys }) }
 }
 
 export function audiences(claims: JWTPayload): string[] {
