@@ -1,11 +1,11 @@
-// The KMS background sweep: scheduled deletions happen at their date, automatic rotations when due (clock-driven).
+// The KMS background sweep (scheduled deletions, automatic rotations, clock-driven) and the root-key re-wrap.
 import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../src/core/clock.js'
 import { sequentialIds } from '../../src/core/ids.js'
 import type { OperationContext } from '../../src/core/operation.js'
 import { secretBox } from '../../src/crypto/secret-box.js'
-import { kmsService, loadKeyIndex, sweepKms, type KeyIndex, type KmsDeps } from '../../src/services/kms/index.js'
+import { kmsService, loadKeyIndex, rewrapKeyMaterial, sweepKms, type KeyIndex, type KmsDeps } from '../../src/services/kms/index.js'
 import { openDatabase, type Database } from '../../src/storage/database.js'
 
 const DAY_MS = 86_400_000
@@ -77,5 +77,32 @@ describe('sweepKms', () => {
     const { Mac } = await kms.GenerateMac({ KeyId: KeyMetadata!.KeyId, Message: Buffer.from('m'), MacAlgorithm: 'HMAC_SHA_256' }, ctx)
     expect(Buffer.from(Mac!)).toEqual(createHmac('sha256', opened).update('m').digest())
     expect(row!.sealed).not.toContain(opened.toString('base64'))
+  })
+})
+
+describe('rewrapKeyMaterial', () => {
+  it('re-seals every material version under a new root key; ciphertext made before still decrypts', async () => {
+    const database = await openDatabase({ url: ':memory:' })
+    const oldBox = secretBox(Buffer.alloc(32, 1))
+    const newBox = secretBox(Buffer.alloc(32, 2))
+    const clock = fixedClock('2026-06-01T00:00:00Z')
+    const before = await loadKeyIndex(database, { box: oldBox, region: 'us-east-1', partition: 'aws' })
+    const kms = kmsService({ database, clock, ids: sequentialIds(), box: oldBox, keys: before })
+    const { KeyMetadata } = await kms.CreateKey({}, ctx)
+    await kms.RotateKeyOnDemand({ KeyId: KeyMetadata!.KeyId }, ctx)
+    const signing = (await kms.CreateKey({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }, ctx)).KeyMetadata!
+    const ciphertext = (await kms.Encrypt({ KeyId: KeyMetadata!.KeyId, Plaintext: Buffer.from('kept') }, ctx)).CiphertextBlob
+    const publicKey = (await kms.GetPublicKey({ KeyId: signing.KeyId }, ctx)).PublicKey
+    await before.close()
+
+    await expect(rewrapKeyMaterial(database, newBox, newBox)).rejects.toThrow(/failed authentication/)
+    expect(await rewrapKeyMaterial(database, oldBox, newBox)).toBe(3)
+
+    const after = await loadKeyIndex(database, { box: newBox, region: 'us-east-1', partition: 'aws' })
+    const rewrapped = kmsService({ database, clock, ids: sequentialIds(9), box: newBox, keys: after })
+    expect(Buffer.from((await rewrapped.Decrypt({ CiphertextBlob: ciphertext }, ctx)).Plaintext!).toString()).toBe('kept')
+    expect((await rewrapped.GetPublicKey({ KeyId: signing.KeyId }, ctx)).PublicKey).toEqual(publicKey)
+    await after.close()
+    await database.close()
   })
 })

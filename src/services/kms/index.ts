@@ -13,6 +13,7 @@ import { rotateDueKeys, rotationOperations } from './rotation.js'
 export { kmsAuthorization } from './authorization.js'
 export { KMS_KEYS_CHANGED, loadKeyIndex, type KeyIndex } from './key-index.js'
 export type { KmsDeps } from './kms-deps.js'
+export { rewrapKeyMaterial } from './root-key-rewrap.js'
 
 export function kmsService(deps: KmsDeps): KmsApi {
   return {

@@ -36,6 +36,15 @@ export function kmsStore(db: Db) {
       await db.insertInto('kms_key_materials').values(material).execute()
     },
 
+    async allMaterials(): Promise<KmsKeyMaterialRow[]> {
+      return db.selectFrom('kms_key_materials').selectAll().execute()
+    },
+
+    async resealMaterial(accountId: string, keyId: string, version: number, sealed: string): Promise<void> {
+      await db.updateTable('kms_key_materials').set({ sealed })
+        .where('account_id', '=', accountId).where('key_id', '=', keyId).where('version', '=', version).execute()
+    },
+
     /** DuplicateKeyError when the alias exists. */
     async insertAlias(alias: KmsAliasRow): Promise<void> {
       await db.insertInto('kms_aliases').values(alias).execute()
