@@ -41,7 +41,28 @@ describe('IAM policy simulator', () => {
   })
   afterAll(() => palisade.stop())
 
-  it('locates the deciding statement by line and column (the CLI reference example: line 3 col 16 to line 7 col 4)', async () => {
+  it('reproduces the AWS CLI reference example: a date condition met, the statement located by line and column', async () => {
+    // https://docs.aws.amazon.com/cli/latest/reference/iam/simulate-custom-policy.html, examples 1 and 2.
+    const document = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}'
+    const simulate = (currentTime: string) => iam.send(new SimulateCustomPolicyCommand({
+      PolicyInputList: [document],
+      ActionNames: ['dynamodb:CreateBackup'],
+      ContextEntries: [{ ContextKeyName: 'aws:CurrentTime', ContextKeyValues: [currentTime], ContextKeyType: 'date' }],
+    }))
+    const after = await simulate('2019-04-25T11:00:00Z')
+    expect(after.EvaluationResults).toEqual([{
+      EvalActionName: 'dynamodb:CreateBackup',
+      EvalResourceName: '*',
+      EvalDecision: 'allowed',
+      MatchedStatements: [{ SourcePolicyId: 'PolicyInputList.1', StartPosition: { Line: 1, Column: 38 }, EndPosition: { Line: 1, Column: 167 } }],
+      MissingContextValues: [],
+      OrganizationsDecisionDetail: { AllowedByOrganizations: true },
+    }])
+    const before = await simulate('2014-04-25T11:00:00Z')
+    expect(before.EvaluationResults?.[0]).toMatchObject({ EvalDecision: 'implicitDeny', MatchedStatements: [], MissingContextValues: [] })
+  })
+
+  it('counts lines and columns in a policy written over several lines', async () => {
     const document = [
       '{',
       '  "Version": "2012-10-17",',
@@ -52,25 +73,12 @@ describe('IAM policy simulator', () => {
       '  }',
       '}',
     ].join('\n')
-    const { EvaluationResults } = await iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [document], ActionNames: ['s3:ListAllMyBuckets', 's3:GetObject'] }))
-    expect(EvaluationResults).toEqual([
-      {
-        EvalActionName: 's3:ListAllMyBuckets',
-        EvalResourceName: '*',
-        EvalDecision: 'explicitDeny',
-        MatchedStatements: [{ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'none', StartPosition: { Line: 3, Column: 16 }, EndPosition: { Line: 7, Column: 4 } }],
-        MissingContextValues: [],
-        OrganizationsDecisionDetail: { AllowedByOrganizations: true },
-      },
-      {
-        EvalActionName: 's3:GetObject',
-        EvalResourceName: '*',
-        EvalDecision: 'implicitDeny',
-        MatchedStatements: [],
-        MissingContextValues: [],
-        OrganizationsDecisionDetail: { AllowedByOrganizations: true },
-      },
-    ])
+    const { EvaluationResults } = await iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [document], ActionNames: ['s3:ListAllMyBuckets'] }))
+    // `{` is the 16th character of line 3 and `}` the 3rd of line 7: each position is just after its brace.
+    expect(EvaluationResults?.[0]).toMatchObject({
+      EvalDecision: 'explicitDeny',
+      MatchedStatements: [{ SourcePolicyId: 'PolicyInputList.1', StartPosition: { Line: 3, Column: 17 }, EndPosition: { Line: 7, Column: 4 } }],
+    })
   })
 
   it('lets an explicit deny in a second policy override an allow in the first, naming only the deny', async () => {
@@ -90,9 +98,9 @@ describe('IAM policy simulator', () => {
     expect(EvaluationResults?.[0]?.ResourceSpecificResults).toEqual([
       expect.objectContaining({ EvalResourceName: 'arn:aws:s3:::prod-logs', EvalResourceDecision: 'explicitDeny' }),
     ])
-    // The deny is the second statement of a compact one-line document: it starts where its `{` is.
+    // The deny is the second statement of a compact one-line document: its position is just after its `{`.
     const start = document.lastIndexOf('{"Resource"')
-    expect(EvaluationResults?.[0]?.MatchedStatements?.[0]).toMatchObject({ StartPosition: { Line: 1, Column: start + 1 } })
+    expect(EvaluationResults?.[0]?.MatchedStatements?.[0]).toMatchObject({ StartPosition: { Line: 1, Column: start + 2 } })
   })
 
   it('reports the context keys a condition needs and the request lacks, then decides with them', async () => {
@@ -168,7 +176,7 @@ describe('IAM policy simulator', () => {
     const named = await simulate(bucketPolicy(caller))
     expect(named.EvaluationResults?.[0]?.EvalDecision).toBe('allowed')
     expect(named.EvaluationResults?.[0]?.MatchedStatements?.map((s) => [s.SourcePolicyId, s.SourcePolicyType])).toEqual(
-      expect.arrayContaining([['ResourcePolicy', 'resource'], ['PolicyInputList.1', 'none']]),
+      expect.arrayContaining([['ResourcePolicy', 'resource'], ['PolicyInputList.1', undefined]]),
     )
     const other = await simulate(bucketPolicy(`arn:aws:iam::${ACCOUNT}:user/Bob`))
     expect(other.EvaluationResults?.[0]?.EvalDecision).toBe('implicitDeny')

@@ -86,8 +86,8 @@ class LocatedPolicy {
     const span = this.statementSpans()[ref.statementIndex]
     return {
       SourcePolicyId: this.policy.id,
-      SourcePolicyType: this.policy.type,
-      ...(span && { StartPosition: toPosition(span.start), EndPosition: toPosition(span.end) }),
+      ...(this.policy.type !== undefined && { SourcePolicyType: this.policy.type }),
+      ...(span && { StartPosition: afterBrace(span.start), EndPosition: afterBrace({ line: span.end.line, column: span.end.column - 1 }) }),
     }
   }
 
@@ -100,9 +100,11 @@ class LocatedPolicy {
 }
 
 /**
- * Lines and columns count from 1; a statement starts at its `{` and ends just after its `}` (the AWS CLI reference's
- * simulate-custom-policy example: a statement from line 3 column 16 to line 7 column 4).
+ * The position just after a statement's `{` or `}`, lines and columns counting from 1: the AWS CLI reference's
+ * simulate-custom-policy example reports its one-line policy's statement, whose braces sit at (0-based) columns 36
+ * and 165, from line 1 column 38 to line 1 column 167.
+ * https://docs.aws.amazon.com/cli/latest/reference/iam/simulate-custom-policy.html
  */
-function toPosition(position: { line: number; column: number }): Position {
-  return { Line: position.line, Column: position.column + 1 }
+function afterBrace(brace: { line: number; column: number }): Position {
+  return { Line: brace.line, Column: brace.column + 2 }
 }

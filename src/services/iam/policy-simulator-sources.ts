@@ -13,7 +13,8 @@ import { managedPolicyDocument } from './managed-policies-lookup.js'
 /** One policy document as the simulator reports it (Statement.SourcePolicyId / SourcePolicyType). */
 export interface SimulationPolicy {
   readonly id: string
-  readonly type: PolicySourceType
+  /** Absent for the documents a request passes in (PolicyInputList.N), as AWS's simulate-custom-policy example shows. */
+  readonly type?: PolicySourceType
   readonly text: string
 }
 
@@ -63,7 +64,7 @@ async function managedSource(db: Db, accountId: string, arn: string): Promise<Si
 
 /** Documents passed in a request list, named as AWS names them: `PolicyInputList.1`, `PolicyInputList.2`, … */
 export function inputPolicies(listName: string, texts: readonly string[] | undefined): SimulationPolicy[] {
-  return (texts ?? []).map((text, index) => ({ id: `${listName}.${index + 1}`, type: 'none', text }))
+  return (texts ?? []).map((text, index) => ({ id: `${listName}.${index + 1}`, text }))
 }
 
 /**
