@@ -3,7 +3,7 @@
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import {
   CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand,
-  GetKeyPolicyCommand, PutKeyPolicyCommand, RetireGrantCommand, type KMSClient,
+  GetKeyPolicyCommand, PutKeyPolicyCommand, ReEncryptCommand, RetireGrantCommand, type KMSClient,
 } from '@aws-sdk/client-kms'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ACCOUNT, createTestUser, policy, rootClient, type TestUser } from '../iam/enforcement-support.js'
@@ -96,6 +96,32 @@ describe('KMS authorization', () => {
       const key = await newKey(keyPolicy(rootAdmin, { Sid: 'NoDecrypt', Effect: 'Deny', Principal: { AWS: user.arn }, Action: 'kms:Decrypt', Resource: '*' }))
       const { CiphertextBlob } = await user.kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x') }))
       await expectDenied(user.kms.send(new DecryptCommand({ CiphertextBlob })), /explicit deny in a resource-based policy/)
+    })
+  })
+
+  describe('ReEncrypt', () => {
+    const reEncrypt = (user: { kms: KMSClient }, CiphertextBlob: Uint8Array | undefined, DestinationKeyId: string) =>
+      user.kms.send(new ReEncryptCommand({ CiphertextBlob, DestinationKeyId }))
+
+    it('needs kms:ReEncryptFrom and kms:ReEncryptTo, not kms:Decrypt', async () => {
+      const [source, destination] = [await newKey(), await newKey()]
+      const { CiphertextBlob } = await root.send(new EncryptCommand({ KeyId: source.KeyId, Plaintext: Buffer.from('x') }))
+      const both = await newUser(policy({ Effect: 'Allow', Action: 'kms:ReEncrypt*', Resource: '*' }))
+      await expect(reEncrypt(both, CiphertextBlob, destination.KeyId!)).resolves.toMatchObject({ KeyId: destination.Arn })
+      await expectDenied(both.kms.send(new DecryptCommand({ CiphertextBlob })))
+      const fromOnly = await newUser(policy({ Effect: 'Allow', Action: 'kms:ReEncryptFrom', Resource: '*' }))
+      await expectDenied(reEncrypt(fromOnly, CiphertextBlob, destination.KeyId!), /kms:ReEncryptTo/)
+    })
+
+    it('judges each key by its own key policy', async () => {
+      const user = await newUser(policy({ Effect: 'Allow', Action: 'kms:ReEncrypt*', Resource: '*' }))
+      const open = await newKey()
+      const closed = await newKey(keyPolicy(rootAdmin, { Sid: 'NotThisUser', Effect: 'Deny', Principal: { AWS: user.arn }, Action: 'kms:ReEncryptTo', Resource: '*' }))
+      const { CiphertextBlob } = await root.send(new EncryptCommand({ KeyId: open.KeyId, Plaintext: Buffer.from('x') }))
+      await expectDenied(reEncrypt(user, CiphertextBlob, closed.KeyId!), /explicit deny in a resource-based policy/)
+      await expect(reEncrypt(user, CiphertextBlob, open.KeyId!)).resolves.toBeDefined()
+      const foreign = await newKey(keyPolicy({ Sid: 'OnlyOther', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }))
+      await expectDenied(reEncrypt(user, CiphertextBlob, foreign.KeyId!), /no resource-based policy allows the kms:ReEncrypt/)
     })
   })
 

@@ -74,10 +74,8 @@ export function kmsAuthorization(keys: KeyIndex): AuthorizationTable<KmsApi> {
     Decrypt: (input, call) => onKey('Decrypt', blobKey(input.CiphertextBlob, input.KeyId), call, {
       ...encryptionContext(input.EncryptionContext), 'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
     }),
-    // ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination; a target holds one
-    // action, so the source permission is declared here (see the report of the KMS issue).
-    ReEncrypt: (input, call) => onKey('ReEncryptFrom', blobKey(input.CiphertextBlob, input.SourceKeyId), call, {
-      ...encryptionContext(input.SourceEncryptionContext), 'kms:ReEncryptOnSameKey': String(input.SourceKeyId === input.DestinationKeyId),
+    ReEncrypt: (input, call) => reEncrypt(keys, onKey, blobKey(input.CiphertextBlob, input.SourceKeyId), input.DestinationKeyId, call, {
+      ...encryptionContext(input.SourceEncryptionContext),
     }),
     GenerateDataKey: (input, call) => onKey('GenerateDataKey', input.KeyId, call, encryptionContext(input.EncryptionContext)),
     GenerateDataKeyWithoutPlaintext: (input, call) => onKey('GenerateDataKeyWithoutPlaintext', input.KeyId, call, encryptionContext(input.EncryptionContext)),
@@ -134,6 +132,31 @@ export function kmsAuthorization(keys: KeyIndex): AuthorizationTable<KmsApi> {
     DeriveSharedSecret: (input, call) => onKey('DeriveSharedSecret', input.KeyId, call),
     ReplicateKey: (input, call) => onKey('ReplicateKey', input.KeyId, call),
     UpdatePrimaryRegion: (input, call) => onKey('UpdatePrimaryRegion', input.KeyId, call),
+  }
+}
+
+/**
+ * ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html). A target declares one action list for
+ * all its resources, so with two keys both actions are required on both keys (stricter than AWS for a principal
+ * allowed only one direction per key), each key judged by its own policy and grants (policies scoped to their key).
+ */
+function reEncrypt(
+  keys: KeyIndex,
+  onKey: (operation: string, parameter: string | undefined, call: CallFacts, extra?: Context) => AuthorizationTarget,
+  source: string | undefined, destination: string, call: CallFacts, extra: Context,
+): AuthorizationTarget {
+  const sourceKey = source === undefined ? undefined : keys.resolve(source, call.accountId)
+  const destinationKey = keys.resolve(destination, call.accountId)
+  const sameKey = sourceKey !== undefined && sourceKey === destinationKey
+  const target = onKey('ReEncryptFrom', source, call, { ...extra, 'kms:ReEncryptOnSameKey': String(sameKey) })
+  if (!sourceKey || !destinationKey || sameKey) return { ...target, additionalActions: ['kms:ReEncryptTo'] }
+  const scoped = (key: KmsKey) => [key.scopedPolicy, ...resourcePolicies(key, 'ReEncryptFrom').policies.slice(1), ...resourcePolicies(key, 'ReEncryptTo').policies.slice(1)]
+  return {
+    ...target,
+    resources: [sourceKey.arn, destinationKey.arn],
+    additionalActions: ['kms:ReEncryptTo'],
+    resourcePolicies: { kind: 'resource', policies: [...scoped(sourceKey), ...scoped(destinationKey)], ownerAccountId: sourceKey.accountId, mustAllow: true },
   }
 }
 

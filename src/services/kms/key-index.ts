@@ -8,6 +8,7 @@ import type { Database } from '../../storage/database.js'
 import { grantPolicy } from './grant-policy.js'
 import { openMaterial, type OpenMaterial } from './key-material.js'
 import { privateKeyWorkers, type PrivateKeyWorkers } from './private-key-workers.js'
+import { scopeToKey } from './scoped-key-policy.js'
 import { kmsStore, type KeyRows } from './store.js'
 
 export const KMS_KEYS_CHANGED = 'kms.keys'
@@ -56,6 +57,8 @@ export interface KmsKey {
   readonly pendingWindowDays?: number
   readonly policy: string
   readonly compiledPolicy: CompiledPolicy
+  /** The key policy with every statement limited to this key's ARN, for calls that weigh two keys' policies together. */
+  readonly scopedPolicy: CompiledPolicy
   readonly rotationEnabled: boolean
   readonly rotationPeriodDays?: number
   readonly nextRotationDate?: Date
@@ -133,6 +136,7 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
       ...(row.pending_window_days !== null && { pendingWindowDays: row.pending_window_days }),
       policy: row.policy,
       compiledPolicy: compilePolicy(`${arn}/policy/default`, 'resource', row.policy),
+      scopedPolicy: compilePolicy(`${arn}/policy/default`, 'resource', scopeToKey(JSON.parse(row.policy) as Record<string, unknown>, arn)),
       rotationEnabled: row.rotation_enabled === 1,
       ...(row.rotation_period_days !== null && { rotationPeriodDays: row.rotation_period_days }),
       ...(row.next_rotation_date !== null && { nextRotationDate: new Date(row.next_rotation_date) }),
