@@ -54,10 +54,7 @@ export function policySimulatorOperations({ database }: IamDeps) {
     let principal: RequestPrincipal
     if (input.CallerArn !== undefined) principal = await callerPrincipal(db, ctx, input.CallerArn)
     else if (scenario.entity && scenario.entity.kind !== 'group') principal = await entityPrincipal(db, scenario.entity)
-    else {
-      principal = { type: 'IAMUser', arn: `arn:${ctx.partition}:iam::${ctx.accountId}:user/`, accountId: ctx.accountId, userId: '' }
-      for (const key of CALLER_KEYS) if (!Object.keys(context).some((name) => name.toLowerCase() === key.toLowerCase())) context[key] = []
-    }
+    else principal = unnamedCaller(ctx, context)
     const boundary = boundaries[0] ?? scenario.boundary
     const results = runSimulation({
       principal,
@@ -95,6 +92,17 @@ async function entityPrincipal(db: Db, entity: PrincipalEntity): Promise<Request
   const tags = Object.fromEntries((await listTags(db, { accountId: entity.accountId, kind: entity.kind, key: entity.key })).map((tag) => [tag.Key, tag.Value]))
   if (entity.kind === 'user') return { type: 'IAMUser', arn: entity.arn, accountId: entity.accountId, userId: entity.id, tags }
   return { type: 'AssumedRole', arn: entity.arn, issuerArn: entity.arn, accountId: entity.accountId, userId: entity.id, tags }
+}
+
+/**
+ * The caller of a simulation that names none (a custom simulation, or a group's policies): an IAM user of the account
+ * whose principal keys are left out of the context, so conditions on them report them as missing.
+ */
+function unnamedCaller(ctx: OperationContext, context: Record<string, ContextValue>): RequestPrincipal {
+  const given = new Set(Object.keys(context).map((name) => name.toLowerCase()))
+  for (const key of CALLER_KEYS) if (!given.has(key.toLowerCase())) context[key] = []
+  // The ARN is never matched: a ResourcePolicy needs a CallerArn, and the keys derived from it are left out above.
+  return { type: 'IAMUser', arn: `arn:${ctx.partition}:iam::${ctx.accountId}:user/`, accountId: ctx.accountId, userId: '' }
 }
 
 /** CallerArn: "The ARN of the IAM user that you want to use as the simulated caller". */
