@@ -177,6 +177,21 @@ forEachDialect('Database', (dialect) => {
       expect(heard.payloads).toEqual(['first', 'second', 'third'])
     })
 
+    it('tells its own subscribers once, by the time the committing transaction has resolved and a tick has passed', async () => {
+      const database = await dialect.open()
+      const heard = recorder()
+      await database.subscribe('iam.policies', heard.listener)
+      await database.transaction(async () => {
+        await database.notify('iam.policies', 'user:1:alice')
+      })
+      // No round trip through the database: writers wait one tick for their own caches, then answer.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(heard.payloads).toEqual(['user:1:alice'])
+      await database.notify('iam.policies', 'marker')
+      await heard.heard('marker')
+      expect(heard.payloads).toEqual(['user:1:alice', 'marker']) // and PostgreSQL's echo of it is not delivered again
+    })
+
     it('sends a notification made inside a transaction only when it commits', async () => {
       const database = await dialect.open()
       const heard = recorder()

@@ -38,7 +38,7 @@ export interface Database {
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>
   /**
    * Tells every subscriber of `channel`, in this process and in every other process sharing the
-   * database, that something changed (`payload`, at most 7999 bytes, says what). Inside a
+   * database, that something changed (`payload`, at most 7990 bytes, says what). Inside a
    * transaction it is sent only when the outermost transaction commits.
    */
   notify(channel: string, payload: string): Promise<void>
@@ -50,6 +50,10 @@ export interface Database {
   subscribe(channel: string, listener: ChangeListener, options?: { onMissed?: () => void }): Promise<() => Promise<void>>
   close(): Promise<void>
 }
+
+// PostgreSQL's payload limit is 7999 bytes (https://www.postgresql.org/docs/15/sql-notify.html), less the origin tag
+// postgres-notifications.ts puts in front; kept on SQLite too, so code behaves the same on both.
+const MAX_PAYLOAD_BYTES = 7990
 
 /** Runs of a transaction's work before a write conflict (PostgreSQL) is reported to the caller. */
 const TRANSACTION_ATTEMPTS = 8
@@ -104,14 +108,22 @@ function databaseOn(dialect: StorageDialect): { database: Database; transactions
     transaction: (work) => runner.run(work),
     async notify(channel, payload) {
       checkChannel(channel)
-      if (Buffer.byteLength(payload) >= 8000) {
-        // PostgreSQL's limit (https://www.postgresql.org/docs/15/sql-notify.html), kept on SQLite too.
-        throw new Error(`notification payload on \`${channel}\` is ${Buffer.byteLength(payload)} bytes; the limit is 7999`)
+      if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+        throw new Error(`notification payload on \`${channel}\` is ${Buffer.byteLength(payload)} bytes; the limit is ${MAX_PAYLOAD_BYTES}`)
       }
+      // This process's subscribers hear a notification as soon as it commits, not after a round trip through the
+      // database: a writer that waits for its own caches to catch up then answers with them current.
+      const { notifications } = dialect
+      const local = notifications.deliverLocally && (() => notifications.deliverLocally!(channel, payload))
       const tx = runner.current()
-      if (tx && dialect.notifications.deliveredOnCommit) return dialect.notifications.publish(tx, channel, payload)
-      if (tx) return runner.afterCommit(() => void dialect.notifications.publish(db, channel, payload))
-      return dialect.notifications.publish(db, channel, payload)
+      if (tx && notifications.deliveredOnCommit) {
+        await notifications.publish(tx, channel, payload)
+        if (local) runner.afterCommit(local)
+        return
+      }
+      if (tx) return runner.afterCommit(() => void notifications.publish(db, channel, payload))
+      await notifications.publish(db, channel, payload)
+      local?.()
     },
     subscribe(channel, listener, options = {}) {
       checkChannel(channel)

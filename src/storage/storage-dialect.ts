@@ -20,6 +20,11 @@ export interface Notifications {
   readonly deliveredOnCommit: boolean
   publish(executor: Kysely<any>, channel: string, payload: string): Promise<void>
   /**
+   * Where the database delivers even this process's own notifications through a round trip (PostgreSQL's LISTEN),
+   * hands one to this process's subscribers at once; `publish` then skips its echo. Called after commit.
+   */
+  deliverLocally?(channel: string, payload: string): void
+  /**
    * Resolves once notifications on `channel` will reach `listener`; the result stops them.
    * `onMissed` runs when notifications may have been lost (a dropped connection, now restored).
    */

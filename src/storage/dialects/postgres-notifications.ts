@@ -1,4 +1,5 @@
 // PostgreSQL notifications: NOTIFY through the pool, LISTEN on one long-lived connection that is re-opened when it drops.
+import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { sql } from 'kysely'
 import { changeBus } from '../change-bus.js'
@@ -33,6 +34,9 @@ interface ListeningClient {
  */
 export function postgresNotifications(url: string): Notifications {
   const bus = changeBus()
+  // Tags this handle's notifications: it delivers them to its own subscribers itself (deliverLocally) and skips the
+  // copy PostgreSQL sends back. 8 characters and a `|` fit in the 7999 bytes database.ts leaves.
+  const origin = randomUUID().slice(0, 8)
   const missedHandlers = new Set<() => void>()
   let listening: Promise<ListeningClient> | undefined // connected, with every bus channel listened
   let live: ListeningClient | undefined
@@ -50,7 +54,12 @@ export function postgresNotifications(url: string): Notifications {
 
   async function connectAndListen(): Promise<ListeningClient> {
     const client: ListeningClient = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME })
-    client.on('notification', (message) => bus.deliver(message.channel, message.payload ?? ''))
+    client.on('notification', (message) => {
+      const tagged = message.payload ?? ''
+      const bar = tagged.indexOf('|')
+      if (tagged.slice(0, bar) === origin) return // already delivered here by deliverLocally
+      bus.deliver(message.channel, tagged.slice(bar + 1))
+    })
     // 'error' and then 'end' when the server or network drops the connection; without an
     // 'error' handler Node would exit.
     client.on('error', () => dropped(client))
@@ -89,8 +98,9 @@ export function postgresNotifications(url: string): Notifications {
   return {
     deliveredOnCommit: true,
     publish: async (executor, channel, payload) => {
-      await sql`select pg_notify(${channel}, ${payload})`.execute(executor)
+      await sql`select pg_notify(${channel}, ${`${origin}|${payload}`})`.execute(executor)
     },
+    deliverLocally: (channel, payload) => bus.deliver(channel, payload),
     async subscribe(channel: string, listener: ChangeListener, onMissed?: () => void) {
       const client = await listen()
       // LISTEN once per channel; pg runs a client's queries in the order issued, so a LISTEN
