@@ -4,17 +4,15 @@
 import type { AuthorizationTable } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
 import type {
-  AttachedPolicy, EntityType, GetAccountAuthorizationDetailsResponse, GroupDetail, InstanceProfile, ManagedPolicyDetail, PolicyDetail, RoleDetail, UserDetail,
+  EntityType, GetAccountAuthorizationDetailsResponse, GroupDetail, InstanceProfile, ManagedPolicyDetail, RoleDetail, UserDetail,
 } from '../../generated/iam/types.js'
 import type { Db } from '../../storage/schema.js'
-import { attachmentStore, type PrincipalKind, type PrincipalRef } from './attachments-store.js'
+import { loadPageFacts, type PageFacts } from './authorization-details-store.js'
 import { awsManagedPolicies, type AwsManagedPolicy } from './aws-managed-policies.js'
-import { groupsOfUser, listGroups, type IamGroup } from './groups-store.js'
+import { listGroups, type IamGroup } from './groups-store.js'
 import type { IamDeps } from './iam-deps.js'
 import { nameKey } from './iam-names.js'
-import { listTags } from './iam-tags.js'
 import type { IamModule } from './index.js'
-import { inlinePolicyStore } from './inline-policies-store.js'
 import { instanceProfileStore } from './instance-profiles-store.js'
 import { isAttachable } from './managed-policies-lookup.js'
 import { encodePolicyDocument } from './managed-policies-documents.js'
@@ -42,19 +40,26 @@ export function authorizationDetailOperations({ database }: IamDeps) {
       const usage = await managedPolicyStore(db).usage(ctx.accountId)
       const entries = await listEntries(db, ctx.accountId, types, usage)
       const page = paginate(entries, input, (entry) => entry.key)
+      const keysOf = (type: Entry['type']) => page.items.filter((entry) => entry.type === type).map((entry) => entry.key.slice(2))
+      const facts = {
+        user: await loadPageFacts(db, ctx.accountId, 'user', keysOf('User')),
+        group: await loadPageFacts(db, ctx.accountId, 'group', keysOf('Group')),
+        role: await loadPageFacts(db, ctx.accountId, 'role', keysOf('Role')),
+      }
       const result: Required<Pick<GetAccountAuthorizationDetailsResponse, 'UserDetailList' | 'GroupDetailList' | 'RoleDetailList' | 'Policies'>> = {
         UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [],
       }
       for (const entry of page.items) {
+        const key = entry.key.slice(2)
         switch (entry.type) {
           case 'User':
-            result.UserDetailList.push(await userDetail(db, entry.user))
+            result.UserDetailList.push(userDetail(entry.user, key, facts.user))
             break
           case 'Group':
-            result.GroupDetailList.push(await groupDetail(db, entry.group))
+            result.GroupDetailList.push(groupDetail(entry.group, key, facts.group))
             break
           case 'Role':
-            result.RoleDetailList.push(await roleDetail(db, entry.role))
+            result.RoleDetailList.push(await roleDetail(db, entry.role, key, facts.role))
             break
           case 'LocalManagedPolicy':
             result.Policies.push(await customerPolicyDetail(db, entry.policy, usage.get(entry.policy.arn)))
@@ -85,53 +90,37 @@ async function listEntries(db: Db, accountId: string, types: ReadonlySet<EntityT
   return entries
 }
 
-async function inlineDetails(db: Db, ref: PrincipalRef): Promise<PolicyDetail[]> {
-  return (await inlinePolicyStore(db).listFor(ref)).map((policy) => ({ PolicyName: policy.policyName, PolicyDocument: encodePolicyDocument(policy.document) }))
-}
-
-async function attachedPolicies(db: Db, ref: PrincipalRef): Promise<AttachedPolicy[]> {
-  return (await attachmentStore(db).listFor(ref)).map((arn) => ({ PolicyName: arn.slice(arn.lastIndexOf('/') + 1), PolicyArn: arn }))
-}
-
-function ref(kind: PrincipalKind, accountId: string, name: string): PrincipalRef {
-  return { kind, accountId, key: nameKey(name) }
-}
-
-async function userDetail(db: Db, user: IamUser): Promise<UserDetail> {
-  const principal = ref('user', user.accountId, user.userName)
-  const tags = await listTags(db, { accountId: user.accountId, kind: 'user', key: principal.key })
+function userDetail(user: IamUser, key: string, facts: PageFacts): UserDetail {
   return {
     Path: user.path,
     UserName: user.userName,
     UserId: user.userId,
     Arn: user.arn,
     CreateDate: user.createdAt,
-    UserPolicyList: await inlineDetails(db, principal),
-    GroupList: (await groupsOfUser(db, user.accountId, user.userName)).map((group) => group.groupName),
-    AttachedManagedPolicies: await attachedPolicies(db, principal),
+    UserPolicyList: facts.inline(key),
+    GroupList: facts.groups(key),
+    AttachedManagedPolicies: facts.attached(key),
     ...(user.permissionsBoundaryArn !== undefined && {
       PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: user.permissionsBoundaryArn },
     }),
-    Tags: tags,
+    Tags: facts.tags(key),
   }
 }
 
-async function groupDetail(db: Db, group: IamGroup): Promise<GroupDetail> {
-  const principal = ref('group', group.accountId, group.groupName)
+function groupDetail(group: IamGroup, key: string, facts: PageFacts): GroupDetail {
   return {
     Path: group.path,
     GroupName: group.groupName,
     GroupId: group.groupId,
     Arn: group.arn,
     CreateDate: group.createdAt,
-    GroupPolicyList: await inlineDetails(db, principal),
-    AttachedManagedPolicies: await attachedPolicies(db, principal),
+    GroupPolicyList: facts.inline(key),
+    AttachedManagedPolicies: facts.attached(key),
   }
 }
 
-async function roleDetail(db: Db, role: RoleRecord): Promise<RoleDetail> {
-  const principal = ref('role', role.accountId, role.roleName)
-  const tags = await listTags(db, { accountId: role.accountId, kind: 'role', key: principal.key })
+async function roleDetail(db: Db, role: RoleRecord, key: string, facts: PageFacts): Promise<RoleDetail> {
+  const tags = facts.tags(key)
   const shape = toRoleShape(role, { tags })
   return {
     Path: role.path,
@@ -141,8 +130,8 @@ async function roleDetail(db: Db, role: RoleRecord): Promise<RoleDetail> {
     CreateDate: role.createdAt,
     AssumeRolePolicyDocument: shape.AssumeRolePolicyDocument,
     InstanceProfileList: await instanceProfilesOf(db, role),
-    RolePolicyList: await inlineDetails(db, principal),
-    AttachedManagedPolicies: await attachedPolicies(db, principal),
+    RolePolicyList: facts.inline(key),
+    AttachedManagedPolicies: facts.attached(key),
     ...(shape.PermissionsBoundary && { PermissionsBoundary: shape.PermissionsBoundary }),
     Tags: tags,
     RoleLastUsed: shape.RoleLastUsed ?? {},
