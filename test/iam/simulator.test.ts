@@ -311,6 +311,19 @@ describe('IAM policy simulator', () => {
     expect(ContextKeyNames).toEqual(['aws:username', 'aws:CurrentTime'])
   })
 
+  it('lists the context keys of a resource-based policy too, each key once whatever its case', async () => {
+    const bucketPolicy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { StringEquals: { 'AWS:SecureTransport': 'true', 's3:ExistingObjectTag/team': 'blue' } } },
+      ],
+    })
+    const { ContextKeyNames } = await iam.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: [bucketPolicy] }))
+    expect(ContextKeyNames).toEqual(['aws:SecureTransport', 's3:ExistingObjectTag/team'])
+    expect(await failure(iam.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: ['not json'] })))).toMatchObject({ name: 'InvalidInputException', status: 400 })
+  })
+
   describe.skipIf(!awsCliAvailable)('with the AWS CLI', () => {
     it('simulates a custom policy and lists its context keys', async () => {
       const document = policy({ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::cli-bucket', Condition: { StringLike: { 's3:prefix': 'home/*' } } })

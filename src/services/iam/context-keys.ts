@@ -15,11 +15,24 @@ export function contextKeysOf(policies: readonly SimulationPolicy[]): string[] {
     if (!seen.has(key.toLowerCase())) seen.set(key.toLowerCase(), key)
   }
   for (const policy of policies) {
-    const document = parseSimulationPolicy(policy, 'identity')
+    const document = parseEither(policy)
     for (const text of referencingTexts(document)) for (const key of variablesIn(text)) add(key)
     for (const statement of document.statements) for (const clause of statement.condition ?? []) add(clause.key)
   }
   return [...seen.values()]
+}
+
+/** An identity-based policy, or else a resource-based one (with a Principal): either kind references keys. */
+function parseEither(policy: SimulationPolicy): PolicyDocument {
+  try {
+    return parseSimulationPolicy(policy, 'identity')
+  } catch (identityError) {
+    try {
+      return parseSimulationPolicy(policy, 'resource')
+    } catch {
+      throw identityError
+    }
+  }
 }
 
 /** Where policy variables can appear: Resource / NotResource and condition values (2012-10-17 documents only). */
