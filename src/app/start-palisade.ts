@@ -84,6 +84,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     })
     const reset = config.allowReset || config.auth === 'permissive'
       ? async () => {
+          await accessRecorder.flush() // calls made before the reset are erased with the rest, not written after it
           await database.transaction(async (tx) => {
             await eraseAllData(tx)
             await restoreDefaultAccount(tx)

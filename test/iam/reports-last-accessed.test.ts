@@ -29,7 +29,7 @@ import { startPalisade, type Palisade } from '../../src/app/start-palisade.js'
 import { readConfig } from '../../src/config/config.js'
 import { silentLogger } from '../../src/core/logger.js'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
-import { TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY } from '../support/palisade.js'
+import { startTestPalisade, TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY } from '../support/palisade.js'
 import { ACCOUNT, allow, policy } from './enforcement-support.js'
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
@@ -176,5 +176,28 @@ describe('service last accessed data', () => {
       expect(body.JobStatus).toBe('COMPLETED')
       expect(body.ServicesLastAccessed.find((service) => service.ServiceNamespace === 'iam')?.LastAuthenticatedEntity).toBe(ANN)
     })
+  })
+})
+
+describe('service last accessed data across a reset', () => {
+  it('forgets the calls made before POST /_palisade/reset, even those still waiting to be written', async () => {
+    const palisade = await startTestPalisade(['--allow-reset'])
+    try {
+      const root = new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: palisade.root, maxAttempts: 1 })
+      const setUp = async () => {
+        await root.send(new CreateUserCommand({ UserName: 'reset-ann' }))
+        await root.send(new PutUserPolicyCommand({ UserName: 'reset-ann', PolicyName: 'List', PolicyDocument: allow('iam:ListUsers') }))
+        const { AccessKey } = await root.send(new CreateAccessKeyCommand({ UserName: 'reset-ann' }))
+        return new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }, maxAttempts: 1 })
+      }
+      await (await setUp()).send(new ListUsersCommand({}))
+      expect((await fetch(`${palisade.url}/_palisade/reset`, { method: 'POST' })).status).toBe(200)
+      await setUp()
+      const { JobId } = await root.send(new GenerateServiceLastAccessedDetailsCommand({ Arn: `arn:aws:iam::${ACCOUNT}:user/reset-ann` }))
+      const { ServicesLastAccessed } = await root.send(new GetServiceLastAccessedDetailsCommand({ JobId }))
+      expect(ServicesLastAccessed).toEqual([{ ServiceName: expect.any(String), ServiceNamespace: 'iam', TotalAuthenticatedEntities: 0 }])
+    } finally {
+      await palisade.stop()
+    }
   })
 })
