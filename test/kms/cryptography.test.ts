@@ -163,6 +163,10 @@ describe('KMS cryptography', () => {
       { name: 'ECDSA P-384', spec: 'ECC_NIST_P384', algorithm: 'ECDSA_SHA_384', hash: 'sha384', digest: false },
       { name: 'ECDSA P-521', spec: 'ECC_NIST_P521', algorithm: 'ECDSA_SHA_512', hash: 'sha512', digest: false },
       { name: 'ECDSA secp256k1', spec: 'ECC_SECG_P256K1', algorithm: 'ECDSA_SHA_256', hash: 'sha256', digest: false },
+      { name: 'ECDSA P-256 over a digest', spec: 'ECC_NIST_P256', algorithm: 'ECDSA_SHA_256', hash: 'sha256', digest: true },
+      { name: 'ECDSA P-384 over a digest', spec: 'ECC_NIST_P384', algorithm: 'ECDSA_SHA_384', hash: 'sha384', digest: true },
+      { name: 'ECDSA P-521 over a digest', spec: 'ECC_NIST_P521', algorithm: 'ECDSA_SHA_512', hash: 'sha512', digest: true },
+      { name: 'ECDSA secp256k1 over a digest', spec: 'ECC_SECG_P256K1', algorithm: 'ECDSA_SHA_256', hash: 'sha256', digest: true },
     ]
     it.each(signingCases)('$name: the signature verifies with node:crypto and with Verify', async ({ spec, algorithm, hash, padding, digest }) => {
       const key = await newKey(spec, 'SIGN_VERIFY')
@@ -177,6 +181,22 @@ describe('KMS cryptography', () => {
       const wrong = Buffer.from(Signature!)
       wrong[wrong.length - 2]! ^= 1
       await expect(kms.send(new VerifyCommand({ KeyId: key, Message, MessageType, Signature: wrong, SigningAlgorithm: algorithm })))
+        .rejects.toMatchObject({ name: 'KMSInvalidSignatureException' })
+    })
+
+    it.each([
+      { spec: 'ECC_NIST_P521', algorithm: 'ECDSA_SHA_512', hash: 'sha512' },
+      { spec: 'ECC_SECG_P256K1', algorithm: 'ECDSA_SHA_256', hash: 'sha256' },
+      { spec: 'RSA_3072', algorithm: 'RSASSA_PSS_SHA_512', hash: 'sha512' },
+    ] as const)('$algorithm on $spec: a RAW signature verifies as DIGEST of the message, and the other way round', async ({ spec, algorithm, hash }) => {
+      const key = await newKey(spec, 'SIGN_VERIFY')
+      const message = Buffer.from('either way')
+      const digest = createHash(hash).update(message).digest()
+      const raw = await kms.send(new SignCommand({ KeyId: key, Message: message, SigningAlgorithm: algorithm }))
+      const fromDigest = await kms.send(new SignCommand({ KeyId: key, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: algorithm }))
+      await expect(kms.send(new VerifyCommand({ KeyId: key, Message: digest, MessageType: 'DIGEST', Signature: raw.Signature, SigningAlgorithm: algorithm }))).resolves.toMatchObject({ SignatureValid: true })
+      await expect(kms.send(new VerifyCommand({ KeyId: key, Message: message, Signature: fromDigest.Signature, SigningAlgorithm: algorithm }))).resolves.toMatchObject({ SignatureValid: true })
+      await expect(kms.send(new VerifyCommand({ KeyId: key, Message: createHash(hash).update('other').digest(), MessageType: 'DIGEST', Signature: raw.Signature, SigningAlgorithm: algorithm })))
         .rejects.toMatchObject({ name: 'KMSInvalidSignatureException' })
     })
 

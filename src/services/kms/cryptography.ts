@@ -185,7 +185,7 @@ export function cryptographyOperations(deps: KmsDeps) {
       const opened = keys.material(key)
       if (opened?.material.kind !== 'pair') throw new Error(`key \`${key.arn}\` has no key pair`)
       dryRun(input.DryRun)
-      if (!verifyMessage(opened.material.publicKey, input.SigningAlgorithm, input.Message, input.Signature, isDigest)) {
+      if (!verifyMessage(opened.material, input.SigningAlgorithm, input.Message, input.Signature, isDigest)) {
         throw new KMSInvalidSignatureException('')
       }
       return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: input.SigningAlgorithm }

@@ -1,7 +1,6 @@
-// Signing a precomputed digest (MessageType DIGEST): node:crypto only signs messages it hashes itself, so the RSA
-// paddings are applied here (RFC 8017: EMSA-PKCS1-v1_5 and EMSA-PSS) around a raw RSA operation.
+// Signing a precomputed digest with RSA (MessageType DIGEST): node:crypto only signs messages it hashes itself, so
+// the RSA paddings are applied here (RFC 8017: EMSA-PKCS1-v1_5 and EMSA-PSS) around a raw RSA operation.
 import { constants, createHash, publicDecrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto'
-import { ValidationException } from './kms-errors.js'
 
 interface Scheme {
   readonly hash: 'sha256' | 'sha384' | 'sha512'
@@ -27,7 +26,7 @@ export function digestSignatureBlock(privateKey: KeyObject, scheme: Scheme, dige
     const encoded = pssEncode(scheme.hash, Buffer.from(digest), modulusBits - 1)
     return { padding: constants.RSA_NO_PADDING, data: Buffer.concat([Buffer.alloc(modulusBits / 8 - encoded.length), encoded]) }
   }
-  throw new ValidationException('MessageType DIGEST is not supported for ECC keys by this server; sign the RAW message')
+  throw new Error('ECDSA digests are signed by ecdsa-digest.ts')
 }
 
 export function verifyDigest(publicKey: KeyObject, scheme: Scheme, digest: Uint8Array, signature: Uint8Array): boolean {
@@ -43,7 +42,7 @@ export function verifyDigest(publicKey: KeyObject, scheme: Scheme, digest: Uint8
     const emLength = Math.ceil(emBits / 8)
     return pssVerify(scheme.hash, Buffer.from(digest), block.subarray(block.length - emLength), emBits)
   }
-  throw new ValidationException('MessageType DIGEST is not supported for ECC keys by this server; verify the RAW message')
+  throw new Error('ECDSA digests are verified by ecdsa-digest.ts')
 }
 
 // EMSA-PSS-ENCODE with MGF1 over the same hash and a salt as long as the digest (RFC 8017 section 9.1.1).

@@ -3,6 +3,7 @@
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPair, publicEncrypt, timingSafeEqual, verify, constants, type KeyObject } from 'node:crypto'
 import type { DataKeyPairSpec, KeySpec, MacAlgorithmSpec, SigningAlgorithmSpec } from '../../generated/kms/types.js'
 import { digestSignatureBlock, verifyDigest } from './digest-signing.js'
+import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa-digest.js'
 import type { PrivateKeyWorkers } from './private-key-workers.js'
 
 /** A key's material opened for use: a secret (symmetric and HMAC keys) or a key pair. */
@@ -86,6 +87,7 @@ export async function signMessage(
   algorithm: SigningAlgorithmSpec, message: Uint8Array, isDigest: boolean,
 ): Promise<Buffer> {
   const scheme = signingScheme(algorithm)
+  if (isDigest && scheme.padding === undefined) return ecdsaSignDigest(material.privateKey, message)
   const signature = isDigest
     ? await workers.run(keyRef, material.der, { kind: 'privateEncrypt', ...digestSignatureBlock(material.privateKey, scheme, message) })
     : await workers.run(keyRef, material.der, { kind: 'sign', hash: scheme.hash, message, ...(scheme.padding !== undefined && { padding: scheme.padding }), ...(scheme.saltLength !== undefined && { saltLength: scheme.saltLength }) })
@@ -93,9 +95,13 @@ export async function signMessage(
   return signature
 }
 
-export function verifyMessage(publicKey: KeyObject, algorithm: SigningAlgorithmSpec, message: Uint8Array, signature: Uint8Array, isDigest: boolean): boolean {
+export function verifyMessage(
+  material: Extract<OpenMaterial, { kind: 'pair' }>, algorithm: SigningAlgorithmSpec, message: Uint8Array, signature: Uint8Array, isDigest: boolean,
+): boolean {
   const scheme = signingScheme(algorithm)
+  const publicKey = material.publicKey
   try {
+    if (isDigest && scheme.padding === undefined) return ecdsaVerifyDigest(material.privateKey, message, signature)
     if (isDigest) return verifyDigest(publicKey, scheme, message, signature)
     return verify(scheme.hash, message, { key: publicKey, padding: scheme.padding, saltLength: scheme.saltLength, dsaEncoding: 'der' }, signature)
   } catch {
