@@ -1,11 +1,11 @@
 // The authorization stage: decides with the policy engine whether the caller may do what the operation declared,
 // or throws AWS's AccessDenied carrying the engine's reason.
 import type { AuthorizationTarget, CallFacts, ResourcePolicies } from '../core/authorization-target.js'
-import type { Caller } from '../core/caller.js'
+import { sessionConditionKeys, type Caller } from '../core/caller.js'
 import type { Clock } from '../core/clock.js'
 import { AccessDeniedError } from '../core/common-errors.js'
 import type { HttpRequest } from '../core/http.js'
-import { denialReason, evaluate, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
+import { compilePolicy, denialReason, evaluate, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
 import { globalContext } from './global-context.js'
 
 /** The caller's principal as the policy engine sees it, and every policy that applies to it. */
@@ -52,13 +52,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
   return function authorize(caller, target, request, call) {
     if (options.mode === 'permissive' || target.requiresPermission === false) return
     const own = target.resourcePolicies
-    if (!own && caller.type === 'Root' && caller.accountId === call.accountId) return
-    const found = options.identities.forCaller(caller) ?? policiesOfUnindexed(caller)
+    if (!own && caller.type === 'Root' && caller.accountId === call.accountId && !caller.session) return
+    const found = principalPolicies(caller, target, options.identities)
     if (!found || (!own && found.policies.identity === undefined && caller.type !== 'Root')) {
       throw accessDenied(caller, target.action, target.resources[0] ?? '*', `because no identity-based policy allows the ${target.action} action`)
     }
+    const now = options.clock.now()
     const policies = own ? withResourcePolicies(found.policies, own) : found.policies
-    const context = globalContext(request, call, options.clock.now(), target.context)
+    const context = caller.session
+      ? globalContext(request, call, now, { ...sessionConditionKeys(caller, now), ...target.context })
+      : globalContext(request, call, now, target.context)
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     const actions = target.additionalActions ? [target.action, ...target.additionalActions] : [target.action]
     for (const action of actions) {
@@ -77,9 +80,49 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
   }
 }
 
-/** Root and anonymous callers have no identity policies; the engine still weighs them against resource policies. */
-function policiesOfUnindexed(caller: Caller): CallerPolicies | undefined {
+/**
+ * The principal and its identity-side policies: from the identity index, with what an STS session adds — its
+ * session policies (they only limit), its session tags over the principal's own tags. A federated user
+ * (GetFederationToken) holds its issuing user's permissions, cut down by its session policy
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
+ */
+function principalPolicies(caller: Caller, target: AuthorizationTarget, identities: IdentityPolicySource): CallerPolicies | undefined {
+  const session = caller.session
+  const base = caller.type === 'FederatedUser' && session ? federatedUserPolicies(caller, identities) : identities.forCaller(caller) ?? policiesOfUnindexed(caller, target)
+  if (!base || !session) return base
+  const principal: RequestPrincipal = session.tags ? { ...base.principal, tags: { ...base.principal.tags, ...session.tags } } : base.principal
+  const policies: PolicySet = session.policies ? { ...base.policies, session: session.policies as readonly CompiledPolicy[] } : base.policies
+  return { principal, policies }
+}
+
+function federatedUserPolicies(caller: Caller, identities: IdentityPolicySource): CallerPolicies | undefined {
+  const issuer = caller.session!.issuer
+  const principal: RequestPrincipal = { type: 'FederatedUser', arn: caller.arn, accountId: caller.accountId, userId: caller.userId, issuerArn: issuer.arn }
+  // The root user's permissions are everything in its account, so only the session policy limits its federated users.
+  if (issuer.type === 'Root') return { principal, policies: { identity: [rootEquivalent()] } }
+  const user = identities.forCaller({ type: 'IAMUser', arn: issuer.arn, accountId: caller.accountId, userId: issuer.id })
+  return user && { principal, policies: user.policies }
+}
+
+let rootPolicy: CompiledPolicy | undefined
+
+function rootEquivalent(): CompiledPolicy {
+  rootPolicy ??= compilePolicy('root-user', 'identity', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] })
+  return rootPolicy
+}
+
+/**
+ * Root and anonymous callers have no identity policies; the engine still weighs them against resource policies.
+ * An unsigned sts:AssumeRoleWithWebIdentity or AssumeRoleWithSAML is made by the identity provider's user, whom
+ * the trust policy names by `Principal.Federated` (the provider the STS service declares as aws:FederatedProvider).
+ */
+function policiesOfUnindexed(caller: Caller, target: AuthorizationTarget): CallerPolicies | undefined {
   if (caller.type !== 'Root' && caller.type !== 'Anonymous') return undefined
+  const provider = target.context?.['aws:FederatedProvider']
+  if (caller.type === 'Anonymous' && target.resourcePolicies?.kind === 'trust' && typeof provider === 'string') {
+    const type = target.action === 'sts:AssumeRoleWithSAML' ? 'SAMLUser' : 'WebIdentityUser'
+    return { principal: { type, arn: caller.arn, accountId: caller.accountId, userId: caller.userId, federatedProvider: provider }, policies: {} }
+  }
   return { principal: { type: caller.type, arn: caller.arn, accountId: caller.accountId, userId: caller.userId }, policies: {} }
 }
 

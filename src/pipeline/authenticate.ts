@@ -65,7 +65,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     if (credential.session && now.getTime() >= credential.session.expiresAt.getTime()) throw authError({ kind: 'ExpiredSessionToken' }, family)
     const region = model.metadata.globalEndpoint && signed.scope.region === GLOBAL_REGION ? GLOBAL_REGION : options.region
     const verified = verifySignature(request, signed, credential.secretAccessKey, now, { family, region, service: model.metadata.signingName })
+    if (isRestrictedSessionCall(credential.caller, model.name)) throw authError({ kind: 'InvalidSessionToken' }, family)
     options.credentials.recordUse?.(signed.accessKeyId, { at: now, service: model.metadata.signingName, region: signed.scope.region })
     return { caller: credential.caller, payload: verified.payload }
   }
+}
+
+/**
+ * GetSessionToken's credentials (a user's or root's own session) "cannot call any IAM API operations unless MFA
+ * authentication information is included" (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html);
+ * AWS answers such calls with InvalidClientTokenId. (Its limits on STS calls are the STS service's own checks.)
+ */
+function isRestrictedSessionCall(caller: Caller, service: string): boolean {
+  if (!caller.session || (caller.type !== 'IAMUser' && caller.type !== 'Root')) return false
+  return service === 'iam' && !caller.session.mfaAuthenticated
 }

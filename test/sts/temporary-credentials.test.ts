@@ -49,11 +49,13 @@ describe('GetSessionToken', () => {
     await expectDenied(stsClient(palisade, signingCredentials(Credentials)).send(new GetSessionTokenCommand({})), 'Cannot call GetSessionToken with session credentials')
   })
 
-  it('lets the session call the user\'s permitted APIs as the user', async () => {
+  it('acts as the user, and without MFA may not call IAM at all (InvalidClientTokenId, as AWS answers)', async () => {
     const user = await createTestUser(palisade, 'ursula')
     const { Credentials } = await stsClient(palisade, user.credentials).send(new GetSessionTokenCommand({ DurationSeconds: 900 }))
-    const iam = new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: signingCredentials(Credentials), maxAttempts: 1 })
-    await expectDenied(iam.send(new GetUserCommand({})), `User: ${user.arn} is not authorized to perform: iam:GetUser`)
+    const session = signingCredentials(Credentials)
+    expect(await stsClient(palisade, session).send(new GetCallerIdentityCommand({}))).toMatchObject({ Arn: user.arn })
+    const iam = new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: session, maxAttempts: 1 })
+    await expect(iam.send(new GetUserCommand({}))).rejects.toMatchObject({ name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } })
   })
 })
 
