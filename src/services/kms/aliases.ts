@@ -14,6 +14,8 @@ export function aliasOperations({ database, clock, keys }: KmsDeps) {
   const targetKey = (parameter: string, ctx: OperationContext): KmsKey => {
     if (parameter.startsWith('alias/') || /:alias\//.test(parameter)) throw new NotFoundException(`Invalid keyId '${parameter}'`)
     const key = requireKey(keys, parameter, ctx)
+    // An alias and its key are in the same account (https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html).
+    if (key.accountId !== ctx.accountId) throw new NotFoundException(`Key '${key.arn}' does not exist`)
     requireNotPendingDeletion(key)
     return key
   }
