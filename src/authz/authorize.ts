@@ -65,17 +65,24 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     const actions = target.additionalActions ? [target.action, ...target.additionalActions] : [target.action]
     for (const action of actions) {
-      for (const declared of resources) {
-        const facts = options.identities.resourceFacts?.(declared)
-        // Operations name a user, group or role before it is looked up, so at the root path; policies see its real path.
-        const resource = facts && isRootPathEntityArn(declared) ? facts.arn : declared
-        const resourceContext = facts ? withResourceFacts(context, action, facts) : context
-        const decision: Decision = evaluate(
-          { principal: found.principal, action, resource, resourceAccountId: own?.ownerAccountId, context: resourceContext },
-          policies,
-        )
-        if (decision.effect !== 'Allow') throw accessDenied(caller, action, resource, denialReason(decision, action)!)
-      }
+      for (const resource of resources) decide(action, resource, context, policies, own?.ownerAccountId)
+    }
+    // Permissions on other resources (iam:PassRole on a role handed over) rest on the caller's own policies.
+    for (const required of target.alsoRequires ?? []) {
+      const requiredContext = required.context ? { ...context, ...required.context } : context
+      for (const resource of required.resources) decide(required.action, resource, requiredContext, found.policies, undefined)
+    }
+
+    function decide(action: string, declared: string, baseContext: Record<string, ContextValue>, set: PolicySet, ownerAccountId: string | undefined): void {
+      const facts = options.identities.resourceFacts?.(declared)
+      // Operations name a user, group or role before it is looked up, so at the root path; policies see its real path.
+      const resource = facts && isRootPathEntityArn(declared) ? facts.arn : declared
+      const resourceContext = facts ? withResourceFacts(baseContext, action, facts) : baseContext
+      const decision: Decision = evaluate(
+        { principal: found!.principal, action, resource, resourceAccountId: ownerAccountId, context: resourceContext },
+        set,
+      )
+      if (decision.effect !== 'Allow') throw accessDenied(caller, action, resource, denialReason(decision, action)!)
     }
   }
 }

@@ -18,8 +18,20 @@ export interface AuthorizationTarget {
    * sts:AssumeRole when tags are passed, iam:PassRole where a role is handed over).
    */
   readonly additionalActions?: readonly string[]
+  /**
+   * Permissions the call needs on other resources, decided on the caller's own policies alone — iam:PassRole on the
+   * role a call hands to a service (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+   */
+  readonly alsoRequires?: readonly RequiredPermission[]
   /** The resource's own policy (a KMS key policy, a role's trust policy, a bucket policy), when it has one. */
   readonly resourcePolicies?: ResourcePolicies
+}
+
+export interface RequiredPermission {
+  readonly action: string
+  readonly resources: readonly string[]
+  /** Keys of this permission's own, e.g. iam:PassedToService and iam:AssociatedResourceArn for iam:PassRole. */
+  readonly context?: ContextValues
 }
 
 /**

@@ -4,12 +4,14 @@
 // paths catalogued in IAM security reviews (new policy version, attach/put policy on oneself, join a group, keys or
 // passwords for others, trust policy rewrite, boundary removal).
 import {
+  AddRoleToInstanceProfileCommand,
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
+  CreateInstanceProfileCommand,
   CreateLoginProfileCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
@@ -244,6 +246,21 @@ describe('IAM privilege-escalation paths', () => {
     await root.send(new PutUserPolicyCommand({ UserName: attacker.name, PolicyName: 'exact', PolicyDocument: allow(path.action) }))
     await path.attempt(scene)
     if (path.escalated) await path.escalated(scene)
+  })
+
+  it('needs iam:PassRole on the role, besides iam:AddRoleToInstanceProfile, to put a role in an instance profile', async () => {
+    const attacker = await createTestUser(palisade, 'passrole-attacker')
+    await root.send(new CreateRoleCommand({ RoleName: 'PassedAdmin', AssumeRolePolicyDocument: TRUST_EC2 }))
+    await root.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'PassedProfile' }))
+    await root.send(new PutUserPolicyCommand({ UserName: attacker.name, PolicyName: 'profile', PolicyDocument: allow('iam:AddRoleToInstanceProfile') }))
+    const add = () => attacker.client.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'PassedProfile', RoleName: 'PassedAdmin' }))
+    await expectDenied(add(), `on resource: arn:aws:iam::${ACCOUNT}:role/PassedAdmin because no identity-based policy allows the iam:PassRole action`)
+    await root.send(new PutUserPolicyCommand({
+      UserName: attacker.name,
+      PolicyName: 'pass',
+      PolicyDocument: policy({ Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${ACCOUNT}:role/PassedAdmin`, Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }),
+    }))
+    await add()
   })
 
   it('keeps the boundary in force against the very permission that would remove it, until the boundary allows it', async () => {

@@ -138,7 +138,16 @@ export const instanceProfileAuthorization = {
   GetInstanceProfile: (input, call) => profileTarget('iam:GetInstanceProfile', call, input.InstanceProfileName),
   DeleteInstanceProfile: (input, call) => profileTarget('iam:DeleteInstanceProfile', call, input.InstanceProfileName),
   ListInstanceProfiles: () => ({ action: 'iam:ListInstanceProfiles', resources: ['*'] }),
-  AddRoleToInstanceProfile: (input, call) => profileTarget('iam:AddRoleToInstanceProfile', call, input.InstanceProfileName),
+  // "The caller of this operation must be granted the PassRole permission on the IAM role", for EC2's instances
+  // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html).
+  AddRoleToInstanceProfile: (input, call) => ({
+    ...profileTarget('iam:AddRoleToInstanceProfile', call, input.InstanceProfileName),
+    alsoRequires: [{
+      action: 'iam:PassRole',
+      resources: [roleArnFor(call, input.RoleName)],
+      context: { 'iam:PassedToService': 'ec2.amazonaws.com', 'iam:AssociatedResourceArn': `arn:${call.partition}:ec2:*:${call.accountId}:instance/*` },
+    }],
+  }),
   RemoveRoleFromInstanceProfile: (input, call) => profileTarget('iam:RemoveRoleFromInstanceProfile', call, input.InstanceProfileName),
   ListInstanceProfilesForRole: (input, call) => ({ action: 'iam:ListInstanceProfilesForRole', resources: [roleArnFor(call, input.RoleName)] }),
   TagInstanceProfile: (input, call) => ({
