@@ -40,6 +40,11 @@ describe('KMS aliases and rotation', () => {
       }])
     })
 
+    it('finds no key through an ARN of another region', async () => {
+      const key = await newKey()
+      await expect(kms.send(new DescribeKeyCommand({ KeyId: key.Arn!.replace('us-east-1', 'eu-west-1') }))).rejects.toMatchObject({ name: 'NotFoundException' })
+    })
+
     it('answers an unknown alias with AWS\'s NotFoundException text', async () => {
       await expect(kms.send(new DescribeKeyCommand({ KeyId: 'alias/nothing' }))).rejects.toMatchObject({
         name: 'NotFoundException', message: 'Alias arn:aws:kms:us-east-1:000000000000:alias/nothing is not found.',
@@ -105,6 +110,8 @@ describe('KMS aliases and rotation', () => {
       const key = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!
       await expect(kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId }))).rejects.toMatchObject({ name: 'UnsupportedOperationException' })
       await expect(kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }))).rejects.toMatchObject({ name: 'UnsupportedOperationException' })
+      await expect(kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }))).rejects.toMatchObject({ name: 'UnsupportedOperationException' })
+      await expect(kms.send(new ListKeyRotationsCommand({ KeyId: key.KeyId }))).rejects.toMatchObject({ name: 'UnsupportedOperationException' })
     })
   })
 })

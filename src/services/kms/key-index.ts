@@ -205,9 +205,10 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
         const alias = aliases.get(`${accountId}/${parameter}`)
         return alias && keys.get(`${accountId}/${alias.keyId}`)
       }
-      const arn = /^arn:[^:]+:kms:[^:]*:(\d{12}):(key\/|alias\/)(.+)$/.exec(parameter)
+      const arn = /^arn:([^:]+):kms:([^:]*):(\d{12}):(key\/|alias\/)(.+)$/.exec(parameter)
       if (arn) {
-        const [, owner, kind, rest] = arn as unknown as [string, string, string, string]
+        const [, arnPartition, arnRegion, owner, kind, rest] = arn as unknown as [string, string, string, string, string, string]
+        if (arnPartition !== partition || arnRegion !== region) return undefined // keys live in this server's region only
         if (kind === 'key/') return keys.get(`${owner}/${rest}`)
         const alias = aliases.get(`${owner}/alias/${rest}`)
         return alias && keys.get(`${owner}/${alias.keyId}`)

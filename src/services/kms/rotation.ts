@@ -20,9 +20,7 @@ export function rotationOperations(deps: KmsDeps) {
   const rotatableKey = (keyId: string, ctx: { accountId: string }): KmsKey => {
     const key = requireKey(keys, keyId, ctx)
     requireEnabled(key)
-    if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-      throw new UnsupportedOperationException(`${key.arn} key usage is not valid for rotation: only symmetric encryption keys rotate.`)
-    }
+    requireSymmetric(key)
     return key
   }
 
@@ -44,6 +42,7 @@ export function rotationOperations(deps: KmsDeps) {
 
     async GetKeyRotationStatus(input, ctx) {
       const key = requireKey(keys, input.KeyId, ctx)
+      requireSymmetric(key)
       return {
         KeyRotationEnabled: key.rotationEnabled,
         KeyId: key.arn,
@@ -62,11 +61,19 @@ export function rotationOperations(deps: KmsDeps) {
 
     async ListKeyRotations(input, ctx) {
       const key = requireKey(keys, input.KeyId, ctx)
+      requireSymmetric(key)
       const rotations = key.materials.filter((material) => material.rotationType !== undefined)
       const { page, ...rest } = paginate(rotations, input.Limit, input.Marker)
       return { Rotations: page.map((material) => ({ KeyId: key.arn, RotationDate: material.createdAt, RotationType: material.rotationType })), ...rest }
     },
   } satisfies Partial<KmsApi>
+}
+
+// Only symmetric encryption keys rotate (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
+function requireSymmetric(key: KmsKey): void {
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    throw new UnsupportedOperationException(`${key.arn} key usage is not valid for rotation: only symmetric encryption keys rotate.`)
+  }
 }
 
 /** Rotates every key whose automatic rotation date has passed; the background sweep calls it. Returns their ARNs. */
