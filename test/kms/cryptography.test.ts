@@ -122,6 +122,13 @@ describe('KMS cryptography', () => {
     await expect(kms.send(new EncryptCommand({ KeyId: signing, Plaintext: Buffer.from('x'), DryRun: true }))).rejects.toMatchObject({ name: 'InvalidKeyUsageException' })
   })
 
+  it('refuses a Recipient (enclave attestation) instead of answering in plaintext', async () => {
+    const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: symmetricKey, Plaintext: Buffer.from('x') }))
+    const Recipient = { KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256' as const, AttestationDocument: Buffer.from('attestation') }
+    await expect(kms.send(new DecryptCommand({ CiphertextBlob, Recipient }))).rejects.toMatchObject({ name: 'UnsupportedOperationException' })
+    await expect(kms.send(new GenerateDataKeyCommand({ KeyId: symmetricKey, KeySpec: 'AES_256', Recipient }))).rejects.toMatchObject({ name: 'UnsupportedOperationException' })
+  })
+
   it('GenerateRandom returns the requested number of bytes', async () => {
     const random = await kms.send(new GenerateRandomCommand({ NumberOfBytes: 48 }))
     expect(random.Plaintext).toHaveLength(48)

@@ -5,7 +5,7 @@ import {
   KMSInvalidMacException, KMSInvalidSignatureException, UnsupportedOperationException,
 } from '../../generated/kms/errors.js'
 import type { KmsApi } from '../../generated/kms/api.js'
-import type { DataKeySpec, EncryptionAlgorithmSpec, MessageType, SigningAlgorithmSpec } from '../../generated/kms/types.js'
+import type { DataKeySpec, EncryptionAlgorithmSpec, MessageType, RecipientInfo, SigningAlgorithmSpec } from '../../generated/kms/types.js'
 import type { OperationContext } from '../../core/operation.js'
 import { BLOB_IV_BYTES, openBlob, readBlobHeader, sealBlob } from './ciphertext-blob.js'
 import { checkGrantTokens } from './grant-tokens.js'
@@ -111,6 +111,7 @@ export function cryptographyOperations(deps: KmsDeps) {
 
     async Decrypt(input, ctx) {
       checkGrantTokens(input.GrantTokens)
+      refuseRecipient(input.Recipient)
       const { key, plaintext, algorithm } = await decryptBlob(input.CiphertextBlob, input.KeyId, input.EncryptionAlgorithm, input.EncryptionContext, ctx, 'Decrypt')
       dryRun(input.DryRun)
       return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm }
@@ -132,6 +133,7 @@ export function cryptographyOperations(deps: KmsDeps) {
 
     async GenerateDataKey(input, ctx) {
       checkGrantTokens(input.GrantTokens)
+      refuseRecipient(input.Recipient)
       const key = symmetricKey(input.KeyId, ctx, 'GenerateDataKey')
       const plaintext = ids.bytes(dataKeyLength(input.NumberOfBytes, input.KeySpec))
       const blob = encryptWith(key, 'SYMMETRIC_DEFAULT', plaintext, input.EncryptionContext)
@@ -151,6 +153,7 @@ export function cryptographyOperations(deps: KmsDeps) {
 
     async GenerateDataKeyPair(input, ctx) {
       checkGrantTokens(input.GrantTokens)
+      refuseRecipient(input.Recipient)
       const { key, pair, blob } = await dataKeyPair(input, ctx, 'GenerateDataKeyPair')
       return { PrivateKeyCiphertextBlob: blob, PrivateKeyPlaintext: pair.privateKey, PublicKey: pair.publicKey, KeyId: key.arn, KeyPairSpec: input.KeyPairSpec }
     },
@@ -163,6 +166,7 @@ export function cryptographyOperations(deps: KmsDeps) {
     },
 
     async GenerateRandom(input) {
+      refuseRecipient(input.Recipient)
       if (input.NumberOfBytes === undefined) throw new ValidationException('NumberOfBytes is required.')
       return { Plaintext: ids.bytes(input.NumberOfBytes) }
     },
@@ -252,6 +256,15 @@ function checkMessageType(type: MessageType | undefined, algorithm: SigningAlgor
   const expected = DIGEST_BYTES[signingScheme(algorithm).hash]
   if (message.length !== expected) throw new ValidationException(`Digest is invalid length for algorithm ${algorithm}.`)
   return true
+}
+
+/**
+ * A Recipient asks for the result encrypted to a Nitro enclave's attested public key instead of in plaintext
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/services-nitro-enclaves.html); without attestation support
+ * the only safe answer is a refusal, never the plaintext the caller meant to keep out of its host.
+ */
+function refuseRecipient(recipient: RecipientInfo | undefined): void {
+  if (recipient) throw new UnsupportedOperationException('Recipient (Nitro Enclaves attestation) is not supported by this server.')
 }
 
 // DryRun reports success without the result, after every check the real call makes
