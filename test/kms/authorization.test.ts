@@ -71,6 +71,42 @@ describe('KMS authorization', () => {
     })
   })
 
+  describe('key-derived condition keys', () => {
+    it('kms:ResourceAliases: an IAM policy can follow the key\'s aliases, whatever KeyId the request uses', async () => {
+      const key = await newKey()
+      const other = await newKey()
+      await root.send(new CreateAliasCommand({ AliasName: 'alias/payments', TargetKeyId: key.KeyId }))
+      const user = await newUser(policy({ Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/payments' } } }))
+      await expect(user.kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x') }))).resolves.toBeDefined()
+      await expectDenied(user.kms.send(new EncryptCommand({ KeyId: other.KeyId, Plaintext: Buffer.from('x') })))
+    })
+
+    it('aws:ResourceTag and kms:KeySpec: attribute-based access to keys', async () => {
+      const tagged = (await root.send(new CreateKeyCommand({ Tags: [{ TagKey: 'team', TagValue: 'red' }] }))).KeyMetadata!
+      const untagged = await newKey()
+      const user = await newUser(policy({
+        Effect: 'Allow', Action: 'kms:DescribeKey', Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceTag/team': 'red', 'kms:KeySpec': 'SYMMETRIC_DEFAULT' } },
+      }))
+      await expect(user.kms.send(new DescribeKeyCommand({ KeyId: tagged.KeyId }))).resolves.toBeDefined()
+      await expectDenied(user.kms.send(new DescribeKeyCommand({ KeyId: untagged.KeyId })))
+    })
+
+    it('kms:CallerAccount: a key policy for every principal of one account allows without IAM policies', async () => {
+      const user = await newUser()
+      const key = await newKey(keyPolicy(rootAdmin, {
+        Sid: 'AccountUsers', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Encrypt', Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } },
+      }))
+      await expect(user.kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x') }))).resolves.toBeDefined()
+      const elsewhere = await newKey(keyPolicy(rootAdmin, {
+        Sid: 'OtherAccountUsers', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Encrypt', Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': '111122223333' } },
+      }))
+      await expectDenied(user.kms.send(new EncryptCommand({ KeyId: elsewhere.KeyId, Plaintext: Buffer.from('x') })))
+    })
+  })
+
   describe('a key policy that does not allow the account', () => {
     it('makes IAM policies irrelevant: a user with an IAM allow is denied', async () => {
       const user = await newUser(policy({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }))
