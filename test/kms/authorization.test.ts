@@ -207,6 +207,16 @@ describe('KMS authorization', () => {
       await expectDenied(encrypt({ extra: '1' }))
     })
 
+    it('let a grantee with CreateGrant pass on no more than its own operations', async () => {
+      const key = await newKey()
+      const delegate = await newUser()
+      const other = await newUser()
+      await root.send(new CreateGrantCommand({ KeyId: key.KeyId, GranteePrincipal: delegate.arn, Operations: ['CreateGrant', 'Encrypt'] }))
+      await expect(delegate.kms.send(new CreateGrantCommand({ KeyId: key.KeyId, GranteePrincipal: other.arn, Operations: ['Encrypt'] }))).resolves.toBeDefined()
+      await expectDenied(delegate.kms.send(new CreateGrantCommand({ KeyId: key.KeyId, GranteePrincipal: delegate.arn, Operations: ['Encrypt', 'Decrypt'] })))
+      await expect(other.kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x') }))).resolves.toBeDefined()
+    })
+
     it('can be retired by their retiring principal without any policy, and by no one else', async () => {
       const key = await newKey()
       const retiring = await newUser()

@@ -25,7 +25,10 @@ export const CONSTRAINED_OPERATIONS: ReadonlySet<GrantOperation> = new Set([
 export function grantPolicy(grant: GrantFacts, keyArn: string): CompiledPolicy {
   const condition = constraintCondition(grant.constraints)
   const constrained = condition ? grant.operations.filter((operation) => CONSTRAINED_OPERATIONS.has(operation)) : []
-  const free = grant.operations.filter((operation) => !constrained.includes(operation))
+  // A grantee may pass on no more than the grant gives it: CreateGrant only for a subset of its operations
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-grant-operations).
+  const delegates = !condition && grant.operations.includes('CreateGrant')
+  const free = grant.operations.filter((operation) => !constrained.includes(operation) && !(delegates && operation === 'CreateGrant'))
   const statement = (sid: string, operations: readonly GrantOperation[], when?: Record<string, unknown>) => ({
     Sid: sid,
     Effect: 'Allow',
@@ -37,6 +40,9 @@ export function grantPolicy(grant: GrantFacts, keyArn: string): CompiledPolicy {
   const statements = [
     ...(constrained.length > 0 ? [statement(`Grant ${grant.grantId} constrained`, constrained, condition)] : []),
     ...(free.length > 0 ? [statement(`Grant ${grant.grantId}`, free)] : []),
+    ...(delegates
+      ? [statement(`Grant ${grant.grantId} delegation`, ['CreateGrant'], { 'ForAllValues:StringEquals': { 'kms:GrantOperations': [...grant.operations] } })]
+      : []),
   ]
   return compilePolicy(`${keyArn}/grant/${grant.grantId}`, 'resource', { Version: '2012-10-17', Statement: statements })
 }
