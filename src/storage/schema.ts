@@ -8,6 +8,7 @@ import type { IamMfaDriftTables } from './migrations/0005-iam-mfa-drift.js'
 import type { KmsTables } from './migrations/0006-kms.js'
 import type { StsSessionTables } from './migrations/0007-sts-sessions.js'
 import type { IamReportTables } from './migrations/0008-iam-reports.js'
+import type { IamCredentialTables } from './migrations/0009-iam-credentials.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -19,7 +20,7 @@ import type { IamReportTables } from './migrations/0008-iam-reports.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables, IamCredentialTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

@@ -10,6 +10,7 @@ import { GROUPS_PER_USER_QUOTA } from './groups.js'
 import type { IamDeps } from './iam-deps.js'
 import type { IamModule } from './index.js'
 import { paginate } from './pagination.js'
+import { globalEndpointTokenVersion } from './sts-preferences.js'
 
 /**
  * AWS's default quotas, as GetAccountSummary reports them
@@ -35,7 +36,6 @@ export const ACCOUNT_QUOTAS = {
   GroupPolicySizeQuota: 5120,
   RolePolicySizeQuota: 10240,
   AssumeRolePolicySizeQuota: 2048,
-  GlobalEndpointTokenVersion: 1,
 } as const
 
 export function accountOperations({ database }: IamDeps): IamModule {
@@ -111,6 +111,7 @@ export async function accountSummary(db: Db, accountId: string): Promise<Record<
     PolicyVersionsInUse: await count('iam_policy_attachments'),
     ServerCertificates: 0,
     ...ACCOUNT_QUOTAS,
+    GlobalEndpointTokenVersion: await globalEndpointTokenVersion(db, accountId),
   }
 }
 

@@ -25,6 +25,8 @@ import { authorizationDetailModule } from './authorization-details.js'
 import { credentialReportModule } from './credential-report.js'
 import { policySimulatorModule } from './policy-simulator.js'
 import { contextKeyModule } from './context-keys.js'
+import { policiesGrantingAccessModule } from './policies-granting-access.js'
+import { stsPreferencesModule } from './sts-preferences.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
@@ -73,5 +75,7 @@ export function iamModules(deps: IamDeps): IamModule[] {
     credentialReportModule(deps),
     policySimulatorModule(deps),
     contextKeyModule(deps),
+    policiesGrantingAccessModule(deps),
+    stsPreferencesModule(deps),
   ]
 }

@@ -8,6 +8,7 @@ import { createIamMfaDrift } from './0005-iam-mfa-drift.js'
 import { createKms } from './0006-kms.js'
 import { createStsSessions } from './0007-sts-sessions.js'
 import { createIamReports } from './0008-iam-reports.js'
+import { createIamCredentials } from './0009-iam-credentials.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   createKms,
   createStsSessions,
   createIamReports,
+  createIamCredentials,
 ]
