@@ -18,7 +18,7 @@ import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
 import { IDENTITY_CHANGED, loadIdentityIndex, serviceAccessRecorder } from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
-import { loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
+import { encodedAuthorizationMessages, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
 
@@ -49,7 +49,10 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
   const ids = overrides.ids ?? randomIds
   const log = overrides.log ?? jsonLogger(config.logLevel)
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
-  const box = secretBox(loadRootKey({ key: config.rootKey, file: config.rootKeyFile }))
+  const rootKey = loadRootKey({ key: config.rootKey, file: config.rootKeyFile })
+  const box = secretBox(rootKey)
+  // EC2's denials carry their details sealed under a key derived from the root key; STS opens them.
+  const authorizationMessages = encodedAuthorizationMessages(rootKey)
 
   const database = await openDatabase({ url: config.database.replace(/^sqlite:/, '') })
   const credentialsFile = join(config.dataDir, 'root-credentials.json')
@@ -70,11 +73,11 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const pipeline = createPipeline({
       router: createRouter(serviceBindings({
         iam: { database, clock, ids, box },
-        sts: { database, clock, ids, box, sessions, trust, credentials, ...(overrides.oidcKeys && { oidc: overrides.oidcKeys }) },
+        sts: { database, clock, ids, box, sessions, trust, credentials, authorizationMessages, ...(overrides.oidcKeys && { oidc: overrides.oidcKeys }) },
         kms,
       })),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),
-      authorize: createAuthorizer({ mode: config.auth, identities, clock }),
+      authorize: createAuthorizer({ mode: config.auth, identities, clock, encodedDenials: authorizationMessages }),
       audit: { record: (call) => { accessRecorder.record(call); auditSink.record(call) } },
       clock,
       ids,

@@ -3,7 +3,8 @@
 import type { AuthorizationTarget, CallFacts, ResourcePolicies } from '../core/authorization-target.js'
 import { sessionConditionKeys, type Caller } from '../core/caller.js'
 import type { Clock } from '../core/clock.js'
-import { AccessDeniedError } from '../core/common-errors.js'
+import type { AwsError } from '../core/aws-error.js'
+import { AccessDeniedError, UnauthorizedOperationError } from '../core/common-errors.js'
 import type { HttpRequest } from '../core/http.js'
 import { compilePolicy, denialReason, evaluate, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
 import { globalContext } from './global-context.js'
@@ -38,6 +39,28 @@ export interface AuthorizerOptions {
   readonly identities: IdentityPolicySource
   /** aws:CurrentTime and aws:EpochTime. */
   readonly clock: Clock
+  /** Services that answer a denial with an encoded authorization message instead of AccessDenied (EC2). */
+  readonly encodedDenials?: EncodedDenials
+}
+
+/**
+ * EC2 answers a denied call with UnauthorizedOperation and the denial's details sealed in the message, for
+ * sts:DecodeAuthorizationMessage to open (https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html).
+ */
+export interface EncodedDenials {
+  /** By the call's action prefix (`ec2`). */
+  readonly services: ReadonlySet<string>
+  encode(details: DenialDetails): string
+}
+
+/** What a denial's encoded message carries (STS's AuthorizationDetails has the same shape). */
+export interface DenialDetails {
+  readonly accountId: string
+  readonly principal: { readonly id: string; readonly arn: string }
+  readonly action: string
+  readonly resource: string
+  readonly decision: Decision
+  readonly context: Readonly<Record<string, ContextValue>>
 }
 
 export type Authorize = (caller: Caller, target: AuthorizationTarget, request: HttpRequest, call: CallFacts) => void
@@ -54,14 +77,14 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     const own = target.resourcePolicies
     if (!own && caller.type === 'Root' && caller.accountId === call.accountId && !caller.session) return
     const found = principalPolicies(caller, target, options.identities)
-    if (!found || (!own && found.policies.identity === undefined && caller.type !== 'Root')) {
-      throw accessDenied(caller, target.action, target.resources[0] ?? '*', `because no identity-based policy allows the ${target.action} action`)
-    }
     const now = options.clock.now()
-    const policies = own ? withResourcePolicies(found.policies, own) : found.policies
     const context = caller.session
       ? globalContext(request, call, now, { ...sessionConditionKeys(caller, now), ...target.context })
       : globalContext(request, call, now, target.context)
+    if (!found || (!own && found.policies.identity === undefined && caller.type !== 'Root')) {
+      throw refusal(target.action, target.resources[0] ?? '*', NO_IDENTITY_POLICY, context)
+    }
+    const policies = own ? withResourcePolicies(found.policies, own) : found.policies
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     const actions = target.additionalActions ? [target.action, ...target.additionalActions] : [target.action]
     for (const action of actions) {
@@ -82,7 +105,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
         { principal: found!.principal, action, resource, resourceAccountId: ownerAccountId, context: resourceContext },
         set,
       )
-      if (decision.effect !== 'Allow') throw accessDenied(caller, action, resource, denialReason(decision, action)!)
+      if (decision.effect !== 'Allow') throw refusal(action, resource, decision, resourceContext)
+    }
+
+    function refusal(action: string, resource: string, decision: Decision, refusedContext: Readonly<Record<string, ContextValue>>): AwsError {
+      const encoded = options.encodedDenials
+      if (encoded?.services.has(target.action.slice(0, target.action.indexOf(':')))) {
+        const principal = { id: caller.userId, arn: caller.arn }
+        return new UnauthorizedOperationError(encoded.encode({ accountId: call.accountId, principal, action, resource, decision, context: refusedContext }))
+      }
+      return accessDenied(caller, action, resource, denialReason(decision, action)!)
     }
   }
 }
@@ -141,6 +173,9 @@ function withResourcePolicies(set: PolicySet, own: ResourcePolicies): PolicySet 
 }
 
 const ANY_RESOURCE = ['*']
+
+/** A caller with no identity-based policy at all: denied before any evaluation. */
+const NO_IDENTITY_POLICY: Decision = { effect: 'ImplicitDeny', matched: [], denial: { kind: 'implicit', policyType: 'identity' }, missingContextKeys: [], errors: [] }
 
 /**
  * IAM actions on a user or role see its tags as aws:ResourceTag/KEY and iam:ResourceTag/KEY

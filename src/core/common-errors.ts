@@ -9,6 +9,14 @@ export class AccessDeniedError extends AwsError {
   }
 }
 
+// EC2's denial: "You are not authorized to perform this operation. Encoded authorization failure message: …", HTTP 403
+// (https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html).
+export class UnauthorizedOperationError extends AwsError {
+  constructor(encodedMessage: string) {
+    super('UnauthorizedOperation', 403, `You are not authorized to perform this operation. Encoded authorization failure message: ${encodedMessage}`)
+  }
+}
+
 export class InternalFailureError extends AwsError {
   constructor(message = 'The request processing has failed because of an unknown error, exception or failure.') {
     super('InternalFailure', 500, message, { jsonCode: 'InternalFailure' })

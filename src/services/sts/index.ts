@@ -5,12 +5,14 @@ import type { StsApi } from '../../generated/sts/api.js'
 import { accessKeyInfoOperations } from './access-key-info.js'
 import { assumeRoleOperations } from './assume-role.js'
 import { callerIdentityOperations } from './caller-identity.js'
+import { decodeAuthorizationMessageOperations } from './decode-authorization-message.js'
 import { samlOperations } from './saml.js'
 import { sessionTokenOperations } from './session-tokens.js'
 import type { StsDeps } from './sts-deps.js'
 import { webIdentityOperations } from './web-identity.js'
 
 export { stsAuthorization } from './authorization.js'
+export { encodedAuthorizationMessages, type AuthorizationDetails, type AuthorizationMessages } from './encoded-authorization.js'
 export { loadSessionIndex, type SessionIndex } from './session-index.js'
 export { loadTrustIndex, type TrustIndex } from './trust-index.js'
 export type { OidcKeySources, StsDeps } from './sts-deps.js'
@@ -23,6 +25,8 @@ export function stsService(deps: StsDeps): StsApi {
     ...accessKeyInfoOperations(deps),
     ...webIdentityOperations(deps),
     ...samlOperations(deps),
-    ...unsupportedOperations('sts', ['DecodeAuthorizationMessage']),
+    ...(deps.authorizationMessages
+      ? decodeAuthorizationMessageOperations({ authorizationMessages: deps.authorizationMessages })
+      : unsupportedOperations('sts', ['DecodeAuthorizationMessage'])),
   }
 }

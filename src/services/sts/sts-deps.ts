@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js'
 import type { Ids } from '../../core/ids.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { Database } from '../../storage/database.js'
+import type { AuthorizationMessages } from './encoded-authorization.js'
 import type { SessionIndex } from './session-index.js'
 import type { TrustIndex } from './trust-index.js'
 
@@ -18,6 +19,8 @@ export interface StsDeps {
   readonly credentials: { find(accessKeyId: string): { readonly caller: { readonly accountId: string } } | undefined }
   /** Web identity: where to get each OIDC issuer's signing keys. */
   readonly oidc?: OidcKeySources
+  /** Opens the encoded messages of denied EC2 calls (DecodeAuthorizationMessage); without it the operation is 501. */
+  readonly authorizationMessages?: AuthorizationMessages
 }
 
 /**
