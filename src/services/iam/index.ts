@@ -27,6 +27,7 @@ import { policySimulatorModule } from './policy-simulator.js'
 import { contextKeyModule } from './context-keys.js'
 import { policiesGrantingAccessModule } from './policies-granting-access.js'
 import { stsPreferencesModule } from './sts-preferences.js'
+import { sshPublicKeyModule } from './ssh-public-keys.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
@@ -77,5 +78,6 @@ export function iamModules(deps: IamDeps): IamModule[] {
     contextKeyModule(deps),
     policiesGrantingAccessModule(deps),
     stsPreferencesModule(deps),
+    sshPublicKeyModule(deps),
   ]
 }
