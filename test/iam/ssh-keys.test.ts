@@ -62,7 +62,7 @@ describe('UploadSSHPublicKey and GetSSHPublicKey', () => {
     expect(ssh.SSHPublicKey!.SSHPublicKeyBody).toBe(key.ssh)
     const pem = await iam.send(new GetSSHPublicKeyCommand({ UserName: 'sam', SSHPublicKeyId: SSHPublicKey!.SSHPublicKeyId, Encoding: 'PEM' }))
     expect(pem.SSHPublicKey!.SSHPublicKeyBody).toMatch(/^-----BEGIN PUBLIC KEY-----/)
-    expect(createPublicKey(pem.SSHPublicKey!.SSHPublicKeyBody).export({ format: 'jwk' })).toEqual(createPublicKey(key.pem).export({ format: 'jwk' }))
+    expect(createPublicKey(pem.SSHPublicKey!.SSHPublicKeyBody!).export({ format: 'jwk' })).toEqual(createPublicKey(key.pem).export({ format: 'jwk' }))
   })
 
   it.each([
@@ -105,7 +105,7 @@ describe('ListSSHPublicKeys, UpdateSSHPublicKey and DeleteSSHPublicKey', () => {
   it('lists a user\'s keys oldest first, in pages, updates a status and deletes a key', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'lister' }))
     const ids: string[] = []
-    for (let i = 0; i < 3; i++) ids.push((await upload('lister', rsaKey().ssh)).SSHPublicKey!.SSHPublicKeyId)
+    for (let i = 0; i < 3; i++) ids.push((await upload('lister', rsaKey().ssh)).SSHPublicKey!.SSHPublicKeyId!)
     const first = await iam.send(new ListSSHPublicKeysCommand({ UserName: 'lister', MaxItems: 2 }))
     expect(first.IsTruncated).toBe(true)
     const second = await iam.send(new ListSSHPublicKeysCommand({ UserName: 'lister', Marker: first.Marker }))
