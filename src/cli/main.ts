@@ -1,9 +1,10 @@
-// The `palisade` program: dispatches to serve, policy, --version and --help; returns the exit code.
+// The `palisade` program: dispatches to serve, policy, rotate-root-key, --version and --help; returns the exit code.
 import { createRequire } from 'node:module'
 import { startPalisade, type Palisade } from '../app/start-palisade.js'
 import { ConfigError, readConfig } from '../config/config.js'
 import { mainHelp, serveHelp } from './help.js'
 import { policyCommand } from './policy-command.js'
+import { rotateRootKeyCommand } from './rotate-root-key.js'
 import { readFile } from 'node:fs/promises'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -20,6 +21,9 @@ export async function main(args: readonly string[], env: Env): Promise<number> {
       stderr: (text) => process.stderr.write(text),
       readFile: (path) => readFile(path, 'utf8'),
     })
+  }
+  if (command === 'rotate-root-key') {
+    return rotateRootKeyCommand(rest, env, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) })
   }
   process.stderr.write(`palisade: unknown command \`${command}\`\n\n${mainHelp(version)}`)
   return 2

@@ -31,7 +31,7 @@ export interface FirstStartCredentials {
 }
 
 // The freshly bootstrapped state, kept so a reset restores the very credentials first start printed.
-const BOOTSTRAP_META_KEY = 'bootstrap.default-account'
+export const BOOTSTRAP_META_KEY = 'bootstrap.default-account'
 
 interface BootstrapRecord {
   readonly accountId: string

@@ -41,6 +41,7 @@ export { type OidcProviderRecord } from './oidc-providers-store.js'
 export { findSamlProvider, readIdpMetadata, type IdpMetadata } from './saml-providers.js'
 export { type SamlProviderRecord } from './saml-providers-store.js'
 export { mfaCodeVerifier } from './mfa.js'
+export { resealIamSecrets, type IamResealCounts } from './reseal-secrets.js'
 // Port for STS session policies (PolicyArns): a managed policy's default version document.
 export { managedPolicyDocument } from './managed-policies-lookup.js'
 // Port for the composition root: records each call's principal and action for service last accessed data.

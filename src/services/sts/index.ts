@@ -13,6 +13,7 @@ import { webIdentityOperations } from './web-identity.js'
 
 export { stsAuthorization } from './authorization.js'
 export { encodedAuthorizationMessages, type AuthorizationDetails, type AuthorizationMessages } from './encoded-authorization.js'
+export { resealStsSessions } from './reseal-secrets.js'
 export { loadSessionIndex, type SessionIndex } from './session-index.js'
 export { loadTrustIndex, type TrustIndex } from './trust-index.js'
 export type { OidcKeySources, StsDeps } from './sts-deps.js'
