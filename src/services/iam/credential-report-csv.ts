@@ -7,6 +7,7 @@ import { nameKey } from './iam-names.js'
 import { findLoginProfile } from './login-profiles-store.js'
 import { mfaDeviceStore } from './mfa-store.js'
 import { readPasswordPolicy } from './password-policy-store.js'
+import { signingCertificateStore, type SigningCertificateRecord } from './signing-certificates-store.js'
 import { listUsers } from './users-store.js'
 
 export const CREDENTIAL_REPORT_COLUMNS = [
@@ -35,7 +36,7 @@ export async function buildCredentialReport(db: Db, accountId: string, partition
   rows.push([
     '<root_account>', `arn:${partition}:iam::${accountId}:root`, account ? reportTime(account.createdAt) : NOT_APPLICABLE,
     NOT_SUPPORTED, NO_INFORMATION, NOT_SUPPORTED, NOT_SUPPORTED, 'false',
-    ...keyColumns(await accounts.listAccessKeysOf(accountId, undefined)), ...certificateColumns(),
+    ...keyColumns(await accounts.listAccessKeysOf(accountId, undefined)), ...certificateColumns(await signingCertificateStore(db).listFor(accountId, accountId)),
   ])
   for (const user of await listUsers(db, accountId)) {
     const profile = await findLoginProfile(db, accountId, user.userName)
@@ -48,7 +49,7 @@ export async function buildCredentialReport(db: Db, accountId: string, partition
       user.userName, user.arn, reportTime(user.createdAt),
       String(profile !== undefined), passwordLastUsed, profile ? reportTime(profile.passwordChangedAt) : NOT_APPLICABLE, nextRotation,
       String(mfaDevices.length > 0),
-      ...keyColumns(await accounts.listAccessKeysOf(accountId, user.userName)), ...certificateColumns(),
+      ...keyColumns(await accounts.listAccessKeysOf(accountId, user.userName)), ...certificateColumns(await signingCertificateStore(db).listFor(accountId, user.userId)),
     ])
   }
   return [CREDENTIAL_REPORT_COLUMNS as readonly string[], ...rows].map((row) => row.map(csvField).join(',')).join('\n')
@@ -67,9 +68,12 @@ function keyColumns(keys: readonly AccessKey[]): string[] {
   })
 }
 
-/** Palisade has no signing certificates (UploadSigningCertificate is not implemented). */
-function certificateColumns(): string[] {
-  return ['false', NOT_APPLICABLE, 'false', NOT_APPLICABLE]
+/** Two columns for each of the first two signing certificates, oldest first: active, and when it was uploaded. */
+function certificateColumns(certificates: readonly SigningCertificateRecord[]): string[] {
+  return [0, 1].flatMap((index) => {
+    const certificate = certificates[index]
+    return certificate ? [String(certificate.status === 'Active'), reportTime(certificate.uploadedAt)] : ['false', NOT_APPLICABLE]
+  })
 }
 
 /** ISO 8601 to the second with the offset spelled out, as the report writes times: `2026-11-22T14:38:18+00:00`. */

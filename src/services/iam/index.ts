@@ -80,5 +80,6 @@ export function iamModules(deps: IamDeps): IamModule[] {
     policiesGrantingAccessModule(deps),
     stsPreferencesModule(deps),
     sshPublicKeyModule(deps),
+    signingCertificateModule(deps),
   ]
 }

@@ -1,0 +1,171 @@
+// End to end: users' and the root user's X.509 signing certificates (upload, list, update, delete, limits, errors),
+// as the credential report and GetAccountSummary show them. Certificates are made with the openssl command.
+import {
+  CreateUserCommand,
+  DeleteSigningCertificateCommand,
+  DeleteUserCommand,
+  GenerateCredentialReportCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  ListSigningCertificatesCommand,
+  PutUserPolicyCommand,
+  UpdateSigningCertificateCommand,
+  UploadSigningCertificateCommand,
+} from '@aws-sdk/client-iam'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
+import { ACCOUNT, allow, createTestUser } from './enforcement-support.js'
+
+let palisade: TestPalisade
+let iam: IAMClient
+let dir: string
+beforeAll(async () => {
+  palisade = await startTestPalisade()
+  iam = new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: palisade.root, maxAttempts: 1 })
+  dir = mkdtempSync(join(tmpdir(), 'palisade-certs-'))
+})
+afterAll(async () => {
+  await palisade.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+let serial = 0
+/** A new self-signed RSA certificate and its private key, both PEM. */
+function selfSigned(directory: string, commonName: string, days = 30): { certificate: string; privateKey: string } {
+  const base = join(directory, `c${++serial}`)
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', `/CN=${commonName}`, '-days', String(days)], { stdio: 'ignore' })
+  return { certificate: readFileSync(`${base}.crt`, 'utf8'), privateKey: readFileSync(`${base}.key`, 'utf8') }
+}
+
+const upload = (body: string, userName?: string, client = iam) =>
+  client.send(new UploadSigningCertificateCommand({ CertificateBody: body, ...(userName !== undefined && { UserName: userName }) }))
+
+/** A row of a newly generated credential report (a report stays four hours: one per server is fresh). */
+async function credentialReportRow(userName: string, client = iam): Promise<Record<string, string>> {
+  await client.send(new GenerateCredentialReportCommand({}))
+  const content = Buffer.from((await client.send(new GetCredentialReportCommand({}))).Content!).toString('utf8').split('\n')
+  const header = content[0]!.split(',')
+  const row = content.find((line) => line.split(',')[0] === userName)!.split(',')
+  return Object.fromEntries(header.map((column, index) => [column, row[index]!]))
+}
+
+describe('UploadSigningCertificate', () => {
+  beforeAll(() => iam.send(new CreateUserCommand({ UserName: 'cora' })))
+
+  it('uploads a certificate for a user, Active, with its body as given', async () => {
+    const { certificate } = selfSigned(dir, 'cora')
+    const { Certificate } = await upload(certificate, 'cora')
+    expect(Certificate).toMatchObject({ UserName: 'cora', CertificateBody: certificate, Status: 'Active' })
+    expect(Certificate!.CertificateId).toMatch(/^[A-Z2-7]{32}$/)
+    expect(Certificate!.UploadDate).toBeInstanceOf(Date)
+  })
+
+  it.each([
+    { name: 'rejects a body that is not a certificate', body: 'hello' },
+    { name: 'rejects a PEM block whose content is not a certificate', body: '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----' },
+    { name: 'rejects a private key', body: () => selfSigned(dir, 'key').privateKey },
+  ])('$name', async ({ body }) => {
+    await expect(upload(typeof body === 'function' ? body() : body, 'cora')).rejects.toMatchObject({
+      name: 'MalformedCertificateException',
+      message: expect.stringMatching(/^The request was rejected because the certificate was malformed or expired/),
+      $metadata: { httpStatusCode: 400 },
+    })
+  })
+
+  it('rejects a certificate another user of the account already has', async () => {
+    const { certificate } = selfSigned(dir, 'shared')
+    await iam.send(new CreateUserCommand({ UserName: 'dup-a' }))
+    await iam.send(new CreateUserCommand({ UserName: 'dup-b' }))
+    await upload(certificate, 'dup-a')
+    await expect(upload(certificate, 'dup-b')).rejects.toMatchObject({
+      name: 'DuplicateCertificateException',
+      message: 'The request was rejected because the same certificate is associated with an IAM user in the account.',
+      $metadata: { httpStatusCode: 409 },
+    })
+  })
+
+  it('rejects a third certificate of a user with LimitExceeded', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'two-certs' }))
+    await upload(selfSigned(dir, 'a').certificate, 'two-certs')
+    await upload(selfSigned(dir, 'b').certificate, 'two-certs')
+    await expect(upload(selfSigned(dir, 'c').certificate, 'two-certs')).rejects.toMatchObject({ name: 'LimitExceededException', $metadata: { httpStatusCode: 409 } })
+  })
+
+  it('rejects an unknown user', async () => {
+    await expect(upload(selfSigned(dir, 'x').certificate, 'nobody')).rejects.toMatchObject({
+      name: 'NoSuchEntityException', message: 'The user with name nobody cannot be found.', $metadata: { httpStatusCode: 404 },
+    })
+  })
+})
+
+describe('ListSigningCertificates, UpdateSigningCertificate, DeleteSigningCertificate', () => {
+  it('lists, deactivates and deletes, as the credential report shows, and holds DeleteUser back meanwhile', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'rita' }))
+    const first = (await upload(selfSigned(dir, 'r1').certificate, 'rita')).Certificate!
+    const second = (await upload(selfSigned(dir, 'r2').certificate, 'rita')).Certificate!
+    const listed = await iam.send(new ListSigningCertificatesCommand({ UserName: 'rita' }))
+    expect(listed.Certificates!.map((certificate) => certificate.CertificateId)).toEqual([first.CertificateId, second.CertificateId])
+    expect(listed.Certificates![0]).toMatchObject({ UserName: 'rita', CertificateBody: first.CertificateBody, Status: 'Active' })
+    const page = await iam.send(new ListSigningCertificatesCommand({ UserName: 'rita', MaxItems: 1 }))
+    expect(page).toMatchObject({ IsTruncated: true, Certificates: [{ CertificateId: first.CertificateId }] })
+
+    await iam.send(new UpdateSigningCertificateCommand({ UserName: 'rita', CertificateId: first.CertificateId, Status: 'Inactive' }))
+    const report = await credentialReportRow('rita')
+    expect(report).toMatchObject({ cert_1_active: 'false', cert_2_active: 'true' })
+    expect(report.cert_1_last_rotated).toBe(first.UploadDate!.toISOString().replace(/\.\d{3}Z$/, '+00:00'))
+    expect(report.cert_2_last_rotated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/)
+
+    await expect(iam.send(new DeleteUserCommand({ UserName: 'rita' }))).rejects.toMatchObject({
+      name: 'DeleteConflictException', message: 'Cannot delete entity, must delete signing certificates first.', $metadata: { httpStatusCode: 409 },
+    })
+    await iam.send(new DeleteSigningCertificateCommand({ UserName: 'rita', CertificateId: first.CertificateId }))
+    await iam.send(new DeleteSigningCertificateCommand({ UserName: 'rita', CertificateId: second.CertificateId }))
+    expect((await iam.send(new ListSigningCertificatesCommand({ UserName: 'rita' }))).Certificates).toEqual([])
+    await iam.send(new DeleteUserCommand({ UserName: 'rita' }))
+  })
+
+  it('rejects a certificate id that is unknown or belongs to another user', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'owner' }))
+    await iam.send(new CreateUserCommand({ UserName: 'other' }))
+    const { Certificate } = await upload(selfSigned(dir, 'o').certificate, 'owner')
+    for (const send of [
+      () => iam.send(new UpdateSigningCertificateCommand({ UserName: 'other', CertificateId: Certificate!.CertificateId, Status: 'Inactive' })),
+      () => iam.send(new DeleteSigningCertificateCommand({ UserName: 'other', CertificateId: Certificate!.CertificateId })),
+      () => iam.send(new DeleteSigningCertificateCommand({ UserName: 'owner', CertificateId: 'A'.repeat(32) })),
+    ]) {
+      await expect(send()).rejects.toMatchObject({ name: 'NoSuchEntityException', message: expect.stringMatching(/^The Certificate with id [A-Z2-7]{32} cannot be found\.$/), $metadata: { httpStatusCode: 404 } })
+    }
+  })
+
+  it("handles the calling user's own certificates without UserName, and refuses another user's", async () => {
+    const user = await createTestUser(palisade, 'cert-self')
+    await iam.send(new PutUserPolicyCommand({ UserName: 'cert-self', PolicyName: 'Own', PolicyDocument: allow(['iam:UploadSigningCertificate', 'iam:ListSigningCertificates'], user.arn) }))
+    const { Certificate } = await upload(selfSigned(dir, 'self').certificate, undefined, user.client)
+    expect(Certificate!.UserName).toBe('cert-self')
+    expect((await user.client.send(new ListSigningCertificatesCommand({}))).Certificates!.map((certificate) => certificate.CertificateId)).toEqual([Certificate!.CertificateId])
+    await expect(upload(selfSigned(dir, 'other').certificate, 'cora', user.client)).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })
+  })
+
+  it("keeps the root user's certificates, as GetAccountSummary and the report's root row show", async () => {
+    const fresh = await startTestPalisade()
+    try {
+      const root = new IAMClient({ endpoint: fresh.url, region: 'us-east-1', credentials: fresh.root, maxAttempts: 1 })
+      const present = async () => (await root.send(new GetAccountSummaryCommand({}))).SummaryMap!.AccountSigningCertificatesPresent
+      expect(await present()).toBe(0)
+      const { Certificate } = await upload(selfSigned(dir, 'root').certificate, undefined, root)
+      expect(Certificate!.UserName).toBe(ACCOUNT)
+      expect(await present()).toBe(1)
+      expect(await credentialReportRow('<root_account>', root)).toMatchObject({ cert_1_active: 'true', cert_2_active: 'false', cert_2_last_rotated: 'N/A' })
+      expect((await root.send(new ListSigningCertificatesCommand({}))).Certificates!.map((certificate) => certificate.CertificateId)).toEqual([Certificate!.CertificateId])
+      await root.send(new DeleteSigningCertificateCommand({ CertificateId: Certificate!.CertificateId }))
+      expect(await present()).toBe(0)
+    } finally {
+      await fresh.stop()
+    }
+  })
+})
