@@ -28,6 +28,7 @@ import { contextKeyModule } from './context-keys.js'
 import { policiesGrantingAccessModule } from './policies-granting-access.js'
 import { stsPreferencesModule } from './sts-preferences.js'
 import { sshPublicKeyModule } from './ssh-public-keys.js'
+import { signingCertificateModule } from './signing-certificates.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
