@@ -18,7 +18,7 @@ import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
 import { IDENTITY_CHANGED, loadIdentityIndex, serviceAccessRecorder } from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
-import { encodedAuthorizationMessages, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
+import { encodedAuthorizationMessages, loadOidcProviderIndex, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
 
@@ -60,6 +60,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const firstStart = await bootstrapDefaultAccount(database, config, { box, clock, ids })
     if (firstStart) writeSecretFile(credentialsFile, JSON.stringify(firstStart, null, 2) + '\n')
     const trust = await loadTrustIndex(database)
+    const oidcProviders = await loadOidcProviderIndex(database)
     const sessions = await loadSessionIndex(database, box, clock, { trust })
     const credentials = await loadCredentialIndex(database, box, PARTITION, { sessions })
     const identities = await loadIdentityIndex(database)
@@ -73,7 +74,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const pipeline = createPipeline({
       router: createRouter(serviceBindings({
         iam: { database, clock, ids, box },
-        sts: { database, clock, ids, box, sessions, trust, credentials, authorizationMessages, ...(overrides.oidcKeys && { oidc: overrides.oidcKeys }) },
+        sts: { database, clock, ids, box, sessions, trust, oidcProviders, credentials, authorizationMessages, ...(overrides.oidcKeys && { oidc: overrides.oidcKeys }) },
         kms,
       })),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),
@@ -119,6 +120,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await credentials.close()
         await sessions.close()
         await trust.close()
+        await oidcProviders.close()
         await identities.close()
         await stopKmsSweeper()
         await kmsKeys.close()

@@ -73,10 +73,10 @@ describe('AssumeRole authorization', () => {
   })
 })
 
-describe('AssumeRoleWithWebIdentity authorization', () => {
-  const jwt = (claims: Record<string, unknown>) =>
-    [{ alg: 'RS256' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2ln'
+const jwt = (claims: Record<string, unknown>) =>
+  [{ alg: 'RS256' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2ln'
 
+describe('AssumeRoleWithWebIdentity authorization', () => {
   it('declares the provider as aws:FederatedProvider and the claims as <issuer>:aud, :sub and :amr', () => {
     const token = jwt({ iss: 'https://Login.Example.com/tenant/', aud: ['app-1', 'app-2'], sub: 'user-7', amr: ['authenticated', 'mfa'] })
     const target = table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: token }, facts(user))
@@ -96,9 +96,13 @@ describe('AssumeRoleWithWebIdentity authorization', () => {
     expect(target.additionalActions).toEqual(['sts:TagSession'])
   })
 
-  it('declares only the session name for a token that is not a JWT', () => {
-    const target = table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: 'garbage' }, facts(user))
-    expect(target.context).toEqual({ 'sts:RoleSessionName': 'web' })
+  // AWS checks the token before it weighs the trust policy (the decision this entry would hand over).
+  it.each([
+    { name: 'a token that is not a JWT', token: 'garbage' },
+    { name: 'a JWT that names no issuer', token: jwt({ aud: 'app', sub: 'u' }) },
+  ])('refuses $name with InvalidIdentityToken before any trust decision', ({ token }) => {
+    expect(() => table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 'web', WebIdentityToken: token }, facts(user)))
+      .toThrow(expect.objectContaining({ code: 'InvalidIdentityToken' }))
   })
 })
 
@@ -132,7 +136,7 @@ describe('the other operations', () => {
     },
     {
       name: 'AssumeRoleWithWebIdentity declares the trust policy',
-      target: () => table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 's', WebIdentityToken: 'jwt' }, facts(user)),
+      target: () => table.AssumeRoleWithWebIdentity({ RoleArn: ROLE_ARN, RoleSessionName: 's', WebIdentityToken: jwt({ iss: 'https://login.example.com' }) }, facts(user)),
       expected: { action: 'sts:AssumeRoleWithWebIdentity', resourcePolicies: { kind: 'trust', policies: [compiled], ownerAccountId: ACCOUNT, mustAllow: true } },
     },
   ])('$name', ({ target, expected }) => {

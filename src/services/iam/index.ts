@@ -37,8 +37,8 @@ export { IDENTITY_CHANGED, loadIdentityIndex, notifyIdentityChange, type Identit
 // Port for STS (AssumeRole*): look a role up by name, record its use (RoleLastUsed).
 export { findRoleByArn, roleStore, type RoleRecord, type RoleStore } from './roles-store.js'
 // Ports for STS and console sign-in: federation providers by ARN, SAML metadata, one-time MFA codes.
-export { findOidcProvider } from './oidc-providers.js'
-export { type OidcProviderRecord } from './oidc-providers-store.js'
+export { findOidcProvider, OIDC_PROVIDERS_CHANGED } from './oidc-providers.js'
+export { oidcProviderStore, type OidcProviderRecord } from './oidc-providers-store.js'
 export { findSamlProvider, readIdpMetadata, type IdpMetadata } from './saml-providers.js'
 export { type SamlProviderRecord } from './saml-providers-store.js'
 export { mfaCodeVerifier } from './mfa.js'

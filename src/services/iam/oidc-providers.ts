@@ -18,6 +18,9 @@ export const MAX_CLIENT_IDS = 100
 // "OpenID Connect providers per account: 100" and "SAML providers per account: 100" (IAM quotas).
 export const MAX_PROVIDERS_PER_ACCOUNT = 100
 
+/** Notified inside each transaction that creates or deletes a provider (`ACCOUNT:URLKEY`): STS's issuer index. */
+export const OIDC_PROVIDERS_CHANGED = 'iam.oidc-providers'
+
 export function oidcProviderOperations({ database, clock }: IamDeps) {
   return {
     async CreateOpenIDConnectProvider(input, ctx) {
@@ -42,6 +45,7 @@ export function oidcProviderOperations({ database, clock }: IamDeps) {
           throw error
         }
         await putTags(tx, providerResource(ctx.accountId, urlKey), input.Tags ?? [])
+        await database.notify(OIDC_PROVIDERS_CHANGED, `${ctx.accountId}:${urlKey}`)
         return listTags(tx, providerResource(ctx.accountId, urlKey))
       })
       return { OpenIDConnectProviderArn: provider.arn, ...(tags.length > 0 && { Tags: tags }) }
@@ -72,6 +76,7 @@ export function oidcProviderOperations({ database, clock }: IamDeps) {
       await database.transaction(async (tx) => {
         await oidcProviderStore(tx).delete(ctx.accountId, urlKey)
         await dropTags(tx, providerResource(ctx.accountId, urlKey))
+        await database.notify(OIDC_PROVIDERS_CHANGED, `${ctx.accountId}:${urlKey}`)
       })
     },
 

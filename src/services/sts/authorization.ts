@@ -3,11 +3,12 @@
 import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues, ResourcePolicies } from '../../core/authorization-target.js'
 import type { StsApi } from '../../generated/sts/api.js'
 import type { AssumeRoleRequest, Tag } from '../../generated/sts/types.js'
+import type { OidcProviderIndex } from './oidc-provider-index.js'
 import type { TrustIndex } from './trust-index.js'
 import { nameQualifier, samlTags, subjectType, unverifiedAssertion } from './saml-assertion.js'
-import { audiences, issuerKey, oidcProviderArn, webIdentityClaims, webIdentityTags } from './web-identity.js'
+import { audiences, issuerKey, noProviderFor, oidcProviderArn, unverifiedIssuer, webIdentityClaims, webIdentityTags } from './web-identity.js'
 
-export function stsAuthorization({ trust }: { readonly trust: TrustIndex }): AuthorizationTable<StsApi> {
+export function stsAuthorization({ trust, oidcProviders }: { readonly trust: TrustIndex; readonly oidcProviders?: OidcProviderIndex }): AuthorizationTable<StsApi> {
   return {
     AssumeRole: (input, call) => assumeRoleTarget('sts:AssumeRole', input, call, trust),
     AssumeRoleWithSAML: (input) => {
@@ -22,8 +23,15 @@ export function stsAuthorization({ trust }: { readonly trust: TrustIndex }): Aut
       }
     },
     AssumeRoleWithWebIdentity: (input, call) => {
-      const claims = webIdentityClaims(input.WebIdentityToken)
-      const tags = claims ? webIdentityTagsOrNone(claims) : {}
+      // The token is checked before the trust policy is weighed: a token that is no JWT, or whose issuer has no
+      // provider in the role's account, is InvalidIdentityToken whatever the trust policy says.
+      const { claims, issuer } = unverifiedIssuer(input.WebIdentityToken)
+      const roleAccountId = trust.find(input.RoleArn)?.role.accountId ?? /^arn:[\w-]+:iam::(\d{12}):/.exec(input.RoleArn)?.[1]
+      const providerKey = issuerKey(issuer)
+      if (oidcProviders && roleAccountId !== undefined && (providerKey === undefined || !oidcProviders.mayExist(roleAccountId, providerKey))) {
+        throw noProviderFor(issuer)
+      }
+      const tags = webIdentityTagsOrNone(claims)
       return {
         action: 'sts:AssumeRoleWithWebIdentity',
         resources: [input.RoleArn],

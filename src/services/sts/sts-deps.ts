@@ -4,6 +4,7 @@ import type { Ids } from '../../core/ids.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { Database } from '../../storage/database.js'
 import type { AuthorizationMessages } from './encoded-authorization.js'
+import type { OidcProviderIndex } from './oidc-provider-index.js'
 import type { SessionIndex } from './session-index.js'
 import type { TrustIndex } from './trust-index.js'
 
@@ -19,6 +20,8 @@ export interface StsDeps {
   readonly credentials: { find(accessKeyId: string): { readonly caller: { readonly accountId: string } } | undefined }
   /** Web identity: where to get each OIDC issuer's signing keys. */
   readonly oidc?: OidcKeySources
+  /** Which issuers have an IAM OIDC provider, so that an unknown issuer is refused before the trust decision. */
+  readonly oidcProviders?: OidcProviderIndex
   /** Opens the encoded messages of denied EC2 calls (DecodeAuthorizationMessage); without it the operation is 501. */
   readonly authorizationMessages?: AuthorizationMessages
 }

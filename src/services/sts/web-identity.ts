@@ -22,13 +22,10 @@ export function webIdentityOperations(deps: StsDeps) {
     async AssumeRoleWithWebIdentity(input, ctx) {
       const role = deps.trust.find(input.RoleArn)?.role
       if (!role) throw notAuthorized(ctx.caller.arn, input.RoleArn, 'sts:AssumeRoleWithWebIdentity')
-      const unverified = webIdentityClaims(input.WebIdentityToken)
-      if (!unverified) throw new InvalidIdentityTokenException('The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)')
-      const issuer = unverified.iss
-      if (typeof issuer !== 'string') throw new InvalidIdentityTokenException('The ID Token provided does not name its issuer')
+      const { issuer } = unverifiedIssuer(input.WebIdentityToken)
       const providerArn = oidcProviderArn(ctx.partition, role.accountId, issuer)
       const provider = providerArn === undefined ? undefined : await findOidcProvider(deps.database.db, { ...facts(ctx), accountId: role.accountId }, providerArn)
-      if (!provider) throw new InvalidIdentityTokenException(`No OpenIDConnect provider found in your account for ${issuer}`)
+      if (!provider) throw noProviderFor(issuer)
       const claims = await verifiedClaims(input.WebIdentityToken, await keysOf(issuer), deps.clock.now())
       const audience = audiences(claims).find((aud) => provider.clientIds.includes(aud))
       if (audience === undefined) throw new InvalidIdentityTokenException('Incorrect token audience')
@@ -49,6 +46,22 @@ export function webIdentityOperations(deps: StsDeps) {
       return { ...session, SubjectFromWebIdentityToken: claims.sub, Provider: issuer, Audience: audience }
     },
   } satisfies Partial<StsApi>
+}
+
+/**
+ * The token's unverified claims and issuer, or InvalidIdentityToken for a token that is no JWT or names no issuer.
+ * AWS checks the token before it weighs the trust policy, so the authorization entry checks this (and that the
+ * issuer has a provider) first; the signature, audience and expiry are the handler's.
+ */
+export function unverifiedIssuer(token: string): { claims: JWTPayload; issuer: string } {
+  const claims = webIdentityClaims(token)
+  if (!claims) throw new InvalidIdentityTokenException('The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)')
+  if (typeof claims.iss !== 'string') throw new InvalidIdentityTokenException('The ID Token provided does not name its issuer')
+  return { claims, issuer: claims.iss }
+}
+
+export function noProviderFor(issuer: string): InvalidIdentityTokenException {
+  return new InvalidIdentityTokenException(`No OpenIDConnect provider found in your account for ${issuer}`)
 }
 
 /** The token's claims, unverified (for the authorization entry's condition keys); undefined if it is no JWT. */
