@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { ConfigError, readConfig, type PalisadeConfig } from '../config/config.js'
 import { loadRootKey, ROOT_KEY_BYTES, RootKeyError } from '../crypto/root-key.js'
 import { secretBox, SecretBoxError, type SecretBox } from '../crypto/secret-box.js'
@@ -53,7 +54,8 @@ export const rotateRootKeyHelp = `Usage: palisade rotate-root-key [--data-dir DI
 Re-seals every secret Palisade keeps at rest (access keys, MFA seeds, server certificates' private keys, STS
 session secrets, KMS key material) under a new root key, in one database transaction: all or nothing. Ciphertexts,
 access keys and session credentials that clients hold keep working. Stop every Palisade process using the
-database first (with PostgreSQL, every process then restarts with the new key).
+database first: the command refuses while another process has the SQLite file open; with PostgreSQL it cannot
+tell, so stop them all, then restart every one with the new key.
 
 The current key is read the way \`palisade serve\` reads it (flag, PALISADE_* variable, then <data-dir>/root.key).
 The new key is --new-root-key (32 bytes, base64 or hex), the contents of --new-root-key-file, or fresh random bytes.
@@ -222,8 +224,30 @@ function readCurrentKey(config: PalisadeConfig): Buffer {
 // openDatabase would create an empty SQLite file, and rotating an empty database is surely a wrong --data-dir.
 async function openExistingDatabase(config: PalisadeConfig): Promise<Database> {
   const url = config.database.replace(/^sqlite:/, '')
-  if (!isPostgresUrl(url) && !existsSync(url)) throw new RotationError(`no database at ${url}; check --data-dir or --database`)
+  if (!isPostgresUrl(url)) {
+    if (!existsSync(url)) throw new RotationError(`no database at ${url}; check --data-dir or --database`)
+    refuseWhileInUse(url)
+  }
   return openDatabase({ url })
+}
+
+// A server still running would go on sealing new secrets with the old key it holds in memory. `palisade serve` keeps
+// its SQLite file open, and in WAL mode a connection in EXCLUSIVE locking mode cannot begin while any other connection
+// has the file open (https://www.sqlite.org/pragma.html#pragma_locking_mode). A server starting after this probe is
+// not caught, and PostgreSQL offers no such probe: stopping every server stays the operator's job (see --help).
+// Only this command needs the probe, which opens and closes its own handle; storage/ stays dialect-neutral for services.
+function refuseWhileInUse(file: string): void {
+  const probe = new BetterSqlite3(file, { timeout: 0 })
+  try {
+    probe.pragma('locking_mode = EXCLUSIVE')
+    probe.exec('BEGIN EXCLUSIVE')
+    probe.exec('ROLLBACK')
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error
+    throw new RotationError(`${file} is in use: stop every Palisade server using it first; nothing was changed`)
+  } finally {
+    probe.close()
+  }
 }
 
 /** Temp file (mode 0600) → fsync → rename → directory fsync: the file holds the old key or the new one, never half. */

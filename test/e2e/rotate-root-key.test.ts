@@ -35,8 +35,14 @@ const sts = (server: Palisade, credentials: Credentials) => new STSClient({ endp
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => void (stdout += String(chunk)) ?? true)
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => void (stderr += String(chunk)) ?? true)
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk)
+    return true
+  })
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk)
+    return true
+  })
   try {
     return { code: await main(args, {}), stdout, stderr }
   } finally {
@@ -83,6 +89,10 @@ describe('palisade rotate-root-key end to end', () => {
       session = { accessKeyId: issued!.AccessKeyId!, secretAccessKey: issued!.SecretAccessKey!, sessionToken: issued!.SessionToken! }
       const key = (await kms(first).send(new CreateKeyCommand({}))).KeyMetadata!
       ciphertext = (await kms(first).send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('kept across rotation') }))).CiphertextBlob!
+      // A server still running on the data directory would keep sealing with the old key: the command refuses.
+      const running = await runCli(['rotate-root-key', '--data-dir', dataDir])
+      expect(running.code).toBe(1)
+      expect(running.stderr).toContain('is in use: stop every Palisade server using it first; nothing was changed')
     } finally {
       await first.close()
     }
