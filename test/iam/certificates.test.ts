@@ -1,7 +1,16 @@
 // End to end: users' and the root user's X.509 signing certificates (upload, list, update, delete, limits, errors),
-// as the credential report and GetAccountSummary show them. Certificates are made with the openssl command.
+// as the credential report and GetAccountSummary show them, and the account's server certificates. Certificates are
+// made with the openssl command.
 import {
   CreateUserCommand,
+  DeleteServerCertificateCommand,
+  GetServerCertificateCommand,
+  ListServerCertificatesCommand,
+  ListServerCertificateTagsCommand,
+  TagServerCertificateCommand,
+  UntagServerCertificateCommand,
+  UpdateServerCertificateCommand,
+  UploadServerCertificateCommand,
   DeleteSigningCertificateCommand,
   DeleteUserCommand,
   GenerateCredentialReportCommand,
@@ -14,6 +23,7 @@ import {
   UploadSigningCertificateCommand,
 } from '@aws-sdk/client-iam'
 import { execFileSync } from 'node:child_process'
+import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -167,5 +177,94 @@ describe('ListSigningCertificates, UpdateSigningCertificate, DeleteSigningCertif
     } finally {
       await fresh.stop()
     }
+  })
+})
+
+describe('server certificates', () => {
+  const uploadServer = (name: string, pair: { certificate: string; privateKey: string }, extra: { Path?: string; CertificateChain?: string } = {}) =>
+    iam.send(new UploadServerCertificateCommand({ ServerCertificateName: name, CertificateBody: pair.certificate, PrivateKey: pair.privateKey, ...extra }))
+
+  it('uploads a certificate with its key and chain, and gives back metadata, body and chain but never the key', async () => {
+    const pair = selfSigned(dir, 'www.example.com', 90)
+    const chain = selfSigned(dir, 'Example CA').certificate
+    const uploaded = await iam.send(new UploadServerCertificateCommand({
+      Path: '/cloudfront/', ServerCertificateName: 'www', CertificateBody: pair.certificate, PrivateKey: pair.privateKey, CertificateChain: chain,
+      Tags: [{ Key: 'env', Value: 'prod' }],
+    }))
+    const expiration = new Date(new X509Certificate(pair.certificate).validTo)
+    expect(uploaded.ServerCertificateMetadata).toMatchObject({
+      Path: '/cloudfront/', ServerCertificateName: 'www', Arn: `arn:aws:iam::${ACCOUNT}:server-certificate/cloudfront/www`, Expiration: expiration,
+    })
+    expect(uploaded.ServerCertificateMetadata!.ServerCertificateId).toMatch(/^ASCA[A-Z0-9]{17}$/)
+    expect(uploaded.Tags).toEqual([{ Key: 'env', Value: 'prod' }])
+
+    const got = await iam.send(new GetServerCertificateCommand({ ServerCertificateName: 'WWW' }))
+    expect(got.ServerCertificate).toMatchObject({ CertificateBody: pair.certificate, CertificateChain: chain, Tags: [{ Key: 'env', Value: 'prod' }] })
+    expect(got.ServerCertificate!.ServerCertificateMetadata).toEqual(uploaded.ServerCertificateMetadata)
+    expect(JSON.stringify(got)).not.toContain('PRIVATE KEY')
+    expect((await iam.send(new GetAccountSummaryCommand({}))).SummaryMap!.ServerCertificates).toBe(1)
+    await iam.send(new DeleteServerCertificateCommand({ ServerCertificateName: 'www' }))
+  })
+
+  it.each([
+    { name: 'rejects a key of another certificate with KeyPairMismatch', make: () => ({ certificate: selfSigned(dir, 'a').certificate, privateKey: selfSigned(dir, 'b').privateKey }), error: 'KeyPairMismatchException', message: 'The request was rejected because the public key certificate and the private key do not match.' },
+    { name: 'rejects a private key that cannot be read', make: () => ({ certificate: selfSigned(dir, 'a').certificate, privateKey: '-----BEGIN PRIVATE KEY-----\nbm9wZQ==\n-----END PRIVATE KEY-----' }), error: 'MalformedCertificateException', message: 'The request was rejected because the private key was malformed.' },
+    { name: 'rejects a body that is not a certificate', make: () => ({ certificate: 'nope', privateKey: selfSigned(dir, 'a').privateKey }), error: 'MalformedCertificateException', message: undefined },
+  ])('$name', async ({ make, error, message }) => {
+    await expect(uploadServer('bad', make())).rejects.toMatchObject({ name: error, $metadata: { httpStatusCode: 400 }, ...(message !== undefined && { message }) })
+    await expect(iam.send(new GetServerCertificateCommand({ ServerCertificateName: 'bad' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
+  })
+
+  it('rejects a chain that is not certificates', async () => {
+    await expect(uploadServer('bad-chain', selfSigned(dir, 'a'), { CertificateChain: 'junk' })).rejects.toMatchObject({ name: 'MalformedCertificateException', $metadata: { httpStatusCode: 400 } })
+  })
+
+  it('lists by path prefix in name order, in pages, renames and moves, and deletes', async () => {
+    await uploadServer('beta', selfSigned(dir, 'beta'), { Path: '/elb/' })
+    await uploadServer('alpha', selfSigned(dir, 'alpha'), { Path: '/elb/' })
+    await uploadServer('gamma', selfSigned(dir, 'gamma'))
+    await expect(uploadServer('ALPHA', selfSigned(dir, 'alpha2'))).rejects.toMatchObject({
+      name: 'EntityAlreadyExistsException', message: 'The Server Certificate with name ALPHA already exists.', $metadata: { httpStatusCode: 409 },
+    })
+    const names = async (prefix?: string) => (await iam.send(new ListServerCertificatesCommand({ ...(prefix && { PathPrefix: prefix }) }))).ServerCertificateMetadataList!.map((meta) => meta.ServerCertificateName)
+    expect(await names()).toEqual(['alpha', 'beta', 'gamma'])
+    expect(await names('/elb/')).toEqual(['alpha', 'beta'])
+    const first = await iam.send(new ListServerCertificatesCommand({ MaxItems: 2 }))
+    expect(first.IsTruncated).toBe(true)
+    expect((await iam.send(new ListServerCertificatesCommand({ Marker: first.Marker }))).ServerCertificateMetadataList!.map((meta) => meta.ServerCertificateName)).toEqual(['gamma'])
+
+    await iam.send(new TagServerCertificateCommand({ ServerCertificateName: 'beta', Tags: [{ Key: 'team', Value: 'web' }, { Key: 'tier', Value: '1' }] }))
+    await iam.send(new UpdateServerCertificateCommand({ ServerCertificateName: 'beta', NewServerCertificateName: 'delta', NewPath: '/cloudfront/' }))
+    const moved = await iam.send(new GetServerCertificateCommand({ ServerCertificateName: 'delta' }))
+    expect(moved.ServerCertificate!.ServerCertificateMetadata).toMatchObject({ Path: '/cloudfront/', Arn: `arn:aws:iam::${ACCOUNT}:server-certificate/cloudfront/delta` })
+    await iam.send(new UntagServerCertificateCommand({ ServerCertificateName: 'delta', TagKeys: ['TIER'] }))
+    expect((await iam.send(new ListServerCertificateTagsCommand({ ServerCertificateName: 'delta' }))).Tags).toEqual([{ Key: 'team', Value: 'web' }])
+    await expect(iam.send(new GetServerCertificateCommand({ ServerCertificateName: 'beta' }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException', message: 'The Server Certificate with name beta cannot be found.', $metadata: { httpStatusCode: 404 },
+    })
+    await expect(iam.send(new UpdateServerCertificateCommand({ ServerCertificateName: 'delta', NewServerCertificateName: 'Gamma' }))).rejects.toMatchObject({ name: 'EntityAlreadyExistsException' })
+
+    for (const name of ['alpha', 'delta', 'gamma']) await iam.send(new DeleteServerCertificateCommand({ ServerCertificateName: name }))
+    expect(await names()).toEqual([])
+    await expect(iam.send(new DeleteServerCertificateCommand({ ServerCertificateName: 'alpha' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' })
+  })
+
+  it('rejects a 21st server certificate of the account with LimitExceeded', async () => {
+    const pair = selfSigned(dir, 'many')
+    for (let i = 0; i < 20; i++) await uploadServer(`many-${i}`, pair)
+    await expect(uploadServer('many-20', pair)).rejects.toMatchObject({
+      name: 'LimitExceededException', message: 'Cannot exceed quota for ServerCertificatesPerAccount: 20', $metadata: { httpStatusCode: 409 },
+    })
+    for (let i = 0; i < 20; i++) await iam.send(new DeleteServerCertificateCommand({ ServerCertificateName: `many-${i}` }))
+  })
+
+  it('refuses a user the upload when its policy allows only another path', async () => {
+    const user = await createTestUser(palisade, 'cert-uploader')
+    await iam.send(new PutUserPolicyCommand({ UserName: 'cert-uploader', PolicyName: 'Elb', PolicyDocument: allow('iam:UploadServerCertificate', `arn:aws:iam::${ACCOUNT}:server-certificate/elb/*`) }))
+    const pair = selfSigned(dir, 'u')
+    const send = (path: string, name: string) => user.client.send(new UploadServerCertificateCommand({ Path: path, ServerCertificateName: name, CertificateBody: pair.certificate, PrivateKey: pair.privateKey }))
+    await expect(send('/cloudfront/', 'u1')).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })
+    await send('/elb/', 'u2')
+    await iam.send(new DeleteServerCertificateCommand({ ServerCertificateName: 'u2' }))
   })
 })

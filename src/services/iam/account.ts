@@ -10,6 +10,7 @@ import { GROUPS_PER_USER_QUOTA } from './groups.js'
 import type { IamDeps } from './iam-deps.js'
 import type { IamModule } from './index.js'
 import { paginate } from './pagination.js'
+import { serverCertificateStore } from './server-certificates-store.js'
 import { signingCertificateStore } from './signing-certificates-store.js'
 import { globalEndpointTokenVersion } from './sts-preferences.js'
 
@@ -110,7 +111,7 @@ export async function accountSummary(db: Db, accountId: string): Promise<Record<
     AccountSigningCertificatesPresent: (await signingCertificateStore(db).listFor(accountId, accountId)).length > 0 ? 1 : 0,
     // Each attachment of a managed policy keeps one of its versions in use.
     PolicyVersionsInUse: await count('iam_policy_attachments'),
-    ServerCertificates: 0,
+    ServerCertificates: await serverCertificateStore(db).count(accountId),
     ...ACCOUNT_QUOTAS,
     GlobalEndpointTokenVersion: await globalEndpointTokenVersion(db, accountId),
   }

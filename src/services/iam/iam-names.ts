@@ -5,7 +5,7 @@ export function nameKey(name: string): string {
   return name.toLowerCase()
 }
 
-export type IamResourceKind = 'user' | 'group' | 'role' | 'policy' | 'instance-profile' | 'mfa' | 'oidc-provider' | 'saml-provider'
+export type IamResourceKind = 'user' | 'group' | 'role' | 'policy' | 'instance-profile' | 'mfa' | 'oidc-provider' | 'saml-provider' | 'server-certificate'
 
 /** `arn:aws:iam::123456789012:user/division/Alice`; `path` starts and ends with `/`. */
 export function iamArn(partition: string, accountId: string, kind: IamResourceKind, path: string, name: string): string {

@@ -29,6 +29,7 @@ import { policiesGrantingAccessModule } from './policies-granting-access.js'
 import { stsPreferencesModule } from './sts-preferences.js'
 import { sshPublicKeyModule } from './ssh-public-keys.js'
 import { signingCertificateModule } from './signing-certificates.js'
+import { serverCertificateModule } from './server-certificates.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
@@ -82,5 +83,6 @@ export function iamModules(deps: IamDeps): IamModule[] {
     stsPreferencesModule(deps),
     sshPublicKeyModule(deps),
     signingCertificateModule(deps),
+    serverCertificateModule(deps),
   ]
 }
