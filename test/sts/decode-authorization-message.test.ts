@@ -7,6 +7,7 @@ import { DecodeAuthorizationMessageCommand } from '@aws-sdk/client-sts'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodedAuthorizationMessages, type AuthorizationDetails } from '../../src/services/sts/index.js'
+import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { ACCOUNT, allow, createTestUser, expectDenied, policy, rootClient, stsClient, type SigningCredentials } from './sts-support.js'
 
@@ -129,6 +130,25 @@ describe('encoded authorization messages', () => {
     const user = await createTestUser(palisade, `tamper-${Math.random().toString(36).slice(2, 8)}`)
     const encoded = await deniedDescribe(user.credentials)
     await expect(decode(alter(encoded))).rejects.toMatchObject({ name: 'InvalidAuthorizationMessageException', $metadata: { httpStatusCode: 400 } })
+  })
+})
+
+describe.runIf(awsCliAvailable)('encoded authorization messages through the AWS CLI', () => {
+  let palisade: TestPalisade
+  beforeAll(async () => {
+    palisade = await startTestPalisade()
+  })
+  afterAll(() => palisade.stop())
+
+  it('shows the denied user the encoded message, and decodes it for root', async () => {
+    const user = await createTestUser(palisade, 'cli-no-ec2')
+    const denied = await awsCli(palisade.url, user.credentials, ['ec2', 'describe-instances'])
+    expect(denied.code).not.toBe(0)
+    const encoded = /\(UnauthorizedOperation\) when calling the DescribeInstances operation(?: \(reached max retries: \d+\))?: You are not authorized to perform this operation\. Encoded authorization failure message: (\S+)/.exec(denied.stderr)?.[1]
+    expect(encoded, denied.stderr).toBeDefined()
+    const decoded = await awsCli(palisade.url, palisade.root, ['sts', 'decode-authorization-message', '--encoded-message', encoded!, '--query', 'DecodedMessage', '--output', 'text'])
+    expect(decoded.code, decoded.stderr).toBe(0)
+    expect(JSON.parse(decoded.stdout)).toMatchObject({ allowed: false, explicitDeny: false, context: { principal: { arn: user.arn }, action: 'ec2:DescribeInstances' } })
   })
 })
 
