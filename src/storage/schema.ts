@@ -9,6 +9,7 @@ import type { KmsTables } from './migrations/0006-kms.js'
 import type { StsSessionTables } from './migrations/0007-sts-sessions.js'
 import type { IamReportTables } from './migrations/0008-iam-reports.js'
 import type { IamCredentialTables } from './migrations/0009-iam-credentials.js'
+import type { IamServiceCredentialTables } from './migrations/0010-iam-service-credentials.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -20,7 +21,7 @@ import type { IamCredentialTables } from './migrations/0009-iam-credentials.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables, IamCredentialTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables, IamCredentialTables, IamServiceCredentialTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

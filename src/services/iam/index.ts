@@ -30,6 +30,7 @@ import { stsPreferencesModule } from './sts-preferences.js'
 import { sshPublicKeyModule } from './ssh-public-keys.js'
 import { signingCertificateModule } from './signing-certificates.js'
 import { serverCertificateModule } from './server-certificates.js'
+import { serviceSpecificCredentialModule } from './service-specific-credentials.js'
 
 export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
@@ -84,5 +85,6 @@ export function iamModules(deps: IamDeps): IamModule[] {
     sshPublicKeyModule(deps),
     signingCertificateModule(deps),
     serverCertificateModule(deps),
+    serviceSpecificCredentialModule(deps),
   ]
 }

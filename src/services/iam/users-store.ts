@@ -96,6 +96,7 @@ export async function deleteUser(db: Db, user: IamUser): Promise<void> {
     ['must delete access keys first', () => db.selectFrom('access_keys').select('access_key_id').where('account_id', '=', account).where('user_name', '=', user.userName).executeTakeFirst()],
     ['must delete SSH public keys first', () => db.selectFrom('iam_ssh_public_keys').select('key_id').where('account_id', '=', account).where('user_id', '=', user.userId).executeTakeFirst()],
     ['must delete signing certificates first', () => db.selectFrom('iam_signing_certificates').select('certificate_id').where('account_id', '=', account).where('user_id', '=', user.userId).executeTakeFirst()],
+    ['must delete service specific credentials first', () => db.selectFrom('iam_service_credentials').select('credential_id').where('account_id', '=', account).where('user_id', '=', user.userId).executeTakeFirst()],
     ['must delete MFA device first', () => db.selectFrom('iam_mfa_devices').select('serial_number').where('account_id', '=', account).where('user_key', '=', key).executeTakeFirst()],
     ['must delete policies first', () => db.selectFrom('iam_inline_policies').select('policy_key').where('account_id', '=', account).where('principal_kind', '=', 'user').where('principal_key', '=', key).executeTakeFirst()],
     ['must detach all policies first', () => db.selectFrom('iam_policy_attachments').select('policy_arn').where('account_id', '=', account).where('principal_kind', '=', 'user').where('principal_key', '=', key).executeTakeFirst()],

@@ -9,6 +9,7 @@ import { createKms } from './0006-kms.js'
 import { createStsSessions } from './0007-sts-sessions.js'
 import { createIamReports } from './0008-iam-reports.js'
 import { createIamCredentials } from './0009-iam-credentials.js'
+import { createIamServiceCredentials } from './0010-iam-service-credentials.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   createStsSessions,
   createIamReports,
   createIamCredentials,
+  createIamServiceCredentials,
 ]
