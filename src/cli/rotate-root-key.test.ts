@@ -57,6 +57,7 @@ describe('palisade rotate-root-key usage', () => {
     { name: 'rejects a serve-only flag', args: ['--port', '1'], message: 'unknown flag `--port`' },
     { name: 'rejects a bare argument', args: ['now'], message: 'unexpected argument `now`' },
     { name: 'rejects a flag without its value', args: ['--new-root-key'], message: 'needs a value' },
+    { name: 'rejects an empty new key', args: ['--new-root-key='], message: 'flag `--new-root-key` needs a value' },
     { name: 'rejects both new key flags', args: ['--new-root-key', 'x', '--new-root-key-file', 'y'], message: 'not both' },
     { name: 'rejects a new key that is not 32 bytes', args: ['--new-root-key', 'c2hvcnQ='], message: '`--new-root-key` must be 32 bytes' },
     { name: 'rejects a missing new key file', args: ['--new-root-key-file', '/nonexistent/key'], message: 'no file at /nonexistent/key' },

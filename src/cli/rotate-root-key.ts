@@ -192,7 +192,7 @@ async function installAfterCommit(database: Database, keyFile: string, oldKey: B
   } catch (error) {
     if (error instanceof RotationError) throw error
     throw new RotationError(
-      `the database is re-sealed under the new key in ${pendingFile(keyFile)}, but installing it failed `
+      `the database is re-sealed under the new key (in ${pendingFile(keyFile)}, or in ${keyFile} if it was renamed), but installing it failed `
         + `(${error instanceof Error ? error.message : String(error)}); run the command again to finish`,
     )
   }
@@ -293,7 +293,8 @@ function readOptions(args: readonly string[], env: Env, io: RotateRootKeyIo): Ro
     let value: string
     if (eq !== -1) value = arg.slice(eq + 1)
     else if (i + 1 < args.length) value = args[++i]!
-    else throw new ConfigError(`flag \`--${name}\` needs a value`)
+    else value = ''
+    if (value === '') throw new ConfigError(`flag \`--${name}\` needs a value`)
     if (NEW_KEY_FLAGS.has(name)) newKeyFlags.set(name, value)
     else configArgs.push(`--${name}`, value)
   }
