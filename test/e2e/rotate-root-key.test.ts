@@ -1,8 +1,9 @@
-// End to end: secrets made through the APIs (access keys, an MFA device, KMS key material, an STS session) still work
-// after `palisade rotate-root-key`, and only under the new root key.
-import { CreateAccessKeyCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
+// End to end: secrets made through the APIs (access keys, an MFA device, a server certificate's key, KMS key material,
+// an STS session) still work after `palisade rotate-root-key`, and only under the new root key.
+import { CreateAccessKeyCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, GetServerCertificateCommand, IAMClient, ListUsersCommand, UploadServerCertificateCommand } from '@aws-sdk/client-iam'
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms'
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,6 +31,13 @@ const offset = () => clock.now().getTime() - Date.now()
 const iam = (server: Palisade, credentials = root) => new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1, systemClockOffset: offset() })
 const kms = (server: Palisade, credentials = root) => new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1, systemClockOffset: offset() })
 const sts = (server: Palisade, credentials: Credentials) => new STSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1, systemClockOffset: offset() })
+
+/** A self-signed certificate and its private key, made with the openssl command. */
+function selfSignedCertificate(directory: string): { certificate: string; privateKey: string } {
+  const base = join(directory, 'web')
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', '/CN=web.example', '-days', '30'], { stdio: 'ignore' })
+  return { certificate: readFileSync(`${base}.crt`, 'utf8'), privateKey: readFileSync(`${base}.key`, 'utf8') }
+}
 
 /** Runs the CLI entry, capturing what it writes. */
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -66,7 +74,7 @@ describe('palisade rotate-root-key end to end', () => {
     expect((await runCli(['--help'])).stdout).toContain('palisade rotate-root-key')
   })
 
-  it('keeps access keys, MFA devices, KMS ciphertexts and STS sessions working under the new key only', async () => {
+  it('keeps access keys, MFA devices, server certificates, KMS ciphertexts and STS sessions working under the new key only', async () => {
     // Before: a user with an access key and an enabled virtual MFA device, a KMS ciphertext, an MFA session.
     const first = await start()
     let seed = ''
@@ -87,6 +95,8 @@ describe('palisade rotate-root-key end to end', () => {
       clock.advance(30_000)
       const { Credentials: issued } = await sts(first, alice).send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: await codeAt(step()) }))
       session = { accessKeyId: issued!.AccessKeyId!, secretAccessKey: issued!.SecretAccessKey!, sessionToken: issued!.SessionToken! }
+      const pair = selfSignedCertificate(dataDir)
+      await iam(first).send(new UploadServerCertificateCommand({ ServerCertificateName: 'web', CertificateBody: pair.certificate, PrivateKey: pair.privateKey }))
       const key = (await kms(first).send(new CreateKeyCommand({}))).KeyMetadata!
       ciphertext = (await kms(first).send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('kept across rotation') }))).CiphertextBlob!
       // A server still running on the data directory would keep sealing with the old key: the command refuses.
@@ -106,7 +116,7 @@ describe('palisade rotate-root-key end to end', () => {
     expect(readFileSync(keyFile, 'utf8').trim()).toBe(oldKey)
 
     const rotation = await rotateRootKey({ config, showNewKey: () => { throw new Error('a key kept in a file is never shown') } })
-    expect(rotation.resealed).toEqual({ accessKeys: 2, bootstrapRootKeys: 1, mfaSeeds: 1, serverCertificates: 0, stsSessions: 1, kmsKeyMaterials: 1 })
+    expect(rotation.resealed).toEqual({ accessKeys: 2, bootstrapRootKeys: 1, mfaSeeds: 1, serverCertificates: 1, stsSessions: 1, kmsKeyMaterials: 1 })
     expect(readFileSync(keyFile, 'utf8').trim()).not.toBe(oldKey)
 
     // After: every secret still works with the new key.
@@ -115,6 +125,7 @@ describe('palisade rotate-root-key end to end', () => {
       expect((await iam(second).send(new ListUsersCommand({}))).Users?.map((user) => user.UserName)).toEqual(['alice'])
       expect((await sts(second, alice).send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:iam::${ACCOUNT}:user/alice`)
       expect((await sts(second, session).send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:iam::${ACCOUNT}:user/alice`)
+      expect((await iam(second).send(new GetServerCertificateCommand({ ServerCertificateName: 'web' }))).ServerCertificate?.ServerCertificateMetadata?.ServerCertificateName).toBe('web')
       const decrypted = await kms(second).send(new DecryptCommand({ CiphertextBlob: ciphertext }))
       expect(Buffer.from(decrypted.Plaintext!).toString()).toBe('kept across rotation')
       clock.advance(30_000)
