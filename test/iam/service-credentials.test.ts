@@ -11,6 +11,7 @@ import {
   UpdateServiceSpecificCredentialCommand,
 } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { ACCOUNT, createTestUser, policy } from './enforcement-support.js'
 
@@ -115,5 +116,16 @@ describe('UpdateServiceSpecificCredential, ResetServiceSpecificCredential, Delet
     expect((await user.client.send(new ListServiceSpecificCredentialsCommand({}))).ServiceSpecificCredentials!.map((credential) => credential.ServiceSpecificCredentialId)).toEqual([own.ServiceSpecificCredentialId])
     await user.client.send(new DeleteServiceSpecificCredentialCommand({ ServiceSpecificCredentialId: own.ServiceSpecificCredentialId }))
     expect((await iam.send(new ListServiceSpecificCredentialsCommand({}))).ServiceSpecificCredentials).toEqual([])
+  })
+})
+
+describe.skipIf(!awsCliAvailable)('service-specific credentials with the AWS CLI', () => {
+  it('creates a CodeCommit credential and lists it', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'cli-git' }))
+    const created = await awsCli(palisade.url, palisade.root, ['iam', 'create-service-specific-credential', '--user-name', 'cli-git', '--service-name', CODECOMMIT])
+    expect(created.code).toBe(0)
+    expect(JSON.parse(created.stdout).ServiceSpecificCredential).toMatchObject({ ServiceUserName: `cli-git-at-${ACCOUNT}`, Status: 'Active' })
+    const listed = await awsCli(palisade.url, palisade.root, ['iam', 'list-service-specific-credentials', '--user-name', 'cli-git'])
+    expect(JSON.parse(listed.stdout).ServiceSpecificCredentials).toHaveLength(1)
   })
 })

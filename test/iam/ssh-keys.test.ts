@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { allow, createTestUser } from './enforcement-support.js'
 
@@ -143,5 +144,19 @@ describe('ListSSHPublicKeys, UpdateSSHPublicKey and DeleteSSHPublicKey', () => {
     })
     await iam.send(new DeleteSSHPublicKeyCommand({ UserName: 'leaver', SSHPublicKeyId: SSHPublicKey!.SSHPublicKeyId }))
     await iam.send(new DeleteUserCommand({ UserName: 'leaver' }))
+  })
+})
+
+describe.skipIf(!awsCliAvailable)('SSH public keys with the AWS CLI', () => {
+  it('uploads a key and reads it back in PEM encoding', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'cli-ssh' }))
+    const key = rsaKey()
+    const uploaded = await awsCli(palisade.url, palisade.root, ['iam', 'upload-ssh-public-key', '--user-name', 'cli-ssh', '--ssh-public-key-body', key.ssh])
+    expect(uploaded.code).toBe(0)
+    const { SSHPublicKey } = JSON.parse(uploaded.stdout)
+    expect(SSHPublicKey).toMatchObject({ UserName: 'cli-ssh', Fingerprint: key.fingerprint, Status: 'Active' })
+    const got = await awsCli(palisade.url, palisade.root, ['iam', 'get-ssh-public-key', '--user-name', 'cli-ssh', '--ssh-public-key-id', SSHPublicKey.SSHPublicKeyId, '--encoding', 'PEM'])
+    expect(got.code).toBe(0)
+    expect(createPublicKey(JSON.parse(got.stdout).SSHPublicKey.SSHPublicKeyBody).export({ format: 'jwk' })).toEqual(createPublicKey(key.pem).export({ format: 'jwk' }))
   })
 })
