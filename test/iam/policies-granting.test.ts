@@ -2,6 +2,7 @@
 import {
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreateGroupCommand,
   CreatePolicyCommand,
@@ -63,6 +64,16 @@ describe('ListPoliciesGrantingServiceAccess', () => {
     expect(out.PoliciesGrantingServiceAccess).toEqual([
       { ServiceNamespace: 'kms', Policies: [{ PolicyName: 'Kms', PolicyType: 'INLINE', EntityType: 'ROLE', EntityName: 'web' }] },
       { ServiceNamespace: 'ec2', Policies: [] },
+    ])
+  })
+
+  it('lists an AWS managed policy attached to a role under the services it allows', async () => {
+    await iam.send(new CreateRoleCommand({ RoleName: 'reader', AssumeRolePolicyDocument: TRUST }))
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'reader', PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }))
+    const out = await iam.send(new ListPoliciesGrantingServiceAccessCommand({ Arn: `arn:aws:iam::${ACCOUNT}:role/reader`, ServiceNamespaces: ['s3', 'iam'] }))
+    expect(out.PoliciesGrantingServiceAccess).toEqual([
+      { ServiceNamespace: 's3', Policies: [{ PolicyName: 'AmazonS3ReadOnlyAccess', PolicyType: 'MANAGED', PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }] },
+      { ServiceNamespace: 'iam', Policies: [] },
     ])
   })
 
