@@ -95,6 +95,17 @@ describe('ListPoliciesGrantingServiceAccess', () => {
     })
   })
 
+  it('takes up to 200 namespaces (the model\'s limit), one entry each, and rejects 201 and any Marker (it never issues one)', async () => {
+    const namespaces = Array.from({ length: 200 }, (_, index) => `svc${index}`)
+    const out = await iam.send(new ListPoliciesGrantingServiceAccessCommand({ Arn: `arn:aws:iam::${ACCOUNT}:role/web`, ServiceNamespaces: namespaces }))
+    expect(out.PoliciesGrantingServiceAccess!.map((entry) => entry.ServiceNamespace)).toEqual(namespaces)
+    expect(out.IsTruncated).toBe(false)
+    await expect(iam.send(new ListPoliciesGrantingServiceAccessCommand({ Arn: `arn:aws:iam::${ACCOUNT}:role/web`, ServiceNamespaces: [...namespaces, 'one-more'] })))
+      .rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } })
+    await expect(iam.send(new ListPoliciesGrantingServiceAccessCommand({ Arn: `arn:aws:iam::${ACCOUNT}:role/web`, ServiceNamespaces: ['s3'], Marker: 'bm9wZQ' })))
+      .rejects.toMatchObject({ name: 'InvalidInputException', $metadata: { httpStatusCode: 400 } })
+  })
+
   it('is refused to a user whose policies do not allow it on that entity', async () => {
     const user = await createTestUser(palisade, 'pga-nosy')
     await expect(user.client.send(new ListPoliciesGrantingServiceAccessCommand({ Arn: `arn:aws:iam::${ACCOUNT}:user/gina`, ServiceNamespaces: ['s3'] })))

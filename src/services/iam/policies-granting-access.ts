@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPoliciesGrantingServiceAccess.html
 import type { AuthorizationTable } from '../../core/authorization-target.js'
 import type { IamApi } from '../../generated/iam/api.js'
+import { InvalidInputException } from '../../generated/iam/errors.js'
 import type { PolicyGrantingServiceAccess } from '../../generated/iam/types.js'
 import type { Db } from '../../storage/schema.js'
 import { attachmentStore, requirePrincipal, type PrincipalEntity } from './attachments-store.js'
@@ -11,7 +12,6 @@ import type { IamDeps } from './iam-deps.js'
 import type { IamModule } from './index.js'
 import { inlinePolicyStore } from './inline-policies-store.js'
 import { managedPolicyDocument } from './managed-policies-lookup.js'
-import { paginate } from './pagination.js'
 import { requireSourceEntity } from './policy-simulator-sources.js'
 import { allowedServices } from './service-last-accessed-grants.js'
 
@@ -31,9 +31,10 @@ export function policiesGrantingAccessModule({ database }: IamDeps): IamModule {
         ServiceNamespace: namespace,
         Policies: policies.filter((policy) => policy.namespaces.has(namespace)).map((policy) => policy.shape),
       }))
-      // At most ten namespaces, one entry each: a response always fits one page, but a Marker must still be valid.
-      const page = paginate(entries, input, (entry) => entry.ServiceNamespace)
-      return { PoliciesGrantingServiceAccess: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
+      // One entry per namespace asked about (at most 200, the model's limit), all in one page: no Marker is ever
+      // issued, so none can be passed back.
+      if (input.Marker !== undefined) throw new InvalidInputException('Invalid Marker.')
+      return { PoliciesGrantingServiceAccess: entries, IsTruncated: false }
     },
   } satisfies Partial<IamApi>
 
