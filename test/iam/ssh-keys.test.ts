@@ -69,11 +69,19 @@ describe('UploadSSHPublicKey and GetSSHPublicKey', () => {
   it.each([
     { name: 'rejects an ed25519 key as an unrecognized encoding', body: () => `ssh-ed25519 ${Buffer.from('x'.repeat(51)).toString('base64')}`, error: 'UnrecognizedPublicKeyEncodingException', message: 'The request was rejected because the public key encoding format is unsupported or unrecognized.' },
     { name: 'rejects a PEM EC key as an unrecognized encoding', body: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(), error: 'UnrecognizedPublicKeyEncodingException', message: 'The request was rejected because the public key encoding format is unsupported or unrecognized.' },
+    { name: 'rejects a PEM private key (never a public key body) as an unrecognized encoding', body: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), error: 'UnrecognizedPublicKeyEncodingException', message: 'The request was rejected because the public key encoding format is unsupported or unrecognized.' },
+    { name: 'takes no PKCS#1 private key either', body: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), error: 'UnrecognizedPublicKeyEncodingException', message: 'The request was rejected because the public key encoding format is unsupported or unrecognized.' },
     { name: 'rejects a truncated ssh-rsa blob as invalid', body: () => rsaKey().ssh.slice(0, 120), error: 'InvalidPublicKeyException', message: 'The request was rejected because the public key is malformed or otherwise invalid.' },
     { name: 'rejects a 1024-bit key as invalid', body: () => rsaKey(1024).ssh, error: 'InvalidPublicKeyException', message: 'The request was rejected because the public key is malformed or otherwise invalid.' },
     { name: 'rejects a broken PEM as invalid', body: () => '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n', error: 'InvalidPublicKeyException', message: 'The request was rejected because the public key is malformed or otherwise invalid.' },
   ])('$name', async ({ body, error, message }) => {
     await expect(upload('sam', body())).rejects.toMatchObject({ name: error, message, $metadata: { httpStatusCode: 400 } })
+  })
+
+  it('takes a PKCS#1 PEM public key (BEGIN RSA PUBLIC KEY)', async () => {
+    const key = rsaKey()
+    const pkcs1 = createPublicKey(key.pem).export({ type: 'pkcs1', format: 'pem' }).toString()
+    expect((await upload('sam', pkcs1)).SSHPublicKey!.Fingerprint).toBe(key.fingerprint)
   })
 
   it('rejects the same key twice for one user (in either form), but takes it for another user', async () => {

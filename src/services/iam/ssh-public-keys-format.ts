@@ -16,7 +16,11 @@ export interface SshPublicKey {
 /** Reads an uploaded body; UnrecognizedPublicKeyEncoding for another format or key type, InvalidPublicKey for a bad key. */
 export function parseSshPublicKey(body: string): SshPublicKey {
   const text = body.trim()
-  if (text.startsWith('-----BEGIN')) return fromKeyObject(pemKey(text))
+  if (text.startsWith('-----BEGIN')) {
+    // node:crypto would also derive a public key from a private key or a certificate: only public key PEMs are keys here.
+    if (!/^-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) throw unrecognized()
+    return fromKeyObject(pemKey(text))
+  }
   const [type, base64] = text.split(/\s+/)
   if (type !== SSH_RSA || base64 === undefined) throw unrecognized()
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw invalid()
