@@ -268,3 +268,28 @@ describe('server certificates', () => {
     await iam.send(new DeleteServerCertificateCommand({ ServerCertificateName: 'u2' }))
   })
 })
+
+describe('expired certificates', () => {
+  it('rejects a signing or server certificate that has expired, as MalformedCertificate', async () => {
+    // A server living 60 days ahead, and a client whose clock is shifted as much so that its signatures stay current.
+    const ahead = 60 * 86_400_000
+    const later = await startTestPalisade([], { clock: { now: () => new Date(Date.now() + ahead) } })
+    try {
+      // A client per call: after an error the SDK re-measures its clock offset from the response's Date header, which
+      // node:http sets from the real time, and would sign the next call 60 days behind the server.
+      const client = { send: ((command: never) => new IAMClient({ endpoint: later.url, region: 'us-east-1', credentials: later.root, maxAttempts: 1, systemClockOffset: ahead }).send(command)) as IAMClient['send'] }
+      const pair = selfSigned(dir, 'thirty-days', 30)
+      await expect(client.send(new UploadSigningCertificateCommand({ CertificateBody: pair.certificate }))).rejects.toMatchObject({
+        name: 'MalformedCertificateException',
+        message: 'The request was rejected because the certificate was malformed or expired: the certificate has expired.',
+        $metadata: { httpStatusCode: 400 },
+      })
+      await expect(client.send(new UploadServerCertificateCommand({ ServerCertificateName: 'old', CertificateBody: pair.certificate, PrivateKey: pair.privateKey })))
+        .rejects.toMatchObject({ name: 'MalformedCertificateException', $metadata: { httpStatusCode: 400 } })
+      // The same client takes a certificate valid for a year.
+      await expect(client.send(new UploadSigningCertificateCommand({ CertificateBody: selfSigned(dir, 'a-year', 365).certificate }))).resolves.toBeDefined()
+    } finally {
+      await later.stop()
+    }
+  })
+})
