@@ -117,6 +117,29 @@ describe('createAuthorizer with resource-based policies', () => {
     expect(outcome(identities, caller, decrypt(elsewhere))).toMatch(/because no resource-based policy allows the kms:Decrypt action$/)
   })
 
+  it.each([
+    { name: 'allows a user of another account whose identity policy allows, when the key policy names that account', principal: { AWS: 'arn:aws:iam::999988887777:root' }, allows: true },
+    { name: 'denies a user of another account when the key policy names only the owner', principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, allows: false },
+  ])('cross account: $name', ({ principal, allows }) => {
+    const outsider: Caller = { type: 'IAMUser', arn: 'arn:aws:iam::999988887777:user/olga', accountId: '999988887777', userId: 'AIDAOLGA' }
+    const identity = [compilePolicy('olga', 'identity', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY }] })]
+    const identities: IdentityPolicySource = {
+      forCaller: (caller) => (caller.arn === outsider.arn ? { principal: { type: 'IAMUser', arn: outsider.arn, accountId: outsider.accountId, userId: outsider.userId }, policies: { identity } } : undefined),
+    }
+    const result = outcome(identities, outsider, decrypt(keyPolicy(principal)), 'strict', { ...facts(outsider), accountId: outsider.accountId })
+    if (allows) expect(result).toBe('allowed')
+    else expect(result).toMatch(/because no resource-based policy allows the kms:Decrypt action$/)
+  })
+
+  it('denies a user of another account whose own identity policy does not allow, even when the key policy names it', () => {
+    const outsider: Caller = { type: 'IAMUser', arn: 'arn:aws:iam::999988887777:user/olga', accountId: '999988887777', userId: 'AIDAOLGA' }
+    const identities: IdentityPolicySource = {
+      forCaller: (caller) => (caller.arn === outsider.arn ? { principal: { type: 'IAMUser', arn: outsider.arn, accountId: outsider.accountId, userId: outsider.userId }, policies: { identity: [] } } : undefined),
+    }
+    const result = outcome(identities, outsider, decrypt(keyPolicy({ AWS: outsider.arn })), 'strict', { ...facts(outsider), accountId: outsider.accountId })
+    expect(result).toMatch(/because no identity-based policy allows the kms:Decrypt action$/)
+  })
+
   it('lets a key policy naming the user grant without any identity policy', () => {
     expect(outcome(nothing, alice, decrypt(keyPolicy({ AWS: alice.arn })))).toBe('allowed')
   })
