@@ -85,7 +85,7 @@ describe('what a session carries into authorization', () => {
     await expectDenied(assume(roleArn))
     const session = signingCredentials((await stsClient(palisade, user.credentials).send(new GetSessionTokenCommand({}))).Credentials)
     await expectDenied(stsClient(palisade, session).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'no-mfa' })))
-    // Not covered here yet: the allowed side (AssumeRole with SerialNumber and TokenCode meeting this condition).
+    // The allowed side (AssumeRole with SerialNumber and TokenCode, or from an MFA session) is in mfa-trust.test.ts.
   })
 
   it('keeps a GetSessionToken session without MFA from calling IAM', async () => {

@@ -76,6 +76,10 @@ export function trustPolicies(trust: TrustIndex, roleArn: string): ResourcePolic
  * carried along a chain, sts:SetSourceIdentity when a source identity is set or carried
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+ * A SerialNumber with a TokenCode is MFA on this very call, which a trust policy's aws:MultiFactorAuthPresent and
+ * aws:MultiFactorAuthAge see (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html);
+ * they override what the calling session carries. Declared before the handler checks the code: a wrong code gets
+ * no session whatever the decision.
  */
 function assumeRoleTarget(action: string, input: AssumeRoleRequest, call: CallFacts, trust: TrustIndex): AuthorizationTarget {
   const parent = call.caller.type === 'AssumedRole' ? call.caller.session : undefined
@@ -86,6 +90,7 @@ function assumeRoleTarget(action: string, input: AssumeRoleRequest, call: CallFa
     ...(sourceIdentity !== undefined && { 'sts:SourceIdentity': sourceIdentity }),
     ...(input.Tags && input.Tags.length > 0 && tagContext(input.Tags)),
     ...(input.TransitiveTagKeys && input.TransitiveTagKeys.length > 0 && { 'sts:TransitiveTagKeys': input.TransitiveTagKeys }),
+    ...(input.SerialNumber !== undefined && input.TokenCode !== undefined && { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '0' }),
   }
   const tagging = (input.Tags && input.Tags.length > 0) || (parent?.transitiveTagKeys?.length ?? 0) > 0
   const additionalActions = [...(tagging ? ['sts:TagSession'] : []), ...(sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : [])]
