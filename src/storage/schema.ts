@@ -10,6 +10,7 @@ import type { StsSessionTables } from './migrations/0007-sts-sessions.js'
 import type { IamReportTables } from './migrations/0008-iam-reports.js'
 import type { IamCredentialTables } from './migrations/0009-iam-credentials.js'
 import type { IamServiceCredentialTables } from './migrations/0010-iam-service-credentials.js'
+import type { KmsGrantTokenTables } from './migrations/0011-kms-grant-tokens.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -21,7 +22,7 @@ import type { IamServiceCredentialTables } from './migrations/0010-iam-service-c
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables, IamCredentialTables, IamServiceCredentialTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables, IamCredentialTables, IamServiceCredentialTables, KmsGrantTokenTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

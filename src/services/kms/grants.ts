@@ -3,14 +3,14 @@
 import { AccessDeniedError } from '../../core/common-errors.js'
 import { DryRunOperationException, InvalidGrantIdException, NotFoundException } from '../../generated/kms/errors.js'
 import type { KmsApi } from '../../generated/kms/api.js'
-import type { GrantConstraints, GrantListEntry, GrantOperation } from '../../generated/kms/types.js'
+import type { CreateGrantRequest, GrantConstraints, GrantListEntry, GrantOperation } from '../../generated/kms/types.js'
 import { checkGrantTokens, grantTokenHash, mintGrantToken } from './grant-tokens.js'
 import { keyChangesApplied, notifyKeyChange, type KmsGrant, type KmsKey } from './key-index.js'
 import { requireKey, requireNotPendingDeletion } from './key-lookup.js'
 import type { KmsDeps } from './kms-deps.js'
 import { ValidationException } from './kms-errors.js'
 import { paginate } from './pagination.js'
-import { kmsStore } from './store.js'
+import { kmsStore, type KmsGrantRow } from './store.js'
 
 // An account id, an IAM/STS principal ARN, or a service principal.
 const PRINCIPAL = /^(\d{12}|arn:[^:]+:(iam|sts)::\d{12}:.+|[a-z0-9.-]+\.amazonaws\.com)$/
@@ -39,17 +39,31 @@ export function grantOperations({ database, clock, ids, keys }: KmsDeps) {
       }
       checkGrantOperations(key, input.Operations, input.Constraints)
       if (input.DryRun) throw new DryRunOperationException('The request would have succeeded, but the DryRun option is set.')
-      const grantId = ids.bytes(32).toString('hex')
+      const newGrantId = ids.bytes(32).toString('hex')
       const token = mintGrantToken(ids.bytes(32))
-      await database.transaction(async (tx) => {
-        await kmsStore(tx).insertGrant({
-          account_id: key.accountId, grant_id: grantId, key_id: key.keyId, name: input.Name ?? null,
-          grantee_principal: input.GranteePrincipal, retiring_principal: input.RetiringPrincipal ?? null,
-          operations: JSON.stringify(input.Operations), constraints: input.Constraints ? JSON.stringify(input.Constraints) : null,
-          token_hash: grantTokenHash(token), issuing_account: `arn:${ctx.partition}:iam::${ctx.accountId}:root`,
-          created_at: clock.now().toISOString(),
-        })
+      const grantId = await database.transaction(async (tx) => {
+        const store = kmsStore(tx)
+        // With a Name, a retry with identical parameters returns the existing grant's id and a new token; AWS does
+        // not say what a different request with the same Name does, and the Name is documented only as a retry
+        // guard, so it creates a grant (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html#KMS-CreateGrant-request-Name).
+        const existing = input.Name === undefined ? undefined
+          : (await store.namedGrants(key.accountId, key.keyId, input.Name)).find((row) => isRetryOf(input, row))
+        if (existing) {
+          await store.insertGrantToken({
+            account_id: key.accountId, grant_id: existing.grant_id, key_id: key.keyId,
+            token_hash: grantTokenHash(token), created_at: clock.now().toISOString(),
+          })
+        } else {
+          await store.insertGrant({
+            account_id: key.accountId, grant_id: newGrantId, key_id: key.keyId, name: input.Name ?? null,
+            grantee_principal: input.GranteePrincipal, retiring_principal: input.RetiringPrincipal ?? null,
+            operations: JSON.stringify(input.Operations), constraints: input.Constraints ? JSON.stringify(input.Constraints) : null,
+            token_hash: grantTokenHash(token), issuing_account: `arn:${ctx.partition}:iam::${ctx.accountId}:root`,
+            created_at: clock.now().toISOString(),
+          })
+        }
         await notifyKeyChange(database, key.accountId, key.keyId)
+        return existing?.grant_id ?? newGrantId
       })
       await keyChangesApplied(keys)
       return { GrantToken: token, GrantId: grantId }
@@ -75,7 +89,7 @@ export function grantOperations({ database, clock, ids, keys }: KmsDeps) {
       if (input.GrantToken !== undefined) {
         checkGrantTokens([input.GrantToken])
         const hash = grantTokenHash(input.GrantToken)
-        grant = [...keys.grants()].find((candidate) => candidate.tokenHash === hash)
+        grant = [...keys.grants()].find((candidate) => candidate.tokenHashes.includes(hash))
         if (!grant) throw new NotFoundException('Grant token not found')
       } else if (input.KeyId !== undefined && input.GrantId !== undefined) {
         grant = findGrant(requireKey(keys, input.KeyId, ctx), input.GrantId)
@@ -125,6 +139,24 @@ function checkGrantOperations(key: KmsKey, operations: readonly GrantOperation[]
   if (constraints && (constraints.EncryptionContextEquals || constraints.EncryptionContextSubset) && key.keySpec !== 'SYMMETRIC_DEFAULT') {
     throw new ValidationException('Encryption context grant constraints are supported only for symmetric encryption KMS keys.')
   }
+}
+
+/** Same grantee, retiring principal, operations (as a set) and constraints: a retry of the stored grant's CreateGrant. */
+function isRetryOf(input: CreateGrantRequest, row: KmsGrantRow): boolean {
+  const storedOperations = new Set(JSON.parse(row.operations) as GrantOperation[])
+  const operations = new Set(input.Operations)
+  return row.grantee_principal === input.GranteePrincipal
+    && row.retiring_principal === (input.RetiringPrincipal ?? null)
+    && operations.size === storedOperations.size && [...operations].every((operation) => storedOperations.has(operation))
+    && canonicalConstraints(row.constraints === null ? undefined : JSON.parse(row.constraints) as GrantConstraints)
+      === canonicalConstraints(input.Constraints)
+}
+
+/** Constraints as text that does not depend on the order of their encryption context pairs. */
+function canonicalConstraints(constraints: GrantConstraints | undefined): string {
+  const sorted = (context: Record<string, string> | undefined) =>
+    context && Object.fromEntries(Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  return JSON.stringify([sorted(constraints?.EncryptionContextSubset), sorted(constraints?.EncryptionContextEquals)])
 }
 
 function toGrantListEntry(grant: KmsGrant, key: KmsKey | undefined): GrantListEntry {

@@ -9,7 +9,7 @@ import { grantPolicy } from './grant-policy.js'
 import { openMaterial, type OpenMaterial } from './key-material.js'
 import { privateKeyWorkers, type PrivateKeyWorkers } from './private-key-workers.js'
 import { scopeToKey } from './scoped-key-policy.js'
-import { kmsStore, type KeyRows } from './store.js'
+import { kmsStore, type KeyRows, type KmsGrantTokenRow } from './store.js'
 
 export const KMS_KEYS_CHANGED = 'kms.keys'
 
@@ -24,7 +24,8 @@ export interface KmsGrant {
   readonly retiringPrincipal?: string
   readonly operations: readonly GrantOperation[]
   readonly constraints?: GrantConstraints
-  readonly tokenHash: string
+  /** SHA-256 (hex) of every token CreateGrant returned for this grant: the first, then one per retry with its Name. */
+  readonly tokenHashes: readonly string[]
   readonly issuingAccount: string
   readonly createdAt: Date
 }
@@ -107,9 +108,10 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
   const opened = new Map<string, OpenMaterial>() // `arn#version`
   const privateKeys = privateKeyWorkers()
 
-  const toKey = (rows: KeyRows): KmsKey => {
+  const toKey = (rows: KeyRows, tokens: readonly KmsGrantTokenRow[]): KmsKey => {
     const row = rows.key
     const arn = keyArn(row.account_id, row.key_id)
+    const retryTokens = (grantId: string) => tokens.filter((token) => token.grant_id === grantId).map((token) => token.token_hash)
     const grants = rows.grants.map((grant): KmsGrant => ({
       accountId: grant.account_id,
       grantId: grant.grant_id,
@@ -119,7 +121,7 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
       ...(grant.retiring_principal !== null && { retiringPrincipal: grant.retiring_principal }),
       operations: JSON.parse(grant.operations) as GrantOperation[],
       ...(grant.constraints !== null && { constraints: JSON.parse(grant.constraints) as GrantConstraints }),
-      tokenHash: grant.token_hash,
+      tokenHashes: [grant.token_hash, ...retryTokens(grant.grant_id)],
       issuingAccount: grant.issuing_account,
       createdAt: new Date(grant.created_at),
     }))
@@ -173,16 +175,18 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
     for (const alias of key.aliases) aliases.set(`${key.accountId}/${alias.aliasName}`, alias)
   }
   const reloadAll = async () => {
-    const all = await kmsStore(database.db).loadAll()
-    const next = all.map(toKey) // everything is read and compiled before the swap: no request sees half an index
+    const [all, tokens] = await Promise.all([kmsStore(database.db).loadAll(), kmsStore(database.db).grantTokens()])
+    const tokensOf = groupTokens(tokens)
+    // everything is read and compiled before the swap: no request sees half an index
+    const next = all.map((rows) => toKey(rows, tokensOf.get(`${rows.key.account_id}/${rows.key.key_id}`) ?? []))
     keys = new Map()
     aliases = new Map()
     for (const key of next) remember(key)
   }
   const reloadKey = async (accountId: string, keyId: string) => {
-    const rows = await kmsStore(database.db).loadKey(accountId, keyId)
+    const [rows, tokens] = await Promise.all([kmsStore(database.db).loadKey(accountId, keyId), kmsStore(database.db).grantTokens({ accountId, keyId })])
     forget(accountId, keyId)
-    if (rows) remember(toKey(rows))
+    if (rows) remember(toKey(rows, tokens))
   }
 
   let queue: Promise<void> = Promise.resolve()
@@ -252,6 +256,18 @@ export async function loadKeyIndex(database: Database, options: { box: SecretBox
 /** The secret box context of a material version: sealed material cannot be moved to another key or version. */
 export function materialContext(accountId: string, keyId: string, version: number): string {
   return `kms:${accountId}:${keyId}:${version}`
+}
+
+/** Grant token rows by `account/keyId`. */
+function groupTokens(tokens: readonly KmsGrantTokenRow[]): Map<string, KmsGrantTokenRow[]> {
+  const byKey = new Map<string, KmsGrantTokenRow[]>()
+  for (const token of tokens) {
+    const id = `${token.account_id}/${token.key_id}`
+    const group = byKey.get(id)
+    if (group) group.push(token)
+    else byKey.set(id, [token])
+  }
+  return byKey
 }
 
 /** After a transaction that notified a change: resolves once this process's index has applied it. */

@@ -1,8 +1,9 @@
-// KmsStore: the SQL for keys, their material versions, aliases and grants (rows as the migration defines them).
+// KmsStore: the SQL for keys, their material versions, aliases, grants and grant tokens (rows as the migrations define them).
 import type { Db } from '../../storage/schema.js'
 import type { KmsAliasRow, KmsGrantRow, KmsKeyMaterialRow, KmsKeyRow } from '../../storage/migrations/0006-kms.js'
+import type { KmsGrantTokenRow } from '../../storage/migrations/0011-kms-grant-tokens.js'
 
-export type { KmsAliasRow, KmsGrantRow, KmsKeyMaterialRow, KmsKeyRow }
+export type { KmsAliasRow, KmsGrantRow, KmsGrantTokenRow, KmsKeyMaterialRow, KmsKeyRow }
 
 /** Everything stored about one key. */
 export interface KeyRows {
@@ -25,9 +26,9 @@ export function kmsStore(db: Db) {
       await db.updateTable('kms_keys').set(patch).where('account_id', '=', accountId).where('key_id', '=', keyId).execute()
     },
 
-    /** A deleted key takes its material, aliases and grants with it. */
+    /** A deleted key takes its material, aliases, grants and grant tokens with it. */
     async deleteKey(accountId: string, keyId: string): Promise<void> {
-      for (const table of ['kms_keys', 'kms_key_materials', 'kms_aliases', 'kms_grants'] as const) {
+      for (const table of ['kms_keys', 'kms_key_materials', 'kms_aliases', 'kms_grants', 'kms_grant_tokens'] as const) {
         await db.deleteFrom(table).where('account_id', '=', accountId).where('key_id', '=', keyId).execute()
       }
     },
@@ -63,8 +64,28 @@ export function kmsStore(db: Db) {
       await db.insertInto('kms_grants').values(grant).execute()
     },
 
+    /** The grants of a key that carry `name` (CreateGrant retries match one of them). */
+    async namedGrants(accountId: string, keyId: string, name: string): Promise<KmsGrantRow[]> {
+      return db.selectFrom('kms_grants').selectAll()
+        .where('account_id', '=', accountId).where('key_id', '=', keyId).where('name', '=', name).orderBy('created_at').execute()
+    },
+
+    /** A further token of an existing grant. */
+    async insertGrantToken(token: KmsGrantTokenRow): Promise<void> {
+      await db.insertInto('kms_grant_tokens').values(token).execute()
+    },
+
+    /** A deleted grant takes its further tokens with it. */
     async deleteGrant(accountId: string, grantId: string): Promise<void> {
       await db.deleteFrom('kms_grants').where('account_id', '=', accountId).where('grant_id', '=', grantId).execute()
+      await db.deleteFrom('kms_grant_tokens').where('account_id', '=', accountId).where('grant_id', '=', grantId).execute()
+    },
+
+    /** The further grant tokens of one key, or of every key. */
+    async grantTokens(key?: { accountId: string; keyId: string }): Promise<KmsGrantTokenRow[]> {
+      let query = db.selectFrom('kms_grant_tokens').selectAll()
+      if (key) query = query.where('account_id', '=', key.accountId).where('key_id', '=', key.keyId)
+      return query.orderBy('created_at').execute()
     },
 
     async loadKey(accountId: string, keyId: string): Promise<KeyRows | undefined> {

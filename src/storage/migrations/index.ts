@@ -10,6 +10,7 @@ import { createStsSessions } from './0007-sts-sessions.js'
 import { createIamReports } from './0008-iam-reports.js'
 import { createIamCredentials } from './0009-iam-credentials.js'
 import { createIamServiceCredentials } from './0010-iam-service-credentials.js'
+import { createKmsGrantTokens } from './0011-kms-grant-tokens.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   createIamReports,
   createIamCredentials,
   createIamServiceCredentials,
+  createKmsGrantTokens,
 ]
