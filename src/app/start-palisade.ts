@@ -27,7 +27,7 @@ export interface PalisadeOverrides {
   readonly ids?: Ids
   readonly log?: Logger
   readonly audit?: AuditSink
-  /** Web identity: a local JWKS file or URL per OIDC issuer URL, instead of the issuer's discovery document. */
+  /** Web identity: a local JWKS file or URL per OIDC issuer URL, added to (and winning over) `--oidc-jwks`. */
   readonly oidcKeys?: OidcKeySources
 }
 
@@ -74,7 +74,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const pipeline = createPipeline({
       router: createRouter(serviceBindings({
         iam: { database, clock, ids, box },
-        sts: { database, clock, ids, box, sessions, trust, oidcProviders, credentials, authorizationMessages, ...(overrides.oidcKeys && { oidc: overrides.oidcKeys }) },
+        sts: { database, clock, ids, box, sessions, trust, oidcProviders, credentials, authorizationMessages, oidc: { ...config.oidcJwks, ...overrides.oidcKeys } },
         kms,
       })),
       authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),

@@ -25,6 +25,11 @@ export interface PalisadeConfig {
   readonly rootKeyFile: string
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number
+  /**
+   * Web identity offline: per OIDC issuer URL, the absolute path of a local JWKS file or an http(s) URL of one,
+   * used instead of the issuer's discovery document.
+   */
+  readonly oidcJwks: Readonly<Record<string, string>>
 }
 
 export class ConfigError extends Error {}
@@ -45,16 +50,24 @@ export const OPTIONS = [
   { flag: 'root-key', env: 'PALISADE_ROOT_KEY', value: 'KEY', help: 'the 32-byte key (base64 or hex) that encrypts secrets at rest', default: '' },
   { flag: 'root-key-file', env: 'PALISADE_ROOT_KEY_FILE', value: 'FILE', help: 'file holding the root key; created with mode 0600 on first start', default: '<data-dir>/root.key' },
   { flag: 'max-body-bytes', env: 'PALISADE_MAX_BODY_BYTES', value: 'BYTES', help: 'largest request body accepted (bodies are held in memory until S3 streaming lands)', default: String(512 * 1024 * 1024) },
+  { flag: 'oidc-jwks', env: 'PALISADE_OIDC_JWKS', value: 'ISSUER=JWKS', help: 'verify AssumeRoleWithWebIdentity tokens from the issuer URL ISSUER with a local JWKS file or URL instead of its discovery document; repeatable, the variable takes entries separated by commas or spaces', default: '' },
 ] as const
 
 export type OptionName = (typeof OPTIONS)[number]['flag']
 
-/** Reads flags (`--name value`, `--name=value`, bare `--allow-reset`) and the environment into a checked config. */
+/**
+ * Reads flags (`--name value`, `--name=value`, bare `--allow-reset`) and the environment into a checked config.
+ * A repeated flag keeps its last value, except `--oidc-jwks`, which keeps every one.
+ */
 export function readConfig(args: readonly string[], env: Readonly<Record<string, string | undefined>>): PalisadeConfig {
   const flags = parseFlags(args)
   const get = (name: OptionName): string => {
     const option = OPTIONS.find((o) => o.flag === name)!
-    return flags.get(name) ?? env[option.env] ?? option.default
+    return flags.get(name)?.at(-1) ?? env[option.env] ?? option.default
+  }
+  const getAll = (name: OptionName): readonly string[] => {
+    const option = OPTIONS.find((o) => o.flag === name)!
+    return flags.get(name) ?? (env[option.env] ?? option.default).split(/[\s,]+/).filter((entry) => entry !== '')
   }
   const dataDir = resolve(get('data-dir'))
   const config: PalisadeConfig = {
@@ -72,23 +85,25 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     rootKey: get('root-key') || undefined,
     rootKeyFile: resolve(dataDir, get('root-key-file') === '<data-dir>/root.key' ? 'root.key' : get('root-key-file')),
     maxBodyBytes: readInteger('max-body-bytes', get('max-body-bytes'), 1024, Number.MAX_SAFE_INTEGER),
+    oidcJwks: readOidcJwks(getAll('oidc-jwks')),
   }
   checkRootCredentials(config)
   return config
 }
 
-function parseFlags(args: readonly string[]): Map<string, string> {
+function parseFlags(args: readonly string[]): Map<string, string[]> {
   const known = new Set<string>(OPTIONS.map((o) => o.flag))
-  const flags = new Map<string, string>()
+  const flags = new Map<string, string[]>()
+  const set = (name: string, value: string) => flags.set(name, [...(flags.get(name) ?? []), value])
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument \`${arg}\``)
     const eq = arg.indexOf('=')
     const name = arg.slice(2, eq === -1 ? undefined : eq)
     if (!known.has(name)) throw new ConfigError(`unknown flag \`--${name}\``)
-    if (eq !== -1) flags.set(name, arg.slice(eq + 1))
-    else if (name === 'allow-reset') flags.set(name, 'true')
-    else if (i + 1 < args.length) flags.set(name, args[++i]!)
+    if (eq !== -1) set(name, arg.slice(eq + 1))
+    else if (name === 'allow-reset') set(name, 'true')
+    else if (i + 1 < args.length) set(name, args[++i]!)
     else throw new ConfigError(`flag \`--${name}\` needs a value`)
   }
   return flags
@@ -123,6 +138,38 @@ function readBoolean(name: string, text: string): boolean {
   if (text === 'true' || text === '1') return true
   if (text === 'false' || text === '0' || text === '') return false
   throw new ConfigError(`\`${name}\` must be true or false, got \`${text}\``)
+}
+
+/**
+ * `ISSUER=JWKS` entries. The issuer is the token's `iss`, an https URL without query or fragment
+ * (https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata), as IAM's OIDC provider URLs are; it
+ * has no `=`, so the first one ends it. JWKS is an http(s) URL, or a file path resolved against the working directory.
+ * A trailing slash does not make another issuer: token lookups ignore it.
+ */
+function readOidcJwks(entries: readonly string[]): Record<string, string> {
+  const sources: Record<string, string> = {}
+  const seen = new Set<string>()
+  for (const entry of entries) {
+    const eq = entry.indexOf('=')
+    const issuer = entry.slice(0, eq)
+    const source = entry.slice(eq + 1)
+    if (eq === -1 || issuer === '' || source === '') throw new ConfigError(`\`oidc-jwks\` entries look like ISSUER=JWKS, got \`${entry}\``)
+    if (!isHttpsIssuer(issuer)) throw new ConfigError(`\`oidc-jwks\` issuer must be an https:// URL without query or fragment, got \`${issuer}\``)
+    const isUrl = /^https?:\/\//.test(source)
+    if (isUrl ? !URL.canParse(source) : /^[a-z][\w+.-]*:\/\//i.test(source)) {
+      throw new ConfigError(`\`oidc-jwks\` JWKS must be a file or an http(s) URL, got \`${source}\``)
+    }
+    const key = issuer.replace(/\/$/, '')
+    if (seen.has(key)) throw new ConfigError(`\`oidc-jwks\` names issuer \`${issuer}\` more than once`)
+    seen.add(key)
+    sources[issuer] = isUrl ? source : resolve(source)
+  }
+  return sources
+}
+
+function isHttpsIssuer(text: string): boolean {
+  if (!URL.canParse(text)) return false
+  return new URL(text).protocol === 'https:' && !text.includes('?') && !text.includes('#')
 }
 
 // AWS's formats: AKIA + 16 of [A-Z2-7] and a 40-character secret; we accept any 16–128 character key id
