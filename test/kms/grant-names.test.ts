@@ -3,8 +3,14 @@ import {
   CreateGrantCommand, CreateKeyCommand, EncryptCommand, ListGrantsCommand, RetireGrantCommand, RevokeGrantCommand,
   type CreateGrantCommandInput, type KMSClient,
 } from '@aws-sdk/client-kms'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
+import { startPalisade } from '../../src/app/start-palisade.js'
+import { readConfig } from '../../src/config/config.js'
+import { silentLogger } from '../../src/core/logger.js'
+import { startTestPalisade, TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY, type TestPalisade } from '../support/palisade.js'
 import { kmsClient } from './kms-client.js'
 
 const ACCOUNT = '000000000000'
@@ -114,5 +120,31 @@ describe('CreateGrant with a Name', () => {
     const second = await create(grant(keyId, { Name: undefined }))
     expect(second.grantId).not.toBe(first.grantId)
     expect(await grantIds(keyId)).toHaveLength(2)
+  })
+})
+
+describe('CreateGrant retry tokens across a restart', () => {
+  it('retires the grant with a retry token after the server restarts on the same data directory', async () => {
+    const root = { accessKeyId: TEST_ROOT_ACCESS_KEY_ID, secretAccessKey: TEST_ROOT_SECRET_ACCESS_KEY }
+    const dataDir = mkdtempSync(join(tmpdir(), 'palisade-grant-names-'))
+    const config = readConfig(['--port', '0', '--data-dir', dataDir, '--root-access-key-id', root.accessKeyId, '--root-secret-access-key', root.secretAccessKey], {})
+    try {
+      const first = await startPalisade(config, { log: silentLogger })
+      const kms = kmsClient({ url: first.url, root })
+      const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!
+      const input = { KeyId: keyId, Name: 'kept', GranteePrincipal: GRANTEE, Operations: ['Encrypt' as const] }
+      const created = await kms.send(new CreateGrantCommand(input))
+      const retry = await kms.send(new CreateGrantCommand(input))
+      expect(retry.GrantId).toBe(created.GrantId)
+      await first.close()
+
+      const second = await startPalisade(config, { log: silentLogger })
+      const again = kmsClient({ url: second.url, root })
+      await again.send(new RetireGrantCommand({ GrantToken: retry.GrantToken }))
+      expect((await again.send(new ListGrantsCommand({ KeyId: keyId }))).Grants).toEqual([])
+      await second.close()
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
