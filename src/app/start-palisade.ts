@@ -17,6 +17,7 @@ import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
 import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
 import { IDENTITY_CHANGED, loadIdentityIndex, serviceAccessRecorder } from '../services/iam/index.js'
+import { loadPasswordChangeIndex, PASSWORD_POLICY_CHANGED } from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
 import { encodedAuthorizationMessages, loadOidcProviderIndex, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
@@ -64,6 +65,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const sessions = await loadSessionIndex(database, box, clock, { trust })
     const credentials = await loadCredentialIndex(database, box, PARTITION, { sessions })
     const identities = await loadIdentityIndex(database)
+    const passwordChanges = await loadPasswordChangeIndex(database)
     // Service last accessed data: every audited call's principal, service and action, written in batches.
     const accessRecorder = serviceAccessRecorder(database)
     const auditSink = overrides.audit ?? discardingAuditSink
@@ -73,7 +75,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
 
     const pipeline = createPipeline({
       router: createRouter(serviceBindings({
-        iam: { database, clock, ids, box },
+        iam: { database, clock, ids, box, passwordChanges },
         sts: { database, clock, ids, box, sessions, trust, oidcProviders, credentials, authorizationMessages, oidc: { ...config.oidcJwks, ...overrides.oidcKeys } },
         kms,
       })),
@@ -94,6 +96,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
             await restoreDefaultAccount(tx)
             await database.notify(CREDENTIALS_CHANGED, '*')
             await database.notify(IDENTITY_CHANGED, '*')
+            await database.notify(PASSWORD_POLICY_CHANGED, '*')
             await database.notify(KMS_KEYS_CHANGED, '*')
           })
         }
@@ -122,6 +125,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await trust.close()
         await oidcProviders.close()
         await identities.close()
+        await passwordChanges.close()
         await stopKmsSweeper()
         await kmsKeys.close()
         await database.close()

@@ -36,6 +36,7 @@ export type { IamDeps } from './iam-deps.js'
 export { bootstrapDefaultAccount, restoreDefaultAccount, type FirstStartCredentials } from './bootstrap.js'
 export { CREDENTIALS_CHANGED, loadCredentialIndex, type CredentialIndex } from './credential-index.js'
 export { IDENTITY_CHANGED, loadIdentityIndex, notifyIdentityChange, type IdentityIndex } from './identity-index.js'
+export { loadPasswordChangeIndex, PASSWORD_POLICY_CHANGED, type PasswordChangeIndex } from './password-change-index.js'
 // Port for STS (AssumeRole*): look a role up by name, record its use (RoleLastUsed).
 export { findRoleByArn, roleStore, type RoleRecord, type RoleStore } from './roles-store.js'
 // Ports for STS and console sign-in: federation providers by ARN, SAML metadata, one-time MFA codes.

@@ -20,6 +20,7 @@ import {
   updateLoginProfile,
   type LoginProfile,
 } from './login-profiles-store.js'
+import { accountSettingGrant } from './password-change-index.js'
 import { checkPasswordRules, reuseViolation } from './password-policy-check.js'
 import { readPasswordPolicy, type StoredPasswordPolicy } from './password-policy-store.js'
 import { findUser, requireUser, type IamUser } from './users-store.js'
@@ -99,15 +100,10 @@ export function loginProfileOperations(deps: IamDeps): IamModule {
       // the CLI, the Amazon Web Services API, or the My Security Credentials page in the console. The root user
       // password is not affected by this operation." (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html)
       if (userName === undefined) throw new InvalidUserTypeException('Only IAM users can change their own password with ChangePassword.')
-      const policy = await readPasswordPolicy(database.db, ctx.accountId)
-      if (!policy?.AllowUsersToChangePassword) {
-        throw new AccessDeniedError(
-          `User: ${ctx.caller.arn} is not authorized to perform: iam:ChangePassword on resource: ${ctx.caller.arn} because the account password policy does not allow users to change their own password`,
-        )
-      }
       const user = await requireUser(database.db, ctx.accountId, userName)
       const profile = await requireProfile(user)
       if (!(await verifyPassword(input.OldPassword, profile.passwordHash))) throw new InvalidInputException('The old password is incorrect.')
+      const policy = await readPasswordPolicy(database.db, ctx.accountId)
       if (isHardExpired(profile, policy, clock.now())) throw new AccessDeniedError('Your password has expired; an administrator must reset it (HardExpiry).')
       const hash = await acceptPassword(ctx.accountId, user.userName, input.NewPassword)
       const now = clock.now()
@@ -130,10 +126,14 @@ export function loginProfileOperations(deps: IamDeps): IamModule {
     GetLoginProfile: (input, call) => ({ action: 'iam:GetLoginProfile', resources: [userResourceArn(input.UserName, call)] }),
     UpdateLoginProfile: (input, call) => ({ action: 'iam:UpdateLoginProfile', resources: [userResourceArn(input.UserName, call)] }),
     DeleteLoginProfile: (input, call) => ({ action: 'iam:DeleteLoginProfile', resources: [userResourceArn(input.UserName, call)] }),
-    // The account password policy's AllowUsersToChangePassword is what lets a user change its own password
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_enable-user-change.html); the
-    // handler checks it, since it is account state the authorization stage does not read.
-    ChangePassword: (_input, call) => ({ action: 'iam:ChangePassword', resources: [call.caller.arn], requiresPermission: false }),
+    // A user may change its own password when its policies allow iam:ChangePassword on itself, or when the account
+    // password policy has AllowUsersToChangePassword, which grants like a resource policy naming the user: an
+    // explicit deny in its policies still wins
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_enable-user-change.html).
+    ChangePassword: (_input, call) => {
+      const grant = accountSettingGrant(deps.passwordChanges, call.caller)
+      return { action: 'iam:ChangePassword', resources: [call.caller.arn], ...(grant && { resourcePolicies: grant }) }
+    },
   } satisfies Partial<AuthorizationTable<IamApi>>
 
   return { handlers, authorization }

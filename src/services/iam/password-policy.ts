@@ -4,6 +4,7 @@ import type { IamApi } from '../../generated/iam/api.js'
 import { NoSuchEntityException } from '../../generated/iam/errors.js'
 import type { IamDeps } from './iam-deps.js'
 import type { IamModule } from './index.js'
+import { accountSettingGrant, notifyPasswordPolicyChange, passwordPolicyChangesApplied } from './password-change-index.js'
 import { deletePasswordPolicy, readPasswordPolicy, toPasswordPolicyShape, writePasswordPolicy, type StoredPasswordPolicy } from './password-policy-store.js'
 
 /**
@@ -12,7 +13,7 @@ import { deletePasswordPolicy, readPasswordPolicy, toPasswordPolicyShape, writeP
  */
 const UPDATE_DEFAULT_MINIMUM_LENGTH = 6
 
-export function passwordPolicyOperations({ database }: IamDeps): IamModule {
+export function passwordPolicyOperations({ database, passwordChanges }: IamDeps): IamModule {
   const handlers = {
     async UpdateAccountPasswordPolicy(input, ctx) {
       const policy: StoredPasswordPolicy = {
@@ -26,7 +27,11 @@ export function passwordPolicyOperations({ database }: IamDeps): IamModule {
         ...(input.PasswordReusePrevention !== undefined ? { PasswordReusePrevention: input.PasswordReusePrevention } : {}),
         ...(input.HardExpiry !== undefined ? { HardExpiry: input.HardExpiry } : {}),
       }
-      await database.transaction((tx) => writePasswordPolicy(tx, ctx.accountId, policy))
+      await database.transaction(async (tx) => {
+        await writePasswordPolicy(tx, ctx.accountId, policy)
+        await notifyPasswordPolicyChange(database, ctx.accountId)
+      })
+      await passwordPolicyChangesApplied(database) // AllowUsersToChangePassword applies to the very next request
     },
 
     async GetAccountPasswordPolicy(_input, ctx) {
@@ -38,14 +43,20 @@ export function passwordPolicyOperations({ database }: IamDeps): IamModule {
     async DeleteAccountPasswordPolicy(_input, ctx) {
       await database.transaction(async (tx) => {
         if (!(await deletePasswordPolicy(tx, ctx.accountId))) throw noPolicy(ctx.accountId)
+        await notifyPasswordPolicyChange(database, ctx.accountId)
       })
+      await passwordPolicyChangesApplied(database)
     },
   } satisfies Partial<IamApi>
 
   // These actions have no resource type (service authorization reference).
   const authorization = {
     UpdateAccountPasswordPolicy: () => ({ action: 'iam:UpdateAccountPasswordPolicy', resources: ['*'] }),
-    GetAccountPasswordPolicy: () => ({ action: 'iam:GetAccountPasswordPolicy', resources: ['*'] }),
+    // Users who may change their own password may also read the rules a new one must meet (AllowUsersToChangePassword).
+    GetAccountPasswordPolicy: (_input, call) => {
+      const grant = accountSettingGrant(passwordChanges, call.caller)
+      return { action: 'iam:GetAccountPasswordPolicy', resources: ['*'], ...(grant && { resourcePolicies: grant }) }
+    },
     DeleteAccountPasswordPolicy: () => ({ action: 'iam:DeleteAccountPasswordPolicy', resources: ['*'] }),
   } satisfies Partial<AuthorizationTable<IamApi>>
 
