@@ -6,10 +6,11 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startPalisade } from '../../src/app/start-palisade.js'
 import { readConfig } from '../../src/config/config.js'
 import { silentLogger } from '../../src/core/logger.js'
+import { forPostgres } from '../../src/storage/testing.js'
 import { startTestPalisade, TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY, type TestPalisade } from '../support/palisade.js'
 import { kmsClient } from './kms-client.js'
 
@@ -145,6 +146,30 @@ describe('CreateGrant retry tokens across a restart', () => {
       await second.close()
     } finally {
       rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+forPostgres('CreateGrant retries between two servers', (dialect) => {
+  it('returns one GrantId through either server, and a token from one retires the grant through the other', async () => {
+    const { url } = await dialect.config()
+    const rootKey = Buffer.alloc(32, 7).toString('base64')
+    const first = await startTestPalisade(['--database', url, '--root-key', rootKey])
+    const second = await startTestPalisade(['--database', url, '--root-key', rootKey])
+    try {
+      const one = kmsClient(first)
+      const two = kmsClient(second)
+      const keyId = (await one.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!
+      const input = { KeyId: keyId, Name: 'shared', GranteePrincipal: GRANTEE, Operations: ['Encrypt' as const] }
+      const created = await one.send(new CreateGrantCommand(input))
+      const retry = await vi.waitFor(() => two.send(new CreateGrantCommand(input)), { timeout: 5000, interval: 50 })
+      expect(retry.GrantId).toBe(created.GrantId)
+      // The first server learns the retry token through the key change notification.
+      await vi.waitFor(() => one.send(new RetireGrantCommand({ GrantToken: retry.GrantToken })), { timeout: 5000, interval: 50 })
+      expect((await two.send(new ListGrantsCommand({ KeyId: keyId }))).Grants).toEqual([])
+    } finally {
+      await first.stop()
+      await second.stop()
     }
   })
 })
