@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.js'
 import type { AwsError } from '../core/aws-error.js'
 import { AccessDeniedError, UnauthorizedOperationError } from '../core/common-errors.js'
 import type { HttpRequest } from '../core/http.js'
-import { compilePolicy, denialReason, evaluate, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
+import { compilePolicy, denialReason, evaluate, principalConditionKeys, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
 import { globalContext } from './global-context.js'
 
 /** The caller's principal as the policy engine sees it, and every policy that applies to it. */
@@ -112,7 +112,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
       const encoded = options.encodedDenials
       if (encoded?.services.has(target.action.slice(0, target.action.indexOf(':')))) {
         const principal = { id: caller.userId, arn: caller.arn }
-        return new UnauthorizedOperationError(encoded.encode({ accountId: call.accountId, principal, action, resource, decision, context: refusedContext }))
+        // The engine derives the principal's keys (aws:username, aws:PrincipalTag/*, …) internally; the decoded
+        // message lists them with the request's own keys, which win as they do in evaluation.
+        const context = found ? { ...principalConditionKeys(found.principal), ...refusedContext } : refusedContext
+        return new UnauthorizedOperationError(encoded.encode({ accountId: call.accountId, principal, action, resource, decision, context }))
       }
       return accessDenied(caller, action, resource, denialReason(decision, action)!)
     }

@@ -1,15 +1,15 @@
 // End to end: a denied EC2 call answers UnauthorizedOperation with an encoded authorization message, and
 // sts:DecodeAuthorizationMessage opens it into AWS's DecodedMessage JSON for callers allowed to; a blob this server
 // did not make, or altered, is refused. Plus the sealing itself: bound to the root key and the account.
-import { PutUserPolicyCommand } from '@aws-sdk/client-iam'
+import { PutUserPolicyCommand, TagRoleCommand } from '@aws-sdk/client-iam'
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'
-import { DecodeAuthorizationMessageCommand } from '@aws-sdk/client-sts'
+import { AssumeRoleCommand, DecodeAuthorizationMessageCommand } from '@aws-sdk/client-sts'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodedAuthorizationMessages, type AuthorizationDetails } from '../../src/services/sts/index.js'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { ACCOUNT, allow, createTestUser, expectDenied, policy, rootClient, stsClient, type SigningCredentials } from './sts-support.js'
+import { ACCOUNT, allow, allowUserToAssumeRoles, createRole, createTestUser, expectDenied, policy, rootClient, signingCredentials, stsClient, type SigningCredentials } from './sts-support.js'
 
 const ENCODED_PREFIX = 'You are not authorized to perform this operation. Encoded authorization failure message: '
 
@@ -68,6 +68,36 @@ describe('encoded authorization messages', () => {
     expect(condition(message, 'aws:SourceIp')).toEqual(['127.0.0.1'])
     expect(condition(message, 'aws:SecureTransport')).toEqual(['false'])
     expect(condition(message, 'aws:CurrentTime')?.[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+  })
+
+  it('lists the keys derived from a user: aws:username, aws:userid, aws:Principal* and its tags', async () => {
+    const user = await createTestUser(palisade, 'tagged-no-ec2', [{ Key: 'team', Value: 'blue' }, { Key: 'CostCenter', Value: '42' }])
+    const message = await decode(await deniedDescribe(user.credentials))
+    expect(condition(message, 'aws:username')).toEqual(['tagged-no-ec2'])
+    expect(condition(message, 'aws:userid')).toEqual([message.context.principal.id])
+    expect(condition(message, 'aws:PrincipalArn')).toEqual([user.arn])
+    expect(condition(message, 'aws:PrincipalAccount')).toEqual([ACCOUNT])
+    expect(condition(message, 'aws:PrincipalType')).toEqual(['User'])
+    expect(condition(message, 'aws:PrincipalTag/team')).toEqual(['blue'])
+    expect(condition(message, 'aws:PrincipalTag/CostCenter')).toEqual(['42'])
+  })
+
+  it('lists the keys derived from a role session: the role as aws:PrincipalArn, its session tags, no aws:username', async () => {
+    const user = await createTestUser(palisade, 'session-maker')
+    await allowUserToAssumeRoles(palisade, user.name)
+    const roleArn = await createRole(palisade, 'NoEc2Role')
+    await rootClient(palisade).send(new TagRoleCommand({ RoleName: 'NoEc2Role', Tags: [{ Key: 'team', Value: 'red' }, { Key: 'tier', Value: 'gold' }] }))
+    const { Credentials, AssumedRoleUser } = await stsClient(palisade, user.credentials).send(new AssumeRoleCommand({
+      RoleArn: roleArn, RoleSessionName: 'probe', Tags: [{ Key: 'team', Value: 'green' }],
+    }))
+    const message = await decode(await deniedDescribe(signingCredentials(Credentials)))
+    expect(message.context.principal.arn).toBe(AssumedRoleUser!.Arn)
+    expect(condition(message, 'aws:PrincipalArn')).toEqual([roleArn])
+    expect(condition(message, 'aws:PrincipalType')).toEqual(['AssumedRole'])
+    expect(condition(message, 'aws:userid')).toEqual([AssumedRoleUser!.AssumedRoleId])
+    expect(condition(message, 'aws:PrincipalTag/team')).toEqual(['green'])
+    expect(condition(message, 'aws:PrincipalTag/tier')).toEqual(['gold'])
+    expect(condition(message, 'aws:username')).toBeUndefined()
   })
 
   it('names the explicit deny that refused the call, with its Sid and place', async () => {

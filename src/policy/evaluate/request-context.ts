@@ -3,6 +3,7 @@
 
 import { parseArn } from '../../core/arn.js'
 import type { AuthorizationRequest, ContextValue, RequestPrincipal } from '../types.js'
+import { principalConditionKey } from './principal-condition-keys.js'
 
 /** A context value as conditions see it: one string, or several (never an empty array: that is "absent"). */
 export type ContextValues = string | readonly string[]
@@ -65,42 +66,10 @@ export class RequestContext {
     list.push(key)
   }
 
-  /**
-   * Global keys AWS derives from the principal and resource when the request leaves them out
-   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html): aws:PrincipalArn is
-   * the role ARN (not the session ARN) for role sessions; aws:username exists for IAM users only.
-   */
+  /** Keys AWS derives when the request leaves them out: aws:ResourceAccount from the resource, the rest from the principal. */
   private derived(keyLower: string): string | undefined {
-    if (!keyLower.startsWith('aws:')) return undefined
-    const p = this.principal
-    const type = p.type
     if (keyLower === 'aws:resourceaccount') return this.resourceAccountId || undefined
-    if (type === 'Anonymous') return undefined
-    const service = type === 'AWSService'
-    switch (keyLower) {
-      case 'aws:principalisawsservice':
-        return service ? 'true' : 'false'
-      case 'aws:principalservicename':
-        return service ? (p.servicePrincipal ?? p.arn) : undefined
-    }
-    if (service) return undefined
-    switch (keyLower) {
-      case 'aws:principalaccount':
-        return p.accountId
-      case 'aws:userid':
-        return p.userId
-      case 'aws:principalarn':
-        return type === 'AssumedRole' || type === 'WebIdentityUser' || type === 'SAMLUser' ? (p.issuerArn ?? p.arn) : p.arn
-      case 'aws:principaltype':
-        return type === 'Root' ? 'Account' : type === 'IAMUser' ? 'User' : type === 'FederatedUser' ? 'FederatedUser' : 'AssumedRole'
-      case 'aws:username':
-        return type === 'IAMUser' ? p.arn.slice(p.arn.lastIndexOf('/') + 1) : undefined
-    }
-    if (keyLower.startsWith('aws:principaltag/') && p.tags) {
-      const tag = keyLower.slice('aws:principaltag/'.length)
-      for (const name in p.tags) if (name.toLowerCase() === tag) return p.tags[name]
-    }
-    return undefined
+    return principalConditionKey(this.principal, keyLower)
   }
 }
 
