@@ -15,9 +15,18 @@ import { createPipeline } from '../pipeline/pipeline.js'
 import { createRouter } from '../pipeline/router.js'
 import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
-import { bootstrapDefaultAccount, CREDENTIALS_CHANGED, loadCredentialIndex, restoreDefaultAccount, type FirstStartCredentials } from '../services/iam/index.js'
-import { IDENTITY_CHANGED, loadIdentityIndex, serviceAccessRecorder } from '../services/iam/index.js'
-import { loadPasswordChangeIndex, PASSWORD_POLICY_CHANGED } from '../services/iam/index.js'
+import {
+  bootstrapDefaultAccount,
+  CREDENTIALS_CHANGED,
+  IDENTITY_CHANGED,
+  loadCredentialIndex,
+  loadIdentityIndex,
+  loadPasswordChangeIndex,
+  PASSWORD_POLICY_CHANGED,
+  restoreDefaultAccount,
+  serviceAccessRecorder,
+  type FirstStartCredentials,
+} from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
 import { encodedAuthorizationMessages, loadOidcProviderIndex, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
