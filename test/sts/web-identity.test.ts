@@ -3,80 +3,34 @@
 // provider. The server runs with --auth permissive: the authorization stage does not yet weigh a trust policy for a
 // web identity caller (an unsigned request), so the token checks are proven here, and the trust decision and the
 // session's identity in pending-authz.test.ts.txt.
-import { createServer, type Server } from 'node:http'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam'
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { fromTokenFile } from '@aws-sdk/credential-providers'
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { ACCOUNT, createRole, rootClient } from './sts-support.js'
-
-const ISSUER = 'https://issuer.example.test'
-const FILE_ISSUER = 'https://file-issuer.example.test/tenant'
-const CLIENT_ID = 'my-app'
-const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/issuer.example.test`
+import { ACCOUNT } from './sts-support.js'
+import { CLIENT_ID, FILE_ISSUER, FILE_PROVIDER_ARN, ISSUER, PROVIDER_ARN, startWebIdentityWorld, type TokenOptions, type WebIdentityWorld } from './web-identity-support.js'
 
 describe('AssumeRoleWithWebIdentity', () => {
-  let palisade: TestPalisade
-  let jwksServer: Server
-  let keyDir: string
-  let signingKey: CryptoKey
-  let otherKey: CryptoKey
-  let roleArn: string
+  let world: WebIdentityWorld
 
-  const token = (claims: Record<string, unknown> = {}, options: { key?: CryptoKey; kid?: string; issuer?: string; expiresIn?: string | number } = {}) =>
-    new SignJWT({ aud: CLIENT_ID, sub: 'repo:octo/app', ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'main' })
-      .setIssuer(options.issuer ?? ISSUER)
-      .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? '10m')
-      .sign(options.key ?? signingKey)
-
-  const anonymous = () => new STSClient({ endpoint: palisade.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } })
-  const assume = async (webIdentityToken: string | Promise<string>, input: Record<string, unknown> = {}) =>
-    anonymous().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'ci-run', WebIdentityToken: await webIdentityToken, ...input }))
+  const token = (claims?: Record<string, unknown>, options?: TokenOptions) => world.token(claims, options)
+  const assume = (webIdentityToken: string | Promise<string>, input?: Record<string, unknown>) => world.assume(webIdentityToken, input)
 
   beforeAll(async () => {
-    const main = await generateKeyPair('RS256')
-    const other = await generateKeyPair('RS256')
-    signingKey = main.privateKey
-    otherKey = other.privateKey
-    const jwks = { keys: [{ ...(await exportJWK(main.publicKey)), kid: 'main', alg: 'RS256', use: 'sig' } satisfies JWK] }
-    jwksServer = createServer((request, response) => {
-      response.writeHead(request.url === '/jwks.json' ? 200 : 404, { 'content-type': 'application/json' })
-      response.end(JSON.stringify(jwks))
-    })
-    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
-    const port = (jwksServer.address() as { port: number }).port
-    keyDir = mkdtempSync(join(tmpdir(), 'palisade-jwks-'))
-    writeFileSync(join(keyDir, 'jwks.json'), JSON.stringify(jwks))
-    palisade = await startTestPalisade(['--auth', 'permissive'], { oidcKeys: { [ISSUER]: `http://127.0.0.1:${port}/jwks.json`, [FILE_ISSUER]: join(keyDir, 'jwks.json') } })
-    const iam = rootClient(palisade)
-    for (const Url of [ISSUER, FILE_ISSUER]) {
-      await iam.send(new CreateOpenIDConnectProviderCommand({ Url, ClientIDList: [CLIENT_ID], ThumbprintList: ['a'.repeat(40)] }))
-    }
-    roleArn = await createRole(palisade, 'CiDeployer', {
+    world = await startWebIdentityWorld({
+      serverArgs: ['--auth', 'permissive'],
       trust: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{
           Effect: 'Allow',
-          Principal: { Federated: [PROVIDER_ARN, `arn:aws:iam::${ACCOUNT}:oidc-provider/file-issuer.example.test/tenant`] },
+          Principal: { Federated: [PROVIDER_ARN, FILE_PROVIDER_ARN] },
           Action: 'sts:AssumeRoleWithWebIdentity',
           Condition: { StringLike: { 'issuer.example.test:sub': 'repo:octo/*' } },
         }],
       }),
-      permissions: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }] }),
     })
   })
-  afterAll(async () => {
-    await palisade.stop()
-    await new Promise((resolve) => jwksServer.close(resolve))
-    rmSync(keyDir, { recursive: true, force: true })
-  })
+  afterAll(() => world.stop())
 
   it('answers a role session for a valid token, with the subject, provider and audience', async () => {
     const answer = await assume(token())
@@ -108,8 +62,8 @@ describe('AssumeRoleWithWebIdentity', () => {
 
   it.each([
     { name: 'a wrong audience', make: () => token({ aud: 'someone-else' }), code: 'InvalidIdentityTokenException', message: 'Incorrect token audience' },
-    { name: 'a signature by another key under the published key id', make: () => token({}, { key: otherKey }), code: 'InvalidIdentityTokenException' },
-    { name: 'a key id the issuer does not publish', make: () => token({}, { key: otherKey, kid: 'other' }), code: 'InvalidIdentityTokenException' },
+    { name: 'a signature by another key under the published key id', make: () => token({}, { key: world.otherKey }), code: 'InvalidIdentityTokenException' },
+    { name: 'a key id the issuer does not publish', make: () => token({}, { key: world.otherKey, kid: 'other' }), code: 'InvalidIdentityTokenException' },
     { name: 'an unknown issuer', make: () => token({}, { issuer: 'https://unknown.example.test' }), code: 'InvalidIdentityTokenException', message: 'No OpenIDConnect provider found in your account for https://unknown.example.test' },
     { name: 'a token that is not a JWT', make: async () => 'not-a-jwt', code: 'InvalidIdentityTokenException' },
     { name: 'an expired token', make: () => token({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), code: 'ExpiredTokenException', message: expect.stringMatching(/^Token expired: current date\/time \d+ must be before the expiration date\/time \d+$/) },
@@ -124,13 +78,13 @@ describe('AssumeRoleWithWebIdentity', () => {
   })
 
   it('works with the SDK\'s fromTokenFile provider', async () => {
-    const tokenFile = join(keyDir, 'token')
+    const tokenFile = join(world.keyDir, 'token')
     writeFileSync(tokenFile, await token())
     const credentials = fromTokenFile({
       webIdentityTokenFile: tokenFile,
-      roleArn,
+      roleArn: world.roleArn,
       roleSessionName: 'from-file',
-      clientConfig: { endpoint: palisade.url, region: 'us-east-1', maxAttempts: 1 },
+      clientConfig: { endpoint: world.palisade.url, region: 'us-east-1', maxAttempts: 1 },
     })
     const issued = await credentials()
     expect(issued.accessKeyId).toMatch(/^ASIA/)
