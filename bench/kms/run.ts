@@ -5,12 +5,8 @@
 //
 //   node --import tsx bench/kms/run.ts [--seconds 10] [--connections 16] [--log-level warn]
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyPairCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms'
-import { SignatureV4 } from '@smithy/signature-v4'
-import autocannon from 'autocannon'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { constants, createHash, createHmac, generateKeyPairSync, randomBytes, sign, type Hash, type Hmac } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { constants, createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
@@ -20,6 +16,7 @@ import { readConfig } from '../../src/config/config.js'
 import { silentLogger } from '../../src/core/logger.js'
 import { digestSignatureBlock } from '../../src/services/kms/digest-signing.js'
 import { openMaterial, rsaEncrypt, signingScheme, verifyMessage } from '../../src/services/kms/key-material.js'
+import { BENCH_ROOT as ROOT, freePort, load, loadSetup, printResults, signedPost, startMotoChild, startPalisadeChild, stopChildren, type LoadOptions, type Result } from '../support/http-load.js'
 
 const { values: options } = parseArgs({
   options: {
@@ -28,24 +25,7 @@ const { values: options } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
   },
 })
-const SECONDS = Number(options.seconds)
-const CONNECTIONS = Number(options.connections)
-const ROOT = { accessKeyId: 'AKIABENCHMARKROOT000', secretAccessKey: 'bench/root/secret/access/key/0000000000' }
-const CLI_ENTRY = new URL('../../src/cli/main.ts', import.meta.url).pathname
-const WRK = which('wrk')
-const TASKSET = which('taskset')
-const SERVER_CPU = '1'
-const LOAD_CPU = '0'
 const PLAINTEXT_4K = randomBytes(4096).toString('base64')
-
-interface Result {
-  readonly name: string
-  readonly requestsPerSecond: number
-  readonly p50: number
-  readonly p99: number
-  readonly errors: number
-  readonly non2xx: number
-}
 
 interface Operation {
   readonly name: string
@@ -58,60 +38,24 @@ const OPERATIONS: readonly Operation[] = [
   { name: 'GenerateDataKey', target: 'TrentService.GenerateDataKey', body: (keyId) => JSON.stringify({ KeyId: keyId, KeySpec: 'AES_256' }) },
 ]
 
-// The signer's hash interface over node:crypto.
-class Sha256 {
-  private hash: Hash | Hmac
-  private readonly secret?: string | Uint8Array
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.secret = secret === undefined || typeof secret === 'string' ? secret : bytes(secret)
-    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret)
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : bytes(data))
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest())
-  }
-  reset(): void {
-    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret)
-  }
-}
-
-function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)
-}
-
-const children: ChildProcess[] = []
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')))
-
 const results: Result[] = []
 const dataDir = mkdtempSync(join(tmpdir(), 'palisade-kms-bench-'))
+const loadOptions: LoadOptions = { seconds: Number(options.seconds), connections: Number(options.connections), scratchDir: dataDir }
 interface Stall { readonly maxMs: number; readonly p99Ms: number; readonly gcMaxMs: number; readonly operations: number }
 interface StepTime { readonly name: string; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number }
 interface Stalls { readonly floor: Stall; readonly withRsa: Stall; readonly mainThread: readonly StepTime[] }
 let stall: Stalls | undefined
 try {
   const palisadePort = await freePort()
-  await startChild('palisade', process.execPath, [
-    '--import', 'tsx', '--input-type=module', '--eval',
-    `const { main } = await import(${JSON.stringify(CLI_ENTRY)}); process.exitCode = await main(process.argv.slice(1), process.env)`,
-    'serve', '--port', String(palisadePort), '--data-dir', join(dataDir, 'served'), '--log-level', options['log-level']!,
-    '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey,
-  ], palisadePort)
+  await startPalisadeChild(palisadePort, join(dataDir, 'served'), options['log-level']!)
   results.push(...await loadTarget('palisade', palisadePort))
 
-  const moto = which('moto_server')
-  if (moto) {
-    const motoPort = await freePort()
-    await startChild('moto_server', moto, ['-H', '127.0.0.1', '-p', String(motoPort)], motoPort)
-    results.push(...await loadTarget('moto_server', motoPort))
-  } else {
-    console.log('moto_server not found on PATH: skipping the moto comparison')
-  }
-  children.forEach((child) => child.kill('SIGTERM'))
+  const motoPort = await startMotoChild()
+  if (motoPort !== undefined) results.push(...await loadTarget('moto_server', motoPort))
+  stopChildren()
   stall = await measureEventLoopStalls(join(dataDir, 'in-process'))
 } finally {
-  children.forEach((child) => child.kill('SIGTERM'))
+  stopChildren()
   rmSync(dataDir, { recursive: true, force: true })
 }
 
@@ -124,10 +68,10 @@ async function loadTarget(server: string, port: number): Promise<Result[]> {
   const out: Result[] = []
   for (const operation of OPERATIONS) {
     const body = operation.body(keyId)
-    const headers = await signedHeaders(port, operation.target, body)
+    const headers = await signedPost('kms', port, { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': operation.target }, body)
     const sample = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body })
     if (sample.status !== 200) throw new Error(`${server} answered ${operation.name} with ${sample.status}: ${await sample.text()}`)
-    out.push(await load(`${server}: ${operation.name}`, port, headers, body))
+    out.push(await load(`${server}: ${operation.name}`, port, headers, body, loadOptions))
   }
   return out
 }
@@ -204,12 +148,9 @@ function mainThreadCryptoTimes(): StepTime[] {
 }
 
 function report(all: readonly Result[]): void {
-  console.log(`\nKMS, ${CONNECTIONS} connections, ${SECONDS} s each, on ${process.version}, Palisade log level ${options['log-level']}`)
-  console.log(`load generator: ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? `; servers pinned to CPU ${SERVER_CPU}, load to CPU ${LOAD_CPU}` : ''}`)
-  console.log(['target'.padEnd(36), 'req/s'.padStart(10), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(8)].join(' '))
-  for (const r of all) {
-    console.log([r.name.padEnd(36), r.requestsPerSecond.toFixed(0).padStart(10), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), String(r.errors + r.non2xx).padStart(8)].join(' '))
-  }
+  console.log(`\nKMS, ${loadOptions.connections} connections, ${loadOptions.seconds} s each, on ${process.version}, Palisade log level ${options['log-level']}`)
+  console.log(loadSetup())
+  printResults(all)
   for (const operation of OPERATIONS) {
     const palisade = all.find((r) => r.name === `palisade: ${operation.name}`)
     const moto = all.find((r) => r.name === `moto_server: ${operation.name}`)
@@ -229,98 +170,4 @@ function report(all: readonly Result[]): void {
       console.log(`  ${step.name.padEnd(42)} p50 ${step.p50Ms.toFixed(3)} ms  p99 ${step.p99Ms.toFixed(3)} ms  max ${step.maxMs.toFixed(3)} ms  ${step.p99Ms <= 1 ? 'met' : 'NOT met'}`)
     }
   }
-}
-
-async function load(name: string, port: number, headers: Record<string, string>, body: string): Promise<Result> {
-  return WRK ? loadWithWrk(name, port, headers, body) : loadWithAutocannon(name, port, headers, body)
-}
-
-function loadWithWrk(name: string, port: number, headers: Record<string, string>, body: string): Result {
-  const script = join(dataDir, `wrk-${port}-${name.replace(/\W+/g, '-')}.lua`)
-  const lines = ['wrk.method = "POST"', `wrk.body = ${JSON.stringify(body)}`]
-  for (const [header, value] of Object.entries(headers)) {
-    if (header.toLowerCase() !== 'host') lines.push(`wrk.headers[${JSON.stringify(header)}] = ${JSON.stringify(value)}`)
-  }
-  writeFileSync(script, lines.join('\n') + '\n')
-  const run = (seconds: number) => {
-    const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`]
-    const command = TASKSET ? [TASKSET, ['-c', LOAD_CPU, WRK!, ...args]] as const : [WRK!, args] as const
-    return spawnSync(command[0], command[1], { encoding: 'utf8' }).stdout
-  }
-  run(2) // warm-up: the JIT and keep-alive connections settle before the measured run
-  const out = run(SECONDS)
-  const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? NaN)
-  const millis = (pattern: RegExp) => {
-    const match = pattern.exec(out)
-    if (!match) return NaN
-    const value = Number(match[1])
-    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value
-  }
-  return {
-    name,
-    requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/),
-    p50: millis(/50%\s+([\d.]+)(us|ms|s)/),
-    p99: millis(/99%\s+([\d.]+)(us|ms|s)/),
-    errors: number(/Socket errors:.*?timeout (\d+)/) || 0,
-    non2xx: number(/Non-2xx or 3xx responses: (\d+)/) || 0,
-  }
-}
-
-async function loadWithAutocannon(name: string, port: number, headers: Record<string, string>, body: string): Promise<Result> {
-  await autocannon({ url: `http://127.0.0.1:${port}/`, method: 'POST', headers, body, connections: CONNECTIONS, duration: 2 })
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, method: 'POST', headers, body, connections: CONNECTIONS, duration: SECONDS })
-  return {
-    name,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  }
-}
-
-async function signedHeaders(port: number, target: string, body: string): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: 'kms', region: 'us-east-1', credentials: ROOT, sha256: Sha256 })
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port,
-    path: '/',
-    headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
-    body,
-  })
-  return signed.headers as Record<string, string>
-}
-
-async function startChild(name: string, command: string, args: readonly string[], port: number): Promise<void> {
-  const [file, argv] = TASKSET ? [TASKSET, ['-c', SERVER_CPU, command, ...args]] : [command, args]
-  const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, PALISADE_LOG_LEVEL: options['log-level'] } })
-  children.push(child)
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`)
-    try {
-      await fetch(`http://127.0.0.1:${port}/`, { method: 'GET' })
-      return
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-  }
-  throw new Error(`${name} did not start listening on ${port} within 30 s`)
-}
-
-function which(command: string): string | undefined {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }

@@ -1,0 +1,194 @@
+// The HTTP benchmarks' shared harness: servers started as pinned child processes, requests signed once with SigV4,
+// load from Debian's wrk when installed (it costs the machine far less than a JavaScript generator) or autocannon,
+// and the table every script prints. With `taskset`, servers run on one core and the load generator on the other.
+import { SignatureV4 } from '@smithy/signature-v4'
+import autocannon from 'autocannon'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+export interface LoadOptions {
+  readonly seconds: number
+  readonly connections: number
+  /** Where wrk's request scripts are written. */
+  readonly scratchDir: string
+}
+
+export interface Result {
+  readonly name: string
+  readonly requestsPerSecond: number
+  readonly p50: number
+  readonly p99: number
+  readonly errors: number
+  readonly non2xx: number
+}
+
+/** Root credentials every benchmark server is started with. */
+export const BENCH_ROOT = { accessKeyId: 'AKIABENCHMARKROOT000', secretAccessKey: 'bench/root/secret/access/key/0000000000' }
+
+const WRK = which('wrk')
+const TASKSET = which('taskset')
+const SERVER_CPU = '1'
+const LOAD_CPU = '0'
+
+/** One line saying how load was generated, for the report. */
+export function loadSetup(): string {
+  return `load generator: ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? `; servers pinned to CPU ${SERVER_CPU}, load to CPU ${LOAD_CPU}` : ''}`
+}
+
+/** Children started here are killed when the benchmark exits, however it exits. */
+const children: ChildProcess[] = []
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')))
+
+export function stopChildren(): void {
+  children.forEach((child) => child.kill('SIGTERM'))
+}
+
+/** Starts `command` (pinned to the server core) and resolves once it answers HTTP on `port`. */
+export async function startChild(name: string, command: string, args: readonly string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const [file, argv] = TASKSET ? [TASKSET, ['-c', SERVER_CPU, command, ...args]] : [command, args]
+  const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'ignore'], env })
+  children.push(child)
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`)
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { method: 'GET' })
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+  throw new Error(`${name} did not start listening on ${port} within 30 s`)
+}
+
+/** `palisade serve` from the sources, with the benchmark's root credentials. */
+export function startPalisadeChild(port: number, dataDir: string, logLevel: string): Promise<void> {
+  const entry = new URL('../../src/cli/main.ts', import.meta.url).pathname
+  return startChild('palisade', process.execPath, [
+    '--import', 'tsx', '--input-type=module', '--eval',
+    `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1), process.env)`,
+    'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', logLevel,
+    '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey,
+  ], port, { ...process.env, PALISADE_LOG_LEVEL: logLevel })
+}
+
+/** moto's server, or undefined (with a message) where it is not installed. */
+export async function startMotoChild(): Promise<number | undefined> {
+  const moto = which('moto_server')
+  if (!moto) {
+    console.log('moto_server not found on PATH: skipping the moto comparison')
+    return undefined
+  }
+  const port = await freePort()
+  await startChild('moto_server', moto, ['-H', '127.0.0.1', '-p', String(port)], port)
+  return port
+}
+
+/**
+ * The headers of a POST to `/` signed once for `service` with the benchmark's root credentials: a SigV4 signature
+ * stays valid for the 15-minute skew window, so every request of a run reuses it.
+ */
+export async function signedPost(service: string, port: number, headers: Record<string, string>, body: string): Promise<Record<string, string>> {
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: BENCH_ROOT, sha256: Sha256 })
+  const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path: '/', headers: { host: `127.0.0.1:${port}`, ...headers }, body })
+  return signed.headers as Record<string, string>
+}
+
+/** A 2-second warm-up (the JIT and keep-alive connections settle), then the measured run. */
+export async function load(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions): Promise<Result> {
+  return WRK ? loadWithWrk(WRK, name, port, headers, body, options) : loadWithAutocannon(name, port, headers, body, options)
+}
+
+/** The report's table. */
+export function printResults(all: readonly Result[], nameWidth = 36): void {
+  console.log(['target'.padEnd(nameWidth), 'req/s'.padStart(10), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(8)].join(' '))
+  for (const r of all) {
+    console.log([r.name.padEnd(nameWidth), r.requestsPerSecond.toFixed(0).padStart(10), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), String(r.errors + r.non2xx).padStart(8)].join(' '))
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function loadWithWrk(wrk: string, name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions): Result {
+  const script = join(options.scratchDir, `wrk-${port}-${name.replace(/\W+/g, '-')}.lua`)
+  const lines = ['wrk.method = "POST"', `wrk.body = ${JSON.stringify(body)}`]
+  for (const [header, value] of Object.entries(headers)) {
+    if (header.toLowerCase() !== 'host') lines.push(`wrk.headers[${JSON.stringify(header)}] = ${JSON.stringify(value)}`)
+  }
+  writeFileSync(script, lines.join('\n') + '\n')
+  const run = (seconds: number) => {
+    const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`]
+    const [file, argv] = TASKSET ? [TASKSET, ['-c', LOAD_CPU, wrk, ...args]] : [wrk, args]
+    return spawnSync(file, argv, { encoding: 'utf8' }).stdout
+  }
+  run(2)
+  const out = run(options.seconds)
+  const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? NaN)
+  const millis = (pattern: RegExp) => {
+    const match = pattern.exec(out)
+    if (!match) return NaN
+    const value = Number(match[1])
+    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value
+  }
+  return {
+    name,
+    requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/),
+    p50: millis(/50%\s+([\d.]+)(us|ms|s)/),
+    p99: millis(/99%\s+([\d.]+)(us|ms|s)/),
+    errors: number(/Socket errors:.*?timeout (\d+)/) || 0,
+    non2xx: number(/Non-2xx or 3xx responses: (\d+)/) || 0,
+  }
+}
+
+async function loadWithAutocannon(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions): Promise<Result> {
+  const request = { url: `http://127.0.0.1:${port}/`, method: 'POST' as const, headers, body, connections: options.connections }
+  await autocannon({ ...request, duration: 2 })
+  const result = await autocannon({ ...request, duration: options.seconds })
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }
+}
+
+function which(command: string): string | undefined {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined
+}
+
+// The signer's hash interface over node:crypto.
+class Sha256 {
+  private hash: Hash | Hmac
+  private readonly secret?: string | Uint8Array
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.secret = secret === undefined || typeof secret === 'string' ? secret : bytes(secret)
+    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret)
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(typeof data === 'string' ? data : bytes(data))
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest())
+  }
+  reset(): void {
+    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret)
+  }
+}
+
+function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)
+}
