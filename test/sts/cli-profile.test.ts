@@ -4,14 +4,12 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand } from '@aws-sdk/client-iam'
-import { generate } from 'otplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../src/core/clock.js'
-import type { TestUser } from '../iam/enforcement-support.js'
 import type { CliResult } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { ACCOUNT, allowUserToAssumeRoles, createRole, createTestUser, rootClient } from './sts-support.js'
+import { createMfaUser, MFA_TRUST, type MfaUser } from './mfa-support.js'
+import { ACCOUNT, createRole } from './sts-support.js'
 
 // Debian's CLI v2 (2.9) cannot take an endpoint from config or environment (that came in 2.13); the v1 CLI from pip
 // reads AWS_ENDPOINT_URL (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
@@ -21,45 +19,24 @@ const IN_CI = process.env['CI'] === 'true'
 const runs = existsSync(AWS_CLI_V1) || IN_CI
 const SUITE = 'a CLI profile with role_arn, source_profile and mfa_serial'
 
-// A trust policy that admits the account's principals only with MFA
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html).
-const MFA_TRUST = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }],
-})
-
 // Each run starts Python and botocore (about a second here); the suite allows for a slow, shared machine.
 describe.runIf(runs)(runs ? SUITE : `${SUITE} (skipped: no AWS CLI v1 at ${AWS_CLI_V1}; set PALISADE_TEST_AWS_CLI_V1 or pip install awscli)`, { timeout: 60_000 }, () => {
   const clock = fixedClock(Date.now())
   let palisade: TestPalisade
-  let user: TestUser
-  let serial: string
-  let seed: string
+  let mfa: MfaUser
   let roleArn: string
   let configDir: string
-  const step = () => Math.floor(clock.now().getTime() / 30_000)
-  const codeAt = (at: number) => generate({ secret: seed, strategy: 'hotp', counter: at })
-  /** A fresh code: each is accepted once, so every use moves the server's clock to the next 30-second step. */
-  const nextCode = async () => {
-    clock.advance(30_000)
-    return codeAt(step())
-  }
+  const nextCode = () => mfa.nextCode()
 
   beforeAll(async () => {
     palisade = await startTestPalisade([], { clock })
-    user = await createTestUser(palisade, 'cli-profile-user')
-    await allowUserToAssumeRoles(palisade, user.name)
-    const iam = rootClient(palisade)
-    const { VirtualMFADevice } = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'cli-profile-user' }))
-    serial = VirtualMFADevice!.SerialNumber!
-    seed = Buffer.from(VirtualMFADevice!.Base32StringSeed!).toString('ascii')
-    await iam.send(new EnableMFADeviceCommand({ UserName: user.name, SerialNumber: serial, AuthenticationCode1: await codeAt(step() - 1), AuthenticationCode2: await codeAt(step()) }))
+    mfa = await createMfaUser(palisade, 'cli-profile-user', clock)
     roleArn = await createRole(palisade, 'CliNeedsMfa', { trust: MFA_TRUST })
     configDir = mkdtempSync(join(tmpdir(), 'palisade-cli-profile-'))
     writeFileSync(join(configDir, 'credentials'), [
       '[source]',
-      `aws_access_key_id = ${user.credentials.accessKeyId}`,
-      `aws_secret_access_key = ${user.credentials.secretAccessKey}`,
+      `aws_access_key_id = ${mfa.user.credentials.accessKeyId}`,
+      `aws_secret_access_key = ${mfa.user.credentials.secretAccessKey}`,
       '',
     ].join('\n'))
     writeFileSync(join(configDir, 'config'), [
@@ -68,7 +45,7 @@ describe.runIf(runs)(runs ? SUITE : `${SUITE} (skipped: no AWS CLI v1 at ${AWS_C
       '[profile role]',
       `role_arn = ${roleArn}`,
       'source_profile = source',
-      `mfa_serial = ${serial}`,
+      `mfa_serial = ${mfa.serial}`,
       'role_session_name = cli-mfa',
       'region = us-east-1',
       '',
@@ -82,7 +59,7 @@ describe.runIf(runs)(runs ? SUITE : `${SUITE} (skipped: no AWS CLI v1 at ${AWS_C
   it('assumes the role with the MFA code typed at the prompt and calls as the session', async () => {
     const result = await awsCliV1(['sts', 'get-caller-identity', '--profile', 'role', '--output', 'json'], `${await nextCode()}\n`)
     expect(result.code, result.stderr).toBe(0)
-    expect(result.stderr).toContain(`Enter MFA code for ${serial}`)
+    expect(result.stderr).toContain(`Enter MFA code for ${mfa.serial}`)
     expect(JSON.parse(result.stdout)).toMatchObject({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/CliNeedsMfa/cli-mfa` })
   })
 
