@@ -13,7 +13,7 @@ import type { Db } from '../../storage/schema.js'
 import { ACCOUNT_QUOTAS } from './account.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
-import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
+import { dropTags, listTags, putTags, tagHandlers, type TaggedResource } from './iam-tags.js'
 import type { IamModule } from './index.js'
 import { instanceProfileStore, type InstanceProfileRecord } from './instance-profiles-store.js'
 import { paginate } from './pagination.js'
@@ -25,6 +25,10 @@ import { requireRole, roleArnFor, toRoleShape } from './roles-view.js'
 const ROLES_PER_INSTANCE_PROFILE = 1
 
 export function instanceProfileOperations({ database, clock, ids }: IamDeps) {
+  const profileTags = tagHandlers(database, {
+    find: (db, input: { readonly InstanceProfileName: string }, ctx) => requireProfile(db, ctx.accountId, input.InstanceProfileName),
+    resource: (profile, ctx) => profileResource(ctx.accountId, profile.instanceProfileName),
+  })
   return {
     async CreateInstanceProfile(input, ctx) {
       const path = input.Path ?? ROOT_PATH
@@ -105,26 +109,9 @@ export function instanceProfileOperations({ database, clock, ids }: IamDeps) {
       return { InstanceProfiles: shapes, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
     },
 
-    async TagInstanceProfile(input, ctx) {
-      await database.transaction(async (tx) => {
-        const profile = await requireProfile(tx, ctx.accountId, input.InstanceProfileName)
-        await putTags(tx, profileResource(ctx.accountId, profile.instanceProfileName), input.Tags)
-      })
-    },
-
-    async UntagInstanceProfile(input, ctx) {
-      await database.transaction(async (tx) => {
-        const profile = await requireProfile(tx, ctx.accountId, input.InstanceProfileName)
-        await removeTags(tx, profileResource(ctx.accountId, profile.instanceProfileName), input.TagKeys)
-      })
-    },
-
-    async ListInstanceProfileTags(input, ctx) {
-      const profile = await requireProfile(database.db, ctx.accountId, input.InstanceProfileName)
-      const tags = await listTags(database.db, profileResource(ctx.accountId, profile.instanceProfileName))
-      const page = paginate(tags, input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
-    },
+    TagInstanceProfile: profileTags.tag,
+    UntagInstanceProfile: profileTags.untag,
+    ListInstanceProfileTags: profileTags.list,
   } satisfies Partial<IamApi>
 }
 

@@ -8,7 +8,7 @@ import { attachmentStore, findPrincipal, type PrincipalEntity } from './attachme
 import { awsManagedPolicies } from './aws-managed-policies.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
-import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
+import { dropTags, listTags, putTags, tagHandlers, type TaggedResource } from './iam-tags.js'
 import { identityChangesApplied, notifyIdentityChange } from './identity-index.js'
 import type { IamModule } from './index.js'
 import { checkIdentityPolicy } from './managed-policies-documents.js'
@@ -21,6 +21,10 @@ import { paginate } from './pagination.js'
 export const MANAGED_POLICY_MAX_SIZE = 6144
 
 export function managedPolicyOperations({ database, clock, ids }: IamDeps) {
+  const policyTags = tagHandlers(database, {
+    find: (db, input: { readonly PolicyArn: string }, ctx) => requireCustomerPolicy(db, ctx.accountId, input.PolicyArn),
+    resource: policyResource,
+  })
   return {
     async CreatePolicy(input, ctx) {
       const size = checkIdentityPolicy(input.PolicyDocument, { requireVersion2012: true })
@@ -131,25 +135,9 @@ export function managedPolicyOperations({ database, clock, ids }: IamDeps) {
       return { PolicyGroups, PolicyUsers, PolicyRoles, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
     },
 
-    async TagPolicy(input, ctx) {
-      await database.transaction(async (tx) => {
-        const policy = await requireCustomerPolicy(tx, ctx.accountId, input.PolicyArn)
-        await putTags(tx, policyResource(policy), input.Tags)
-      })
-    },
-
-    async UntagPolicy(input, ctx) {
-      await database.transaction(async (tx) => {
-        const policy = await requireCustomerPolicy(tx, ctx.accountId, input.PolicyArn)
-        await removeTags(tx, policyResource(policy), input.TagKeys)
-      })
-    },
-
-    async ListPolicyTags(input, ctx) {
-      const policy = await requireCustomerPolicy(database.db, ctx.accountId, input.PolicyArn)
-      const page = paginate(await listTags(database.db, policyResource(policy)), input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
-    },
+    TagPolicy: policyTags.tag,
+    UntagPolicy: policyTags.untag,
+    ListPolicyTags: policyTags.list,
   } satisfies Partial<IamApi>
 }
 

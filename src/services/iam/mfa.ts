@@ -15,7 +15,7 @@ import type { VirtualMFADevice } from '../../generated/iam/types.js'
 import type { Db } from '../../storage/schema.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
-import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
+import { dropTags, listTags, putTags, tagHandlers, type TaggedResource } from './iam-tags.js'
 import type { IamModule } from './index.js'
 import { mfaDeviceStore, type MfaDeviceRecord } from './mfa-store.js'
 import { base32Encode, findCodeStep, totpStep } from './mfa-totp.js'
@@ -36,6 +36,10 @@ const RESYNC_WINDOW = 20
 type MfaDeps = Pick<IamDeps, 'database' | 'clock' | 'box'>
 
 export function mfaOperations({ database, clock, ids, box }: IamDeps) {
+  const deviceTags = tagHandlers(database, {
+    find: (db, input: { readonly SerialNumber: string }, ctx) => requireDevice(db, ctx.accountId, input.SerialNumber),
+    resource: (device, ctx) => deviceResource(ctx.accountId, device.serialNumber),
+  })
   return {
     async CreateVirtualMFADevice(input, ctx) {
       const path = input.Path ?? ROOT_PATH
@@ -163,26 +167,9 @@ export function mfaOperations({ database, clock, ids, box }: IamDeps) {
       }
     },
 
-    async TagMFADevice(input, ctx) {
-      await database.transaction(async (tx) => {
-        const device = await requireDevice(tx, ctx.accountId, input.SerialNumber)
-        await putTags(tx, deviceResource(ctx.accountId, device.serialNumber), input.Tags)
-      })
-    },
-
-    async UntagMFADevice(input, ctx) {
-      await database.transaction(async (tx) => {
-        const device = await requireDevice(tx, ctx.accountId, input.SerialNumber)
-        await removeTags(tx, deviceResource(ctx.accountId, device.serialNumber), input.TagKeys)
-      })
-    },
-
-    async ListMFADeviceTags(input, ctx) {
-      const device = await requireDevice(database.db, ctx.accountId, input.SerialNumber)
-      const tags = await listTags(database.db, deviceResource(ctx.accountId, device.serialNumber))
-      const page = paginate(tags, input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
-    },
+    TagMFADevice: deviceTags.tag,
+    UntagMFADevice: deviceTags.untag,
+    ListMFADeviceTags: deviceTags.list,
   } satisfies Partial<IamApi>
 }
 

@@ -6,10 +6,9 @@ import { EntityAlreadyExistsException, InvalidInputException, LimitExceededExcep
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import type { Db } from '../../storage/schema.js'
 import type { IamDeps } from './iam-deps.js'
-import { listTags, putTags, removeTags, dropTags, type TaggedResource } from './iam-tags.js'
+import { dropTags, listTags, putTags, tagHandlers, type TaggedResource } from './iam-tags.js'
 import type { IamModule } from './index.js'
 import { oidcProviderStore, type OidcProviderRecord } from './oidc-providers-store.js'
-import { paginate } from './pagination.js'
 
 // "Thumbprints per OIDC provider: 5", "Client IDs per OIDC provider: 100" (IAM quotas).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
@@ -22,6 +21,10 @@ export const MAX_PROVIDERS_PER_ACCOUNT = 100
 export const OIDC_PROVIDERS_CHANGED = 'iam.oidc-providers'
 
 export function oidcProviderOperations({ database, clock }: IamDeps) {
+  const providerTags = tagHandlers(database, {
+    find: (db, input: { readonly OpenIDConnectProviderArn: string }, ctx) => requireOidcProvider(db, ctx, input.OpenIDConnectProviderArn),
+    resource: (provider, ctx) => providerResource(ctx.accountId, provider.urlKey),
+  })
   return {
     async CreateOpenIDConnectProvider(input, ctx) {
       const urlKey = oidcUrlKey(input.Url)
@@ -106,26 +109,9 @@ export function oidcProviderOperations({ database, clock }: IamDeps) {
       })
     },
 
-    async TagOpenIDConnectProvider(input, ctx) {
-      await database.transaction(async (tx) => {
-        const provider = await requireOidcProvider(tx, ctx, input.OpenIDConnectProviderArn)
-        await putTags(tx, providerResource(ctx.accountId, provider.urlKey), input.Tags)
-      })
-    },
-
-    async UntagOpenIDConnectProvider(input, ctx) {
-      await database.transaction(async (tx) => {
-        const provider = await requireOidcProvider(tx, ctx, input.OpenIDConnectProviderArn)
-        await removeTags(tx, providerResource(ctx.accountId, provider.urlKey), input.TagKeys)
-      })
-    },
-
-    async ListOpenIDConnectProviderTags(input, ctx) {
-      const provider = await requireOidcProvider(database.db, ctx, input.OpenIDConnectProviderArn)
-      const tags = await listTags(database.db, providerResource(ctx.accountId, provider.urlKey))
-      const page = paginate(tags, input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
-    },
+    TagOpenIDConnectProvider: providerTags.tag,
+    UntagOpenIDConnectProvider: providerTags.untag,
+    ListOpenIDConnectProviderTags: providerTags.list,
   } satisfies Partial<IamApi>
 }
 

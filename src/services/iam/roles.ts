@@ -14,7 +14,7 @@ import type { Db } from '../../storage/schema.js'
 import { ACCOUNT_QUOTAS } from './account.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
-import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
+import { dropTags, listTags, putTags, tagHandlers, type TaggedResource } from './iam-tags.js'
 import { identityChangesApplied, notifyIdentityChange } from './identity-index.js'
 import type { IamModule } from './index.js'
 import { findManagedPolicy } from './managed-policies-lookup.js'
@@ -34,6 +34,12 @@ const dependentMessages: Record<RoleDependent, string> = {
 }
 
 export function roleOperations({ database, clock, ids }: IamDeps) {
+  const roleTags = tagHandlers(database, {
+    find: (db, input: { readonly RoleName: string }, ctx) => requireRole(db, ctx.accountId, input.RoleName),
+    resource: (role, ctx) => roleResource(ctx.accountId, role.roleName),
+    changed: (role) => notifyRoleChange(database, role), // aws:PrincipalTag of the role's sessions
+    committed: () => identityChangesApplied(database),
+  })
   return {
     async CreateRole(input, ctx) {
       const path = input.Path ?? ROOT_PATH
@@ -101,30 +107,9 @@ export function roleOperations({ database, clock, ids }: IamDeps) {
       return { Roles: page.items.map((role) => toRoleShape(role)), IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
     },
 
-    async TagRole(input, ctx) {
-      await database.transaction(async (tx) => {
-        const role = await requireRole(tx, ctx.accountId, input.RoleName)
-        await putTags(tx, roleResource(ctx.accountId, role.roleName), input.Tags)
-        await notifyRoleChange(database, role) // aws:PrincipalTag of the role's sessions
-      })
-      await identityChangesApplied(database)
-    },
-
-    async UntagRole(input, ctx) {
-      await database.transaction(async (tx) => {
-        const role = await requireRole(tx, ctx.accountId, input.RoleName)
-        await removeTags(tx, roleResource(ctx.accountId, role.roleName), input.TagKeys)
-        await notifyRoleChange(database, role)
-      })
-      await identityChangesApplied(database)
-    },
-
-    async ListRoleTags(input, ctx) {
-      const role = await requireRole(database.db, ctx.accountId, input.RoleName)
-      const tags = await listTags(database.db, roleResource(ctx.accountId, role.roleName))
-      const page = paginate(tags, input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
-    },
+    TagRole: roleTags.tag,
+    UntagRole: roleTags.untag,
+    ListRoleTags: roleTags.list,
   } satisfies Partial<IamApi>
 }
 

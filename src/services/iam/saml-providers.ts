@@ -8,10 +8,9 @@ import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import type { Db } from '../../storage/schema.js'
 import type { IamDeps } from './iam-deps.js'
 import { nameKey } from './iam-names.js'
-import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
+import { dropTags, listTags, putTags, tagHandlers, type TaggedResource } from './iam-tags.js'
 import type { IamModule } from './index.js'
 import { MAX_PROVIDERS_PER_ACCOUNT } from './oidc-providers.js'
-import { paginate } from './pagination.js'
 import { samlProviderStore, type SamlProviderRecord } from './saml-providers-store.js'
 
 const METADATA_NAMESPACE = 'urn:oasis:names:tc:SAML:2.0:metadata'
@@ -19,6 +18,10 @@ const METADATA_NAMESPACE = 'urn:oasis:names:tc:SAML:2.0:metadata'
 const DEFAULT_VALIDITY_YEARS = 100
 
 export function samlProviderOperations({ database, clock }: IamDeps) {
+  const providerTags = tagHandlers(database, {
+    find: (db, input: { readonly SAMLProviderArn: string }, ctx) => requireSamlProvider(db, ctx, input.SAMLProviderArn),
+    resource: (provider, ctx) => providerResource(ctx.accountId, provider.name),
+  })
   return {
     async CreateSAMLProvider(input, ctx) {
       const createdAt = clock.now()
@@ -88,26 +91,9 @@ export function samlProviderOperations({ database, clock }: IamDeps) {
       })
     },
 
-    async TagSAMLProvider(input, ctx) {
-      await database.transaction(async (tx) => {
-        const provider = await requireSamlProvider(tx, ctx, input.SAMLProviderArn)
-        await putTags(tx, providerResource(ctx.accountId, provider.name), input.Tags)
-      })
-    },
-
-    async UntagSAMLProvider(input, ctx) {
-      await database.transaction(async (tx) => {
-        const provider = await requireSamlProvider(tx, ctx, input.SAMLProviderArn)
-        await removeTags(tx, providerResource(ctx.accountId, provider.name), input.TagKeys)
-      })
-    },
-
-    async ListSAMLProviderTags(input, ctx) {
-      const provider = await requireSamlProvider(database.db, ctx, input.SAMLProviderArn)
-      const tags = await listTags(database.db, providerResource(ctx.accountId, provider.name))
-      const page = paginate(tags, input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
-    },
+    TagSAMLProvider: providerTags.tag,
+    UntagSAMLProvider: providerTags.untag,
+    ListSAMLProviderTags: providerTags.list,
   } satisfies Partial<IamApi>
 }
 

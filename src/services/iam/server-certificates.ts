@@ -18,13 +18,17 @@ import type { Db } from '../../storage/schema.js'
 import { ACCOUNT_QUOTAS } from './account.js'
 import type { IamDeps } from './iam-deps.js'
 import { iamArn, ROOT_PATH } from './iam-names.js'
-import { dropTags, listTags, putTags, removeTags, type TaggedResource } from './iam-tags.js'
+import { dropTags, listTags, putTags, tagHandlers, type TaggedResource } from './iam-tags.js'
 import type { IamModule } from './index.js'
 import { paginate } from './pagination.js'
 import { serverCertificateStore, type ServerCertificateRecord } from './server-certificates-store.js'
 import { parseCertificate } from './signing-certificates-x509.js'
 
 export function serverCertificateModule({ database, clock, ids, box }: IamDeps): IamModule {
+  const certificateTags = tagHandlers(database, {
+    find: (db, input: { readonly ServerCertificateName: string }, ctx) => requireCertificate(db, ctx.accountId, input.ServerCertificateName),
+    resource: certificateResource,
+  })
   const handlers = {
     async UploadServerCertificate(input, ctx) {
       const { certificate, expiresAt } = parseCertificate(input.CertificateBody, clock.now())
@@ -104,23 +108,9 @@ export function serverCertificateModule({ database, clock, ids, box }: IamDeps):
       })
     },
 
-    async TagServerCertificate(input, ctx) {
-      await database.transaction(async (tx) => {
-        await putTags(tx, certificateResource(await requireCertificate(tx, ctx.accountId, input.ServerCertificateName)), input.Tags)
-      })
-    },
-
-    async UntagServerCertificate(input, ctx) {
-      await database.transaction(async (tx) => {
-        await removeTags(tx, certificateResource(await requireCertificate(tx, ctx.accountId, input.ServerCertificateName)), input.TagKeys)
-      })
-    },
-
-    async ListServerCertificateTags(input, ctx) {
-      const record = await requireCertificate(database.db, ctx.accountId, input.ServerCertificateName)
-      const page = paginate(await listTags(database.db, certificateResource(record)), input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker !== undefined && { Marker: page.Marker }) }
-    },
+    TagServerCertificate: certificateTags.tag,
+    UntagServerCertificate: certificateTags.untag,
+    ListServerCertificateTags: certificateTags.list,
   } satisfies Partial<IamApi>
 
   // The certificate's path is known only after a lookup, which the authorization stage does not make: a named

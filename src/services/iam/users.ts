@@ -9,7 +9,7 @@ import { credentialChangesApplied, CREDENTIALS_CHANGED } from './credential-inde
 import type { IamDeps } from './iam-deps.js'
 import { identityChangesApplied, notifyIdentityChange } from './identity-index.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
-import { listTags, putTags, removeTags } from './iam-tags.js'
+import { listTags, putTags, tagHandlers } from './iam-tags.js'
 import type { IamModule } from './index.js'
 import { paginate } from './pagination.js'
 import { groupsOfUser } from './groups-store.js'
@@ -19,6 +19,12 @@ import { userResourceArn, userTarget } from './users-target.js'
 export function userOperations({ database, clock, ids }: IamDeps): IamModule {
   // Inside the writing transaction: the identity index (the authorization stage's view of users) reloads the user.
   const notifyUser = (user: IamUser) => notifyIdentityChange(database, { kind: 'user', accountId: user.accountId, key: nameKey(user.userName) })
+  const userTags = tagHandlers(database, {
+    find: (db, input: { readonly UserName: string }, ctx) => requireUser(db, ctx.accountId, input.UserName),
+    resource: userTag,
+    changed: notifyUser, // aws:PrincipalTag
+    committed: () => identityChangesApplied(database),
+  })
 
   const handlers = {
     async CreateUser(input, ctx) {
@@ -87,29 +93,9 @@ export function userOperations({ database, clock, ids }: IamDeps): IamModule {
       return { Users: page.items.map(toUserShape), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) }
     },
 
-    async TagUser(input, ctx) {
-      await database.transaction(async (tx) => {
-        const user = await requireUser(tx, ctx.accountId, input.UserName)
-        await putTags(tx, userTag(user), input.Tags)
-        await notifyUser(user) // aws:PrincipalTag
-      })
-      await identityChangesApplied(database)
-    },
-
-    async UntagUser(input, ctx) {
-      await database.transaction(async (tx) => {
-        const user = await requireUser(tx, ctx.accountId, input.UserName)
-        await removeTags(tx, userTag(user), input.TagKeys)
-        await notifyUser(user)
-      })
-      await identityChangesApplied(database)
-    },
-
-    async ListUserTags(input, ctx) {
-      const user = await requireUser(database.db, ctx.accountId, input.UserName)
-      const page = paginate(await listTags(database.db, userTag(user)), input, (tag) => tag.Key.toLowerCase())
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) }
-    },
+    TagUser: userTags.tag,
+    UntagUser: userTags.untag,
+    ListUserTags: userTags.list,
   } satisfies Partial<IamApi>
 
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
