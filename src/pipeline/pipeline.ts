@@ -12,6 +12,7 @@ import type { OperationContext } from '../core/operation.js'
 import type { AuditSink } from '../audit/audit-sink.js'
 import type { OperationInput } from '../protocol/codec.js'
 import type { Authenticate } from './authenticate.js'
+import { credentialScope } from './credential-scope.js'
 import type { Route, Router } from './router.js'
 
 export interface PipelineDeps {
@@ -49,13 +50,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return async function handleAwsRequest(request, rejection) {
     const requestId = deps.ids.requestId()
     const time = deps.clock.now()
-    const region = requestRegion(request) ?? deps.region
+    const scope = credentialScope(request)
+    const region = scope?.region ?? deps.region
     let route: Route | undefined
     let caller: Caller | undefined
     let input: OperationInput | undefined
     try {
       if (rejection) throw rejection
-      route = deps.router.resolve(request)
+      route = deps.router.resolve(request, scope)
       const authenticated = await deps.authenticate(request, route, time)
       caller = authenticated.caller
       const decoded = authenticated.payload === route.request.body ? route.request : { ...route.request, body: authenticated.payload }
@@ -73,7 +75,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { requestId, response, service: route.binding.model.name, operation: route.operation.name, principal: caller.arn }
     } catch (thrown) {
       const error = toAwsError(thrown, requestId, deps.log)
-      const binding = route?.binding ?? deps.router.serviceOf(request)
+      const binding = route?.binding ?? deps.router.serviceOf(request, scope)
       if (!binding) throw thrown
       const response = binding.codec.serializeError(error, binding.model, { requestId, method: request.method })
       record(error.status, undefined, error)
@@ -107,13 +109,4 @@ function toAwsError(thrown: unknown, requestId: string, log: Logger): AwsError {
   if (thrown instanceof AwsError) return thrown
   log.error('unhandled error', { requestId, error: thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown) })
   return new InternalFailureError()
-}
-
-const SCOPE_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//
-
-function requestRegion(request: HttpRequest): string | undefined {
-  const authorization = request.headers['authorization']
-  if (authorization !== undefined) return SCOPE_REGION.exec(authorization)?.[1]
-  const match = /X-Amz-Credential=[^&]*?(?:%2F|\/)\d{8}(?:%2F|\/)([^&%/]+)/i.exec(request.query)
-  return match?.[1]
 }

@@ -4,6 +4,7 @@ import { MissingAuthenticationTokenError, UnknownOperationError } from '../core/
 import { parseQueryString, type HttpRequest } from '../core/http.js'
 import type { OperationModel } from '../model/types.js'
 import { bucketFromHost, toPathStyleRequest } from '../protocol/rest-xml/virtual-host.js'
+import { credentialScope, type CredentialScopeNames } from './credential-scope.js'
 import type { ServiceBinding } from './service-binding.js'
 
 export interface Route {
@@ -14,15 +15,13 @@ export interface Route {
 }
 
 export interface Router {
-  resolve(request: HttpRequest): Route
+  /** `scope` is the request's credential scope when the caller has already read it (the pipeline does, once). */
+  resolve(request: HttpRequest, scope?: CredentialScopeNames): Route
   /** The service a request addresses, for answering in its protocol when `resolve` fails or is not reached. */
-  serviceOf(request: HttpRequest): ServiceBinding | undefined
+  serviceOf(request: HttpRequest, scope?: CredentialScopeNames): ServiceBinding | undefined
   /** The binding whose codec answers requests that could not be routed. */
   readonly fallback: ServiceBinding | undefined
 }
-
-const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/
-const QUERY_CREDENTIAL_SCOPE = /(?:^|&)X-Amz-Credential=[^&]*?(?:%2F|\/)\d{8}(?:%2F|\/)[^&%/]+(?:%2F|\/)([^&%/]+)(?:%2F|\/)aws4_request/i
 
 export function createRouter(bindings: readonly ServiceBinding[]): Router {
   const bySigningName = new Map<string, ServiceBinding>()
@@ -44,27 +43,26 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
 
   return {
     fallback,
-    resolve(original) {
-      const binding = findService(original)
+    resolve(original, scope = credentialScope(original)) {
+      const binding = findService(original, scope)
       const bucket = binding === s3 ? bucketFromHost(original.headers['host']) : undefined
       const request = bucket === undefined ? original : toPathStyleRequest(original, bucket)
       const operation = binding.codec.matchOperation(request, binding.model)
       if (!operation) throw binding.codec.unknownOperation?.(request, binding.model) ?? unknownOperation(binding)
       return { binding, operation, request }
     },
-    serviceOf(request) {
+    serviceOf(request, scope = credentialScope(request)) {
       try {
-        return findService(request)
+        return findService(request, scope)
       } catch {
         return fallback
       }
     },
   }
 
-  function findService(request: HttpRequest): ServiceBinding {
-    const scope = signingName(request)
+  function findService(request: HttpRequest, scope: CredentialScopeNames | undefined): ServiceBinding {
     if (scope !== undefined) {
-      const binding = bySigningName.get(scope)
+      const binding = bySigningName.get(scope.service)
       if (binding) return binding
     }
     const target = request.headers['x-amz-target']
@@ -80,15 +78,8 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
     // A form POST is a query-protocol call even when its Version is missing or its body was not read (too large).
     if (fallback && isFormPost(request)) return fallback
     if (s3) return s3
-    throw scope === undefined ? new MissingAuthenticationTokenError() : new UnknownOperationError(`unknown service \`${scope}\``)
+    throw scope === undefined ? new MissingAuthenticationTokenError() : new UnknownOperationError(`unknown service \`${scope.service}\``)
   }
-}
-
-function signingName(request: HttpRequest): string | undefined {
-  const authorization = request.headers['authorization']
-  if (authorization !== undefined) return CREDENTIAL_SCOPE.exec(authorization)?.[1]
-  if (request.query.includes('X-Amz-Credential')) return QUERY_CREDENTIAL_SCOPE.exec(request.query)?.[1]
-  return undefined
 }
 
 function formOrQueryParameter(request: HttpRequest, name: string): string | undefined {
