@@ -1,4 +1,5 @@
 // Operation: the shape every handler has, and the small context it receives.
+import type { AuthorizationTarget } from './authorization-target.js'
 import type { Caller } from './caller.js'
 
 export interface OperationContext {
@@ -9,6 +10,12 @@ export interface OperationContext {
   readonly partition: string
   readonly requestId: string
   readonly signal?: AbortSignal
+  /**
+   * Decides a further permission the call turns out to need once the handler has looked something up (the KMS key
+   * of an SSE-KMS object, an object's own ACL), through the same authorization stage as the operation itself;
+   * throws AccessDenied like it. Absent where a handler runs outside the pipeline.
+   */
+  readonly authorize?: (target: AuthorizationTarget) => void
 }
 
 export type Operation<I, O> = (input: I, ctx: OperationContext) => Promise<O>

@@ -68,7 +68,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       deps.authorize(caller, authorizeOperation(input as never, facts), request, facts)
       const handler = route.binding.handlers[route.operation.name]
       if (!handler) throw new Error(`no handler for ${route.binding.model.name}:${route.operation.name}`)
-      const ctx: OperationContext = { caller, accountId: caller.accountId, region, partition: deps.partition, requestId }
+      const authorized = caller
+      const ctx: OperationContext = {
+        caller, accountId: caller.accountId, region, partition: deps.partition, requestId,
+        authorize: (target) => deps.authorize(authorized, target, request, facts),
+      }
       const output = await handler(input as never, ctx)
       const response = route.binding.codec.serializeOutput(output, route.operation, route.binding.model, { requestId, method: request.method })
       record(response.status, output)

@@ -11,6 +11,9 @@ import type { IamReportTables } from './migrations/0008-iam-reports.js'
 import type { IamCredentialTables } from './migrations/0009-iam-credentials.js'
 import type { IamServiceCredentialTables } from './migrations/0010-iam-service-credentials.js'
 import type { KmsGrantTokenTables } from './migrations/0011-kms-grant-tokens.js'
+import type { OrganizationsTables } from './migrations/0012-organizations.js'
+import type { S3Tables } from './migrations/0013-s3.js'
+import type { CloudTrailTables } from './migrations/0014-cloudtrail.js'
 
 /*
  * A migration that creates tables exports an interface naming them (see MetaTables in
@@ -22,7 +25,8 @@ import type { KmsGrantTokenTables } from './migrations/0011-kms-grant-tokens.js'
  * - Timestamps are ISO-8601 UTC text and booleans are 0/1 integers (see columns.ts).
  * - Columns are snake_case; stores map rows to their own camelCase types.
  */
-export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables, IamCredentialTables, IamServiceCredentialTables, KmsGrantTokenTables {}
+export interface Schema extends MetaTables, AccountTables, IamTables, IamRoleDeletionTaskTables, IamMfaDriftTables, KmsTables, StsSessionTables, IamReportTables, IamCredentialTables, IamServiceCredentialTables, KmsGrantTokenTables,
+  OrganizationsTables, S3Tables, CloudTrailTables {}
 
 /** The query builder every store receives: the database's, or a transaction's. */
 export type Db = Kysely<Schema>

@@ -11,6 +11,9 @@ import { createIamReports } from './0008-iam-reports.js'
 import { createIamCredentials } from './0009-iam-credentials.js'
 import { createIamServiceCredentials } from './0010-iam-service-credentials.js'
 import { createKmsGrantTokens } from './0011-kms-grant-tokens.js'
+import { createOrganizations } from './0012-organizations.js'
+import { createS3 } from './0013-s3.js'
+import { createCloudTrail } from './0014-cloudtrail.js'
 
 // INVARIANT: ordered by id, and every migrations/NNNN-*.ts file is listed (index.test.ts checks both).
 export const migrations: readonly Migration[] = [
@@ -25,4 +28,7 @@ export const migrations: readonly Migration[] = [
   createIamCredentials,
   createIamServiceCredentials,
   createKmsGrantTokens,
+  createOrganizations,
+  createS3,
+  createCloudTrail,
 ]
