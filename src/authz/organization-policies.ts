@@ -23,4 +23,9 @@ export interface OrganizationMembership {
   readonly scps?: readonly (readonly CompiledPolicy[])[]
   /** Resource control policies per level, like `scps`, compiled as `rcp`. */
   readonly rcps?: readonly (readonly CompiledPolicy[])[]
+  /**
+   * The account was closed (CloseAccount: PENDING_CLOSURE, then SUSPENDED): authentication refuses its credentials
+   * as AWS refuses a closed account's keys (InvalidClientTokenId).
+   */
+  readonly closed?: boolean
 }
