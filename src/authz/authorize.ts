@@ -8,6 +8,8 @@ import { AccessDeniedError, UnauthorizedOperationError } from '../core/common-er
 import type { HttpRequest } from '../core/http.js'
 import { compilePolicy, denialReason, evaluate, principalConditionKeys, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
 import { globalContext } from './global-context.js'
+import type { OrganizationPolicySource } from './organization-policies.js'
+import { addOrganizationKeys, limitsRootUser, organizationScope, withOrganizationPolicies } from './organization-scope.js'
 
 /** The caller's principal as the policy engine sees it, and every policy that applies to it. */
 export interface CallerPolicies {
@@ -41,6 +43,8 @@ export interface AuthorizerOptions {
   readonly clock: Clock
   /** Services that answer a denial with an encoded authorization message instead of AccessDenied (EC2). */
   readonly encodedDenials?: EncodedDenials
+  /** AWS Organizations: where each account sits and the SCPs and RCPs that limit it (services/organizations' index). */
+  readonly organizations?: OrganizationPolicySource
 }
 
 /**
@@ -66,34 +70,45 @@ export interface DenialDetails {
 export type Authorize = (caller: Caller, target: AuthorizationTarget, request: HttpRequest, call: CallFacts) => void
 
 /**
- * The root user has full access to its own account (only SCPs/RCPs limit it, and none exist until Organizations)
- * unless the resource's own policy must allow it (KMS key policies, trust policies) or denies it; actions AWS
+ * The root user has full access to its own account unless its organization limits it (SCPs and RCPs of a member
+ * account), or the resource's own policy must allow it (KMS key policies, trust policies) or denies it; actions AWS
  * documents as needing no permission are always allowed. Every other call is decided by the policy engine over the
- * caller's identity policies and boundary and the resource's policies, for every action and resource it declares.
+ * SCPs of the caller's account and the RCPs of the resource owner's account (every level of the organization tree),
+ * the caller's identity policies and boundary and the resource's policies, for every action and resource it declares.
  */
 export function createAuthorizer(options: AuthorizerOptions): Authorize {
   return function authorize(caller, target, request, call) {
     if (options.mode === 'permissive' || target.requiresPermission === false) return
     const own = target.resourcePolicies
-    if (!own && caller.type === 'Root' && caller.accountId === call.accountId && !caller.session) return
+    const organizations = options.organizations
+    if (!own && caller.type === 'Root' && caller.accountId === call.accountId && !caller.session && !limitsRootUser(organizations, caller.accountId)) return
     const found = principalPolicies(caller, target, options.identities)
     const now = options.clock.now()
     const context = caller.session
       ? globalContext(request, call, now, { ...sessionConditionKeys(caller, now), ...target.context })
       : globalContext(request, call, now, target.context)
+    const scope = organizations && organizationScope(organizations, caller, target.action, own?.ownerAccountId ?? call.accountId)
+    if (scope) addOrganizationKeys(context, scope)
     if (!found || (!own && found.policies.identity === undefined && caller.type !== 'Root')) {
       throw refusal(target.action, target.resources[0] ?? '*', NO_IDENTITY_POLICY, context)
     }
-    const policies = own ? withResourcePolicies(found.policies, own) : found.policies
+    // A session with session policies has a policy set of its own each call: not worth remembering.
+    const identitySide = scope ? withOrganizationPolicies(found.policies, scope, !caller.session?.policies) : found.policies
+    const policies = own ? withResourcePolicies(identitySide, own) : identitySide
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     const actions = target.additionalActions ? [target.action, ...target.additionalActions] : [target.action]
     for (const action of actions) {
       for (const resource of resources) decide(action, resource, context, policies, own?.ownerAccountId)
     }
-    // Permissions on other resources (iam:PassRole on a role handed over) rest on the caller's own policies.
-    for (const required of target.alsoRequires ?? []) {
-      const requiredContext = required.context ? { ...context, ...required.context } : context
-      for (const resource of required.resources) decide(required.action, resource, requiredContext, found.policies, undefined)
+    // Permissions on other resources (iam:PassRole on a role handed over) rest on the caller's own policies, within
+    // its SCPs (RCPs guard the call's own resource only).
+    const required = target.alsoRequires
+    if (required) {
+      const ownSide = scope?.rcps ? withOrganizationPolicies(found.policies, { ...scope, rcps: undefined }, false) : identitySide
+      for (const permission of required) {
+        const requiredContext = permission.context ? { ...context, ...permission.context } : context
+        for (const resource of permission.resources) decide(permission.action, resource, requiredContext, ownSide, undefined)
+      }
     }
 
     function decide(action: string, declared: string, baseContext: Record<string, ContextValue>, set: PolicySet, ownerAccountId: string | undefined): void {

@@ -25,6 +25,8 @@ export interface AuthenticatorOptions {
   readonly partition: string
   /** The region this server serves; global services (IAM, STS) also accept us-east-1, where AWS signs them. */
   readonly region: string
+  /** A closed account (Organizations' CloseAccount): its credentials no longer authenticate. */
+  readonly isClosedAccount?: (accountId: string) => boolean
 }
 
 export interface Authenticated {
@@ -57,7 +59,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       return { caller, payload: unverifiedPayload(request, signed, family).payload }
     }
     const credential = options.credentials.find(signed.accessKeyId)
-    if (!credential || !credential.active) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
+    if (!credential || !credential.active || options.isClosedAccount?.(credential.caller.accountId)) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
     // Temporary credentials need their own token; a token sent with a long-term key is as invalid as a wrong one.
     if (credential.session ? signed.sessionToken === undefined || !credential.session.tokenMatches(signed.sessionToken) : signed.sessionToken !== undefined) {
       throw authError({ kind: 'InvalidSessionToken' }, family)
