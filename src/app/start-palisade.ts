@@ -28,6 +28,7 @@ import {
   type FirstStartCredentials,
 } from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
+import { loadOrganizationIndex, ORGANIZATIONS_CHANGED } from '../services/organizations/index.js'
 import { encodedAuthorizationMessages, loadOidcProviderIndex, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
@@ -80,6 +81,8 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const auditSink = overrides.audit ?? discardingAuditSink
     const kmsKeys = await loadKeyIndex(database, { box, region: config.region, partition: PARTITION })
     const kms = { database, clock, ids, box, keys: kmsKeys }
+    // Organizations: every account's place in its organization, with the SCPs and RCPs that apply to it.
+    const organizations = await loadOrganizationIndex(database, { partition: PARTITION })
     const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
 
     const pipeline = createPipeline({
@@ -107,6 +110,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
             await database.notify(IDENTITY_CHANGED, '*')
             await database.notify(PASSWORD_POLICY_CHANGED, '*')
             await database.notify(KMS_KEYS_CHANGED, '*')
+            await database.notify(ORGANIZATIONS_CHANGED, '*')
           })
         }
       : undefined
@@ -137,6 +141,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await passwordChanges.close()
         await stopKmsSweeper()
         await kmsKeys.close()
+        await organizations.close()
         await database.close()
       },
     }
