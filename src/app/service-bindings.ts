@@ -7,12 +7,13 @@ import { bindService, type Handler, type ServiceBinding } from '../pipeline/serv
 import { codecFor } from '../protocol/codecs.js'
 import { iamModules, type IamDeps } from '../services/iam/index.js'
 import { kmsAuthorization, kmsService, type KmsDeps } from '../services/kms/index.js'
+import { s3Authorization, s3Service, type S3Deps } from '../services/s3/index.js'
 import { stsAuthorization, stsService, type StsDeps } from '../services/sts/index.js'
 
 type Handlers = Readonly<Record<string, Handler>>
 type Authorization = AuthorizationTable<Handlers>
 
-export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: StsDeps; readonly kms?: KmsDeps }): ServiceBinding[] {
+export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: StsDeps; readonly kms?: KmsDeps; readonly s3?: S3Deps }): ServiceBinding[] {
   const iam = iamModules(deps.iam)
   const bound = [
     bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(deps.sts), stsAuthorization(deps.sts)),
@@ -23,6 +24,8 @@ export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: Sts
     ),
     // Optional so that callers wiring only IAM/STS (router tests, the IAM benchmark) leave KMS answering 501.
     ...(deps.kms ? [bindService(serviceModels.kms, codecFor(serviceModels.kms), kmsService(deps.kms), kmsAuthorization(deps.kms.keys))] : []),
+    // S3 implements part of its model: the rest answers 501 after authorization, like any pending operation.
+    ...(deps.s3 ? [completeService(serviceModels.s3, s3Service(deps.s3) as Handlers, s3Authorization(deps.s3.buckets) as unknown as Authorization)] : []),
   ]
   const names = new Set(bound.map((binding) => binding.model.name))
   const pending = Object.values(serviceModels).filter((model) => !names.has(model.name)).map((model) => completeService(model, {}, {}))

@@ -28,7 +28,9 @@ import {
   type FirstStartCredentials,
 } from '../services/iam/index.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
+import { loadBucketIndex, openS3Storage, S3_BUCKETS_CHANGED } from '../services/s3/index.js'
 import { loadOrganizationIndex, ORGANIZATIONS_CHANGED } from '../services/organizations/index.js'
+import { usageRecorder } from '../services/organizations/usage-recorder.js'
 import { encodedAuthorizationMessages, loadOidcProviderIndex, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
 import { openDatabase } from '../storage/database.js'
 import { eraseAllData } from '../storage/erase-data.js'
@@ -78,11 +80,17 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const passwordChanges = await loadPasswordChangeIndex(database)
     // Service last accessed data: every audited call's principal, service and action, written in batches.
     const accessRecorder = serviceAccessRecorder(database)
+    // Consolidated billing: every authenticated call counted per account, service and day, written in batches.
+    const usage = usageRecorder(database)
     const auditSink = overrides.audit ?? discardingAuditSink
     const kmsKeys = await loadKeyIndex(database, { box, region: config.region, partition: PARTITION })
     const kms = { database, clock, ids, box, keys: kmsKeys }
     // Organizations: every account's place in its organization, with the SCPs and RCPs that apply to it.
     const organizations = await loadOrganizationIndex(database, { partition: PARTITION })
+    // Object bytes live under <data-dir>/s3; opening it removes files a crash or a replaced object left behind.
+    const s3Buckets = await loadBucketIndex(database)
+    const s3Storage = await openS3Storage(config.dataDir, database, box, ids)
+    const s3 = { database, clock, ids, box, buckets: s3Buckets, files: s3Storage.files, cipher: s3Storage.cipher, partition: PARTITION }
     const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
 
     const pipeline = createPipeline({
@@ -90,10 +98,14 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         iam: { database, clock, ids, box, passwordChanges },
         sts: { database, clock, ids, box, sessions, trust, oidcProviders, credentials, authorizationMessages, oidc: { ...config.oidcJwks, ...overrides.oidcKeys } },
         kms,
+        s3,
       })),
-      authenticate: createAuthenticator({ credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region }),
-      authorize: createAuthorizer({ mode: config.auth, identities, clock, encodedDenials: authorizationMessages }),
-      audit: { record: (call) => { accessRecorder.record(call); auditSink.record(call) } },
+      authenticate: createAuthenticator({
+        credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region,
+        isClosedAccount: (accountId) => organizations.membership(accountId)?.closed === true,
+      }),
+      authorize: createAuthorizer({ mode: config.auth, identities, clock, encodedDenials: authorizationMessages, organizations }),
+      audit: { record: (call) => { accessRecorder.record(call); usage.record(call); auditSink.record(call) } },
       clock,
       ids,
       log,
@@ -103,6 +115,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const reset = config.allowReset || config.auth === 'permissive'
       ? async () => {
           await accessRecorder.flush() // calls made before the reset are erased with the rest, not written after it
+          await usage.flush()
           await database.transaction(async (tx) => {
             await eraseAllData(tx)
             await restoreDefaultAccount(tx)
@@ -110,8 +123,10 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
             await database.notify(IDENTITY_CHANGED, '*')
             await database.notify(PASSWORD_POLICY_CHANGED, '*')
             await database.notify(KMS_KEYS_CHANGED, '*')
+            await database.notify(S3_BUCKETS_CHANGED, '*')
             await database.notify(ORGANIZATIONS_CHANGED, '*')
           })
+          await s3Storage.sweepOrphans() // the erased objects' files
         }
       : undefined
     const server = await startServer({
@@ -133,6 +148,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       async close() {
         await server.close()
         await accessRecorder.close()
+        await usage.close()
         await credentials.close()
         await sessions.close()
         await trust.close()
@@ -141,6 +157,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await passwordChanges.close()
         await stopKmsSweeper()
         await kmsKeys.close()
+        await s3Buckets.close()
         await organizations.close()
         await database.close()
       },

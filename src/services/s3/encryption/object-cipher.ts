@@ -1,0 +1,72 @@
+// ObjectCipher: how object bytes are encrypted at rest. Each stored segment (a PUT's body, a multipart part) gets
+// its own random data key, sealed by the root key, and is encrypted with AES-256-CTR, which can start decrypting at
+// any byte (ranged GETs) without reading what comes before. SSE-S3 (`AES256`) is the default for every new object,
+// as AWS applies it since January 2023 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html).
+// Other settings (SSE-KMS, SSE-C, bucket keys) plug in here as further `kind`s.
+import { createCipheriv, createDecipheriv, type Cipher } from 'node:crypto'
+import type { Ids } from '../../../core/ids.js'
+import type { SecretBox } from '../../../crypto/secret-box.js'
+
+/** How a new segment is to be encrypted. */
+export type SealSetting = { readonly kind: 'AES256' }
+
+/** What is stored beside a segment to open it again (never the data key in the clear). */
+export interface CipherEnvelope {
+  readonly kind: 'AES256'
+  /** The segment's data key, sealed under the root key and bound to the segment's file name. */
+  readonly sealedKey: string
+  /** The initial counter block, base64. */
+  readonly iv: string
+}
+
+/** Encrypts (or decrypts) the bytes of one segment in order. */
+export type ByteTransform = (chunk: Buffer) => Buffer
+
+export interface ObjectCipher {
+  /** A fresh data key for the segment stored in `file`: the envelope to keep and the encrypting transform. */
+  seal(setting: SealSetting, file: string): { envelope: CipherEnvelope; encrypt: ByteTransform }
+  /** The decrypting transform for the segment in `file`, for bytes from offset `start` on. */
+  open(envelope: CipherEnvelope, file: string, start: number): ByteTransform
+}
+
+const BLOCK = 16
+
+export function objectCipher(box: SecretBox, ids: Ids): ObjectCipher {
+  return {
+    seal(_setting, file) {
+      const key = ids.bytes(32)
+      const iv = ids.bytes(BLOCK)
+      const envelope: CipherEnvelope = { kind: 'AES256', sealedKey: box.seal(key, keyContext(file)), iv: iv.toString('base64') }
+      return { envelope, encrypt: transformOf(createCipheriv('aes-256-ctr', key, iv)) }
+    },
+    open(envelope, file, start) {
+      const key = box.open(envelope.sealedKey, keyContext(file))
+      const decipher = createDecipheriv('aes-256-ctr', key, counterAt(Buffer.from(envelope.iv, 'base64'), Math.floor(start / BLOCK)))
+      const transform = transformOf(decipher)
+      // CTR starts at a block boundary: decrypt and drop the bytes of the first block before `start`.
+      const skip = start % BLOCK
+      if (skip > 0) transform(Buffer.alloc(skip))
+      return transform
+    },
+  }
+}
+
+function keyContext(file: string): string {
+  return `s3-object-segment:${file}`
+}
+
+function transformOf(cipher: Cipher): ByteTransform {
+  return (chunk) => cipher.update(chunk)
+}
+
+/** The counter block `blocks` blocks after `iv` (a 128-bit big-endian add, as CTR mode counts). */
+function counterAt(iv: Buffer, blocks: number): Buffer {
+  const out = Buffer.from(iv)
+  let carry = BigInt(blocks)
+  for (let i = BLOCK - 1; i >= 0 && carry > 0n; i--) {
+    const sum = BigInt(out[i]!) + (carry & 0xffn)
+    out[i] = Number(sum & 0xffn)
+    carry = (carry >> 8n) + (sum >> 8n)
+  }
+  return out
+}

@@ -1,0 +1,23 @@
+// The S3 service: buckets, objects, versions, multipart uploads and tags; the bucket index the authorization table
+// reads; object bytes on disk, encrypted at rest. Operations without a module here answer NotImplemented (501).
+import type { S3Api } from '../../generated/s3/api.js'
+import { bucketOperations } from './bucket-operations.js'
+import type { S3Deps } from './s3-deps.js'
+
+export { loadBucketIndex, type Bucket, type BucketIndex, type BucketPolicy, type AccountS3Settings } from './bucket-index.js'
+export { bucketStore, S3_BUCKETS_CHANGED, type BucketConfigPatch, type BucketStore } from './bucket-store.js'
+export { requireBucket } from './bucket-lookup.js'
+export { ownerOf } from './owner.js'
+export { canonicalUserId } from './access/canonical-user.js'
+export { objectStore, type StoredObject } from './object-store.js'
+export { objectCipher, type CipherEnvelope, type ObjectCipher, type SealSetting } from './encryption/object-cipher.js'
+export { openS3Storage, type S3Storage } from './s3-storage.js'
+export { s3Authorization } from './authorization.js'
+export type { S3Deps } from './s3-deps.js'
+
+/** The implemented operations; S3-security's modules (policies, ACLs, Block Public Access, encryption) join here. */
+export function s3Service(deps: S3Deps): Partial<S3Api> {
+  return {
+    ...bucketOperations(deps),
+  }
+}

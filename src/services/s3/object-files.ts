@@ -1,0 +1,114 @@
+// ObjectFiles: object bytes on disk under <data-dir>/s3. A body is streamed, encrypted, into tmp/, fsync'd, renamed
+// into data/ and its directory fsync'd before the metadata that names it commits, so a crash leaves the old object
+// or the new one, never a mix. Files no row names (a crash between rename and commit, or after a commit that
+// replaced an object) and anything left in tmp/ are orphans, removed by `sweep` at start.
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Ids } from '../../core/ids.js'
+import type { CipherEnvelope, ObjectCipher, SealSetting } from './encryption/object-cipher.js'
+
+/** One run of an object's bytes: a data file and how to decrypt it. */
+export interface StoredSegment {
+  readonly file: string
+  /** Plaintext bytes in the file (CTR keeps the size). */
+  readonly size: number
+  readonly envelope: CipherEnvelope
+}
+
+export interface ObjectFiles {
+  readonly root: string
+  /** Streams `source` through the cipher into a new data file; resolves once the file is durable under its name. */
+  write(source: AsyncIterable<Buffer>, setting: SealSetting): Promise<StoredSegment>
+  /** The plaintext bytes from `start` (inclusive) to `end` (exclusive) of the object the segments make up. */
+  read(segments: readonly StoredSegment[], start: number, end: number): AsyncIterable<Buffer>
+  /** Deletes data files (already unreferenced); missing files are ignored. */
+  remove(files: Iterable<string>): Promise<void>
+  /** Deletes every temporary file and every data file not in `referenced`; returns how many it removed. */
+  sweep(referenced: ReadonlySet<string>): Promise<number>
+}
+
+const READ_CHUNK = 256 * 1024
+
+export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Ids): Promise<ObjectFiles> {
+  const root = join(dataDir, 's3')
+  const tmp = join(root, 'tmp')
+  const data = join(root, 'data')
+  await mkdir(tmp, { recursive: true, mode: 0o700 })
+  await mkdir(data, { recursive: true, mode: 0o700 })
+  const pathOf = (file: string) => join(data, file.slice(0, 2), file)
+
+  return {
+    root,
+    async write(source, setting) {
+      const file = ids.bytes(16).toString('hex')
+      const temporary = join(tmp, file)
+      const { envelope, encrypt } = cipher.seal(setting, file)
+      const handle = await open(temporary, 'wx', 0o600)
+      let size = 0
+      try {
+        for await (const chunk of source) {
+          size += chunk.length
+          await handle.write(encrypt(chunk))
+        }
+        await handle.sync()
+      } catch (error) {
+        await handle.close().catch(() => undefined)
+        await unlink(temporary).catch(() => undefined)
+        throw error
+      }
+      await handle.close()
+      const directory = join(data, file.slice(0, 2))
+      await mkdir(directory, { recursive: true, mode: 0o700 })
+      await rename(temporary, pathOf(file))
+      await syncDirectory(directory)
+      return { file, size, envelope }
+    },
+
+    async *read(segments, start, end) {
+      let offset = 0
+      for (const segment of segments) {
+        const segmentEnd = offset + segment.size
+        if (segmentEnd > start && offset < end && segment.size > 0) {
+          const from = Math.max(start, offset) - offset
+          const to = Math.min(end, segmentEnd) - offset // exclusive
+          const decrypt = cipher.open(segment.envelope, segment.file, from)
+          const stream = createReadStream(pathOf(segment.file), { start: from, end: to - 1, highWaterMark: READ_CHUNK })
+          for await (const chunk of stream) yield decrypt(chunk as Buffer)
+        }
+        offset = segmentEnd
+        if (offset >= end) return
+      }
+    },
+
+    async remove(files) {
+      for (const file of files) await unlink(pathOf(file)).catch(() => undefined)
+    },
+
+    async sweep(referenced) {
+      let removed = 0
+      for (const name of await readdir(tmp)) {
+        await rm(join(tmp, name), { force: true, recursive: true })
+        removed++
+      }
+      for (const directory of await readdir(data)) {
+        for (const name of await readdir(join(data, directory))) {
+          if (referenced.has(name)) continue
+          await rm(join(data, directory, name), { force: true })
+          removed++
+        }
+      }
+      return removed
+    },
+  }
+}
+
+// The rename is durable only once the directory entry is on disk.
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,212 @@
+// ObjectStore: the SQL for object versions (rows as migration 0013 defines them), mapped to StoredObject.
+import type { S3ObjectRow } from '../../storage/migrations/0013-s3.js'
+import type { Db } from '../../storage/schema.js'
+import type { StoredSegment } from './object-files.js'
+
+export interface ContentHeaders {
+  readonly ContentType?: string
+  readonly CacheControl?: string
+  readonly ContentDisposition?: string
+  readonly ContentEncoding?: string
+  readonly ContentLanguage?: string
+  /** As sent (an HTTP date). */
+  readonly Expires?: string
+  readonly WebsiteRedirectLocation?: string
+}
+
+export interface StoredChecksum {
+  readonly algorithm: 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
+  readonly value: string
+  /** FULL_OBJECT, or COMPOSITE for a multipart object's checksum of part checksums (value ends in -N). */
+  readonly type: 'FULL_OBJECT' | 'COMPOSITE'
+}
+
+/** Encryption as the object reports it (x-amz-server-side-encryption and, for SSE-KMS, the key). */
+export interface ObjectEncryption {
+  readonly ServerSideEncryption: string
+  readonly SSEKMSKeyId?: string
+  readonly BucketKeyEnabled?: boolean
+}
+
+export interface StoredObject {
+  readonly bucket: string
+  readonly key: string
+  /** 'null' for objects written while versioning was never enabled or suspended. */
+  readonly versionId: string
+  readonly sequence: string
+  readonly ownerAccountId: string
+  readonly isLatest: boolean
+  readonly isDeleteMarker: boolean
+  readonly size: number
+  readonly etag: string
+  readonly lastModified: Date
+  readonly storageClass: string
+  readonly headers: ContentHeaders
+  readonly metadata: Readonly<Record<string, string>>
+  readonly tags: Readonly<Record<string, string>>
+  readonly checksum?: StoredChecksum
+  readonly segments: readonly StoredSegment[]
+  readonly encryption: ObjectEncryption
+  readonly acl?: unknown
+  readonly partsCount?: number
+}
+
+export function objectStore(db: Db) {
+  const versions = (bucket: string, key: string) =>
+    db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket).where('object_key', '=', key)
+
+  return {
+    async latest(bucket: string, key: string): Promise<StoredObject | undefined> {
+      const row = await versions(bucket, key).where('is_latest', '=', 1).executeTakeFirst()
+      return row && toObject(row)
+    },
+
+    async version(bucket: string, key: string, versionId: string): Promise<StoredObject | undefined> {
+      const row = await versions(bucket, key).where('version_id', '=', versionId).executeTakeFirst()
+      return row && toObject(row)
+    },
+
+    /**
+     * Adds a version as the key's latest. `replaceNull`: the write replaces the key's 'null' version (unversioned or
+     * suspended buckets), whose data files are returned for deletion after the commit.
+     */
+    async insertLatest(object: StoredObject, replaceNull: boolean): Promise<string[]> {
+      const freed: string[] = []
+      if (replaceNull) {
+        const old = await versions(object.bucket, object.key).where('version_id', '=', 'null').executeTakeFirst()
+        if (old) {
+          freed.push(...segmentFiles(old.segments))
+          await db.deleteFrom('s3_objects').where('bucket', '=', object.bucket).where('object_key', '=', object.key).where('version_id', '=', 'null').execute()
+        }
+      }
+      await db.updateTable('s3_objects').set({ is_latest: 0 })
+        .where('bucket', '=', object.bucket).where('object_key', '=', object.key).where('is_latest', '=', 1).execute()
+      await db.insertInto('s3_objects').values(toRow(object)).execute()
+      return freed
+    },
+
+    /** Removes one version; when it was the latest, the newest remaining version becomes latest. Returns its files. */
+    async deleteVersion(bucket: string, key: string, versionId: string): Promise<string[]> {
+      const row = await versions(bucket, key).where('version_id', '=', versionId).executeTakeFirst()
+      if (!row) return []
+      await db.deleteFrom('s3_objects').where('bucket', '=', bucket).where('object_key', '=', key).where('version_id', '=', versionId).execute()
+      if (row.is_latest === 1) {
+        const next = await versions(bucket, key).orderBy('sequence', 'desc').limit(1).executeTakeFirst()
+        if (next) {
+          await db.updateTable('s3_objects').set({ is_latest: 1 })
+            .where('bucket', '=', bucket).where('object_key', '=', key).where('version_id', '=', next.version_id).execute()
+        }
+      }
+      return segmentFiles(row.segments)
+    },
+
+    async setTags(bucket: string, key: string, versionId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+      await db.updateTable('s3_objects').set({ tags: JSON.stringify(tags) })
+        .where('bucket', '=', bucket).where('object_key', '=', key).where('version_id', '=', versionId).execute()
+    },
+
+    /** Updates an object's ACL (S3-security's PutObjectAcl). */
+    async setAcl(bucket: string, key: string, versionId: string, acl: unknown): Promise<void> {
+      await db.updateTable('s3_objects').set({ acl: acl === undefined ? null : JSON.stringify(acl) })
+        .where('bucket', '=', bucket).where('object_key', '=', key).where('version_id', '=', versionId).execute()
+    },
+
+    async bucketHasObjects(bucket: string): Promise<boolean> {
+      const row = await db.selectFrom('s3_objects').select('object_key').where('bucket', '=', bucket).limit(1).executeTakeFirst()
+      return row !== undefined
+    },
+
+    /** Current objects (not delete markers) with keys after `after` and starting with `prefix`, in key order. */
+    async listLatest(bucket: string, options: { prefix: string; after: string; limit: number }): Promise<StoredObject[]> {
+      let query = db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket).where('is_latest', '=', 1)
+        .where('is_delete_marker', '=', 0).where('object_key', '>', options.after)
+      if (options.prefix !== '') query = query.where('object_key', '>=', options.prefix).where('object_key', '<', prefixEnd(options.prefix))
+      const rows = await query.orderBy('object_key').limit(options.limit).execute()
+      return rows.map(toObject)
+    },
+
+    /**
+     * Versions and delete markers in (key, newest first) order, from the position after (`keyMarker`,
+     * `sequenceMarker`): later keys, or the same key's older versions.
+     */
+    async listVersions(bucket: string, options: { prefix: string; keyMarker: string; sequenceMarker?: string; limit: number }): Promise<StoredObject[]> {
+      let query = db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket)
+      const { keyMarker, sequenceMarker } = options
+      query = sequenceMarker === undefined
+        ? query.where('object_key', '>', keyMarker)
+        : query.where((eb) => eb.or([
+            eb('object_key', '>', keyMarker),
+            eb.and([eb('object_key', '=', keyMarker), eb('sequence', '<', sequenceMarker)]),
+          ]))
+      if (options.prefix !== '') query = query.where('object_key', '>=', options.prefix).where('object_key', '<', prefixEnd(options.prefix))
+      const rows = await query.orderBy('object_key').orderBy('sequence', 'desc').limit(options.limit).execute()
+      return rows.map(toObject)
+    },
+
+    /** Every data file an object version names (the orphan sweep keeps these). */
+    async referencedFiles(): Promise<string[]> {
+      const rows = await db.selectFrom('s3_objects').select('segments').execute()
+      const parts = await db.selectFrom('s3_multipart_parts').select('segment').execute()
+      return [...rows.flatMap((row) => segmentFiles(row.segments)), ...parts.map((part) => (JSON.parse(part.segment) as StoredSegment).file)]
+    },
+  }
+}
+
+export type ObjectStore = ReturnType<typeof objectStore>
+
+/** The smallest string greater than every string that starts with `prefix` (UTF-8 byte order). */
+export function prefixEnd(prefix: string): string {
+  return `${prefix}\u{10FFFF}`
+}
+
+function segmentFiles(segments: string): string[] {
+  return (JSON.parse(segments) as StoredSegment[]).map((segment) => segment.file)
+}
+
+function toRow(object: StoredObject): S3ObjectRow {
+  return {
+    bucket: object.bucket,
+    object_key: object.key,
+    version_id: object.versionId,
+    sequence: object.sequence,
+    account_id: object.ownerAccountId,
+    is_latest: 1,
+    is_delete_marker: object.isDeleteMarker ? 1 : 0,
+    size: object.size,
+    etag: object.etag,
+    last_modified: object.lastModified.toISOString(),
+    storage_class: object.storageClass,
+    headers: JSON.stringify({ headers: object.headers, metadata: object.metadata }),
+    tags: JSON.stringify(object.tags),
+    checksum: object.checksum ? JSON.stringify(object.checksum) : null,
+    segments: JSON.stringify(object.segments),
+    encryption: JSON.stringify(object.encryption),
+    acl: object.acl === undefined ? null : JSON.stringify(object.acl),
+    parts_count: object.partsCount ?? null,
+  }
+}
+
+function toObject(row: S3ObjectRow): StoredObject {
+  const { headers, metadata } = JSON.parse(row.headers) as { headers: ContentHeaders; metadata: Record<string, string> }
+  return {
+    bucket: row.bucket,
+    key: row.object_key,
+    versionId: row.version_id,
+    sequence: row.sequence,
+    ownerAccountId: row.account_id,
+    isLatest: row.is_latest === 1,
+    isDeleteMarker: row.is_delete_marker === 1,
+    size: Number(row.size), // PostgreSQL returns bigint as text
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    storageClass: row.storage_class,
+    headers,
+    metadata,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    ...(row.checksum !== null && { checksum: JSON.parse(row.checksum) as StoredChecksum }),
+    segments: JSON.parse(row.segments) as StoredSegment[],
+    encryption: JSON.parse(row.encryption) as ObjectEncryption,
+    ...(row.acl !== null && { acl: JSON.parse(row.acl) as unknown }),
+    ...(row.parts_count !== null && { partsCount: row.parts_count }),
+  }
+}
