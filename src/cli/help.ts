@@ -8,6 +8,7 @@ Usage:
   palisade serve [flags]        start the server (palisade serve --help lists every flag)
   palisade policy <command>     validate and simulate IAM policies (palisade policy --help)
   palisade rotate-root-key      re-seal every secret at rest under a new root key (palisade rotate-root-key --help)
+  palisade billing              every account's metered usage, per organization (palisade billing --help)
   palisade --version            print the version
   palisade --help               print this help
 `

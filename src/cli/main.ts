@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module'
 import { startPalisade, type Palisade } from '../app/start-palisade.js'
 import { ConfigError, readConfig } from '../config/config.js'
+import { billingCommand } from './billing-command.js'
 import { mainHelp, serveHelp } from './help.js'
 import { policyCommand } from './policy-command.js'
 import { rotateRootKeyCommand } from './rotate-root-key.js'
@@ -21,6 +22,9 @@ export async function main(args: readonly string[], env: Env): Promise<number> {
       stderr: (text) => process.stderr.write(text),
       readFile: (path) => readFile(path, 'utf8'),
     })
+  }
+  if (command === 'billing') {
+    return billingCommand(rest, env, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), now: () => new Date() })
   }
   if (command === 'rotate-root-key') {
     return rotateRootKeyCommand(rest, env, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) })

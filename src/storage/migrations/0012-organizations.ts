@@ -23,6 +23,7 @@ export interface OrganizationsTables {
   org_create_account_requests: OrgCreateAccountRequestRow
   org_delegated_admins: OrgDelegatedAdminRow
   org_service_access: OrgServiceAccessRow
+  org_usage: OrgUsageRow
 }
 
 export interface OrgOrganizationRow {
@@ -132,6 +133,19 @@ export interface OrgServiceAccessRow {
   enabled_at: DbTimestamp
 }
 
+/**
+ * Consolidated billing's metered usage: API requests one account made to one service on one UTC day. `account_id` is
+ * the account whose principal signed the calls (every account, in an organization or not).
+ */
+export interface OrgUsageRow {
+  account_id: string
+  /** `2026-11-22` (UTC), fixed width so text order is date order. */
+  usage_date: string
+  /** The signing name: `iam`, `kms`, `s3`, … */
+  service: string
+  requests: number
+}
+
 export const createOrganizations: Migration = {
   id: '0012-organizations',
   async up(db: Kysely<any>) {
@@ -204,6 +218,11 @@ export const createOrganizations: Migration = {
       .addColumn('account_id', text, (c) => c.notNull()).addColumn('service_principal', text, (c) => c.notNull())
       .addColumn('enabled_at', text, (c) => c.notNull())
       .addPrimaryKeyConstraint('org_service_access_pk', ['account_id', 'service_principal'])
+      .execute()
+    await db.schema.createTable('org_usage')
+      .addColumn('account_id', text, (c) => c.notNull()).addColumn('usage_date', text, (c) => c.notNull())
+      .addColumn('service', text, (c) => c.notNull()).addColumn('requests', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('org_usage_pk', ['account_id', 'usage_date', 'service'])
       .execute()
   },
 }
