@@ -1,0 +1,313 @@
+// What each S3 operation touches, for the authorization stage: the IAM action (versioned variants where a VersionId
+// is given), the bucket or object ARN, S3's condition keys, and the bucket's resource policies (bucket policy and
+// ACLs, as Block Public Access leaves them). Actions and keys: the service authorization reference
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html) and
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html ("Permissions").
+import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues } from '../../core/authorization-target.js'
+import type { S3Api } from '../../generated/s3/api.js'
+import type { AccountS3Settings, Bucket } from './bucket-index.js'
+import { bucketResourcePolicies } from './access/bucket-access.js'
+
+type Context = Record<string, string | readonly string[]>
+
+/** What the table reads: the in-memory bucket index (never SQL on the request path). */
+export interface BucketLookup {
+  get(name: string): Bucket | undefined
+  account(accountId: string): AccountS3Settings | undefined
+}
+
+/** Options for one target. */
+interface Target {
+  readonly key?: string
+  readonly versionId?: string
+  readonly context?: Context
+  readonly additionalActions?: readonly string[]
+}
+
+/** Object operations whose IAM action differs when the request names a version. */
+const VERSIONED: Readonly<Record<string, string>> = {
+  's3:GetObject': 's3:GetObjectVersion',
+  's3:DeleteObject': 's3:DeleteObjectVersion',
+  's3:GetObjectAcl': 's3:GetObjectVersionAcl',
+  's3:PutObjectAcl': 's3:PutObjectVersionAcl',
+  's3:GetObjectTagging': 's3:GetObjectVersionTagging',
+  's3:PutObjectTagging': 's3:PutObjectVersionTagging',
+  's3:DeleteObjectTagging': 's3:DeleteObjectVersionTagging',
+  's3:GetObjectAttributes': 's3:GetObjectVersionAttributes',
+  's3:GetObjectTorrent': 's3:GetObjectVersionTorrent',
+}
+
+export function s3Authorization(buckets: BucketLookup): AuthorizationTable<S3Api> {
+  /** An action on the bucket `name`, or on its object `options.key`. */
+  const on = (action: string, name: string, call: CallFacts, options: Target = {}): AuthorizationTarget => {
+    const bucket = buckets.get(name)
+    const versioned = options.versionId !== undefined && VERSIONED[action] !== undefined
+    const resource = `arn:${call.partition}:s3:::${name}${options.key === undefined ? '' : `/${options.key}`}`
+    const context: Context = {
+      ...(bucket && { 's3:ResourceAccount': bucket.ownerAccountId }),
+      ...(options.versionId !== undefined && { 's3:versionid': options.versionId }),
+      ...options.context,
+    }
+    return {
+      action: versioned ? VERSIONED[action]! : action,
+      resources: [resource],
+      context,
+      ...(options.additionalActions && options.additionalActions.length > 0 && { additionalActions: options.additionalActions }),
+      ...(bucket && { resourcePolicies: bucketResourcePolicies(bucket, buckets.account(bucket.ownerAccountId), call.caller, call.partition) }),
+    }
+  }
+  const bucketOp = (action: string) => (input: { Bucket: string }, call: CallFacts) => on(action, input.Bucket, call)
+  const objectOp = (action: string) => (input: { Bucket: string; Key: string; VersionId?: string }, call: CallFacts) =>
+    on(action, input.Bucket, call, { key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }) })
+  const anywhere = (action: string) => (): AuthorizationTarget => ({ action, resources: ['*'] })
+
+  return {
+    // Buckets
+    CreateBucket: (input, call) => on('s3:CreateBucket', input.Bucket, call, {
+      context: {
+        ...aclKeys(input),
+        ...(input.CreateBucketConfiguration?.LocationConstraint !== undefined && { 's3:LocationConstraint': input.CreateBucketConfiguration.LocationConstraint }),
+        ...(input.ObjectOwnership !== undefined && { 's3:x-amz-object-ownership': input.ObjectOwnership }),
+      },
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html: ACLs and ownership need their own permissions.
+      additionalActions: [
+        ...(hasAcl(input) ? ['s3:PutBucketAcl'] : []),
+        ...(input.ObjectOwnership !== undefined ? ['s3:PutBucketOwnershipControls'] : []),
+      ],
+    }),
+    CreateSession: (input, call) => on('s3express:CreateSession', input.Bucket, call),
+    DeleteBucket: bucketOp('s3:DeleteBucket'),
+    HeadBucket: bucketOp('s3:ListBucket'),
+    ListBuckets: anywhere('s3:ListAllMyBuckets'),
+    ListDirectoryBuckets: anywhere('s3express:ListAllMyDirectoryBuckets'),
+    GetBucketLocation: bucketOp('s3:GetBucketLocation'),
+    GetBucketVersioning: bucketOp('s3:GetBucketVersioning'),
+    PutBucketVersioning: bucketOp('s3:PutBucketVersioning'),
+    GetBucketTagging: bucketOp('s3:GetBucketTagging'),
+    PutBucketTagging: bucketOp('s3:PutBucketTagging'),
+    DeleteBucketTagging: bucketOp('s3:PutBucketTagging'),
+    GetBucketAccelerateConfiguration: bucketOp('s3:GetAccelerateConfiguration'),
+    PutBucketAccelerateConfiguration: bucketOp('s3:PutAccelerateConfiguration'),
+    GetBucketAnalyticsConfiguration: bucketOp('s3:GetAnalyticsConfiguration'),
+    ListBucketAnalyticsConfigurations: bucketOp('s3:GetAnalyticsConfiguration'),
+    PutBucketAnalyticsConfiguration: bucketOp('s3:PutAnalyticsConfiguration'),
+    DeleteBucketAnalyticsConfiguration: bucketOp('s3:PutAnalyticsConfiguration'),
+    GetBucketCors: bucketOp('s3:GetBucketCORS'),
+    PutBucketCors: bucketOp('s3:PutBucketCORS'),
+    DeleteBucketCors: bucketOp('s3:PutBucketCORS'),
+    GetBucketIntelligentTieringConfiguration: bucketOp('s3:GetIntelligentTieringConfiguration'),
+    ListBucketIntelligentTieringConfigurations: bucketOp('s3:GetIntelligentTieringConfiguration'),
+    PutBucketIntelligentTieringConfiguration: bucketOp('s3:PutIntelligentTieringConfiguration'),
+    DeleteBucketIntelligentTieringConfiguration: bucketOp('s3:PutIntelligentTieringConfiguration'),
+    GetBucketInventoryConfiguration: bucketOp('s3:GetInventoryConfiguration'),
+    ListBucketInventoryConfigurations: bucketOp('s3:GetInventoryConfiguration'),
+    PutBucketInventoryConfiguration: bucketOp('s3:PutInventoryConfiguration'),
+    DeleteBucketInventoryConfiguration: bucketOp('s3:PutInventoryConfiguration'),
+    GetBucketLifecycle: bucketOp('s3:GetLifecycleConfiguration'),
+    GetBucketLifecycleConfiguration: bucketOp('s3:GetLifecycleConfiguration'),
+    PutBucketLifecycle: bucketOp('s3:PutLifecycleConfiguration'),
+    PutBucketLifecycleConfiguration: bucketOp('s3:PutLifecycleConfiguration'),
+    DeleteBucketLifecycle: bucketOp('s3:PutLifecycleConfiguration'),
+    GetBucketLogging: bucketOp('s3:GetBucketLogging'),
+    PutBucketLogging: bucketOp('s3:PutBucketLogging'),
+    GetBucketMetricsConfiguration: bucketOp('s3:GetMetricsConfiguration'),
+    ListBucketMetricsConfigurations: bucketOp('s3:GetMetricsConfiguration'),
+    PutBucketMetricsConfiguration: bucketOp('s3:PutMetricsConfiguration'),
+    DeleteBucketMetricsConfiguration: bucketOp('s3:PutMetricsConfiguration'),
+    GetBucketNotification: bucketOp('s3:GetBucketNotification'),
+    GetBucketNotificationConfiguration: bucketOp('s3:GetBucketNotification'),
+    PutBucketNotification: bucketOp('s3:PutBucketNotification'),
+    PutBucketNotificationConfiguration: bucketOp('s3:PutBucketNotification'),
+    GetBucketReplication: bucketOp('s3:GetReplicationConfiguration'),
+    PutBucketReplication: bucketOp('s3:PutReplicationConfiguration'),
+    DeleteBucketReplication: bucketOp('s3:PutReplicationConfiguration'),
+    GetBucketRequestPayment: bucketOp('s3:GetBucketRequestPayment'),
+    PutBucketRequestPayment: bucketOp('s3:PutBucketRequestPayment'),
+    GetBucketWebsite: bucketOp('s3:GetBucketWebsite'),
+    PutBucketWebsite: bucketOp('s3:PutBucketWebsite'),
+    DeleteBucketWebsite: bucketOp('s3:DeleteBucketWebsite'),
+    GetObjectLockConfiguration: bucketOp('s3:GetBucketObjectLockConfiguration'),
+    PutObjectLockConfiguration: bucketOp('s3:PutBucketObjectLockConfiguration'),
+
+    // Access control and encryption configuration
+    GetBucketPolicy: bucketOp('s3:GetBucketPolicy'),
+    PutBucketPolicy: bucketOp('s3:PutBucketPolicy'),
+    DeleteBucketPolicy: bucketOp('s3:DeleteBucketPolicy'),
+    GetBucketPolicyStatus: bucketOp('s3:GetBucketPolicyStatus'),
+    GetPublicAccessBlock: bucketOp('s3:GetBucketPublicAccessBlock'),
+    PutPublicAccessBlock: bucketOp('s3:PutBucketPublicAccessBlock'),
+    DeletePublicAccessBlock: bucketOp('s3:PutBucketPublicAccessBlock'),
+    GetBucketOwnershipControls: bucketOp('s3:GetBucketOwnershipControls'),
+    PutBucketOwnershipControls: bucketOp('s3:PutBucketOwnershipControls'),
+    DeleteBucketOwnershipControls: bucketOp('s3:PutBucketOwnershipControls'),
+    GetBucketAcl: bucketOp('s3:GetBucketAcl'),
+    PutBucketAcl: (input, call) => on('s3:PutBucketAcl', input.Bucket, call, { context: aclKeys(input) }),
+    GetBucketEncryption: bucketOp('s3:GetEncryptionConfiguration'),
+    PutBucketEncryption: bucketOp('s3:PutEncryptionConfiguration'),
+    DeleteBucketEncryption: bucketOp('s3:PutEncryptionConfiguration'),
+
+    // Listing
+    ListObjects: (input, call) => on('s3:ListBucket', input.Bucket, call, { context: listKeys(input) }),
+    ListObjectsV2: (input, call) => on('s3:ListBucket', input.Bucket, call, { context: listKeys(input) }),
+    ListObjectVersions: (input, call) => on('s3:ListBucketVersions', input.Bucket, call, { context: listKeys(input) }),
+    ListMultipartUploads: bucketOp('s3:ListBucketMultipartUploads'),
+
+    // Objects
+    GetObject: objectOp('s3:GetObject'),
+    HeadObject: objectOp('s3:GetObject'),
+    GetObjectAttributes: objectOp('s3:GetObjectAttributes'),
+    GetObjectTorrent: objectOp('s3:GetObjectTorrent'),
+    SelectObjectContent: objectOp('s3:GetObject'),
+    RestoreObject: objectOp('s3:RestoreObject'),
+    DeleteObject: objectOp('s3:DeleteObject'),
+    DeleteObjects: (input, call) => deleteObjects(on, input.Bucket, input.Delete?.Objects ?? [], call),
+    PutObject: (input, call) => on('s3:PutObject', input.Bucket, call, {
+      key: input.Key,
+      context: { ...aclKeys(input), ...writeKeys(input), ...requestTagKeys(input.Tagging) },
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html: an ACL or tags need their own permissions.
+      additionalActions: [...(hasAcl(input) ? ['s3:PutObjectAcl'] : []), ...(input.Tagging !== undefined ? ['s3:PutObjectTagging'] : [])],
+    }),
+    CopyObject: (input, call) => ({
+      ...on('s3:PutObject', input.Bucket, call, {
+        key: input.Key,
+        context: {
+          ...aclKeys(input), ...writeKeys(input), ...requestTagKeys(input.Tagging),
+          's3:x-amz-copy-source': input.CopySource,
+          ...(input.MetadataDirective !== undefined && { 's3:x-amz-metadata-directive': input.MetadataDirective }),
+        },
+        additionalActions: [...(hasAcl(input) ? ['s3:PutObjectAcl'] : []), ...(input.Tagging !== undefined ? ['s3:PutObjectTagging'] : [])],
+      }),
+      alsoRequires: [copySourceRead(input.CopySource, call)],
+    }),
+    GetObjectAcl: objectOp('s3:GetObjectAcl'),
+    PutObjectAcl: (input, call) => on('s3:PutObjectAcl', input.Bucket, call, {
+      key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }), context: aclKeys(input),
+    }),
+    GetObjectTagging: objectOp('s3:GetObjectTagging'),
+    PutObjectTagging: (input, call) => on('s3:PutObjectTagging', input.Bucket, call, {
+      key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }),
+      context: tagSetKeys(input.Tagging?.TagSet ?? []),
+    }),
+    DeleteObjectTagging: objectOp('s3:DeleteObjectTagging'),
+    GetObjectLegalHold: objectOp('s3:GetObjectLegalHold'),
+    PutObjectLegalHold: objectOp('s3:PutObjectLegalHold'),
+    GetObjectRetention: objectOp('s3:GetObjectRetention'),
+    PutObjectRetention: objectOp('s3:PutObjectRetention'),
+    WriteGetObjectResponse: anywhere('s3-object-lambda:WriteGetObjectResponse'),
+
+    // Multipart uploads: https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+    CreateMultipartUpload: (input, call) => on('s3:PutObject', input.Bucket, call, {
+      key: input.Key,
+      context: { ...aclKeys(input), ...writeKeys(input), ...requestTagKeys(input.Tagging) },
+      additionalActions: [...(hasAcl(input) ? ['s3:PutObjectAcl'] : []), ...(input.Tagging !== undefined ? ['s3:PutObjectTagging'] : [])],
+    }),
+    UploadPart: (input, call) => on('s3:PutObject', input.Bucket, call, { key: input.Key }),
+    UploadPartCopy: (input, call) => ({
+      ...on('s3:PutObject', input.Bucket, call, { key: input.Key, context: { 's3:x-amz-copy-source': input.CopySource } }),
+      alsoRequires: [copySourceRead(input.CopySource, call)],
+    }),
+    CompleteMultipartUpload: (input, call) => on('s3:PutObject', input.Bucket, call, { key: input.Key }),
+    AbortMultipartUpload: (input, call) => on('s3:AbortMultipartUpload', input.Bucket, call, { key: input.Key }),
+    ListParts: (input, call) => on('s3:ListMultipartUploadParts', input.Bucket, call, { key: input.Key }),
+  }
+}
+
+type On = (action: string, name: string, call: CallFacts, options?: Target) => AuthorizationTarget
+
+/**
+ * DeleteObjects needs s3:DeleteObject on every key it names (s3:DeleteObjectVersion on keys with a VersionId); the
+ * call is decided as one, on every object ARN.
+ */
+function deleteObjects(on: On, bucket: string, objects: readonly { Key: string; VersionId?: string }[], call: CallFacts): AuthorizationTarget {
+  const plain = objects.filter((object) => object.VersionId === undefined)
+  const versioned = objects.filter((object) => object.VersionId !== undefined)
+  const arn = (key: string) => `arn:${call.partition}:s3:::${bucket}/${key}`
+  const base = on(plain.length > 0 || versioned.length === 0 ? 's3:DeleteObject' : 's3:DeleteObjectVersion', bucket, call, { key: (plain[0] ?? versioned[0])?.Key ?? '*' })
+  if (plain.length > 0 && versioned.length > 0) {
+    return {
+      ...base,
+      resources: plain.map((object) => arn(object.Key)),
+      alsoRequires: [{ action: 's3:DeleteObjectVersion', resources: versioned.map((object) => arn(object.Key)) }],
+    }
+  }
+  return { ...base, resources: objects.length > 0 ? objects.map((object) => arn(object.Key)) : base.resources }
+}
+
+/** `bucket/key` or `/bucket/key`, URL-encoded, with an optional `?versionId=`: s3:GetObject(Version) on the source. */
+function copySourceRead(copySource: string, call: CallFacts): { action: string; resources: string[]; context?: ContextValues } {
+  const [path = '', query = ''] = copySource.replace(/^\//, '').split('?')
+  let decoded = path
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    // a malformed source is reported by the handler; authorization names it as given
+  }
+  const versionId = new URLSearchParams(query).get('versionId')
+  return {
+    action: versionId === null ? 's3:GetObject' : 's3:GetObjectVersion',
+    resources: [`arn:${call.partition}:s3:::${decoded}`],
+    ...(versionId !== null && { context: { 's3:versionid': versionId } }),
+  }
+}
+
+interface AclParameters {
+  readonly ACL?: string
+  readonly GrantFullControl?: string
+  readonly GrantRead?: string
+  readonly GrantReadACP?: string
+  readonly GrantWrite?: string
+  readonly GrantWriteACP?: string
+  readonly AccessControlPolicy?: unknown
+}
+
+function hasAcl(input: AclParameters): boolean {
+  return input.ACL !== undefined || input.GrantFullControl !== undefined || input.GrantRead !== undefined ||
+    input.GrantReadACP !== undefined || input.GrantWrite !== undefined || input.GrantWriteACP !== undefined
+}
+
+/** s3:x-amz-acl and s3:x-amz-grant-* (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html). */
+function aclKeys(input: AclParameters): Context {
+  return {
+    ...(input.ACL !== undefined && { 's3:x-amz-acl': input.ACL }),
+    ...(input.GrantFullControl !== undefined && { 's3:x-amz-grant-full-control': input.GrantFullControl }),
+    ...(input.GrantRead !== undefined && { 's3:x-amz-grant-read': input.GrantRead }),
+    ...(input.GrantReadACP !== undefined && { 's3:x-amz-grant-read-acp': input.GrantReadACP }),
+    ...(input.GrantWrite !== undefined && { 's3:x-amz-grant-write': input.GrantWrite }),
+    ...(input.GrantWriteACP !== undefined && { 's3:x-amz-grant-write-acp': input.GrantWriteACP }),
+  }
+}
+
+interface WriteParameters {
+  readonly ServerSideEncryption?: string
+  readonly SSEKMSKeyId?: string
+  readonly StorageClass?: string
+}
+
+/** The encryption and storage class an object write asks for. */
+function writeKeys(input: WriteParameters): Context {
+  return {
+    ...(input.ServerSideEncryption !== undefined && { 's3:x-amz-server-side-encryption': input.ServerSideEncryption }),
+    ...(input.SSEKMSKeyId !== undefined && { 's3:x-amz-server-side-encryption-aws-kms-key-id': input.SSEKMSKeyId }),
+    ...(input.StorageClass !== undefined && { 's3:x-amz-storage-class': input.StorageClass }),
+  }
+}
+
+function listKeys(input: { Prefix?: string; Delimiter?: string; MaxKeys?: number }): Context {
+  return {
+    ...(input.Prefix !== undefined && { 's3:prefix': input.Prefix }),
+    ...(input.Delimiter !== undefined && { 's3:delimiter': input.Delimiter }),
+    ...(input.MaxKeys !== undefined && { 's3:max-keys': String(input.MaxKeys) }),
+  }
+}
+
+/** The x-amz-tagging header (`k1=v1&k2=v2`): s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys. */
+function requestTagKeys(tagging: string | undefined): Context {
+  if (tagging === undefined) return {}
+  return tagSetKeys([...new URLSearchParams(tagging)].map(([Key, Value]) => ({ Key, Value })))
+}
+
+function tagSetKeys(tags: readonly { Key: string; Value: string }[]): Context {
+  const context: Context = { 's3:RequestObjectTagKeys': tags.map((tag) => tag.Key) }
+  for (const tag of tags) context[`s3:RequestObjectTag/${tag.Key}`] = tag.Value
+  return context
+}

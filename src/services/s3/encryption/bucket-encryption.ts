@@ -1,0 +1,59 @@
+// Default bucket encryption: Put/Get/DeleteBucketEncryption. Every bucket encrypts with SSE-S3 unless configured
+// otherwise, so Get answers AES256 for a bucket never configured and Delete returns it to that
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html).
+import type { S3Api } from '../../../generated/s3/api.js'
+import type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from '../../../generated/s3/types.js'
+import { InvalidArgumentError, MalformedAclError } from '../access/access-errors.js'
+import { ownedBucket } from '../access/bucket-policies.js'
+import type { Bucket } from '../bucket-index.js'
+import { bucketStore } from '../bucket-store.js'
+import type { S3Deps } from '../s3-deps.js'
+
+const SSE_S3_DEFAULT: ServerSideEncryptionRule = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }
+
+export function bucketEncryptionOperations(deps: S3Deps) {
+  const { database, buckets } = deps
+  const store = bucketStore(database)
+
+  return {
+    async PutBucketEncryption(input, ctx) {
+      const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
+      const rule = validRule(input.ServerSideEncryptionConfiguration)
+      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { encryption: JSON.stringify({ Rules: [rule] }) }))
+      await buckets.settled()
+    },
+
+    async GetBucketEncryption(input, ctx) {
+      const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
+      return { ServerSideEncryptionConfiguration: { Rules: [defaultEncryption(bucket)] } }
+    },
+
+    async DeleteBucketEncryption(input, ctx) {
+      const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
+      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { encryption: null }))
+      await buckets.settled()
+    },
+  } satisfies Partial<S3Api>
+}
+
+/** The rule new objects of the bucket are encrypted by when a write names no encryption. */
+export function defaultEncryption(bucket: Bucket): ServerSideEncryptionRule {
+  return (bucket.encryption as ServerSideEncryptionConfiguration | undefined)?.Rules?.[0] ?? SSE_S3_DEFAULT
+}
+
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
+function validRule(config: ServerSideEncryptionConfiguration): ServerSideEncryptionRule {
+  if (config.Rules.length !== 1) throw new MalformedAclError('The XML you provided was not well-formed or did not validate against our published schema')
+  const rule = config.Rules[0]!
+  const byDefault = rule.ApplyServerSideEncryptionByDefault
+  if (!byDefault) throw new MalformedAclError('The XML you provided was not well-formed or did not validate against our published schema')
+  const algorithm = byDefault.SSEAlgorithm
+  if (algorithm !== 'AES256' && algorithm !== 'aws:kms' && algorithm !== 'aws:kms:dsse') throw new InvalidArgumentError('Invalid server side encryption algorithm')
+  if (byDefault.KMSMasterKeyID !== undefined && algorithm === 'AES256') {
+    throw new InvalidArgumentError('a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse')
+  }
+  return {
+    ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm, ...(byDefault.KMSMasterKeyID !== undefined && { KMSMasterKeyID: byDefault.KMSMasterKeyID }) },
+    BucketKeyEnabled: rule.BucketKeyEnabled === true,
+  }
+}
