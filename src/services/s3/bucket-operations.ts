@@ -4,6 +4,7 @@ import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import { BucketAlreadyExists, BucketAlreadyOwnedByYou } from '../../generated/s3/errors.js'
 import type { S3Api } from '../../generated/s3/api.js'
 import type { BucketLocationConstraint } from '../../generated/s3/types.js'
+import { newBucketAccessColumns } from './access/index.js'
 import { requireBucket } from './bucket-lookup.js'
 import { isValidNewBucketName } from './bucket-names.js'
 import { bucketStore } from './bucket-store.js'
@@ -30,7 +31,7 @@ export function bucketOperations(deps: S3Deps) {
       try {
         await database.transaction((tx) => store.insertBucket(tx, {
           name: input.Bucket, account_id: ctx.accountId, region: ctx.region, created_at: clock.now().toISOString(), versioning: '',
-          policy: null, acl: null, public_access_block: null, ownership_controls: null, encryption: null, tags: null,
+          policy: null, encryption: null, tags: null, ...newBucketAccessColumns(input, ctx.accountId),
         }))
       } catch (error) {
         if (!(error instanceof DuplicateKeyError)) throw error

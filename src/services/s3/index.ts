@@ -1,7 +1,9 @@
 // The S3 service: buckets, objects, versions, multipart uploads and tags; the bucket index the authorization table
 // reads; object bytes on disk, encrypted at rest. Operations without a module here answer NotImplemented (501).
 import type { S3Api } from '../../generated/s3/api.js'
+import { accessOperations } from './access/index.js'
 import { bucketOperations } from './bucket-operations.js'
+import { bucketEncryptionOperations } from './encryption/bucket-encryption.js'
 import type { S3Deps } from './s3-deps.js'
 
 export { loadBucketIndex, type Bucket, type BucketIndex, type BucketPolicy, type AccountS3Settings } from './bucket-index.js'
@@ -19,5 +21,7 @@ export type { S3Deps } from './s3-deps.js'
 export function s3Service(deps: S3Deps): Partial<S3Api> {
   return {
     ...bucketOperations(deps),
+    ...accessOperations(deps),
+    ...bucketEncryptionOperations(deps),
   }
 }
