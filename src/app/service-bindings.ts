@@ -5,6 +5,7 @@ import { serviceModels } from '../generated/services.js'
 import type { ServiceModel } from '../model/types.js'
 import { bindService, type Handler, type ServiceBinding } from '../pipeline/service-binding.js'
 import { codecFor } from '../protocol/codecs.js'
+import { cloudtrailModules, type CloudTrailDeps } from '../services/cloudtrail/index.js'
 import { iamModules, type IamDeps } from '../services/iam/index.js'
 import { kmsAuthorization, kmsService, type KmsDeps } from '../services/kms/index.js'
 import { s3Authorization, s3Service, type S3Deps } from '../services/s3/index.js'
@@ -13,7 +14,7 @@ import { stsAuthorization, stsService, type StsDeps } from '../services/sts/inde
 type Handlers = Readonly<Record<string, Handler>>
 type Authorization = AuthorizationTable<Handlers>
 
-export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: StsDeps; readonly kms?: KmsDeps; readonly s3?: S3Deps }): ServiceBinding[] {
+export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: StsDeps; readonly kms?: KmsDeps; readonly s3?: S3Deps; readonly cloudtrail?: CloudTrailDeps }): ServiceBinding[] {
   const iam = iamModules(deps.iam)
   const bound = [
     bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(deps.sts), stsAuthorization(deps.sts)),
@@ -26,10 +27,20 @@ export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: Sts
     ...(deps.kms ? [bindService(serviceModels.kms, codecFor(serviceModels.kms), kmsService(deps.kms), kmsAuthorization(deps.kms.keys))] : []),
     // S3 implements part of its model: the rest answers 501 after authorization, like any pending operation.
     ...(deps.s3 ? [completeService(serviceModels.s3, s3Service(deps.s3) as Handlers, s3Authorization(deps.s3.buckets) as unknown as Authorization)] : []),
+    ...(deps.cloudtrail ? [modularService(serviceModels.cloudtrail, cloudtrailModules(deps.cloudtrail))] : []),
   ]
   const names = new Set(bound.map((binding) => binding.model.name))
   const pending = Object.values(serviceModels).filter((model) => !names.has(model.name)).map((model) => completeService(model, {}, {}))
   return [...bound, ...pending]
+}
+
+/** A service built of modules, each with its handlers and their authorization entries (IAM's, CloudTrail's shape). */
+function modularService(model: ServiceModel, modules: readonly { readonly handlers: object; readonly authorization: object }[]): ServiceBinding {
+  return completeService(
+    model,
+    Object.assign({}, ...modules.map((module) => module.handlers)) as Handlers,
+    Object.assign({}, ...modules.map((module) => module.authorization)) as Authorization,
+  )
 }
 
 /**

@@ -2,7 +2,7 @@
 // into the pipeline and starts the HTTP server.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { discardingAuditSink, type AuditSink } from '../audit/audit-sink.js'
+import { allAuditSinks, discardingAuditSink, type AuditSink } from '../audit/audit-sink.js'
 import { systemClock, type Clock } from '../core/clock.js'
 import { randomIds, type Ids } from '../core/ids.js'
 import { jsonLogger, type Logger } from '../core/logger.js'
@@ -15,6 +15,7 @@ import { createPipeline } from '../pipeline/pipeline.js'
 import { createRouter } from '../pipeline/router.js'
 import { serviceBindings } from './service-bindings.js'
 import { startServer } from '../server/http-server.js'
+import { loadTlsCertificate } from '../server/tls-certificate.js'
 import {
   bootstrapDefaultAccount,
   CREDENTIALS_CHANGED,
@@ -27,6 +28,8 @@ import {
   serviceAccessRecorder,
   type FirstStartCredentials,
 } from '../services/iam/index.js'
+import { cloudTrailRecorder, startEventExpiry } from '../services/cloudtrail/index.js'
+import { serviceModels } from '../generated/services.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
 import { loadBucketIndex, openS3Storage, S3_BUCKETS_CHANGED } from '../services/s3/index.js'
 import { loadOrganizationIndex, ORGANIZATIONS_CHANGED } from '../services/organizations/index.js'
@@ -40,6 +43,8 @@ export interface PalisadeOverrides {
   readonly ids?: Ids
   readonly log?: Logger
   readonly audit?: AuditSink
+  /** False turns CloudTrail recording off (the recording benchmark's baseline); event history then stays empty. */
+  readonly cloudTrail?: boolean
   /** Web identity: a local JWKS file or URL per OIDC issuer URL, added to (and winning over) `--oidc-jwks`. */
   readonly oidcKeys?: OidcKeySources
 }
@@ -83,6 +88,12 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     // Consolidated billing: every authenticated call counted per account, service and day, written in batches.
     const usage = usageRecorder(database)
     const auditSink = overrides.audit ?? discardingAuditSink
+    // CloudTrail: every call's event, in the mutation's own transaction or group-committed; hourly 90-day expiry.
+    const cloudTrail = cloudTrailRecorder({
+      database, ids, models: serviceModels, defaultAccountId: config.accountId,
+      onError: (error) => log.error('cloudtrail recording failed', { error: String(error) }),
+    })
+    const stopEventExpiry = startEventExpiry(database, clock, 3_600_000, (error) => log.error('cloudtrail expiry failed', { error: String(error) }))
     const kmsKeys = await loadKeyIndex(database, { box, region: config.region, partition: PARTITION })
     const kms = { database, clock, ids, box, keys: kmsKeys }
     // Organizations: every account's place in its organization, with the SCPs and RCPs that apply to it.
@@ -99,13 +110,17 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         sts: { database, clock, ids, box, sessions, trust, oidcProviders, credentials, authorizationMessages, oidc: { ...config.oidcJwks, ...overrides.oidcKeys } },
         kms,
         s3,
+        cloudtrail: { database, clock, recorder: cloudTrail },
       })),
       authenticate: createAuthenticator({
         credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region,
         isClosedAccount: (accountId) => organizations.membership(accountId)?.closed === true,
       }),
       authorize: createAuthorizer({ mode: config.auth, identities, clock, encodedDenials: authorizationMessages, organizations }),
-      audit: { record: (call) => { accessRecorder.record(call); usage.record(call); auditSink.record(call) } },
+      audit: allAuditSinks([
+        { record: (call) => { accessRecorder.record(call); usage.record(call); auditSink.record(call) } },
+        ...(overrides.cloudTrail === false ? [] : [cloudTrail]),
+      ]),
       clock,
       ids,
       log,
@@ -115,6 +130,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const reset = config.allowReset || config.auth === 'permissive'
       ? async () => {
           await accessRecorder.flush() // calls made before the reset are erased with the rest, not written after it
+          await cloudTrail.flush()
           await usage.flush()
           await database.transaction(async (tx) => {
             await eraseAllData(tx)
@@ -137,6 +153,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       log,
       reset,
       health: () => ({ status: 'ok', accountId: config.accountId, region: config.region, auth: config.auth }),
+      ...(config.tls && { tls: loadTlsCertificate({ ...config.tls, dataDir: config.dataDir, host: config.host, now: clock.now() }) }),
     })
     log.info('palisade started', { url: server.url, dataDir: config.dataDir, auth: config.auth })
     return {
@@ -148,6 +165,8 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       async close() {
         await server.close()
         await accessRecorder.close()
+        await stopEventExpiry()
+        await cloudTrail.close()
         await usage.close()
         await credentials.close()
         await sessions.close()

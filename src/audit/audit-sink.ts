@@ -1,7 +1,8 @@
 // The audit port: the pipeline hands every finished call to an AuditSink; CloudTrail implements it.
 import type { Caller } from '../core/caller.js'
 
-export interface CallRecord {
+/** What the pipeline knows of a call before its handler runs (everything but the outcome). */
+export interface StartedCall {
   readonly requestId: string
   readonly time: Date
   /** `iam`, `sts`, … ; undefined when the request could not be routed. */
@@ -14,6 +15,18 @@ export interface CallRecord {
   readonly readOnly: boolean
   /** The decoded input; sinks must drop sensitive members (the model marks them) before storing anything. */
   readonly input?: Readonly<Record<string, unknown>>
+  /** The resource ARNs the authorization stage decided on (`*` where the action has none); absent before that stage. */
+  readonly resources?: readonly string[]
+  /**
+   * The account owning the resource, when authorization named one (a key policy's, a trust policy's owner): a call
+   * into another account than the caller's is cross-account, and CloudTrail records it in both.
+   */
+  readonly resourceAccountId?: string
+  /** Set when the request came over TLS: what the client sent as Host (CloudTrail's tlsDetails). */
+  readonly tls?: { readonly hostHeader?: string; readonly version?: string; readonly cipherSuite?: string }
+}
+
+export interface CallRecord extends StartedCall {
   readonly output?: unknown
   readonly errorCode?: string
   readonly errorMessage?: string
@@ -21,8 +34,32 @@ export interface CallRecord {
 }
 
 export interface AuditSink {
+  /** Called once per request, on every exit, after the response is built: must not block or throw. */
   record(call: CallRecord): void
+  /**
+   * Runs the call's handler (`work`) inside the sink's scope, so that the sink can write the call's event in the
+   * transactions the handler commits; `record` follows with the outcome. Optional: sinks without it see `record` only.
+   */
+  during?<T>(call: StartedCall, work: () => Promise<T>): Promise<T>
 }
 
 /** Keeps nothing: the default until CloudTrail is wired in. */
 export const discardingAuditSink: AuditSink = { record: () => {} }
+
+/** One sink that hands each call to every sink in `sinks`, nesting their scopes around the handler. */
+export function allAuditSinks(sinks: readonly AuditSink[]): AuditSink {
+  const scoped = sinks.filter((sink) => sink.during !== undefined)
+  return {
+    record(call) {
+      for (const sink of sinks) sink.record(call)
+    },
+    during<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
+      let run = work
+      for (const sink of [...scoped].reverse()) {
+        const inner = run
+        run = () => sink.during!(call, inner)
+      }
+      return run()
+    },
+  }
+}

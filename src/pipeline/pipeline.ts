@@ -9,8 +9,9 @@ import type { HttpRequest, HttpResponse } from '../core/http.js'
 import type { Ids } from '../core/ids.js'
 import type { Logger } from '../core/logger.js'
 import type { OperationContext } from '../core/operation.js'
-import type { AuditSink } from '../audit/audit-sink.js'
+import type { AuditSink, StartedCall } from '../audit/audit-sink.js'
 import type { OperationInput } from '../protocol/codec.js'
+import { hasStreamingPayload } from '../protocol/rest/model-shapes.js'
 import type { Authenticate } from './authenticate.js'
 import { credentialScope } from './credential-scope.js'
 import type { Route, Router } from './router.js'
@@ -55,17 +56,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let route: Route | undefined
     let caller: Caller | undefined
     let input: OperationInput | undefined
+    let target: AuthorizationTarget | undefined
     try {
       if (rejection) throw rejection
       route = deps.router.resolve(request, scope)
+      if (request.bodyStream?.readAll && !hasStreamingPayload(route.binding.model, route.operation.input)) {
+        // The server leaves upload bodies unread; only streaming payloads (S3 PutObject, UploadPart) are read as they arrive.
+        request = withBody(request, await request.bodyStream.readAll())
+        route = deps.router.resolve(request, scope)
+      }
       const authenticated = await deps.authenticate(request, route, time)
       caller = authenticated.caller
-      const decoded = authenticated.payload === route.request.body ? route.request : { ...route.request, body: authenticated.payload }
+      const decoded = authenticated.payload === route.request.body && authenticated.payloadStream === route.request.bodyStream
+        ? route.request
+        : { ...route.request, body: authenticated.payload, bodyStream: authenticated.payloadStream }
       input = route.binding.codec.parseRequest(decoded, route.operation, route.binding.model)
       const facts: CallFacts = { caller, accountId: caller.accountId, region, partition: deps.partition }
       const authorizeOperation = route.binding.authorization[route.operation.name]
       if (!authorizeOperation) throw new Error(`no authorization entry for ${route.binding.model.name}:${route.operation.name}`)
-      deps.authorize(caller, authorizeOperation(input as never, facts), request, facts)
+      target = authorizeOperation(input as never, facts)
+      deps.authorize(caller, target, request, facts)
       const handler = route.binding.handlers[route.operation.name]
       if (!handler) throw new Error(`no handler for ${route.binding.model.name}:${route.operation.name}`)
       const authorized = caller
@@ -73,7 +83,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         caller, accountId: caller.accountId, region, partition: deps.partition, requestId,
         authorize: (target) => deps.authorize(authorized, target, request, facts),
       }
-      const output = await handler(input as never, ctx)
+      const operationInput = input
+      // The audit sink may write the call's event inside the transactions the handler commits (CloudTrail).
+      const output = deps.audit.during
+        ? await deps.audit.during(started(), () => handler(operationInput as never, ctx))
+        : await handler(operationInput as never, ctx)
       const response = route.binding.codec.serializeOutput(output, route.operation, route.binding.model, { requestId, method: request.method })
       record(response.status, output)
       return { requestId, response, service: route.binding.model.name, operation: route.operation.name, principal: caller.arn }
@@ -86,9 +100,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { requestId, response, service: route?.binding.model.name, operation: route?.operation.name, principal: caller?.arn }
     }
 
-    function record(status: number, output: unknown, error?: AwsError): void {
+    function started(): StartedCall {
       const operation = route?.operation.name
-      deps.audit.record({
+      return {
         requestId,
         time,
         service: route?.binding.model.name,
@@ -99,13 +113,22 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         userAgent: request.headers['user-agent'],
         readOnly: operation !== undefined && isReadOnlyOperation(operation),
         input,
-        output,
-        errorCode: error?.code,
-        errorMessage: error?.message,
-        status,
-      })
+        resources: target?.resources,
+        resourceAccountId: target?.resourcePolicies?.ownerAccountId,
+        tls: request.secure ? { hostHeader: request.headers.host } : undefined,
+      }
+    }
+
+    function record(status: number, output: unknown, error?: AwsError): void {
+      deps.audit.record({ ...started(), output, errorCode: error?.code, errorMessage: error?.message, status })
     }
   }
+}
+
+/** The request with its body read whole. */
+function withBody(request: HttpRequest, body: Buffer): HttpRequest {
+  const { bodyStream: _read, ...rest } = request
+  return { ...rest, body }
 }
 
 /** Unknown errors never reach the wire: they become InternalFailure and are logged with the request id. */

@@ -8,9 +8,10 @@ import type { Migration } from './migration.js'
 import { migrations as allMigrations } from './migrations/index.js'
 import type { Db, Schema } from './schema.js'
 import type { Capabilities, ChangeListener, StorageDialect } from './storage-dialect.js'
-import { transactionRunner, type TransactionRunner } from './transaction-runner.js'
+import { transactionRunner, type BeforeCommitHook, type TransactionRunner } from './transaction-runner.js'
 
 export type { Capabilities, ChangeListener } from './storage-dialect.js'
+export type { BeforeCommitHook } from './transaction-runner.js'
 
 export interface StorageConfig {
   /** `postgres://…` or `postgresql://…` for PostgreSQL; otherwise an SQLite file path, or `:memory:`. */
@@ -36,6 +37,11 @@ export interface Database {
    * the outer transaction.
    */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>
+  /**
+   * Runs `hook` inside every outermost transaction, after its work and just before it commits (see
+   * TransactionRunner.beforeEachCommit); the result removes the hook.
+   */
+  beforeEachCommit(hook: BeforeCommitHook): () => void
   /**
    * Tells every subscriber of `channel`, in this process and in every other process sharing the
    * database, that something changed (`payload`, at most 7990 bytes, says what). Inside a
@@ -106,6 +112,7 @@ function databaseOn(dialect: StorageDialect): { database: Database; transactions
     db,
     capabilities: dialect.capabilities,
     transaction: (work) => runner.run(work),
+    beforeEachCommit: (hook) => runner.beforeEachCommit(hook),
     async notify(channel, payload) {
       checkChannel(channel)
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {

@@ -16,7 +16,16 @@ export interface TransactionRunner {
   afterCommit(effect: () => void): void
   /** The open transaction of the calling async context, if any. */
   current(): Db | undefined
+  /**
+   * Runs `hook` at the end of every outermost transaction's work, inside it, just before it commits (and again on
+   * each retried attempt); a throwing hook rolls the transaction back, and a function it returns runs once the
+   * transaction has committed. For writes that must commit with whatever the transaction changed, whoever opened it
+   * (the audit event of the call that made the change). The result removes the hook.
+   */
+  beforeEachCommit(hook: BeforeCommitHook): () => void
 }
+
+export type BeforeCommitHook = (tx: Db) => Promise<void | (() => void)>
 
 export interface RunOptions {
   /** Overrides the policy's isolation for this (outermost) transaction. */
@@ -43,6 +52,7 @@ export interface TransactionPolicy {
 
 export function transactionRunner(db: Db, policy: TransactionPolicy): TransactionRunner {
   const frames = new AsyncLocalStorage<Frame>()
+  const beforeCommitHooks = new Set<BeforeCommitHook>()
   const openFrame = (): Frame | undefined => {
     const frame = frames.getStore()
     return frame?.open ? frame : undefined
@@ -66,7 +76,14 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
     const result = await builder.execute(async (tx) => {
       const frame: Frame = { tx, depth: 0, afterCommit: [], queue: Promise.resolve(), open: true }
       try {
-        const value = await frames.run(frame, () => work(tx))
+        const value = await frames.run(frame, async () => {
+          const result = await work(tx)
+          for (const hook of beforeCommitHooks) {
+            const committedEffect = await hook(tx)
+            if (committedEffect) frame.afterCommit.push(committedEffect)
+          }
+          return result
+        })
         committed = frame
         return value
       } finally {
@@ -110,5 +127,9 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
       else effect()
     },
     current: () => openFrame()?.tx,
+    beforeEachCommit(hook) {
+      beforeCommitHooks.add(hook)
+      return () => void beforeCommitHooks.delete(hook)
+    },
   }
 }

@@ -1,4 +1,4 @@
-// Migration 0014: placeholder claimed for the CloudTrail service; its tables are added here.
+// Migration 0014: CloudTrail — stored events (event history, data events) with the resources each names; trails.
 import type { Kysely } from 'kysely'
 import type { DbBoolean, DbTimestamp } from '../columns.js'
 import type { Migration } from '../migration.js'
@@ -8,11 +8,15 @@ export interface CloudTrailTables {
   cloudtrail_trails: CloudTrailTrailRow
   cloudtrail_digest_chains: CloudTrailDigestChainRow
   cloudtrail_signing_keys: CloudTrailSigningKeyRow
+  cloudtrail_events: CloudTrailEventRow
+  cloudtrail_event_resources: CloudTrailEventResourceRow
+  cloudtrail_data_events: CloudTrailDataEventRow
 }
 
 export const createCloudTrail: Migration = {
   id: '0014-cloudtrail',
   async up(db: Kysely<any>) {
+    await createEventTables(db)
     await createTrailTables(db)
   },
 }
@@ -118,4 +122,83 @@ async function createTrailTables(db: Kysely<any>): Promise<void> {
     .addColumn('valid_from', 'text', (column) => column.notNull()).addColumn('valid_to', 'text', (column) => column.notNull())
     .addPrimaryKeyConstraint('cloudtrail_signing_keys_pk', ['region', 'fingerprint'])
     .execute()
+}
+
+/**
+ * A management event (what LookupEvents answers from), in the account that receives it (recipientAccountId): a
+ * cross-account call has one row in each account. Each lookup attribute has its own column and index.
+ */
+export interface CloudTrailEventRow {
+  account_id: string
+  event_id: string
+  region: string
+  event_time: DbTimestamp
+  event_name: string
+  event_source: string
+  read_only: DbBoolean
+  /** LookupEvents' Username: the user name, role session name, `root`, …; null when there is none. */
+  username: string | null
+  access_key_id: string | null
+  /** The whole CloudTrail record (AWS's JSON), as LookupEvents returns it in CloudTrailEvent. */
+  record: string
+}
+
+/** The resources a management event names (LookupEvents' ResourceType and ResourceName). */
+export interface CloudTrailEventResourceRow {
+  account_id: string
+  event_id: string
+  region: string
+  event_time: DbTimestamp
+  /** `AWS::IAM::User`, `AWS::KMS::Key`, … */
+  resource_type: string
+  resource_name: string
+}
+
+/** A data event (S3 object-level calls): never in event history, kept for trails that select data events. */
+export interface CloudTrailDataEventRow {
+  account_id: string
+  event_id: string
+  region: string
+  event_time: DbTimestamp
+  record: string
+}
+
+async function createEventTables(db: Kysely<any>): Promise<void> {
+  await db.schema.createTable('cloudtrail_events')
+    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('event_id', 'text', (column) => column.notNull())
+    .addColumn('region', 'text', (column) => column.notNull()).addColumn('event_time', 'text', (column) => column.notNull())
+    .addColumn('event_name', 'text', (column) => column.notNull()).addColumn('event_source', 'text', (column) => column.notNull())
+    .addColumn('read_only', 'integer', (column) => column.notNull()).addColumn('username', 'text').addColumn('access_key_id', 'text')
+    .addColumn('record', 'text', (column) => column.notNull())
+    .addPrimaryKeyConstraint('cloudtrail_events_pk', ['account_id', 'event_id'])
+    .execute()
+  // LookupEvents reads newest first within one account and region, by time alone or by one attribute and time.
+  for (const [name, attribute] of [
+    ['time', undefined], ['name', 'event_name'], ['source', 'event_source'], ['read_only', 'read_only'],
+    ['username', 'username'], ['access_key', 'access_key_id'],
+  ] as const) {
+    const columns = ['account_id', 'region', ...(attribute ? [attribute] : []), 'event_time', 'event_id']
+    await db.schema.createIndex(`cloudtrail_events_by_${name}`).on('cloudtrail_events').columns(columns).execute()
+  }
+  // The 90-day expiry deletes the oldest events first, across accounts and regions.
+  await db.schema.createIndex('cloudtrail_events_by_age').on('cloudtrail_events').column('event_time').execute()
+
+  await db.schema.createTable('cloudtrail_event_resources')
+    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('event_id', 'text', (column) => column.notNull())
+    .addColumn('region', 'text', (column) => column.notNull()).addColumn('event_time', 'text', (column) => column.notNull())
+    .addColumn('resource_type', 'text', (column) => column.notNull()).addColumn('resource_name', 'text', (column) => column.notNull())
+    .addPrimaryKeyConstraint('cloudtrail_event_resources_pk', ['account_id', 'event_id', 'resource_type', 'resource_name'])
+    .execute()
+  await db.schema.createIndex('cloudtrail_event_resources_by_type').on('cloudtrail_event_resources')
+    .columns(['account_id', 'region', 'resource_type', 'event_time', 'event_id']).execute()
+  await db.schema.createIndex('cloudtrail_event_resources_by_name').on('cloudtrail_event_resources')
+    .columns(['account_id', 'region', 'resource_name', 'event_time', 'event_id']).execute()
+
+  await db.schema.createTable('cloudtrail_data_events')
+    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('event_id', 'text', (column) => column.notNull())
+    .addColumn('region', 'text', (column) => column.notNull()).addColumn('event_time', 'text', (column) => column.notNull())
+    .addColumn('record', 'text', (column) => column.notNull())
+    .addPrimaryKeyConstraint('cloudtrail_data_events_pk', ['account_id', 'event_id'])
+    .execute()
+  await db.schema.createIndex('cloudtrail_data_events_by_age').on('cloudtrail_data_events').column('event_time').execute()
 }

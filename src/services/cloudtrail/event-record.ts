@@ -1,0 +1,150 @@
+// The CloudTrail record of a call, in AWS's format, eventVersion 1.09
+// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+import type { CallRecord, StartedCall } from '../../audit/audit-sink.js'
+import type { ServiceModel } from '../../model/types.js'
+import { eventResource, eventSource, isDataEvent, isReadOnlyEvent, recordsResponse, type EventResource } from './event-kinds.js'
+import { recordMembers, recordTime } from './record-members.js'
+import { otherAccountIdentity, userIdentity, type FederatedCaller, type UserIdentity } from './user-identity.js'
+
+export type CloudTrailRecord = {
+  readonly eventVersion: '1.09'
+  readonly userIdentity: UserIdentity
+  readonly eventTime: string
+  readonly eventSource: string
+  readonly eventName: string
+  readonly awsRegion: string
+  readonly sourceIPAddress: string
+  readonly userAgent: string
+  readonly errorCode?: string
+  readonly errorMessage?: string
+  readonly requestParameters: Readonly<Record<string, unknown>> | null
+  readonly responseElements: Readonly<Record<string, unknown>> | null
+  readonly additionalEventData?: Readonly<Record<string, unknown>>
+  /** Absent for console sign-ins, as in AWS's records. */
+  readonly requestID?: string
+  readonly eventID: string
+  readonly readOnly: boolean
+  readonly resources?: readonly EventResource[]
+  readonly eventType: 'AwsApiCall' | 'AwsConsoleSignIn' | 'AwsServiceEvent'
+  readonly managementEvent: boolean
+  readonly recipientAccountId: string
+  readonly sharedEventID?: string
+  readonly eventCategory: 'Management' | 'Data'
+  readonly tlsDetails?: { readonly tlsVersion?: string; readonly cipherSuite?: string; readonly clientProvidedHostHeader?: string }
+}
+
+export interface RecordContext {
+  /** The service models, by our service name, for requestParameters and responseElements. */
+  readonly models: Readonly<Record<string, ServiceModel>>
+  /** The region's default account: where an unsigned call that names no account is recorded. */
+  readonly defaultAccountId: string
+  readonly uuid: () => string
+}
+
+/**
+ * The records of one call: one in the account that made it and, for a call into another account's resource
+ * (a cross-account AssumeRole, a key shared by its key policy), a copy in that account; both carry one
+ * sharedEventID, and the copy shows the caller as its account only.
+ */
+export function eventRecords(call: StartedCall & Partial<CallRecord>, context: RecordContext): CloudTrailRecord[] {
+  const main = eventRecord(call, context)
+  const other = otherAccount(call, main.recipientAccountId)
+  if (other === undefined || !call.caller) return [main]
+  const sharedEventID = context.uuid()
+  return [
+    { ...main, sharedEventID },
+    { ...main, userIdentity: otherAccountIdentity(call.caller), eventID: context.uuid(), recipientAccountId: other, sharedEventID },
+  ]
+}
+
+/** The record of a call as the caller's account sees it. */
+export function eventRecord(call: StartedCall & Partial<CallRecord>, context: RecordContext): CloudTrailRecord {
+  const model = call.service === undefined ? undefined : context.models[call.service]
+  const operation = call.operation === undefined || model === undefined ? undefined : model.operations[call.operation]
+  const readOnly = isReadOnlyEvent(call.service, call.operation, call.readOnly)
+  const data = isDataEvent(call.service, call.operation)
+  const resources = (call.resources ?? []).map(eventResource).filter((resource) => resource !== undefined)
+  const failed = call.errorCode !== undefined
+  const federated = federatedCaller(call)
+  const recipientAccountId = recipientAccount(call, resources, context.defaultAccountId)
+  return {
+    eventVersion: '1.09',
+    userIdentity: userIdentity(call.caller, federated),
+    eventTime: recordTime(call.time),
+    eventSource: eventSource(call.service, model),
+    eventName: call.operation ?? 'Unknown',
+    awsRegion: call.region,
+    sourceIPAddress: call.sourceIp,
+    userAgent: call.userAgent ?? '',
+    ...(failed && { errorCode: call.errorCode, errorMessage: call.errorMessage ?? '' }),
+    requestParameters: model === undefined ? null : recordMembers(model, operation?.input?.shape, call.input),
+    responseElements: model === undefined || failed || !recordsResponse(call.service, call.operation, readOnly)
+      ? null
+      : recordMembers(model, operation?.output?.shape, call.output),
+    requestID: call.requestId,
+    eventID: context.uuid(),
+    readOnly,
+    ...(resources.length > 0 && { resources }),
+    eventType: 'AwsApiCall',
+    managementEvent: !data,
+    recipientAccountId,
+    eventCategory: data ? 'Data' : 'Management',
+    ...(call.tls && { tlsDetails: { tlsVersion: call.tls.version, cipherSuite: call.tls.cipherSuite, clientProvidedHostHeader: call.tls.hostHeader } }),
+  }
+}
+
+/** The caller's account; for an unsigned call, the account of the resource it names (the role a web identity assumes). */
+function recipientAccount(call: StartedCall, resources: readonly EventResource[], defaultAccountId: string): string {
+  if (call.caller && call.caller.type !== 'Anonymous') return call.caller.accountId
+  return call.resourceAccountId ?? resources.find((resource) => resource.accountId !== undefined)?.accountId ?? call.caller?.accountId ?? defaultAccountId
+}
+
+/** The resource owner's account when it is not the caller's (and the caller is signed): the cross-account copy's. */
+function otherAccount(call: StartedCall, recipientAccountId: string): string | undefined {
+  if (!call.caller || call.caller.type === 'Anonymous') return undefined
+  let owner = call.resourceAccountId
+  if (owner === undefined) {
+    for (const arn of call.resources ?? []) {
+      const account = eventResource(arn)?.accountId
+      if (account !== undefined && account !== recipientAccountId) {
+        owner = account
+        break
+      }
+    }
+  }
+  return owner !== undefined && owner !== recipientAccountId && /^\d{12}$/.test(owner) ? owner : undefined
+}
+
+/**
+ * Unsigned federation calls name their caller in what they return (AWS's WebIdentityUser and SAMLUser identities,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html#STS-API-SAML-WIF).
+ */
+function federatedCaller(call: StartedCall & Partial<CallRecord>): FederatedCaller | undefined {
+  if (call.service !== 'sts') return undefined
+  const output = (call.output ?? {}) as Record<string, unknown>
+  if (call.operation === 'AssumeRoleWithWebIdentity') {
+    const provider = String(output.Provider ?? tokenClaim(call.input?.WebIdentityToken, 'iss') ?? call.input?.ProviderId ?? '')
+    const subject = String(output.SubjectFromWebIdentityToken ?? tokenClaim(call.input?.WebIdentityToken, 'sub') ?? '')
+    const audience = String(output.Audience ?? tokenClaim(call.input?.WebIdentityToken, 'aud') ?? '')
+    return { type: 'WebIdentityUser', principalId: `${provider}:${audience}:${subject}`, userName: subject, identityProvider: provider }
+  }
+  if (call.operation === 'AssumeRoleWithSAML') {
+    const qualifier = String(output.NameQualifier ?? '')
+    const subject = String(output.Subject ?? '')
+    return { type: 'SAMLUser', principalId: `${qualifier}:${subject}`, userName: subject, identityProvider: qualifier }
+  }
+  return undefined
+}
+
+/** A claim of a JWT's payload, read without verifying it: only to name who tried a call that failed. */
+function tokenClaim(token: unknown, claim: string): string | undefined {
+  if (typeof token !== 'string') return undefined
+  const payload = token.split('.')[1]
+  if (payload === undefined) return undefined
+  try {
+    const value = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>)[claim]
+    return typeof value === 'string' ? value.slice(0, 256) : Array.isArray(value) && typeof value[0] === 'string' ? value[0].slice(0, 256) : undefined
+  } catch {
+    return undefined
+  }
+}
