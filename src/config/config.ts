@@ -30,6 +30,11 @@ export interface PalisadeConfig {
    * used instead of the issuer's discovery document.
    */
   readonly oidcJwks: Readonly<Record<string, string>>
+  /**
+   * Serve HTTPS: with the operator's certificate and key files (absolute paths), or, when both are absent, with a
+   * self-signed certificate generated at first start in the data directory. Undefined: plain HTTP.
+   */
+  readonly tls?: { readonly certFile?: string; readonly keyFile?: string }
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +55,9 @@ export const OPTIONS = [
   { flag: 'root-key', env: 'PALISADE_ROOT_KEY', value: 'KEY', help: 'the 32-byte key (base64 or hex) that encrypts secrets at rest', default: '' },
   { flag: 'root-key-file', env: 'PALISADE_ROOT_KEY_FILE', value: 'FILE', help: 'file holding the root key; created with mode 0600 on first start', default: '<data-dir>/root.key' },
   { flag: 'max-body-bytes', env: 'PALISADE_MAX_BODY_BYTES', value: 'BYTES', help: 'largest request body accepted (bodies are held in memory until S3 streaming lands)', default: String(512 * 1024 * 1024) },
+  { flag: 'tls', env: 'PALISADE_TLS', value: '', help: 'serve HTTPS with a self-signed certificate generated at first start in the data directory (tls-cert.pem, tls-key.pem with mode 0600)', default: 'false' },
+  { flag: 'tls-cert', env: 'PALISADE_TLS_CERT', value: 'FILE', help: 'serve HTTPS with this PEM certificate (chain); needs --tls-key', default: '' },
+  { flag: 'tls-key', env: 'PALISADE_TLS_KEY', value: 'FILE', help: 'the PEM private key of --tls-cert', default: '' },
   { flag: 'oidc-jwks', env: 'PALISADE_OIDC_JWKS', value: 'ISSUER=JWKS', help: 'verify AssumeRoleWithWebIdentity tokens from the issuer URL ISSUER with a local JWKS file or URL instead of its discovery document; repeatable, the variable takes entries separated by commas or spaces', default: '' },
 ] as const
 
@@ -86,6 +94,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     rootKeyFile: resolve(dataDir, get('root-key-file') === '<data-dir>/root.key' ? 'root.key' : get('root-key-file')),
     maxBodyBytes: readInteger('max-body-bytes', get('max-body-bytes'), 1024, Number.MAX_SAFE_INTEGER),
     oidcJwks: readOidcJwks(getAll('oidc-jwks')),
+    ...readTls(readBoolean('tls', get('tls')), get('tls-cert'), get('tls-key')),
   }
   checkRootCredentials(config)
   return config
@@ -102,11 +111,18 @@ function parseFlags(args: readonly string[]): Map<string, string[]> {
     const name = arg.slice(2, eq === -1 ? undefined : eq)
     if (!known.has(name)) throw new ConfigError(`unknown flag \`--${name}\``)
     if (eq !== -1) set(name, arg.slice(eq + 1))
-    else if (name === 'allow-reset') set(name, 'true')
+    else if (name === 'allow-reset' || name === 'tls') set(name, 'true')
     else if (i + 1 < args.length) set(name, args[++i]!)
     else throw new ConfigError(`flag \`--${name}\` needs a value`)
   }
   return flags
+}
+
+/** `--tls-cert` and `--tls-key` go together and imply HTTPS; `--tls` alone asks for a generated certificate. */
+function readTls(enabled: boolean, certFile: string, keyFile: string): Pick<PalisadeConfig, 'tls'> {
+  if ((certFile === '') !== (keyFile === '')) throw new ConfigError('set both `tls-cert` and `tls-key`, or neither')
+  if (certFile !== '') return { tls: { certFile: resolve(certFile), keyFile: resolve(keyFile) } }
+  return enabled ? { tls: {} } : {}
 }
 
 function readInteger(name: string, text: string, min: number, max: number): number {
