@@ -1,0 +1,151 @@
+// TrailDelivery: routes each recorded event to the logging trails that select it, buffers it per trail, region
+// and account, and writes the buffers as log files every `logIntervalMs` (AWS: about every 5 minutes), on StopLogging
+// and DeleteTrail, and on close; writes each validated trail's digest files every `digestIntervalMs` (AWS: hourly).
+import type { Clock } from '../../core/clock.js'
+import type { Logger } from '../../core/logger.js'
+import { deliverDigest, deliverLogFile, openChain, type DeliveryFileDeps } from './delivery-files.js'
+import type { TrailEvent, TrailOrganizations } from './trail-ports.js'
+import type { IndexedTrail, TrailIndex } from './trails-index.js'
+import { trailStore, type Trail } from './trails-store.js'
+
+export interface TrailDelivery {
+  /** Buffers `event` for every logging trail that records it; never waits and never throws (the request path calls it). */
+  accept(event: TrailEvent): void
+  /** Writes every buffered log file, then every digest that is due. */
+  deliver(): Promise<void>
+  /** StartLogging: opens the trail's digest chain in its home region. */
+  startTrail(trail: Trail): Promise<void>
+  /** StopLogging, DeleteTrail: writes what the trail holds, then a last digest for each of its chains. */
+  finishTrail(trail: Trail): Promise<void>
+  /** Stops the timers and writes what every trail holds. */
+  close(): Promise<void>
+}
+
+export interface DeliveryOptions {
+  /** How often buffered events are written as log files. Default 5 minutes. */
+  readonly logIntervalMs?: number
+  /** How often a validated trail's digest file is written. Default 1 hour. */
+  readonly digestIntervalMs?: number
+}
+
+export interface TrailDeliveryDeps extends DeliveryFileDeps {
+  readonly trails: TrailIndex
+  readonly organizations?: TrailOrganizations
+  readonly log: Logger
+  readonly clock: Clock
+}
+
+/** A log file holds at most this many records; a fuller buffer is written at once. */
+const MAX_RECORDS_PER_FILE = 5000
+/** Events kept for a trail whose bucket refuses its files, while it does; older ones beyond this are dropped. */
+const MAX_HELD_EVENTS = 50_000
+/** Global services' events go only to trails that include global service events. */
+const GLOBAL_SOURCES = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'signin.amazonaws.com', 'cloudfront.amazonaws.com', 'route53.amazonaws.com', 'organizations.amazonaws.com'])
+
+interface Buffer {
+  readonly trailKey: string
+  readonly accountId: string
+  readonly region: string
+  events: TrailEvent[]
+}
+
+export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions = {}): TrailDelivery {
+  const logIntervalMs = options.logIntervalMs ?? 5 * 60_000
+  const digestIntervalMs = options.digestIntervalMs ?? 60 * 60_000
+  const buffers = new Map<string, Buffer>() // `trailKey|region|account`
+  // All writing runs one step at a time, so a digest never races the log file it should list.
+  let queue: Promise<unknown> = Promise.resolve()
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work)
+    queue = next.catch((error: unknown) => deps.log.error('cloudtrail delivery failed', { error: String(error) }))
+    return next
+  }
+
+  const recordsFor = (trail: IndexedTrail, event: TrailEvent): boolean => {
+    if (event.recipientAccountId !== trail.accountId) {
+      if (!trail.isOrganizationTrail || trail.organizationId === undefined) return false
+      if (deps.organizations?.membership(event.recipientAccountId)?.organizationId !== trail.organizationId) return false
+    }
+    if (event.awsRegion !== trail.homeRegion && !trail.isMultiRegionTrail) return false
+    if (!trail.includeGlobalServiceEvents && GLOBAL_SOURCES.has(event.eventSource)) return false
+    return trail.selects(event)
+  }
+
+  const writeBuffers = async (only?: (buffer: Buffer) => boolean) => {
+    for (const [id, buffer] of [...buffers]) {
+      if (buffer.events.length === 0 || (only && !only(buffer))) continue
+      const trail = deps.trails.all().find((candidate) => trailKey(candidate) === buffer.trailKey)
+      const events = buffer.events
+      buffer.events = []
+      if (!trail) {
+        buffers.delete(id) // the trail is gone
+        continue
+      }
+      for (let start = 0; start < events.length; start += MAX_RECORDS_PER_FILE) {
+        const part = events.slice(start, start + MAX_RECORDS_PER_FILE)
+        if (!(await deliverLogFile(deps, trail, { accountId: buffer.accountId, region: buffer.region }, part))) {
+          // Refused (no bucket, no permission): keep the events for the next attempt, within bounds.
+          buffer.events = [...events.slice(start), ...buffer.events].slice(-MAX_HELD_EVENTS)
+          break
+        }
+      }
+    }
+  }
+
+  const writeDigests = async (due: (chainStart: Date) => boolean, onlyTrail?: Trail) => {
+    for (const chain of await trailStore(deps.database.db).allChains()) {
+      const trail = deps.trails.get(chain.account_id, chain.home_region, chain.trail_name)
+      if (!trail || !trail.logFileValidationEnabled) continue
+      if (onlyTrail && trailKey(trail) !== trailKey(onlyTrail)) continue
+      if (!onlyTrail && !trail.isLogging) continue
+      if (due(new Date(chain.digest_start_time))) await deliverDigest(deps, trail, chain)
+    }
+  }
+
+  const deliver = () => serially(async () => {
+    await writeBuffers()
+    const now = deps.clock.now().getTime()
+    await writeDigests((start) => now - start.getTime() >= digestIntervalMs)
+  })
+
+  const logTimer = setInterval(() => void deliver().catch(() => {}), logIntervalMs)
+  logTimer.unref()
+  const digestTimer = setInterval(() => void deliver().catch(() => {}), Math.min(digestIntervalMs, 60_000))
+  digestTimer.unref()
+
+  return {
+    accept(event) {
+      for (const trail of deps.trails.logging()) {
+        if (!recordsFor(trail, event)) continue
+        const id = `${trailKey(trail)}|${event.awsRegion}|${event.recipientAccountId}`
+        let buffer = buffers.get(id)
+        if (!buffer) buffers.set(id, buffer = { trailKey: trailKey(trail), accountId: event.recipientAccountId, region: event.awsRegion, events: [] })
+        buffer.events.push(event)
+        if (buffer.events.length === MAX_RECORDS_PER_FILE) void serially(() => writeBuffers((candidate) => candidate === buffer))
+      }
+    },
+    deliver,
+    startTrail: (trail) => serially(async () => {
+      if (trail.logFileValidationEnabled) await openChain(deps, trail, trail.startLoggingTime ?? deps.clock.now())
+    }),
+    finishTrail: (trail) => serially(async () => {
+      await writeBuffers((buffer) => buffer.trailKey === trailKey(trail))
+      await writeDigests(() => true, trail)
+    }),
+    async close() {
+      clearInterval(logTimer)
+      clearInterval(digestTimer)
+      await serially(async () => {
+        await writeBuffers()
+        // Files written since the last digest get one now, so none is left uncovered by a restart.
+        const pending = await trailStore(deps.database.db).allChains()
+        const withFiles = new Set(pending.filter((chain) => chain.pending_log_files !== '[]').map((chain) => `${chain.account_id}/${chain.home_region}/${chain.trail_name}`))
+        for (const trail of deps.trails.all().filter((candidate) => withFiles.has(trailKey(candidate)))) await writeDigests(() => true, trail)
+      }).catch(() => {})
+    },
+  }
+}
+
+function trailKey(trail: Pick<Trail, 'accountId' | 'homeRegion' | 'name'>): string {
+  return `${trail.accountId}/${trail.homeRegion}/${trail.name}`
+}

@@ -1,0 +1,60 @@
+// Reading trails: GetTrail, DescribeTrails, ListTrails, GetTrailStatus
+// (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html).
+import type { CloudtrailApi } from '../../generated/cloudtrail/api.js'
+import type { TrailDeps } from './trail-deps.js'
+import { requireTrail } from './trail-lookup.js'
+import { toTrailShape } from './trail-shape.js'
+import type { IndexedTrail } from './trails-index.js'
+
+export function trailReadOperations({ trails }: TrailDeps) {
+  const byArn = (a: IndexedTrail, b: IndexedTrail) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)
+  return {
+    async GetTrail(input, ctx) {
+      return { Trail: toTrailShape(requireTrail(trails, input.Name, ctx)) }
+    },
+
+    /**
+     * Without names: the region's trails, and (includeShadowTrails, default true) the multi-region trails of other
+     * regions. Names that match no trail are left out, as AWS does.
+     */
+    async DescribeTrails(input, ctx) {
+      const shadows = input.includeShadowTrails ?? true
+      const visible = [...trails.inAccount(ctx.accountId)]
+        .filter((trail) => trail.homeRegion === ctx.region || (shadows && trail.isMultiRegionTrail))
+        .sort(byArn)
+      const names = input.trailNameList ?? []
+      const listed = names.length === 0
+        ? visible
+        : visible.filter((trail) => names.includes(trail.name) || names.includes(trail.arn))
+      return { trailList: listed.map(toTrailShape) }
+    },
+
+    /** Every trail of the account, in every region. */
+    async ListTrails(_input, ctx) {
+      return {
+        Trails: [...trails.inAccount(ctx.accountId)].sort(byArn).map((trail) => ({ TrailARN: trail.arn, Name: trail.name, HomeRegion: trail.homeRegion })),
+      }
+    },
+
+    /** https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html */
+    async GetTrailStatus(input, ctx) {
+      const trail = requireTrail(trails, input.Name, ctx)
+      const text = (date: Date | undefined) => date?.toISOString().replace(/\.\d{3}Z$/, 'Z')
+      return {
+        IsLogging: trail.isLogging,
+        ...(trail.latestDeliveryError !== undefined && { LatestDeliveryError: trail.latestDeliveryError }),
+        ...(trail.latestDeliveryTime && { LatestDeliveryTime: trail.latestDeliveryTime }),
+        ...(trail.startLoggingTime && { StartLoggingTime: trail.startLoggingTime, TimeLoggingStarted: text(trail.startLoggingTime) }),
+        ...(trail.stopLoggingTime && { StopLoggingTime: trail.stopLoggingTime, TimeLoggingStopped: text(trail.stopLoggingTime) }),
+        ...(trail.latestDigestDeliveryTime && { LatestDigestDeliveryTime: trail.latestDigestDeliveryTime }),
+        ...(trail.latestDigestDeliveryError !== undefined && { LatestDigestDeliveryError: trail.latestDigestDeliveryError }),
+        ...(trail.latestDeliveryAttemptTime && {
+          LatestDeliveryAttemptTime: text(trail.latestDeliveryAttemptTime),
+          LatestDeliveryAttemptSucceeded: trail.latestDeliveryError === undefined ? text(trail.latestDeliveryAttemptTime) : '',
+        }),
+        LatestNotificationAttemptTime: '',
+        LatestNotificationAttemptSucceeded: '',
+      }
+    },
+  } satisfies Partial<CloudtrailApi>
+}
