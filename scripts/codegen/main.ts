@@ -10,13 +10,21 @@ import { renderErrors } from './render-errors.js'
 import { renderModel } from './render-model.js'
 import { renderServices } from './render-services.js'
 import { renderTypes } from './render-types.js'
-import { findBotocoreData, readSourcePair } from './source-models.js'
+import { findBotocoreData, readSourcePair, type SourcePair } from './source-models.js'
 
 /** The services Palisade implements, by their model file prefix. */
 export const SERVICES = [
   'iam', 'sts', 'organizations', 'kms', 's3', 'cloudtrail', 'config', 'guardduty', 'wafv2', 'shield', 'inspector2',
-  'artifact', 'accessanalyzer', 'support', 'ec2', 'cognito-idp', 'acm',
+  'artifact', 'accessanalyzer', 'support', 'ec2', 'cognito-idp', 'acm', 's3control',
 ] as const
+
+/**
+ * Services generated with only some of their operations: S3 Control is here for the account-level Block Public
+ * Access; its other ninety operations (access points, batch jobs, Storage Lens) are not part of Palisade.
+ */
+const OPERATION_SUBSETS: Readonly<Partial<Record<(typeof SERVICES)[number], readonly string[]>>> = {
+  s3control: ['GetPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock'],
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const generated = join(root, 'src', 'generated')
@@ -36,7 +44,7 @@ function main(): void {
   const botocoreData = findBotocoreData()
   console.log(`botocore models: ${botocoreData}`)
   for (const service of SERVICES) {
-    const pair = readSourcePair(service, botocoreData)
+    const pair = onlyOperations(readSourcePair(service, botocoreData), OPERATION_SUBSETS[service])
     const { model, disagreements } = mergeModels(pair)
     const patched = applyPatches(model)
     const sources = `aws-sdk ${basename(pair.minFile)} + botocore ${service}/${pair.apiVersion}`
@@ -57,6 +65,13 @@ function main(): void {
     console.error(`stale generated files (run npm run codegen): ${stale.join(', ')}`)
     process.exitCode = 1
   }
+}
+
+/** The pair with its operations cut down to `names` (both models, so they still agree), or as read. */
+function onlyOperations(pair: SourcePair, names: readonly string[] | undefined): SourcePair {
+  if (!names) return pair
+  const pick = (operations: SourcePair['min']['operations']) => Object.fromEntries(names.map((name) => [name, operations[name]!]))
+  return { ...pair, min: { ...pair.min, operations: pick(pair.min.operations) }, botocore: { ...pair.botocore, operations: pick(pair.botocore.operations) } }
 }
 
 function applyPatches(model: ServiceModel): ServiceModel {

@@ -8,13 +8,14 @@ import { codecFor } from '../protocol/codecs.js'
 import { cloudtrailModules, type CloudTrailDeps } from '../services/cloudtrail/index.js'
 import { iamModules, type IamDeps } from '../services/iam/index.js'
 import { kmsAuthorization, kmsService, type KmsDeps } from '../services/kms/index.js'
-import { s3Authorization, s3Service, type S3Deps } from '../services/s3/index.js'
+import { organizationsAuthorization, organizationsService, type OrganizationsDeps } from '../services/organizations/index.js'
+import { s3Authorization, s3controlAuthorization, s3controlService, s3Service, type S3Deps } from '../services/s3/index.js'
 import { stsAuthorization, stsService, type StsDeps } from '../services/sts/index.js'
 
 type Handlers = Readonly<Record<string, Handler>>
 type Authorization = AuthorizationTable<Handlers>
 
-export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: StsDeps; readonly kms?: KmsDeps; readonly s3?: S3Deps; readonly cloudtrail?: CloudTrailDeps }): ServiceBinding[] {
+export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: StsDeps; readonly kms?: KmsDeps; readonly s3?: S3Deps; readonly cloudtrail?: CloudTrailDeps; readonly organizations?: OrganizationsDeps }): ServiceBinding[] {
   const iam = iamModules(deps.iam)
   const bound = [
     bindService(serviceModels.sts, codecFor(serviceModels.sts), stsService(deps.sts), stsAuthorization(deps.sts)),
@@ -27,7 +28,10 @@ export function serviceBindings(deps: { readonly iam: IamDeps; readonly sts: Sts
     ...(deps.kms ? [bindService(serviceModels.kms, codecFor(serviceModels.kms), kmsService(deps.kms), kmsAuthorization(deps.kms.keys))] : []),
     // S3 implements part of its model: the rest answers 501 after authorization, like any pending operation.
     ...(deps.s3 ? [completeService(serviceModels.s3, s3Service(deps.s3) as Handlers, s3Authorization(deps.s3.buckets) as unknown as Authorization)] : []),
+    // S3 Control: the account-level Block Public Access that S3's authorization reads.
+    ...(deps.s3 ? [bindService(serviceModels.s3control, codecFor(serviceModels.s3control), s3controlService(deps.s3), s3controlAuthorization())] : []),
     ...(deps.cloudtrail ? [modularService(serviceModels.cloudtrail, cloudtrailModules(deps.cloudtrail))] : []),
+    ...(deps.organizations ? [bindService(serviceModels.organizations, codecFor(serviceModels.organizations), organizationsService(deps.organizations), organizationsAuthorization(deps.organizations.organizations))] : []),
   ]
   const names = new Set(bound.map((binding) => binding.model.name))
   const pending = Object.values(serviceModels).filter((model) => !names.has(model.name)).map((model) => completeService(model, {}, {}))

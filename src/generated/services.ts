@@ -14,12 +14,13 @@ import { inspector2Model } from './inspector2/model.js'
 import { kmsModel } from './kms/model.js'
 import { organizationsModel } from './organizations/model.js'
 import { s3Model } from './s3/model.js'
+import { s3controlModel } from './s3control/model.js'
 import { shieldModel } from './shield/model.js'
 import { stsModel } from './sts/model.js'
 import { supportModel } from './support/model.js'
 import { wafv2Model } from './wafv2/model.js'
 
-export const serviceNames = ['accessanalyzer', 'acm', 'artifact', 'cloudtrail', 'cognito-idp', 'config', 'ec2', 'guardduty', 'iam', 'inspector2', 'kms', 'organizations', 's3', 'shield', 'sts', 'support', 'wafv2'] as const
+export const serviceNames = ['accessanalyzer', 'acm', 'artifact', 'cloudtrail', 'cognito-idp', 'config', 'ec2', 'guardduty', 'iam', 'inspector2', 'kms', 'organizations', 's3', 's3control', 'shield', 'sts', 'support', 'wafv2'] as const
 
 export type ServiceName = (typeof serviceNames)[number]
 
@@ -37,6 +38,7 @@ export const serviceModels: Readonly<Record<ServiceName, ServiceModel>> = {
   kms: kmsModel,
   organizations: organizationsModel,
   s3: s3Model,
+  s3control: s3controlModel,
   shield: shieldModel,
   sts: stsModel,
   support: supportModel,

@@ -28,8 +28,14 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
   const byTargetPrefix = new Map<string, ServiceBinding>()
   const queryByVersion = new Map<string, ServiceBinding>()
   let s3: ServiceBinding | undefined
+  let s3control: ServiceBinding | undefined
   for (const binding of bindings) {
     const { metadata } = binding.model
+    // S3 Control signs as `s3` too: it is told apart by its path (below), never by the credential scope.
+    if (binding.model.name === 's3control') {
+      s3control = binding
+      continue
+    }
     bySigningName.set(metadata.signingName, binding)
     if (metadata.targetPrefix) {
       byTargetPrefix.set(metadata.targetPrefix, binding)
@@ -61,6 +67,11 @@ export function createRouter(bindings: readonly ServiceBinding[]): Router {
   }
 
   function findService(request: HttpRequest, scope: CredentialScopeNames | undefined): ServiceBinding {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html: every S3 Control path
+    // starts with the API version and every request names its account (a bucket may be called v20180820).
+    if (s3control && request.path.startsWith('/v20180820/') && request.headers['x-amz-account-id'] !== undefined && (scope === undefined || scope.service === 's3')) {
+      return s3control
+    }
     if (scope !== undefined) {
       const binding = bySigningName.get(scope.service)
       if (binding) return binding
