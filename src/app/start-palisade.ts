@@ -111,6 +111,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         kms,
         s3,
         cloudtrail: { database, clock, recorder: cloudTrail },
+        organizations: { database, clock, ids, organizations },
       })),
       authenticate: createAuthenticator({
         credentials, mode: config.auth, defaultAccountId: config.accountId, partition: PARTITION, region: config.region,

@@ -24,6 +24,8 @@ export interface OrganizationFacts {
 export interface OrganizationIndex extends OrganizationPolicySource {
   /** The organization an account belongs to (management or member), or undefined. */
   organizationOf(accountId: string): OrganizationFacts | undefined
+  /** The type of a customer policy of the organization `managementAccountId` manages, or undefined. */
+  policyType(managementAccountId: string, policyId: string): string | undefined
   /** Resolves once every change notified so far in this process has been applied. */
   settled(): Promise<void>
   close(): Promise<void>
@@ -51,6 +53,8 @@ interface OrganizationSnapshot {
   readonly closedAccounts: ReadonlySet<string>
   /** Per enabled enforced type: target id → compiled policies attached to it. */
   readonly attached: ReadonlyMap<string, ReadonlyMap<string, readonly CompiledPolicy[]>>
+  /** Every customer policy's type, for the ARNs the authorization table builds. */
+  readonly policyTypes: ReadonlyMap<string, string>
   /** Memberships computed on first use. */
   readonly memberships: Map<string, OrganizationMembership>
 }
@@ -81,7 +85,7 @@ export async function loadOrganizationIndex(database: Database, options: { parti
       db.selectFrom('org_members as m').innerJoin('accounts as a', 'a.account_id', 'm.member_account_id')
         .select(['m.account_id', 'm.member_account_id', 'm.parent_id', 'a.status'])
         .$if(one, (q) => q.where('m.account_id', '=', managementAccountId!)).execute(),
-      db.selectFrom('org_policies').select(['account_id', 'policy_id', 'policy_type', 'content']).where('policy_type', 'in', [...ENFORCED_TYPES])
+      db.selectFrom('org_policies').select(['account_id', 'policy_id', 'policy_type', 'content'])
         .$if(one, (q) => q.where('account_id', '=', managementAccountId!)).execute(),
       db.selectFrom('org_attachments').selectAll().where('policy_type', 'in', [...ENFORCED_TYPES])
         .$if(one, (q) => q.where('account_id', '=', managementAccountId!)).execute(),
@@ -113,6 +117,7 @@ export async function loadOrganizationIndex(database: Database, options: { parti
         accountParent: new Map(members.map((row) => [row.member_account_id, row.parent_id])),
         closedAccounts: new Set(members.filter((row) => CLOSED_STATES.has(row.status)).map((row) => row.member_account_id)),
         attached,
+        policyTypes: new Map(mine(policyRows).map((row) => [row.policy_id, row.policy_type])),
         memberships: new Map(),
       }
     })
@@ -169,6 +174,7 @@ export async function loadOrganizationIndex(database: Database, options: { parti
       return membership
     },
     organizationOf: (accountId) => snapshotOf(accountId)?.facts,
+    policyType: (managementAccountId, policyId) => organizations.get(managementAccountId)?.policyTypes.get(policyId),
     async settled() {
       let seen: Promise<void> | undefined
       while (seen !== queue) await (seen = queue)
