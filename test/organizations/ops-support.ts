@@ -1,5 +1,8 @@
-// Fixtures for the Organizations operations suites: an SDK client per caller and AWS error expectations.
-import { OrganizationsClient } from '@aws-sdk/client-organizations'
+// Fixtures for the Organizations operations suites: an SDK client per caller, AWS error expectations, an admin user
+// of the management account, role sessions, and member accounts made with CreateAccount.
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
+import { CreateAccountCommand, DescribeCreateAccountStatusCommand, OrganizationsClient } from '@aws-sdk/client-organizations'
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { expect } from 'vitest'
 
 export interface Credentials {
@@ -26,3 +29,30 @@ export async function expectAwsError(promise: Promise<unknown>, name: string, ex
 }
 
 export const scp = (statements: readonly Record<string, unknown>[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements })
+
+/**
+ * An IAM user of the server's default account with an allow-all inline policy and an access key: the root user
+ * cannot assume roles, so this user assumes the member accounts' OrganizationAccountAccessRole.
+ */
+export async function adminUser(server: { readonly url: string }, root: Credentials, userName = 'org-admin'): Promise<Credentials> {
+  const client = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: root, maxAttempts: 1 })
+  await client.send(new CreateUserCommand({ UserName: userName }))
+  await client.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: 'all', PolicyDocument: scp([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }))
+  const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: userName }))
+  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }
+}
+
+/** A session of `roleArn`, assumed with `credentials`. */
+export async function assumeRole(server: { readonly url: string }, credentials: Credentials, roleArn: string): Promise<Credentials> {
+  const client = new STSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 })
+  const { Credentials: session } = await client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ops-test' }))
+  return { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken! }
+}
+
+/** CreateAccount, then DescribeCreateAccountStatus until it has succeeded; the new account's id. */
+export async function createMemberAccount(org: OrganizationsClient, name: string, extra: { RoleName?: string } = {}): Promise<string> {
+  const { CreateAccountStatus } = await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`, ...extra }))
+  const { CreateAccountStatus: status } = await org.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: CreateAccountStatus!.Id! }))
+  expect(status!.State).toBe('SUCCEEDED')
+  return status!.AccountId!
+}

@@ -1,0 +1,147 @@
+// Organizations e2e: handshakes between two accounts — an account standing alone is invited, and its own principal
+// (a session of its administrator role) accepts, declines or sees the invitation cancelled; EnableAllFeatures
+// approvals.
+import {
+  AcceptHandshakeCommand,
+  CancelHandshakeCommand,
+  CreateOrganizationCommand,
+  DeclineHandshakeCommand,
+  DescribeAccountCommand,
+  DescribeHandshakeCommand,
+  DescribeOrganizationCommand,
+  EnableAllFeaturesCommand,
+  InviteAccountToOrganizationCommand,
+  ListHandshakesForAccountCommand,
+  ListHandshakesForOrganizationCommand,
+  ListTagsForResourceCommand,
+  RemoveAccountFromOrganizationCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
+import { adminUser, assumeRole, createMemberAccount, expectAwsError, organizationsClient, type Credentials } from './ops-support.js'
+
+let server: TestPalisade
+let org: OrganizationsClient
+let admin: Credentials
+let organizationId: string
+
+beforeAll(async () => {
+  server = await startTestPalisade([], { cloudTrail: false })
+  org = organizationsClient(server, server.root)
+  organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
+  admin = await adminUser(server, server.root)
+})
+afterAll(async () => {
+  await server?.stop()
+})
+
+/** An account that exists in Palisade outside any organization, and a client signing as its administrator role. */
+async function standaloneAccount(name: string): Promise<{ accountId: string; client: OrganizationsClient }> {
+  const accountId = await createMemberAccount(org, name)
+  await org.send(new RemoveAccountFromOrganizationCommand({ AccountId: accountId }))
+  const session = await assumeRole(server, admin, `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`)
+  return { accountId, client: organizationsClient(server, session) }
+}
+
+describe('InviteAccountToOrganization and AcceptHandshake', () => {
+  it('the invited account accepts with its own credentials and joins as INVITED, with the invitation tags', async () => {
+    const invited = await standaloneAccount('Invitee')
+    await expectAwsError(invited.client.send(new DescribeOrganizationCommand({})), 'AWSOrganizationsNotInUseException')
+    const { Handshake } = await org.send(new InviteAccountToOrganizationCommand({
+      Target: { Type: 'ACCOUNT', Id: invited.accountId }, Notes: 'welcome', Tags: [{ Key: 'team', Value: 'blue' }],
+    }))
+    expect(Handshake).toMatchObject({ Action: 'INVITE', State: 'OPEN' })
+    expect(Handshake!.Id).toMatch(/^h-[a-z0-9]{10}$/)
+    expect(Handshake!.Arn).toBe(`arn:aws:organizations::${server.accountId}:handshake/${organizationId}/invite/${Handshake!.Id}`)
+    expect(Handshake!.Parties).toEqual(expect.arrayContaining([{ Id: invited.accountId, Type: 'ACCOUNT' }, { Id: organizationId, Type: 'ORGANIZATION' }]))
+    expect(Handshake!.Resources).toEqual(expect.arrayContaining([{ Type: 'NOTES', Value: 'welcome' }]))
+    expect(Handshake!.ExpirationTimestamp!.getTime() - Handshake!.RequestedTimestamp!.getTime()).toBe(15 * 24 * 3600 * 1000)
+
+    const listed = await invited.client.send(new ListHandshakesForAccountCommand({}))
+    expect(listed.Handshakes!.map((handshake) => handshake.Id)).toEqual([Handshake!.Id])
+    await expectAwsError(org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: invited.accountId } })), 'DuplicateHandshakeException')
+    // Only the invited account may accept.
+    await expectAwsError(org.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'AccessDeniedException')
+
+    const accepted = await invited.client.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! }))
+    expect(accepted.Handshake!.State).toBe('ACCEPTED')
+    expect((await invited.client.send(new DescribeOrganizationCommand({}))).Organization!.Id).toBe(organizationId)
+    expect((await org.send(new DescribeAccountCommand({ AccountId: invited.accountId }))).Account).toMatchObject({ JoinedMethod: 'INVITED', Status: 'ACTIVE' })
+    expect((await org.send(new ListTagsForResourceCommand({ ResourceId: invited.accountId }))).Tags).toEqual([{ Key: 'team', Value: 'blue' }])
+    await expectAwsError(invited.client.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'HandshakeAlreadyInStateException')
+  })
+
+  it('refuses to invite an account already in an organization (ALREADY_IN_AN_ORGANIZATION) or one that does not exist', async () => {
+    const member = await createMemberAccount(org, 'Already member')
+    await expectAwsError(org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: member } })), 'HandshakeConstraintViolationException', { reason: 'ALREADY_IN_AN_ORGANIZATION' })
+    await expectAwsError(org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: '999999999999' } })), 'AccountNotFoundException')
+    await expectAwsError(org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ORGANIZATION', Id: 'o-abcdefghij' } })), 'InvalidInputException', { reason: 'INVALID_PARTY_TYPE_TARGET' })
+  })
+
+  it('invites by email address', async () => {
+    const invited = await standaloneAccount('By Email')
+    const { Handshake } = await org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'EMAIL', Id: 'by.email@example.com' } }))
+    expect(Handshake!.Parties).toEqual(expect.arrayContaining([{ Id: invited.accountId, Type: 'ACCOUNT' }]))
+    await org.send(new CancelHandshakeCommand({ HandshakeId: Handshake!.Id! }))
+  })
+})
+
+describe('DeclineHandshake and CancelHandshake', () => {
+  it('a declined invitation stays out of the organization and cannot be accepted afterwards', async () => {
+    const invited = await standaloneAccount('Decliner')
+    const { Handshake } = await org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: invited.accountId } }))
+    const declined = await invited.client.send(new DeclineHandshakeCommand({ HandshakeId: Handshake!.Id! }))
+    expect(declined.Handshake!.State).toBe('DECLINED')
+    await expectAwsError(invited.client.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'InvalidHandshakeTransitionException')
+    await expectAwsError(invited.client.send(new DescribeOrganizationCommand({})), 'AWSOrganizationsNotInUseException')
+    expect((await org.send(new DescribeHandshakeCommand({ HandshakeId: Handshake!.Id! }))).Handshake!.State).toBe('DECLINED')
+  })
+
+  it('the management account cancels an open invitation; the invited account no longer can accept it', async () => {
+    const invited = await standaloneAccount('Cancelled')
+    const { Handshake } = await org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: invited.accountId } }))
+    await expectAwsError(invited.client.send(new CancelHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'AccessDeniedException')
+    expect((await org.send(new CancelHandshakeCommand({ HandshakeId: Handshake!.Id! }))).Handshake!.State).toBe('CANCELED')
+    await expectAwsError(invited.client.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'InvalidHandshakeTransitionException')
+    const all = await org.send(new ListHandshakesForOrganizationCommand({ Filter: { ActionType: 'INVITE' } }))
+    expect(all.Handshakes!.find((handshake) => handshake.Id === Handshake!.Id)!.State).toBe('CANCELED')
+  })
+
+  it('a handshake of another party is not found', async () => {
+    const outsider = await standaloneAccount('Outsider')
+    const other = await standaloneAccount('Other invitee')
+    const { Handshake } = await org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: other.accountId } }))
+    await expectAwsError(outsider.client.send(new DescribeHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'HandshakeNotFoundException')
+    await expectAwsError(outsider.client.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'HandshakeNotFoundException')
+  })
+})
+
+describe('EnableAllFeatures', () => {
+  it('needs every invited member to approve before the management account finalizes it', async () => {
+    const other = await startTestPalisade([], { cloudTrail: false })
+    try {
+      const billing = organizationsClient(other, other.root)
+      await billing.send(new CreateOrganizationCommand({ FeatureSet: 'CONSOLIDATED_BILLING' }))
+      const otherAdmin = await adminUser(other, other.root)
+      const memberId = await createMemberAccount(billing, 'Approver')
+      await billing.send(new RemoveAccountFromOrganizationCommand({ AccountId: memberId }))
+      const member = organizationsClient(other, await assumeRole(other, otherAdmin, `arn:aws:iam::${memberId}:role/OrganizationAccountAccessRole`))
+      const invite = await billing.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: memberId } }))
+      await member.send(new AcceptHandshakeCommand({ HandshakeId: invite.Handshake!.Id! }))
+
+      const { Handshake } = await billing.send(new EnableAllFeaturesCommand({}))
+      expect(Handshake).toMatchObject({ Action: 'ENABLE_ALL_FEATURES', State: 'OPEN' })
+      await expectAwsError(billing.send(new EnableAllFeaturesCommand({})), 'HandshakeConstraintViolationException', { reason: 'ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION' })
+      await expectAwsError(billing.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'InvalidHandshakeTransitionException')
+      const approvals = await member.send(new ListHandshakesForAccountCommand({ Filter: { ActionType: 'APPROVE_ALL_FEATURES' } }))
+      expect(approvals.Handshakes).toHaveLength(1)
+      await member.send(new AcceptHandshakeCommand({ HandshakeId: approvals.Handshakes![0]!.Id! }))
+      await billing.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! }))
+      expect((await billing.send(new DescribeOrganizationCommand({}))).Organization!.FeatureSet).toBe('ALL')
+      await expectAwsError(billing.send(new EnableAllFeaturesCommand({})), 'HandshakeConstraintViolationException', { reason: 'ORGANIZATION_ALREADY_HAS_ALL_FEATURES' })
+    } finally {
+      await other.stop()
+    }
+  })
+})
