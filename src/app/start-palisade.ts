@@ -30,7 +30,7 @@ import {
 } from '../services/iam/index.js'
 import { cloudTrailRecorder, startEventExpiry } from '../services/cloudtrail/index.js'
 import { serviceModels } from '../generated/services.js'
-import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper } from '../services/kms/index.js'
+import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper, kmsDataKeys } from '../services/kms/index.js'
 import { loadBucketIndex, openS3Storage, S3_BUCKETS_CHANGED } from '../services/s3/index.js'
 import { loadOrganizationIndex, ORGANIZATIONS_CHANGED } from '../services/organizations/index.js'
 import { usageRecorder } from '../services/organizations/usage-recorder.js'
@@ -100,8 +100,10 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const organizations = await loadOrganizationIndex(database, { partition: PARTITION })
     // Object bytes live under <data-dir>/s3; opening it removes files a crash or a replaced object left behind.
     const s3Buckets = await loadBucketIndex(database)
-    const s3Storage = await openS3Storage(config.dataDir, database, box, ids)
-    const s3 = { database, clock, ids, box, buckets: s3Buckets, files: s3Storage.files, cipher: s3Storage.cipher, partition: PARTITION }
+    // SSE-KMS objects take their data keys from the KMS keys through KMS's data-key port.
+    const s3Kms = kmsDataKeys(kmsKeys, ids)
+    const s3Storage = await openS3Storage(config.dataDir, database, box, ids, s3Kms)
+    const s3 = { database, clock, ids, box, buckets: s3Buckets, files: s3Storage.files, cipher: s3Storage.cipher, partition: PARTITION, kms: s3Kms }
     const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
 
     const pipeline = createPipeline({

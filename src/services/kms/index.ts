@@ -11,6 +11,7 @@ import type { KmsDeps } from './kms-deps.js'
 import { rotateDueKeys, rotationOperations } from './rotation.js'
 
 export { kmsAuthorization } from './authorization.js'
+export { kmsDataKeys, type DataKeyKey, type KmsDataKeys } from './data-keys.js'
 export { KMS_KEYS_CHANGED, loadKeyIndex, type KeyIndex } from './key-index.js'
 export type { KmsDeps } from './kms-deps.js'
 export { rewrapKeyMaterial } from './root-key-rewrap.js'

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js'
 import type { Ids } from '../../core/ids.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { Database } from '../../storage/database.js'
+import type { KmsDataKeys } from '../kms/index.js'
 import type { BucketIndex } from './bucket-index.js'
 import type { ObjectCipher } from './encryption/object-cipher.js'
 import type { ObjectFiles } from './object-files.js'
@@ -20,4 +21,6 @@ export interface S3Deps {
   /** Encrypts object bytes at rest (SSE-S3 here; S3-security adds SSE-KMS and SSE-C). */
   readonly cipher: ObjectCipher
   readonly partition: string
+  /** KMS's data-key port for SSE-KMS; without it aws:kms writes are NotImplemented. */
+  readonly kms?: KmsDataKeys
 }

@@ -2,7 +2,7 @@
 import type { Ids } from '../../core/ids.js'
 import type { SecretBox } from '../../crypto/secret-box.js'
 import type { Database } from '../../storage/database.js'
-import { objectCipher, type ObjectCipher } from './encryption/object-cipher.js'
+import { objectCipher, type EnvelopeKeys, type ObjectCipher } from './encryption/object-cipher.js'
 import { objectFiles, type ObjectFiles } from './object-files.js'
 import { objectStore } from './object-store.js'
 
@@ -13,8 +13,9 @@ export interface S3Storage {
   sweepOrphans(): Promise<number>
 }
 
-export async function openS3Storage(dataDir: string, database: Database, box: SecretBox, ids: Ids): Promise<S3Storage> {
-  const cipher = objectCipher(box, ids)
+/** `kms` (KMS's data-key port) makes SSE-KMS objects writable and readable. */
+export async function openS3Storage(dataDir: string, database: Database, box: SecretBox, ids: Ids, kms?: EnvelopeKeys): Promise<S3Storage> {
+  const cipher = objectCipher(box, ids, kms)
   const files = await objectFiles(dataDir, cipher, ids)
   const sweepOrphans = async () => files.sweep(new Set(await objectStore(database.db).referencedFiles()))
   await sweepOrphans()

@@ -7,16 +7,36 @@ import { createCipheriv, createDecipheriv, type Cipher } from 'node:crypto'
 import type { Ids } from '../../../core/ids.js'
 import type { SecretBox } from '../../../crypto/secret-box.js'
 
-/** How a new segment is to be encrypted. */
-export type SealSetting = { readonly kind: 'AES256' }
+/**
+ * How a new segment is to be encrypted: SSE-S3 (a data key sealed under the root key), or SSE-KMS (a data key made
+ * by the KMS key `keyArn`, bound to the encryption context, its ciphertext kept in the envelope).
+ */
+export type SealSetting =
+  | { readonly kind: 'AES256' }
+  | { readonly kind: 'aws:kms'; readonly keyArn: string; readonly context: Readonly<Record<string, string>> }
 
 /** What is stored beside a segment to open it again (never the data key in the clear). */
-export interface CipherEnvelope {
-  readonly kind: 'AES256'
-  /** The segment's data key, sealed under the root key and bound to the segment's file name. */
-  readonly sealedKey: string
-  /** The initial counter block, base64. */
-  readonly iv: string
+export type CipherEnvelope =
+  | {
+    readonly kind: 'AES256'
+    /** The segment's data key, sealed under the root key and bound to the segment's file name. */
+    readonly sealedKey: string
+    /** The initial counter block, base64. */
+    readonly iv: string
+  }
+  | {
+    readonly kind: 'aws:kms'
+    readonly keyArn: string
+    /** The data key's KMS ciphertext blob, base64. */
+    readonly wrappedKey: string
+    readonly context: Readonly<Record<string, string>>
+    readonly iv: string
+  }
+
+/** The KMS side of SSE-KMS (services/kms's data-key port); without it SSE-KMS segments can be neither made nor read. */
+export interface EnvelopeKeys {
+  generate(keyArn: string, context: Readonly<Record<string, string>>): { plaintext: Buffer; ciphertext: Buffer } | undefined
+  decrypt(ciphertext: Uint8Array, context: Readonly<Record<string, string>>): Buffer | undefined
 }
 
 /** Encrypts (or decrypts) the bytes of one segment in order. */
@@ -31,16 +51,22 @@ export interface ObjectCipher {
 
 const BLOCK = 16
 
-export function objectCipher(box: SecretBox, ids: Ids): ObjectCipher {
+export function objectCipher(box: SecretBox, ids: Ids, kms?: EnvelopeKeys): ObjectCipher {
   return {
-    seal(_setting, file) {
-      const key = ids.bytes(32)
+    seal(setting, file) {
       const iv = ids.bytes(BLOCK)
+      if (setting.kind === 'aws:kms') {
+        const dataKey = kms?.generate(setting.keyArn, setting.context)
+        if (!dataKey) throw new Error(`kms key \`${setting.keyArn}\` cannot make a data key`) // checked before the write starts
+        const envelope: CipherEnvelope = { kind: 'aws:kms', keyArn: setting.keyArn, wrappedKey: dataKey.ciphertext.toString('base64'), context: setting.context, iv: iv.toString('base64') }
+        return { envelope, encrypt: transformOf(createCipheriv('aes-256-ctr', dataKey.plaintext, iv)) }
+      }
+      const key = ids.bytes(32)
       const envelope: CipherEnvelope = { kind: 'AES256', sealedKey: box.seal(key, keyContext(file)), iv: iv.toString('base64') }
       return { envelope, encrypt: transformOf(createCipheriv('aes-256-ctr', key, iv)) }
     },
     open(envelope, file, start) {
-      const key = box.open(envelope.sealedKey, keyContext(file))
+      const key = envelope.kind === 'aws:kms' ? kmsDataKey(kms, envelope) : box.open(envelope.sealedKey, keyContext(file))
       const decipher = createDecipheriv('aes-256-ctr', key, counterAt(Buffer.from(envelope.iv, 'base64'), Math.floor(start / BLOCK)))
       const transform = transformOf(decipher)
       // CTR starts at a block boundary: decrypt and drop the bytes of the first block before `start`.
@@ -49,6 +75,13 @@ export function objectCipher(box: SecretBox, ids: Ids): ObjectCipher {
       return transform
     },
   }
+}
+
+function kmsDataKey(kms: EnvelopeKeys | undefined, envelope: Extract<CipherEnvelope, { kind: 'aws:kms' }>): Buffer {
+  const key = kms?.decrypt(Buffer.from(envelope.wrappedKey, 'base64'), envelope.context)
+  // INVARIANT: GetObject checks the key is usable (and the caller's kms:Decrypt) before it streams.
+  if (!key) throw new Error(`kms key \`${envelope.keyArn}\` cannot open the data key`)
+  return key
 }
 
 function keyContext(file: string): string {

@@ -1,0 +1,49 @@
+// Which encryption a write gets: the request's x-amz-server-side-encryption, else the bucket's default. SSE-S3
+// (AES256) is implemented here; SSE-KMS and SSE-C add their settings to SealSetting and their cases here.
+import { NotImplementedError } from '../../../core/common-errors.js'
+import type { OperationContext } from '../../../core/operation.js'
+import type { KmsDataKeys } from '../../kms/index.js'
+import type { Bucket } from '../bucket-index.js'
+import type { ObjectEncryption } from '../object-store.js'
+import { invalidArgument } from '../s3-errors.js'
+import { defaultEncryption } from './bucket-encryption.js'
+import type { SealSetting } from './object-cipher.js'
+import { kmsWriteEncryption } from './sse-kms.js'
+
+export interface WriteEncryption {
+  readonly setting: SealSetting
+  /** What responses and HeadObject report for the object. */
+  readonly reported: ObjectEncryption
+}
+
+export interface EncryptionRequest {
+  readonly ServerSideEncryption?: string
+  readonly Key?: string
+  readonly SSEKMSKeyId?: string
+  readonly SSEKMSEncryptionContext?: string
+  readonly BucketKeyEnabled?: boolean
+}
+
+/** `ctx` and `kms` (KMS's data-key port) make SSE-KMS writes possible; without them they are NotImplemented. */
+export function encryptionForWrite(input: EncryptionRequest, bucket: Bucket, ctx?: OperationContext, kms?: KmsDataKeys): WriteEncryption {
+  const rule = defaultEncryption(bucket)
+  const requested = input.ServerSideEncryption
+  const algorithm = requested ?? rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'AES256'
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html: the key id header goes with aws:kms only.
+  if (input.SSEKMSKeyId !== undefined && algorithm !== 'aws:kms' && algorithm !== 'aws:kms:dsse') {
+    throw invalidArgument('Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id', input.SSEKMSKeyId)
+  }
+  if (algorithm === 'AES256') return { setting: { kind: 'AES256' }, reported: { ServerSideEncryption: 'AES256' } }
+  if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') {
+    if (!ctx || !kms) throw new NotImplementedError('SSE-KMS needs the KMS service, which this server was started without.')
+    // The bucket's default key applies when the write asks for no other encryption, or for aws:kms without a key.
+    const keyId = input.SSEKMSKeyId ?? (requested === undefined || requested === rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ? rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID : undefined)
+    return kmsWriteEncryption({
+      algorithm, bucket: bucket.name, ...(input.Key !== undefined && { key: input.Key }), ...(keyId !== undefined && { keyId }),
+      bucketKeyEnabled: input.BucketKeyEnabled ?? rule.BucketKeyEnabled === true,
+      ...(input.SSEKMSEncryptionContext !== undefined && { encryptionContext: input.SSEKMSEncryptionContext }),
+    }, ctx, kms)
+  }
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html: the header takes AES256, aws:kms or aws:kms:dsse.
+  throw invalidArgument('The encryption method specified is not supported', 'x-amz-server-side-encryption', algorithm)
+}
