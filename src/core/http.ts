@@ -10,17 +10,33 @@ export interface HttpRequest {
   readonly query: string
   /** Header names in lower case; repeated headers joined with ',' as node:http does. */
   readonly headers: Readonly<Record<string, string>>
-  /** The whole body, already read (and capped by the server's limit). */
+  /** The whole body, already read (and capped by the server's limit); empty while `bodyStream` holds it unread. */
   readonly body: Buffer
+  /**
+   * The body left unread, for uploads of object data (S3 PUTs): read it once, as it arrives. The pipeline reads it
+   * whole (`readAll`) for operations that do not stream their input.
+   */
+  readonly bodyStream?: RequestBodyStream
   readonly remoteAddress: string
   /** True when the request came over TLS (aws:SecureTransport). */
   readonly secure: boolean
+}
+
+/** A request body not read yet; iterable once. */
+export interface RequestBodyStream extends AsyncIterable<Buffer> {
+  /**
+   * Reads it whole, refusing more than the server's limit for buffered bodies (RequestEntityTooLarge). Present on the
+   * body as the server received it; absent on a payload already being verified or decoded.
+   */
+  readonly readAll?: () => Promise<Buffer>
 }
 
 export interface HttpResponse {
   status: number
   headers: Record<string, string>
   body: Buffer | string
+  /** A streamed body (S3 GetObject): sent after the headers, with backpressure; `body` is then empty. */
+  bodyStream?: AsyncIterable<Buffer>
 }
 
 /** Decodes the query string into name → values, as `application/x-www-form-urlencoded`. */

@@ -1,6 +1,6 @@
 // The authentication stage: SigV4 → the caller, or AWS's error for the service's protocol.
 import { anonymousCaller, type Caller } from '../core/caller.js'
-import type { HttpRequest } from '../core/http.js'
+import type { HttpRequest, RequestBodyStream } from '../core/http.js'
 import { authError, readSignature, unverifiedPayload, verifySignature, type AuthErrorFamily } from '../sigv4/index.js'
 import type { Route } from './router.js'
 
@@ -33,6 +33,8 @@ export interface Authenticated {
   readonly caller: Caller
   /** The body the operation reads: the request body, or the decoded payload of an aws-chunked upload. */
   readonly payload: Buffer
+  /** A streamed body (S3 uploads), verified as it is read: its last read throws if the payload is not what was signed. */
+  readonly payloadStream?: RequestBodyStream
 }
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html: global services sign for us-east-1.
@@ -49,14 +51,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       // Unsigned calls reach only S3 (anonymous access, decided by bucket policy) and operations AWS models
       // without auth (sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML).
       if (model.name === 's3' || route.operation.authtype === 'none') {
-        return { caller: anonymousCaller(options.defaultAccountId), payload: request.body }
+        return { caller: anonymousCaller(options.defaultAccountId), payload: request.body, payloadStream: request.bodyStream }
       }
       throw authError({ kind: 'MissingAuthentication' }, family)
     }
     if (options.mode === 'permissive') {
       const accountId = /^\d{12}$/.test(signed.accessKeyId) ? signed.accessKeyId : options.defaultAccountId
       const caller: Caller = { type: 'Root', arn: `arn:${options.partition}:iam::${accountId}:root`, accountId, userId: accountId, accessKeyId: signed.accessKeyId }
-      return { caller, payload: unverifiedPayload(request, signed, family).payload }
+      const { payload, payloadStream } = unverifiedPayload(request, signed, family)
+      return { caller, payload, payloadStream }
     }
     const credential = options.credentials.find(signed.accessKeyId)
     if (!credential || !credential.active || options.isClosedAccount?.(credential.caller.accountId)) throw authError({ kind: 'UnknownAccessKey', accessKeyId: signed.accessKeyId }, family)
@@ -69,7 +72,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     const verified = verifySignature(request, signed, credential.secretAccessKey, now, { family, region, service: model.metadata.signingName })
     if (isRestrictedSessionCall(credential.caller, model.name)) throw authError({ kind: 'InvalidSessionToken' }, family)
     options.credentials.recordUse?.(signed.accessKeyId, { at: now, service: model.metadata.signingName, region: signed.scope.region })
-    return { caller: credential.caller, payload: verified.payload }
+    return { caller: credential.caller, payload: verified.payload, payloadStream: verified.payloadStream }
   }
 }
 

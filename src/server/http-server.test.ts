@@ -1,16 +1,29 @@
 // startServer with a stand-in pipeline: stalled and abandoned bodies, body limits, oversized headers, close.
 import { connect } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { AwsError } from '../core/aws-error.js'
 import { jsonLogger } from '../core/logger.js'
 import type { Pipeline } from '../pipeline/pipeline.js'
 import { parseResponses, sendRaw } from '../../test/support/raw-http.js'
 import { startServer, type RunningServer } from './http-server.js'
 
-/** Echoes the body, or names the error the server handed over instead of one. */
-const echo: Pipeline = async (request, rejection) => ({
-  requestId: 'request-id',
-  response: { status: rejection?.status ?? 200, headers: { 'content-type': 'text/plain' }, body: rejection ? `${rejection.code}: ${rejection.message}` : request.body },
-})
+/** Echoes the body (a streamed one read whole, under the limit), or names the error the server handed over instead of one. */
+const echo: Pipeline = async (request, rejection) => {
+  let error = rejection
+  let body = request.body
+  if (request.bodyStream?.readAll) body = await request.bodyStream.readAll().catch((thrown: AwsError) => { error = thrown; return body })
+  return {
+    requestId: 'request-id',
+    response: { status: error?.status ?? 200, headers: { 'content-type': 'text/plain' }, body: error ? `${error.code}: ${error.message}` : body },
+  }
+}
+
+/** Counts the bytes of a streamed body as they arrive, without holding them. */
+const countStreamed: Pipeline = async (request) => {
+  let size = 0
+  for await (const chunk of request.bodyStream ?? []) size += chunk.length
+  return { requestId: 'request-id', response: { status: 200, headers: { 'content-type': 'text/plain' }, body: `${request.bodyStream ? 'streamed' : 'buffered'} ${size}` } }
+}
 
 describe('startServer', () => {
   let server: RunningServer | undefined
@@ -21,12 +34,12 @@ describe('startServer', () => {
     lines.length = 0
   })
 
-  function start(overrides: { bodyIdleTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<RunningServer> {
+  function start(overrides: { bodyIdleTimeoutMs?: number; maxBodyBytes?: number; pipeline?: Pipeline } = {}): Promise<RunningServer> {
     return startServer({
       host: '127.0.0.1',
       port: 0,
       maxBodyBytes: overrides.maxBodyBytes ?? 1024,
-      pipeline: echo,
+      pipeline: overrides.pipeline ?? echo,
       log: jsonLogger('debug', (line) => lines.push(JSON.parse(line))),
       health: () => ({ status: 'ok' }),
       bodyIdleTimeoutMs: overrides.bodyIdleTimeoutMs,
@@ -66,9 +79,21 @@ describe('startServer', () => {
     server = await start({ maxBodyBytes: 1024 })
     const socket = connect(server.port, '127.0.0.1')
     const received = new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))))
-    socket.write('PUT /bucket/key HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 5000\r\n\r\n')
+    socket.write('POST / HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 5000\r\n\r\n')
     expect(await received).toMatch(/^HTTP\/1\.1 413 /)
     socket.destroy()
+  })
+
+  it('streams a PUT body to the pipeline, unread and beyond the buffered limit (object uploads)', async () => {
+    server = await start({ maxBodyBytes: 1024, pipeline: countStreamed })
+    const { responses } = await sendRaw(server.port, `PUT /bucket/key HTTP/1.1\r\nhost: x\r\ncontent-length: 5000\r\n\r\n${'x'.repeat(5000)}`)
+    expect(responses).toMatchObject([{ status: 200, body: 'streamed 5000' }])
+  })
+
+  it('applies the buffered limit to a streamed body read whole', async () => {
+    server = await start({ maxBodyBytes: 1024 })
+    const { responses } = await sendRaw(server.port, `PUT /bucket/key HTTP/1.1\r\nhost: x\r\ncontent-length: 2000\r\n\r\n${'x'.repeat(2000)}`)
+    expect(responses).toMatchObject([{ status: 413, body: 'RequestEntityTooLarge: HTTP content length exceeded 1024 bytes.' }])
   })
 
   it('asks for a body within the limit (Expect: 100-continue), then answers', async () => {

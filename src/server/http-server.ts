@@ -5,8 +5,8 @@ import type { AddressInfo, Socket } from 'node:net'
 import { AwsError } from '../core/aws-error.js'
 import { RequestEntityTooLargeError } from '../core/common-errors.js'
 import type { Logger } from '../core/logger.js'
-import type { Pipeline } from '../pipeline/pipeline.js'
-import { BodyTooLargeError, readBody, toHttpRequest, writeHttpResponse } from './node-adapter.js'
+import type { Pipeline, PipelineResult } from '../pipeline/pipeline.js'
+import { BodyTooLargeError, readBody, requestBodyStream, streamsBody, toHttpRequest, writeHttpResponse } from './node-adapter.js'
 
 export interface ServerOptions {
   readonly host: string
@@ -50,9 +50,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.keepAliveTimeout = 60_000
   server.on('clientError', answerUnparsableRequest)
   // `Expect: 100-continue` (the AWS CLI and SDKs send it before large uploads): a body declared over the limit is
-  // refused at once, before the client sends it; otherwise the client is told to go on.
+  // refused at once, before the client sends it; otherwise the client is told to go on. Streamed bodies (object
+  // uploads) are not held in memory, so the buffered limit does not apply to them.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (Number(req.headers['content-length'] ?? 0) <= options.maxBodyBytes) res.writeContinue()
+    if (streamsBody(req) || Number(req.headers['content-length'] ?? 0) <= options.maxBodyBytes) res.writeContinue()
     handle(req, res)
   })
   await new Promise<void>((resolve, reject) => {
@@ -89,25 +90,31 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ServerO
   const url = req.url ?? '/'
   if (url.startsWith('/_palisade/')) return servePalisadePath(req, res, url, options, lifecycle)
 
-  let body: Buffer = EMPTY
-  let rejection: AwsError | undefined
-  try {
-    body = await readBodyWithin(req, options.maxBodyBytes, options.bodyIdleTimeoutMs ?? 20_000)
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      // AWS's front end answers 413 with this text (https://github.com/aws/aws-sdk-js/issues/479);
-      // the S3 codec turns it into EntityTooLarge.
-      rejection = new RequestEntityTooLargeError(`HTTP content length exceeded ${options.maxBodyBytes} bytes.`)
-    } else if (error instanceof BodyTimeoutError) {
-      rejection = REQUEST_TIMEOUT
-    } else {
-      throw error
+  const idleMs = options.bodyIdleTimeoutMs ?? 20_000
+  let result: PipelineResult
+  if (streamsBody(req)) {
+    const bodyStream = requestBodyStream(req, {
+      limit: options.maxBodyBytes,
+      idleMs,
+      timedOut: () => REQUEST_TIMEOUT,
+      readWhole: (message, limit) => readBodyWithin(message, limit, idleMs).catch((error: unknown) => { throw bodyRejection(error, options.maxBodyBytes) }),
+    })
+    result = await options.pipeline(toHttpRequest(req, EMPTY, bodyStream))
+    // A body the pipeline did not read to the end (a refused or failed upload) cannot be skipped: close afterwards.
+    if (!req.complete) res.shouldKeepAlive = false
+  } else {
+    let body: Buffer = EMPTY
+    let rejection: AwsError | undefined
+    try {
+      body = await readBodyWithin(req, options.maxBodyBytes, idleMs)
+    } catch (error) {
+      rejection = bodyRejection(error, options.maxBodyBytes)
+      res.shouldKeepAlive = false // the rest of the body is never read
     }
-    res.shouldKeepAlive = false // the rest of the body is never read
+    result = await options.pipeline(toHttpRequest(req, body), rejection)
   }
-  const result = await options.pipeline(toHttpRequest(req, body), rejection)
   if (lifecycle.closing) res.shouldKeepAlive = false
-  writeHttpResponse(res, result.response)
+  await writeHttpResponse(res, result.response)
   if (options.log.isEnabled('info')) {
     options.log.info('request', {
       requestId: result.requestId,
@@ -137,7 +144,7 @@ async function servePalisadePath(req: IncomingMessage, res: ServerResponse, url:
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  writeHttpResponse(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  void writeHttpResponse(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 }
 
 const EMPTY = Buffer.alloc(0)
@@ -151,6 +158,15 @@ const REQUEST_TIMEOUT = new AwsError(
 )
 
 class BodyTimeoutError extends Error {}
+
+/** The AwsError for a body that could not be read whole: over the limit, or stalled. */
+function bodyRejection(error: unknown, limit: number): AwsError {
+  // AWS's front end answers 413 with this text (https://github.com/aws/aws-sdk-js/issues/479);
+  // the S3 codec turns it into EntityTooLarge.
+  if (error instanceof BodyTooLargeError) return new RequestEntityTooLargeError(`HTTP content length exceeded ${limit} bytes.`)
+  if (error instanceof BodyTimeoutError) return REQUEST_TIMEOUT
+  throw error
+}
 
 /** readBody, but rejecting with BodyTimeoutError when no byte arrives for `idleMs`. */
 function readBodyWithin(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {

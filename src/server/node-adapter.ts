@@ -1,7 +1,9 @@
 // node:http ↔ HttpRequest/HttpResponse: the only place that touches node's request and response objects.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { TLSSocket } from 'node:tls'
-import type { HttpRequest, HttpResponse } from '../core/http.js'
+import type { HttpRequest, HttpResponse, RequestBodyStream } from '../core/http.js'
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -32,7 +34,63 @@ export function readBody(message: IncomingMessage, limit: number): Promise<Buffe
   })
 }
 
-export function toHttpRequest(message: IncomingMessage, body: Buffer): HttpRequest {
+/**
+ * Whether the body is left unread and handed on as a stream: PUTs with a body, which is how S3 receives object data
+ * (PutObject, UploadPart). Anything else is read whole before the pipeline runs, as small API bodies are.
+ */
+export function streamsBody(message: IncomingMessage): boolean {
+  if (message.method !== 'PUT') return false
+  return Number(message.headers['content-length'] ?? 0) > 0 || message.headers['transfer-encoding'] !== undefined
+}
+
+export interface BodyStreamOptions {
+  /** The limit for `readAll` (buffered bodies). */
+  readonly limit: number
+  /** How long a wait for the next chunk may last before `timedOut()` is thrown. */
+  readonly idleMs: number
+  readonly timedOut: () => Error
+  /** Reads the rest whole under the limit and the idle timeout. */
+  readonly readWhole: (message: IncomingMessage, limit: number) => Promise<Buffer>
+}
+
+/**
+ * The unread body as a one-shot stream: each chunk as it arrives (node pauses the socket while nobody reads, which
+ * is the backpressure), or `readAll` for the rest whole under the limit.
+ */
+export function requestBodyStream(message: IncomingMessage, options: BodyStreamOptions): RequestBodyStream {
+  let taken = false
+  const take = () => {
+    if (taken) throw new Error('the request body was already read')
+    taken = true
+  }
+  return {
+    [Symbol.asyncIterator]() {
+      take()
+      const chunks = message[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+      return {
+        async next() {
+          let timer: NodeJS.Timeout | undefined
+          const idle = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(options.timedOut()), options.idleMs)
+          })
+          try {
+            return await Promise.race([chunks.next(), idle])
+          } finally {
+            clearTimeout(timer)
+          }
+        },
+        // A reader that stops early leaves the rest unread; the server then closes the connection after answering.
+        return: async () => ({ done: true, value: undefined }),
+      }
+    },
+    readAll() {
+      take()
+      return options.readWhole(message, options.limit)
+    },
+  }
+}
+
+export function toHttpRequest(message: IncomingMessage, body: Buffer, bodyStream?: RequestBodyStream): HttpRequest {
   const url = message.url ?? '/'
   const queryAt = url.indexOf('?')
   const headers: Record<string, string> = {}
@@ -46,12 +104,21 @@ export function toHttpRequest(message: IncomingMessage, body: Buffer): HttpReque
     query: queryAt === -1 ? '' : url.slice(queryAt + 1),
     headers,
     body,
+    ...(bodyStream && { bodyStream }),
     remoteAddress: normalizeAddress(message.socket.remoteAddress ?? '127.0.0.1'),
     secure: Boolean((message.socket as TLSSocket).encrypted),
   }
 }
 
-export function writeHttpResponse(res: ServerResponse, response: HttpResponse): void {
+/** Resolves once the response is handed to the socket (a streamed body: all of it, written with backpressure). */
+export async function writeHttpResponse(res: ServerResponse, response: HttpResponse): Promise<void> {
+  if (response.bodyStream) {
+    res.writeHead(response.status, response.headers)
+    // A failure mid-body (a read error) can no longer change the status: pipeline() destroys the socket, so the
+    // client sees a truncated response rather than a complete-looking one.
+    await pipeline(Readable.from(response.bodyStream, { objectMode: false }), res)
+    return
+  }
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body
   const headers: Record<string, string | number> = { ...response.headers }
   if (!('content-length' in headers)) headers['content-length'] = body.length

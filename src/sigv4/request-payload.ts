@@ -1,7 +1,8 @@
 // requestPayload: the body an operation reads, once the declared payload hash or aws-chunked framing is checked.
-import type { HttpRequest } from '../core/http.js'
+import { createHash } from 'node:crypto'
+import type { HttpRequest, RequestBodyStream } from '../core/http.js'
 import { authError, type AuthErrorFamily } from './auth-error.js'
-import { decodeAwsChunked, type ChunkSigning } from './aws-chunked.js'
+import { decodeAwsChunked, decodeAwsChunkedStream, type ChunkedPayloadOptions, type ChunkSigning } from './aws-chunked.js'
 import { declaredPayload, type DeclaredPayload } from './declared-payload.js'
 import type { SignedRequest } from './signed-request.js'
 import { sha256Hex } from './signing-key.js'
@@ -11,6 +12,11 @@ export interface VerifiedRequest {
   readonly payload: Buffer
   /** Trailing headers of an aws-chunked upload (x-amz-checksum-*), already verified. */
   readonly trailers: Readonly<Record<string, string>>
+  /**
+   * A streamed body's payload (the request left its body unread): checked as it is read, so its last read throws
+   * the error `payload` would have thrown — XAmzContentSHA256Mismatch, a chunk signature, a trailer checksum.
+   */
+  readonly payloadStream?: RequestBodyStream
 }
 
 /**
@@ -18,6 +24,7 @@ export interface VerifiedRequest {
  * the framing, x-amz-decoded-content-length and trailing checksums are still checked.
  */
 export function requestPayload(request: HttpRequest, payload: DeclaredPayload, family: AuthErrorFamily, signing?: ChunkSigning): VerifiedRequest {
+  if (request.bodyStream) return { payload: request.body, trailers: {}, payloadStream: streamedPayload(request.bodyStream, request, payload, family, signing) }
   switch (payload.kind) {
     case 'unsigned':
       return { payload: request.body, trailers: {} }
@@ -27,18 +34,46 @@ export function requestPayload(request: HttpRequest, payload: DeclaredPayload, f
       if (computed !== payload.hash) throw authError({ kind: 'PayloadHashMismatch', provided: payload.hash, computed }, family)
       return { payload: request.body, trailers: {} }
     }
+    case 'streaming':
+      return decodeAwsChunked(request.body, chunkedOptions(request, payload, family, signing))
+  }
+}
+
+/** The same checks as requestPayload, made as the body streams through. */
+function streamedPayload(body: RequestBodyStream, request: HttpRequest, payload: DeclaredPayload, family: AuthErrorFamily, signing?: ChunkSigning): RequestBodyStream {
+  switch (payload.kind) {
+    case 'unsigned':
+      return { [Symbol.asyncIterator]: () => body[Symbol.asyncIterator]() }
+    case 'hashed':
+      return { [Symbol.asyncIterator]: () => hashChecked(body, payload.hash, family) }
     case 'streaming': {
-      const decodedLength = request.headers['x-amz-decoded-content-length']
-      if (decodedLength === undefined || !/^\d+$/.test(decodedLength)) throw authError({ kind: 'MissingDecodedLength' }, family)
-      const announced = (request.headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
-      return decodeAwsChunked(request.body, {
-        ...(payload.signedChunks && signing && { signing }),
-        trailer: payload.trailer,
-        decodedLength: Number(decodedLength),
-        announcedTrailers: announced,
-        family,
-      })
+      // Framing and headers are checked before the first byte is read, as for a body read whole.
+      const options = chunkedOptions(request, payload, family, signing)
+      return { [Symbol.asyncIterator]: () => decodeAwsChunkedStream(body, options) }
     }
+  }
+}
+
+async function* hashChecked(body: AsyncIterable<Buffer>, declared: string, family: AuthErrorFamily): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256')
+  for await (const chunk of body) {
+    hash.update(chunk)
+    yield chunk
+  }
+  const computed = hash.digest('hex')
+  if (computed !== declared) throw authError({ kind: 'PayloadHashMismatch', provided: declared, computed }, family)
+}
+
+function chunkedOptions(request: HttpRequest, payload: Extract<DeclaredPayload, { kind: 'streaming' }>, family: AuthErrorFamily, signing?: ChunkSigning): ChunkedPayloadOptions {
+  const decodedLength = request.headers['x-amz-decoded-content-length']
+  if (decodedLength === undefined || !/^\d+$/.test(decodedLength)) throw authError({ kind: 'MissingDecodedLength' }, family)
+  const announced = (request.headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+  return {
+    ...(payload.signedChunks && signing && { signing }),
+    trailer: payload.trailer,
+    decodedLength: Number(decodedLength),
+    announcedTrailers: announced,
+    family,
   }
 }
 

@@ -89,11 +89,13 @@ function parseRestXmlRequest(request: HttpRequest, operation: OperationModel, se
   const input = readHttpBindings(request, shape, service, labels, {
     invalidValue: (_message, _member, wireName, text) => invalidS3Argument(wireName, text),
   })
-  Object.assign(input, readBody(request.body, shape, service))
+  const body = readBody(request, shape, service)
   if (service.name === 's3') checkS3Names(input)
-  const [violation] = checkConstraints(service, operation.input.shape, input)
+  // A streamed payload is checked by whoever reads it (sizes, digests), not as a value.
+  const streamed = shape.payload !== undefined && body[shape.payload] === request.bodyStream && request.bodyStream !== undefined
+  const [violation] = checkConstraints(service, operation.input.shape, streamed ? input : Object.assign(input, body))
   if (violation) throw toS3ConstraintError(violation, shape)
-  return input
+  return streamed ? Object.assign(input, body) : input
 }
 
 /**
@@ -111,12 +113,16 @@ function checkS3Names(input: OperationInput): void {
   }
 }
 
-/** The members carried in the body: a raw blob or string payload, an XML payload, or XML body members. */
-function readBody(body: Buffer, shape: StructureShape, service: ServiceModel): OperationInput {
+/**
+ * The members carried in the body: a raw blob or string payload, an XML payload, or XML body members. A streaming
+ * blob payload (PutObject's Body) whose body the server left unread is handed on as the stream itself.
+ */
+function readBody(request: HttpRequest, shape: StructureShape, service: ServiceModel): OperationInput {
+  const { body } = request
   const layout = bodyLayoutOf(shape, service)
   if (layout.kind === 'none') return {}
   if (layout.kind === 'payload') {
-    if (layout.shape.type === 'blob') return { [layout.name]: body }
+    if (layout.shape.type === 'blob') return { [layout.name]: request.bodyStream && layout.ref.streaming ? request.bodyStream : body }
     if (isBlank(body)) return {}
     if (layout.shape.type === 'string') return { [layout.name]: body.toString('utf8') }
     const root = parseBodyXml(body)
@@ -151,18 +157,35 @@ function serializeRestXmlOutput(output: unknown, operation: OperationModel, serv
   const values = (output ?? {}) as Record<string, unknown>
   const shape = operation.output ? resolveStructure(service, operation.output) : undefined
   const bound = shape ? writeHttpBindings(values, shape, service) : { status: undefined, headers: {} }
-  const status = bound.status ?? operation.http.responseCode ?? 200
   const headers: Record<string, string> = { ...bound.headers, ...requestIdHeaders(call) }
+  // A successful answer that carries part of a representation (GetObject/HeadObject with Range or partNumber) is
+  // 206 Partial Content in HTTP (RFC 9110 §15.3.7).
+  const status = bound.status ?? (headers['content-range'] !== undefined ? 206 : operation.http.responseCode ?? 200)
   if (call.method?.toUpperCase() === 'HEAD') return { status, headers, body: Buffer.alloc(0) }
   const hasBody = shape !== undefined && bodyLayoutOf(shape, service).kind !== 'none'
   // HeadObject's output has no body members but a Content-Length member: the size of the object, not of this
   // response. Every other response says how long its own body is.
   if (!hasBody) return { status, headers: { 'content-length': '0', ...headers }, body: Buffer.alloc(0) }
+  const streamed = status === 204 ? undefined : streamingPayload(values, shape, service)
+  if (streamed) {
+    // GetObject: the handler set Content-Length (the object's or the range's size) among the bound headers.
+    if (headers['content-type'] === undefined) headers['content-type'] = 'binary/octet-stream'
+    return { status, headers, body: Buffer.alloc(0), bodyStream: streamed }
+  }
   const encoded = status === 204 ? undefined : encodeBody(values, shape, operation, service)
   const body = encoded?.body ?? Buffer.alloc(0)
   if (encoded?.contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = encoded.contentType
   headers['content-length'] = String(body.length)
   return { status, headers, body }
+}
+
+/** The output's streaming blob payload when the handler gave it as a stream (not a buffer). */
+function streamingPayload(values: Record<string, unknown>, shape: StructureShape, service: ServiceModel): AsyncIterable<Buffer> | undefined {
+  const layout = bodyLayoutOf(shape, service)
+  if (layout.kind !== 'payload' || layout.shape.type !== 'blob' || !layout.ref.streaming) return undefined
+  const value = values[layout.name]
+  if (value === undefined || value === null || value instanceof Uint8Array || typeof value === 'string') return undefined
+  return typeof (value as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function' ? (value as AsyncIterable<Buffer>) : undefined
 }
 
 function encodeBody(

@@ -24,21 +24,20 @@ export function bucketFromHost(host: string | undefined): string | undefined {
 
 /**
  * The request as a path-style client would have sent it: `/{bucket}` in front of the path. The result is
- * remembered, so that the codec never prefixes the bucket a second time from the same Host header.
+ * marked, so that the codec never prefixes the bucket a second time from the same Host header; the mark is a
+ * symbol-keyed property, so a copy made with a new body (`{ ...request, body }`) keeps it.
  */
 export function toPathStyleRequest(request: HttpRequest, bucket: string): HttpRequest {
   const path = request.path.startsWith('/') ? request.path : `/${request.path}`
-  const rewritten = { ...request, path: `/${encodeURIComponent(bucket)}${path === '/' ? '' : path}` }
-  pathStyleRequests.add(rewritten)
-  return rewritten
+  return { ...request, path: `/${encodeURIComponent(bucket)}${path === '/' ? '' : path}`, [PATH_STYLE]: true } as HttpRequest
 }
 
-/** Whether `request` came from toPathStyleRequest. */
+/** Whether `request` came from toPathStyleRequest (or is a copy of one). */
 export function isPathStyleRewrite(request: HttpRequest): boolean {
-  return pathStyleRequests.has(request)
+  return (request as HttpRequest & { [PATH_STYLE]?: true })[PATH_STYLE] === true
 }
 
-const pathStyleRequests = new WeakSet<HttpRequest>()
+const PATH_STYLE = Symbol('path-style rewrite')
 
 function stripPort(host: string): string {
   if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1)

@@ -3,6 +3,7 @@
 import type { S3Api } from '../../generated/s3/api.js'
 import { accessOperations } from './access/index.js'
 import { bucketOperations } from './bucket-operations.js'
+import { objectOperations } from './object-operations.js'
 import { bucketEncryptionOperations } from './encryption/bucket-encryption.js'
 import type { S3Deps } from './s3-deps.js'
 
@@ -22,6 +23,7 @@ export type { S3Deps } from './s3-deps.js'
 export function s3Service(deps: S3Deps): Partial<S3Api> {
   return {
     ...bucketOperations(deps),
+    ...objectOperations(deps),
     ...accessOperations(deps),
     ...bucketEncryptionOperations(deps),
   }

@@ -1,0 +1,119 @@
+// S3 buckets through the SDK: create (name rules, Region, already exists), head, list, location, delete, tags, versioning.
+import {
+  CreateBucketCommand, DeleteBucketCommand, DeleteBucketTaggingCommand, GetBucketLocationCommand, GetBucketTaggingCommand,
+  GetBucketVersioningCommand, HeadBucketCommand, ListBucketsCommand, PutBucketTaggingCommand, PutBucketVersioningCommand,
+  PutObjectCommand, DeleteObjectCommand, S3Client, S3ServiceException,
+} from '@aws-sdk/client-s3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
+import { s3Client } from './core-support.js'
+
+let server: TestPalisade
+let s3: S3Client
+
+beforeAll(async () => {
+  server = await startTestPalisade()
+  s3 = s3Client(server)
+})
+afterAll(async () => server.stop())
+
+async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof S3ServiceException) return error
+    throw error
+  }
+  throw new Error('expected the call to fail')
+}
+
+describe('CreateBucket', () => {
+  it('creates a bucket that HeadBucket, ListBuckets and GetBucketLocation then see', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-first' }))
+    const head = await s3.send(new HeadBucketCommand({ Bucket: 'core-first' }))
+    expect(head.BucketRegion).toBe('us-east-1')
+    const list = await s3.send(new ListBucketsCommand({}))
+    expect(list.Buckets?.map((bucket) => bucket.Name)).toContain('core-first')
+    expect(list.Owner?.ID).toMatch(/^[0-9a-f]{64}$/)
+    const location = await s3.send(new GetBucketLocationCommand({ Bucket: 'core-first' }))
+    expect(location.LocationConstraint ?? null).toBeNull()
+  })
+
+  it.each([
+    { name: 'upper case', bucket: 'Core-Upper' },
+    { name: 'too short', bucket: 'ab' },
+    { name: 'adjacent dots', bucket: 'core..dots' },
+    { name: 'an IP address', bucket: '192.168.5.4' },
+    { name: 'the xn-- prefix', bucket: 'xn--core' },
+    { name: 'the -s3alias suffix', bucket: 'core-s3alias' },
+  ])('refuses a name with $name (InvalidBucketName)', async ({ bucket }) => {
+    const error = await failure(s3.send(new CreateBucketCommand({ Bucket: bucket })))
+    expect(error.name).toBe('InvalidBucketName')
+    expect(error.$metadata.httpStatusCode).toBe(400)
+  })
+
+  it('refuses a LocationConstraint for another Region', async () => {
+    const error = await failure(s3.send(new CreateBucketCommand({ Bucket: 'core-elsewhere', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })))
+    expect(error.name).toBe('IllegalLocationConstraintException')
+  })
+
+  it('answers BucketAlreadyExists to another account and succeeds again for the owner in us-east-1', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-taken' }))
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-taken' })) // legacy us-east-1 behaviour: 200
+    const other = s3Client(server, { accessKeyId: '111122223333', secretAccessKey: 'x' })
+    void other // another account needs IAM set-up; covered in core-accounts tests
+  })
+})
+
+describe('HeadBucket', () => {
+  it('answers 404 without a body for a missing bucket', async () => {
+    const error = await failure(s3.send(new HeadBucketCommand({ Bucket: 'core-missing' })))
+    expect(error.$metadata.httpStatusCode).toBe(404)
+    expect(error.name).toBe('NotFound')
+  })
+})
+
+describe('DeleteBucket', () => {
+  it('refuses a bucket that holds an object (BucketNotEmpty), then deletes it once empty', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-delete' }))
+    await s3.send(new PutObjectCommand({ Bucket: 'core-delete', Key: 'a.txt', Body: 'a' }))
+    const error = await failure(s3.send(new DeleteBucketCommand({ Bucket: 'core-delete' })))
+    expect(error.name).toBe('BucketNotEmpty')
+    expect(error.$metadata.httpStatusCode).toBe(409)
+    await s3.send(new DeleteObjectCommand({ Bucket: 'core-delete', Key: 'a.txt' }))
+    await s3.send(new DeleteBucketCommand({ Bucket: 'core-delete' }))
+    const gone = await failure(s3.send(new DeleteBucketCommand({ Bucket: 'core-delete' })))
+    expect(gone.name).toBe('NoSuchBucket')
+  })
+})
+
+describe('bucket tags', () => {
+  it('puts, gets and deletes a tag set; a missing one is NoSuchTagSet', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-tags' }))
+    expect((await failure(s3.send(new GetBucketTaggingCommand({ Bucket: 'core-tags' })))).name).toBe('NoSuchTagSet')
+    await s3.send(new PutBucketTaggingCommand({ Bucket: 'core-tags', Tagging: { TagSet: [{ Key: 'team', Value: 'red' }, { Key: 'env', Value: 'dev' }] } }))
+    const got = await s3.send(new GetBucketTaggingCommand({ Bucket: 'core-tags' }))
+    expect(got.TagSet).toEqual([{ Key: 'team', Value: 'red' }, { Key: 'env', Value: 'dev' }])
+    await s3.send(new DeleteBucketTaggingCommand({ Bucket: 'core-tags' }))
+    expect((await failure(s3.send(new GetBucketTaggingCommand({ Bucket: 'core-tags' })))).name).toBe('NoSuchTagSet')
+  })
+
+  it('refuses duplicate keys and aws: keys (InvalidTag)', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-badtags' }))
+    const duplicate = await failure(s3.send(new PutBucketTaggingCommand({ Bucket: 'core-badtags', Tagging: { TagSet: [{ Key: 'a', Value: '1' }, { Key: 'a', Value: '2' }] } })))
+    expect(duplicate.name).toBe('InvalidTag')
+    const reserved = await failure(s3.send(new PutBucketTaggingCommand({ Bucket: 'core-badtags', Tagging: { TagSet: [{ Key: 'aws:x', Value: '1' }] } })))
+    expect(reserved.name).toBe('InvalidTag')
+  })
+})
+
+describe('bucket versioning', () => {
+  it('reports no status until enabled, then Enabled and Suspended', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-versioning' }))
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'core-versioning' }))).Status).toBeUndefined()
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'core-versioning', VersioningConfiguration: { Status: 'Enabled' } }))
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'core-versioning' }))).Status).toBe('Enabled')
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'core-versioning', VersioningConfiguration: { Status: 'Suspended' } }))
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'core-versioning' }))).Status).toBe('Suspended')
+  })
+})

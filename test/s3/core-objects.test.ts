@@ -1,0 +1,156 @@
+// S3 objects through the SDK: put/get/head/delete, content headers and metadata, ranges, conditional reads,
+// checksums and Content-MD5, DeleteObjects, and the error forms of missing keys.
+import { createHash } from 'node:crypto'
+import {
+  CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
+  S3Client, S3ServiceException,
+} from '@aws-sdk/client-s3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
+import { s3Client } from './core-support.js'
+
+let server: TestPalisade
+let s3: S3Client
+const BUCKET = 'core-objects'
+
+beforeAll(async () => {
+  server = await startTestPalisade()
+  s3 = s3Client(server)
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
+})
+afterAll(async () => server.stop())
+
+async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof S3ServiceException) return error
+    throw error
+  }
+  throw new Error('expected the call to fail')
+}
+
+const md5Hex = (text: string) => createHash('md5').update(text).digest('hex')
+
+describe('PutObject and GetObject', () => {
+  it('stores the bytes, content headers and metadata, and returns them with the MD5 ETag and SSE-S3', async () => {
+    const put = await s3.send(new PutObjectCommand({
+      Bucket: BUCKET, Key: 'dir/hello.txt', Body: 'hello world', ContentType: 'text/plain', CacheControl: 'max-age=60',
+      ContentDisposition: 'attachment', ContentLanguage: 'en', Metadata: { colour: 'blue' },
+    }))
+    expect(put.ETag).toBe(`"${md5Hex('hello world')}"`)
+    expect(put.ServerSideEncryption).toBe('AES256')
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'dir/hello.txt' }))
+    expect(await got.Body!.transformToString()).toBe('hello world')
+    expect(got).toMatchObject({
+      ContentType: 'text/plain', CacheControl: 'max-age=60', ContentDisposition: 'attachment', ContentLanguage: 'en',
+      Metadata: { colour: 'blue' }, ContentLength: 11, ETag: put.ETag, ServerSideEncryption: 'AES256', AcceptRanges: 'bytes',
+    })
+  })
+
+  it('stores an empty object', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'empty', Body: '' }))
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'empty' }))
+    expect(await got.Body!.transformToString()).toBe('')
+    expect(got.ETag).toBe(`"${md5Hex('')}"`)
+  })
+
+  it('serves a byte range with 206 and Content-Range, and a suffix range', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'digits', Body: '0123456789' }))
+    const middle = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'digits', Range: 'bytes=2-5' }))
+    expect(middle.$metadata.httpStatusCode).toBe(206)
+    expect(middle.ContentRange).toBe('bytes 2-5/10')
+    expect(await middle.Body!.transformToString()).toBe('2345')
+    const suffix = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'digits', Range: 'bytes=-3' }))
+    expect(await suffix.Body!.transformToString()).toBe('789')
+  })
+
+  it('refuses a range beyond the object (InvalidRange, 416)', async () => {
+    const error = await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'digits', Range: 'bytes=20-30' })))
+    expect(error.name).toBe('InvalidRange')
+    expect(error.$metadata.httpStatusCode).toBe(416)
+  })
+
+  it('answers NoSuchKey for a missing key and NoSuchBucket for a missing bucket', async () => {
+    const key = await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'nope' })))
+    expect(key.name).toBe('NoSuchKey')
+    expect(key.$metadata.httpStatusCode).toBe(404)
+    const bucket = await failure(s3.send(new GetObjectCommand({ Bucket: 'core-no-such-bucket', Key: 'nope' })))
+    expect(bucket.name).toBe('NoSuchBucket')
+  })
+})
+
+describe('conditional reads', () => {
+  it('answers 304 for If-None-Match with the current ETag and 412 for If-Match with another', async () => {
+    const put = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'conditional', Body: 'v1' }))
+    const notModified = await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'conditional', IfNoneMatch: put.ETag })))
+    expect(notModified.$metadata.httpStatusCode).toBe(304)
+    const failed = await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'conditional', IfMatch: '"0000"' })))
+    expect(failed.name).toBe('PreconditionFailed')
+    expect(failed.$metadata.httpStatusCode).toBe(412)
+    const matched = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'conditional', IfMatch: put.ETag }))
+    expect(await matched.Body!.transformToString()).toBe('v1')
+  })
+
+  it('answers 304 for If-Modified-Since in the future and 412 for If-Unmodified-Since in the past', async () => {
+    const future = new Date(Date.now() + 3600_000)
+    const past = new Date(Date.now() - 3600_000)
+    expect((await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'conditional', IfModifiedSince: future })))).$metadata.httpStatusCode).toBe(304)
+    expect((await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'conditional', IfUnmodifiedSince: past })))).name).toBe('PreconditionFailed')
+  })
+})
+
+describe('HeadObject', () => {
+  it('returns the headers without a body, and a bodiless 404 for a missing key', async () => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'dir/hello.txt' }))
+    expect(head).toMatchObject({ ContentLength: 11, ContentType: 'text/plain', Metadata: { colour: 'blue' } })
+    const missing = await failure(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'nope' })))
+    expect(missing.$metadata.httpStatusCode).toBe(404)
+    expect(missing.name).toBe('NotFound')
+  })
+})
+
+describe('integrity checks', () => {
+  it('refuses a body that does not match Content-MD5 (BadDigest) and stores nothing', async () => {
+    const wrong = createHash('md5').update('other').digest('base64')
+    const error = await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'md5', Body: 'payload', ContentMD5: wrong })))
+    expect(error.name).toBe('BadDigest')
+    expect((await failure(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'md5' })))).$metadata.httpStatusCode).toBe(404)
+  })
+
+  it('refuses a Content-MD5 that is not an MD5 (InvalidDigest)', async () => {
+    const error = await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'md5', Body: 'payload', ContentMD5: 'bm90LW1kNQ==' })))
+    expect(error.name).toBe('InvalidDigest')
+  })
+
+  it('refuses a body whose x-amz-checksum-sha256 header does not match (BadDigest)', async () => {
+    const wrong = createHash('sha256').update('other').digest('base64')
+    const error = await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sha', Body: 'payload', ChecksumSHA256: wrong })))
+    expect(error.name).toBe('BadDigest')
+  })
+
+  it('keeps a matching SHA-256 checksum and returns it with ChecksumMode', async () => {
+    const sha = createHash('sha256').update('payload').digest('base64')
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sha', Body: 'payload', ChecksumSHA256: sha }))
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'sha', ChecksumMode: 'ENABLED' }))
+    expect(head.ChecksumSHA256).toBe(sha)
+  })
+
+  it('stores a CRC32 checksum the SDK sends in an aws-chunked trailer', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'crc', Body: 'checksummed body', ChecksumAlgorithm: 'CRC32' }))
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'crc', ChecksumMode: 'ENABLED' }))
+    expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==$/)
+  })
+})
+
+describe('DeleteObject and DeleteObjects', () => {
+  it('deletes one key, and several at once reporting each', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'gone-1', Body: '1' }))
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'gone-2', Body: '2' }))
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'gone-1' }))
+    expect((await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'gone-1' })))).name).toBe('NoSuchKey')
+    const result = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: 'gone-2' }, { Key: 'never-was' }] } }))
+    expect(result.Deleted?.map((deleted) => deleted.Key).sort()).toEqual(['gone-2', 'never-was'])
+    expect((await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'gone-2' })))).name).toBe('NoSuchKey')
+  })
+})
