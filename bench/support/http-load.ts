@@ -46,8 +46,8 @@ export function stopChildren(): void {
   children.forEach((child) => child.kill('SIGTERM'))
 }
 
-/** Starts `command` (pinned to the server core) and resolves once it answers HTTP on `port`. */
-export async function startChild(name: string, command: string, args: readonly string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Starts `command` (pinned to the server core) and resolves with its process once it answers HTTP on `port`. */
+export async function startChild(name: string, command: string, args: readonly string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
   const [file, argv] = TASKSET ? [TASKSET, ['-c', SERVER_CPU, command, ...args]] : [command, args]
   const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'ignore'], env })
   children.push(child)
@@ -56,7 +56,7 @@ export async function startChild(name: string, command: string, args: readonly s
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`)
     try {
       await fetch(`http://127.0.0.1:${port}/`, { method: 'GET' })
-      return
+      return child
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
@@ -65,7 +65,7 @@ export async function startChild(name: string, command: string, args: readonly s
 }
 
 /** `palisade serve` from the sources, with the benchmark's root credentials. */
-export function startPalisadeChild(port: number, dataDir: string, logLevel: string): Promise<void> {
+export function startPalisadeChild(port: number, dataDir: string, logLevel: string): Promise<ChildProcess> {
   const entry = new URL('../../src/cli/main.ts', import.meta.url).pathname
   return startChild('palisade', process.execPath, [
     '--import', 'tsx', '--input-type=module', '--eval',
@@ -97,9 +97,12 @@ export async function signedPost(service: string, port: number, headers: Record<
   return signed.headers as Record<string, string>
 }
 
-/** A 2-second warm-up (the JIT and keep-alive connections settle), then the measured run. */
-export async function load(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions): Promise<Result> {
-  return WRK ? loadWithWrk(WRK, name, port, headers, body, options) : loadWithAutocannon(name, port, headers, body, options)
+/**
+ * A 2-second warm-up (the JIT and keep-alive connections settle), then the measured run; `measuring` is called
+ * between the two (bench/foundation/cpu.ts reads the server's CPU time there).
+ */
+export async function load(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Promise<Result> {
+  return WRK ? loadWithWrk(WRK, name, port, headers, body, options, measuring) : loadWithAutocannon(name, port, headers, body, options, measuring)
 }
 
 /** The report's table. */
@@ -121,7 +124,7 @@ export function freePort(): Promise<number> {
   })
 }
 
-function loadWithWrk(wrk: string, name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions): Result {
+function loadWithWrk(wrk: string, name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Result {
   const script = join(options.scratchDir, `wrk-${port}-${name.replace(/\W+/g, '-')}.lua`)
   const lines = ['wrk.method = "POST"', `wrk.body = ${JSON.stringify(body)}`]
   for (const [header, value] of Object.entries(headers)) {
@@ -134,6 +137,7 @@ function loadWithWrk(wrk: string, name: string, port: number, headers: Record<st
     return spawnSync(file, argv, { encoding: 'utf8' }).stdout
   }
   run(2)
+  measuring?.()
   const out = run(options.seconds)
   const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? NaN)
   const millis = (pattern: RegExp) => {
@@ -152,9 +156,10 @@ function loadWithWrk(wrk: string, name: string, port: number, headers: Record<st
   }
 }
 
-async function loadWithAutocannon(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions): Promise<Result> {
+async function loadWithAutocannon(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Promise<Result> {
   const request = { url: `http://127.0.0.1:${port}/`, method: 'POST' as const, headers, body, connections: options.connections }
   await autocannon({ ...request, duration: 2 })
+  measuring?.()
   const result = await autocannon({ ...request, duration: options.seconds })
   return {
     name,
@@ -170,8 +175,8 @@ function which(command: string): string | undefined {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined
 }
 
-// The signer's hash interface over node:crypto.
-class Sha256 {
+/** The signer's hash interface over node:crypto. */
+export class Sha256 {
   private hash: Hash | Hmac
   private readonly secret?: string | Uint8Array
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
