@@ -7,9 +7,15 @@
  * an empty value, so the signature simply fails to match.
  */
 export function canonicalHeaders(headers: Readonly<Record<string, string>>, signedHeaders: readonly string[]): string {
-  return signedHeaders.map((name) => `${name}:${normalizeValue(headers[name] ?? '')}\n`).join('')
+  let lines = ''
+  for (const name of signedHeaders) lines += `${name}:${normalizeValue(headers[name] ?? '')}\n`
+  return lines
 }
 
+// Whitespace other than a single space: only such values need the replace below.
+const COLLAPSIBLE = /[^\S ]|\s\s/
+
 function normalizeValue(value: string): string {
-  return value.trim().replace(/\s+/g, ' ')
+  const trimmed = value.trim()
+  return COLLAPSIBLE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed
 }

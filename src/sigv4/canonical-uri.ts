@@ -8,6 +8,8 @@ import { uriDecode, uriEncode } from './uri-encode.js'
  * no normalization, and a key such as `a//b/../c` keeps its exact characters.
  */
 export function canonicalUri(path: string, rules: 's3' | 'normalized'): string {
+  // Unreserved characters and single slashes, no dot: both rules leave such a path as it is (`/`, `/2015-03-31/functions`).
+  if (PLAIN_PATH.test(path)) return path
   if (rules === 's3') {
     if (path === '') return '/'
     return path.split('/').map((segment) => uriEncode(uriDecode(segment))).join('/')
@@ -15,6 +17,8 @@ export function canonicalUri(path: string, rules: 's3' | 'normalized'): string {
   const normalized = normalizePath(path)
   return normalized.split('/').map(uriEncode).join('/')
 }
+
+const PLAIN_PATH = /^\/(?:[A-Za-z0-9\-_~]+(?:\/[A-Za-z0-9\-_~]+)*\/?)?$/
 
 // Dot-segment removal and collapsing of empty segments (`//`). A trailing slash stays only when the path ends
 // with one: `/a/b/..` signs as `/a`, as the AWS SDKs (botocore, smithy) sign it, not `/a/` as RFC 3986 would.

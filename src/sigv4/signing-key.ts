@@ -10,6 +10,20 @@ const CACHE_LIMIT = 1024
 const cache = new Map<string, Buffer>()
 
 export function signingKey(secretAccessKey: string, scope: CredentialScope): Buffer {
+  // Consecutive requests mostly come from one key and scope: answered without building the cache key.
+  const last = lastKey
+  if (last !== undefined && last.secret === secretAccessKey && last.date === scope.date && last.region === scope.region && last.service === scope.service) {
+    return last.key
+  }
+  const key = cachedSigningKey(secretAccessKey, scope)
+  lastKey = { secret: secretAccessKey, date: scope.date, region: scope.region, service: scope.service, key }
+  return key
+}
+
+// The last key handed out, with what it was derived from (the secret is held anyway: see lastSecret below).
+let lastKey: { readonly secret: string; readonly date: string; readonly region: string; readonly service: string; readonly key: Buffer } | undefined
+
+function cachedSigningKey(secretAccessKey: string, scope: CredentialScope): Buffer {
   const id = `${secretId(secretAccessKey)}/${scope.date}/${scope.region}/${scope.service}`
   const cached = cache.get(id)
   if (cached) {

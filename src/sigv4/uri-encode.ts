@@ -2,8 +2,10 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/
+const ALL_UNRESERVED = /^[A-Za-z0-9\-._~]*$/
 
 export function uriEncode(text: string): string {
+  if (ALL_UNRESERVED.test(text)) return text
   let out = ''
   for (const char of text) {
     if (UNRESERVED.test(char)) {
