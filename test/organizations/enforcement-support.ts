@@ -1,0 +1,185 @@
+// Fixtures for the Organizations enforcement suites: a server holding two accounts with root credentials (the
+// management account and a standalone account that can be invited), the organization tree of the issue
+// (root → Prod → Regulated → accounts), a created member account's admin role, and policy helpers.
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
+import {
+  AcceptHandshakeCommand, AttachPolicyCommand, CreateAccountCommand, CreateOrganizationalUnitCommand, CreateOrganizationCommand,
+  CreatePolicyCommand, DescribeCreateAccountStatusCommand, EnablePolicyTypeCommand, InviteAccountToOrganizationCommand,
+  ListRootsCommand, MoveAccountCommand, OrganizationsClient,
+} from '@aws-sdk/client-organizations'
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import { startPalisade, type Palisade } from '../../src/app/start-palisade.js'
+import { readConfig } from '../../src/config/config.js'
+import { silentLogger } from '../../src/core/logger.js'
+import { TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY } from '../support/palisade.js'
+
+export interface Credentials {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken?: string
+}
+
+export const MANAGEMENT = '000000000000'
+/** An account that exists before the organization, with its own root credentials: it joins by invitation. */
+export const INVITED = '222222222222'
+const INVITED_ROOT: Credentials = { accessKeyId: 'AKIAPALISADEINVITED1', secretAccessKey: 'palisade/test/invited/root/secret/key/00' }
+const REGION = 'us-east-1'
+
+export interface TwoAccountPalisade {
+  readonly url: string
+  /** The management account's root user (the server's default account). */
+  readonly managementRoot: Credentials
+  /** The invited account's root user. */
+  readonly invitedRoot: Credentials
+  stop(): Promise<void>
+}
+
+/**
+ * One data directory started twice: first with the account to be invited as the default account (which gives its
+ * root user credentials), then with the management account as the default; both accounts and their root keys stay.
+ */
+export async function startTwoAccountPalisade(): Promise<TwoAccountPalisade> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'palisade-org-'))
+  const start = (accountId: string, root: Credentials): Promise<Palisade> =>
+    startPalisade(readConfig(['--port', '0', '--data-dir', dataDir, '--account-id', accountId, '--root-access-key-id', root.accessKeyId, '--root-secret-access-key', root.secretAccessKey], {}), { log: silentLogger })
+  await (await start(INVITED, INVITED_ROOT)).close()
+  const managementRoot = { accessKeyId: TEST_ROOT_ACCESS_KEY_ID, secretAccessKey: TEST_ROOT_SECRET_ACCESS_KEY }
+  const palisade = await start(MANAGEMENT, managementRoot)
+  return {
+    url: palisade.url,
+    managementRoot,
+    invitedRoot: INVITED_ROOT,
+    async stop() {
+      await palisade.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function organizations(server: { readonly url: string }, credentials: Credentials): OrganizationsClient {
+  return new OrganizationsClient({ endpoint: server.url, region: REGION, credentials, maxAttempts: 1 })
+}
+
+export function iam(server: { readonly url: string }, credentials: Credentials): IAMClient {
+  return new IAMClient({ endpoint: server.url, region: REGION, credentials, maxAttempts: 1 })
+}
+
+export function sts(server: { readonly url: string }, credentials: Credentials): STSClient {
+  return new STSClient({ endpoint: server.url, region: REGION, credentials, maxAttempts: 1 })
+}
+
+export interface OrganizationTree {
+  readonly organizationId: string
+  readonly rootId: string
+  readonly prodId: string
+  readonly regulatedId: string
+  /** The account CreateAccount made, placed in Regulated. */
+  readonly createdAccountId: string
+}
+
+/**
+ * CreateOrganization (all features) with SCPs enabled, root → Prod → Regulated, a created account moved into
+ * Regulated and, when `invite` is set, the invited account joined (its root user accepts) and moved there too.
+ */
+export async function buildTree(server: TwoAccountPalisade, options: { readonly invite: boolean; readonly rcps?: boolean }): Promise<OrganizationTree> {
+  const org = organizations(server, server.managementRoot)
+  const { Organization } = await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))
+  const rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!
+  await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }))
+  if (options.rcps) await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'RESOURCE_CONTROL_POLICY' }))
+  const prodId = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Prod' }))).OrganizationalUnit!.Id!
+  const regulatedId = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: prodId, Name: 'Regulated' }))).OrganizationalUnit!.Id!
+  const createdAccountId = await createAccount(org, 'Regulated workload')
+  await org.send(new MoveAccountCommand({ AccountId: createdAccountId, SourceParentId: rootId, DestinationParentId: regulatedId }))
+  if (options.invite) {
+    await inviteAndAccept(server)
+    await org.send(new MoveAccountCommand({ AccountId: INVITED, SourceParentId: rootId, DestinationParentId: regulatedId }))
+  }
+  return { organizationId: Organization!.Id!, rootId, prodId, regulatedId, createdAccountId }
+}
+
+/** The management account invites INVITED; its root user accepts. */
+export async function inviteAndAccept(server: TwoAccountPalisade): Promise<void> {
+  const org = organizations(server, server.managementRoot)
+  const { Handshake } = await org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: INVITED } }))
+  await organizations(server, server.invitedRoot).send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! }))
+}
+
+export async function createAccount(org: OrganizationsClient, name: string): Promise<string> {
+  const email = `${name.toLowerCase().replace(/\W+/g, '-')}@example.com`
+  const { CreateAccountStatus } = await org.send(new CreateAccountCommand({ AccountName: name, Email: email }))
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const { CreateAccountStatus: status } = await org.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: CreateAccountStatus!.Id! }))
+    if (status!.State === 'SUCCEEDED') return status!.AccountId!
+    if (status!.State === 'FAILED') throw new Error(`CreateAccount failed: ${status!.FailureReason}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error('CreateAccount did not finish')
+}
+
+/**
+ * An IAM user `admin` of the management account with AdministratorAccess and an access key: the root user cannot
+ * assume roles, so this is who assumes the member accounts' OrganizationAccountAccessRole.
+ */
+export async function managementAdmin(server: TwoAccountPalisade): Promise<Credentials> {
+  const client = iam(server, server.managementRoot)
+  await client.send(new CreateUserCommand({ UserName: 'admin' }))
+  await client.send(new PutUserPolicyCommand({ UserName: 'admin', PolicyName: 'admin', PolicyDocument: allowAll }))
+  const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: 'admin' }))
+  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }
+}
+
+/** A session of `accountId`'s OrganizationAccountAccessRole, assumed by the management account's admin. */
+export async function memberAdminRole(server: TwoAccountPalisade, admin: Credentials, accountId: string): Promise<Credentials> {
+  const { Credentials: session } = await sts(server, admin).send(new AssumeRoleCommand({
+    RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+    RoleSessionName: 'operator',
+  }))
+  return { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken! }
+}
+
+/** An IAM user of a member account with AdministratorAccess and an access key, created through its admin role. */
+export async function memberUser(server: TwoAccountPalisade, role: Credentials, name: string): Promise<Credentials> {
+  const client = iam(server, role)
+  await client.send(new CreateUserCommand({ UserName: name }))
+  await client.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'admin', PolicyDocument: allowAll }))
+  const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: name }))
+  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }
+}
+
+const allowAll = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] })
+
+/** Creates an SCP (or RCP) of the statements given and attaches it to `targetId`; returns its id. */
+export async function attachNewPolicy(
+  org: OrganizationsClient,
+  name: string,
+  targetId: string,
+  statements: readonly Record<string, unknown>[],
+  type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY' = 'SERVICE_CONTROL_POLICY',
+): Promise<string> {
+  const { Policy } = await org.send(new CreatePolicyCommand({
+    Name: name,
+    Description: name,
+    Type: type,
+    Content: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+  }))
+  const policyId = Policy!.PolicySummary!.Id!
+  await org.send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: targetId }))
+  return policyId
+}
+
+/** The promise rejects with AccessDenied (HTTP 403) whose message matches `reason`. */
+export async function expectDenied(promise: Promise<unknown>, reason: string | RegExp): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } },
+  )
+  expect(error, 'expected AccessDenied, the call succeeded').toBeDefined()
+  expect(error?.name).toMatch(/^AccessDenied(Exception)?$/)
+  expect(error?.$metadata?.httpStatusCode).toBe(error?.name === 'AccessDeniedException' ? 400 : 403)
+  expect(error?.message).toMatch(reason)
+}
