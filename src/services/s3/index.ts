@@ -16,6 +16,7 @@ export { objectStore, type StoredObject } from './object-store.js'
 export { objectCipher, type CipherEnvelope, type ObjectCipher, type SealSetting } from './encryption/object-cipher.js'
 export { openS3Storage, type S3Storage } from './s3-storage.js'
 export { s3Authorization } from './authorization.js'
+export { cloudTrailDelivery, DeliveryRefusedError, trailBucketPolicy, type DeliveryPort, type DeliveryRefusal, type ServiceDelivery } from './delivery.js'
 export { accountPublicAccessBlockAuthorization as s3controlAuthorization, accountPublicAccessBlockOperations as s3controlService } from './access/account-public-access-block.js'
 export type { S3Deps } from './s3-deps.js'
 
