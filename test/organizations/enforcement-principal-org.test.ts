@@ -1,6 +1,7 @@
 // End to end: aws:PrincipalOrgID in a KMS key policy admits exactly the organization's accounts — an account is let in
 // when it joins and shut out when it leaves — and the organization's other condition keys reach policies.
 import { CreateKeyCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms'
+import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { CreateOrganizationalUnitCommand, RemoveAccountFromOrganizationCommand, type OrganizationsClient } from '@aws-sdk/client-organizations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -8,6 +9,7 @@ import {
   type Credentials, type OrganizationTree, type TwoAccountPalisade,
 } from './enforcement-support.js'
 
+const s3 = (server: { url: string }, credentials: Credentials) => new S3Client({ endpoint: server.url, region: 'us-east-1', credentials, forcePathStyle: true, maxAttempts: 1 })
 const kms = (server: { url: string }, credentials: Credentials) => new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 })
 
 describe('organization condition keys', () => {
@@ -53,6 +55,32 @@ describe('organization condition keys', () => {
     // And leaves: shut out again.
     await org.send(new RemoveAccountFromOrganizationCommand({ AccountId: INVITED }))
     await expectDenied(outsider.send(new DescribeKeyCommand({ KeyId: keyArn })), /because no resource-based policy allows the kms:DescribeKey action$/)
+  })
+
+  it('admits exactly the accounts of the organization through an S3 bucket policy', async () => {
+    const bucket = 'org-shared-reports'
+    const owner = s3(server, server.managementRoot)
+    await owner.send(new CreateBucketCommand({ Bucket: bucket }))
+    await owner.send(new PutObjectCommand({ Bucket: bucket, Key: 'q3.txt', Body: 'figures' }))
+    await owner.send(new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'Organization', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': tree.organizationId } },
+        }],
+      }),
+    }))
+    const read = (credentials: Credentials) => s3(server, credentials).send(new GetObjectCommand({ Bucket: bucket, Key: 'q3.txt' })).then((object) => object.Body!.transformToString())
+    expect(await read(role)).toBe('figures')
+    // The invited account left the organization in the test above: outside, it is refused.
+    const refused = await read(server.invitedRoot).then(() => undefined, (error: { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }) => error)
+    expect(refused?.name).toBe('AccessDenied')
+    expect(refused?.$metadata?.httpStatusCode).toBe(403)
+    await inviteAndAccept(server)
+    expect(await read(server.invitedRoot)).toBe('figures')
+    await org.send(new RemoveAccountFromOrganizationCommand({ AccountId: INVITED }))
   })
 
   it("fills aws:PrincipalOrgPaths with the path down to the account's OU", async () => {
