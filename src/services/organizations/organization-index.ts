@@ -152,8 +152,16 @@ export async function loadOrganizationIndex(database: Database, options: { parti
     queue = queue.then(work).catch(() => reloadAll()).catch(() => undefined)
     return queue
   }
+  // Notices for an organization whose reload is queued but not started join that reload: a burst of changes (an
+  // import creating thousands of accounts) costs one rebuild, not one per change.
+  const waiting = new Set<string>()
   const unsubscribe = await database.subscribe(ORGANIZATIONS_CHANGED, (payload) => {
-    void enqueue(() => (payload === '*' ? reloadAll() : reloadOne(payload)))
+    if (waiting.has(payload)) return
+    waiting.add(payload)
+    void enqueue(() => {
+      waiting.delete(payload)
+      return payload === '*' ? reloadAll() : reloadOne(payload)
+    })
   }, { onMissed: () => void enqueue(reloadAll) })
   await reloadAll()
 
