@@ -35,6 +35,10 @@ export interface TwoAccountPalisade {
   readonly managementRoot: Credentials
   /** The invited account's root user. */
   readonly invitedRoot: Credentials
+  readonly dataDir: string
+  /** Stops the server, keeping its data directory (for `palisade billing`). */
+  close(): Promise<void>
+  /** Stops the server and deletes its data directory. */
   stop(): Promise<void>
 }
 
@@ -49,12 +53,19 @@ export async function startTwoAccountPalisade(): Promise<TwoAccountPalisade> {
   await (await start(INVITED, INVITED_ROOT)).close()
   const managementRoot = { accessKeyId: TEST_ROOT_ACCESS_KEY_ID, secretAccessKey: TEST_ROOT_SECRET_ACCESS_KEY }
   const palisade = await start(MANAGEMENT, managementRoot)
+  let closed = false
+  const close = async () => {
+    if (!closed) await palisade.close()
+    closed = true
+  }
   return {
     url: palisade.url,
     managementRoot,
     invitedRoot: INVITED_ROOT,
+    dataDir,
+    close,
     async stop() {
-      await palisade.close()
+      await close()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
