@@ -4,8 +4,14 @@ import type { S3Api } from '../../generated/s3/api.js'
 import { accessOperations } from './access/index.js'
 import { bucketOperations } from './bucket-operations.js'
 import { objectOperations } from './object-operations.js'
+import { listOperations } from './list-objects.js'
+import { copyObjectOperations } from './copy-object.js'
+import { objectTaggingOperations } from './object-tagging.js'
+import { multipartOperations } from './multipart.js'
 import { bucketEncryptionOperations } from './encryption/bucket-encryption.js'
 import type { S3Deps } from './s3-deps.js'
+import { s3AuthorizationWithObjects } from './authorization.js'
+import { withObjectAuthorization } from './access/object-authorization.js'
 
 export { loadBucketIndex, type Bucket, type BucketIndex, type BucketPolicy, type AccountS3Settings } from './bucket-index.js'
 export { bucketStore, S3_BUCKETS_CHANGED, type BucketConfigPatch, type BucketStore } from './bucket-store.js'
@@ -22,10 +28,15 @@ export type { S3Deps } from './s3-deps.js'
 
 /** The implemented operations; S3-security's modules (policies, ACLs, Block Public Access, encryption) join here. */
 export function s3Service(deps: S3Deps): Partial<S3Api> {
-  return {
+  // Operations decided on the object they name (its ACL and tags) are authorized once it is looked up.
+  return withObjectAuthorization({
     ...bucketOperations(deps),
     ...objectOperations(deps),
+    ...listOperations(deps),
+    ...copyObjectOperations(deps),
+    ...objectTaggingOperations(deps),
+    ...multipartOperations(deps),
     ...accessOperations(deps),
     ...bucketEncryptionOperations(deps),
-  }
+  }, deps, s3AuthorizationWithObjects(deps.buckets).objectTarget)
 }

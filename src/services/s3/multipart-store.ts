@@ -1,6 +1,7 @@
 // MultipartStore: the SQL for multipart uploads and their parts (rows as migration 0013 defines them).
 import type { S3MultipartPartRow, S3MultipartUploadRow } from '../../storage/migrations/0013-s3.js'
 import type { Db } from '../../storage/schema.js'
+import type { SealSetting } from './encryption/object-cipher.js'
 import type { StoredSegment } from './object-files.js'
 import type { ContentHeaders, ObjectEncryption, StoredChecksum } from './object-store.js'
 
@@ -12,6 +13,8 @@ export interface UploadSettings {
   readonly checksumAlgorithm?: StoredChecksum['algorithm']
   readonly checksumType?: StoredChecksum['type']
   readonly encryption: ObjectEncryption
+  /** How each part is encrypted (no secret: SSE-S3 names none, SSE-KMS its key and context). */
+  readonly seal: SealSetting
   readonly acl?: unknown
 }
 
