@@ -38,7 +38,25 @@ export function decodeQueryInput(
 ): Record<string, unknown> {
   const shape = service.shapes[shapeName]
   if (shape?.type !== 'structure') return {}
-  return decodeStructure(buildTree(params), shape, service, dialect)
+  // Top-level scalars are read from `params` directly; the tree of dotted names is built only for nested members.
+  let tree: ParamNode | undefined
+  const out: Record<string, unknown> = {}
+  for (const [member, ref] of Object.entries(shape.members)) {
+    const memberShape = service.shapes[ref.shape]
+    if (!memberShape) continue
+    const key = dialect.memberKey(member, ref)
+    let value: unknown
+    if (memberShape.type === 'structure' || memberShape.type === 'list' || memberShape.type === 'map') {
+      tree ??= buildTree(params)
+      const child = tree.children?.get(key)
+      value = child ? decodeValue(child, ref, service, dialect) : undefined
+    } else {
+      const text = params.get(key)
+      value = text === undefined ? undefined : decodeScalar(text, ref, memberShape, dialect)
+    }
+    if (value !== undefined) out[member] = value
+  }
+  return out
 }
 
 /** A parameter name split on dots: `A.member.1.B=x` → A → member → 1 → B (value x). */
