@@ -4,17 +4,18 @@
 export type XmlAttributes = Readonly<Record<string, string | undefined>>
 
 export class XmlWriter {
-  private readonly parts: string[] = []
+  // One string appended to (V8 joins the pieces lazily) rather than an array of parts joined at the end.
+  private out: string
   private readonly open: string[] = []
 
   /** Starts with `<?xml version="1.0" encoding="UTF-8"?>` unless `declaration` is false. */
   constructor(declaration = true) {
-    if (declaration) this.parts.push('<?xml version="1.0" encoding="UTF-8"?>')
+    this.out = declaration ? '<?xml version="1.0" encoding="UTF-8"?>' : ''
   }
 
   /** Opens `<name …>`; close it with `end()`. */
   start(name: string, attributes?: XmlAttributes): this {
-    this.parts.push(`<${name}${renderAttributes(attributes)}>`)
+    this.out += `<${name}${renderAttributes(attributes)}>`
     this.open.push(name)
     return this
   }
@@ -23,32 +24,32 @@ export class XmlWriter {
   end(): this {
     const name = this.open.pop()
     if (name === undefined) throw new Error('xml writer: end() without an open element')
-    this.parts.push(`</${name}>`)
+    this.out += `</${name}>`
     return this
   }
 
   /** Writes `<name>text</name>`; an empty string gives `<name></name>`, which AWS's parsers read as ''. */
   element(name: string, text: string, attributes?: XmlAttributes): this {
-    this.parts.push(`<${name}${renderAttributes(attributes)}>${escapeXmlText(text)}</${name}>`)
+    this.out += `<${name}${renderAttributes(attributes)}>${escapeXmlText(text)}</${name}>`
     return this
   }
 
   /** Writes `<name/>`. */
   empty(name: string, attributes?: XmlAttributes): this {
-    this.parts.push(`<${name}${renderAttributes(attributes)}/>`)
+    this.out += `<${name}${renderAttributes(attributes)}/>`
     return this
   }
 
   /** Writes escaped character data inside the open element. */
   text(text: string): this {
-    this.parts.push(escapeXmlText(text))
+    this.out += escapeXmlText(text)
     return this
   }
 
   /** The document so far; throws if an element is still open, because that would be a bug in the caller. */
   toString(): string {
     if (this.open.length > 0) throw new Error(`xml writer: unclosed element \`${this.open.at(-1)}\``)
-    return this.parts.join('')
+    return this.out
   }
 }
 
@@ -83,7 +84,8 @@ export function escapeXmlAttribute(text: string): string {
 function renderAttributes(attributes: XmlAttributes | undefined): string {
   if (!attributes) return ''
   let out = ''
-  for (const [name, value] of Object.entries(attributes)) {
+  for (const name in attributes) {
+    const value = attributes[name]
     if (value !== undefined) out += ` ${name}="${escapeXmlAttribute(value)}"`
   }
   return out
