@@ -59,6 +59,18 @@ export function recordsResponse(service: string | undefined, operation: string |
   return !readOnly && !(service === 'kms' && operation !== undefined && READ_ONLY.kms!.has(operation))
 }
 
+/**
+ * Resources a call's output names that its authorization could not (the key CreateKey made): AWS lists them in the
+ * record's resources too.
+ */
+export function outputResources(service: string | undefined, operation: string | undefined, output: unknown): string[] {
+  if (service === 'kms' && operation === 'CreateKey') {
+    const arn = (output as { KeyMetadata?: { Arn?: unknown } } | undefined)?.KeyMetadata?.Arn
+    return typeof arn === 'string' ? [arn] : []
+  }
+  return []
+}
+
 export interface EventResource {
   readonly ARN: string
   readonly accountId?: string

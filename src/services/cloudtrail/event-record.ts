@@ -2,7 +2,7 @@
 // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
 import type { CallRecord, StartedCall } from '../../audit/audit-sink.js'
 import type { ServiceModel } from '../../model/types.js'
-import { eventResource, eventSource, isDataEvent, isReadOnlyEvent, recordsResponse, type EventResource } from './event-kinds.js'
+import { eventResource, eventSource, isDataEvent, isReadOnlyEvent, outputResources, recordsResponse, type EventResource } from './event-kinds.js'
 import { recordMembers, recordTime } from './record-members.js'
 import { otherAccountIdentity, userIdentity, type FederatedCaller, type UserIdentity } from './user-identity.js'
 
@@ -38,6 +38,12 @@ export interface RecordContext {
   readonly models: Readonly<Record<string, ServiceModel>>
   /** The region's default account: where an unsigned call that names no account is recorded. */
   readonly defaultAccountId: string
+  /**
+   * The eventID of a record bound for `recipientAccountId`'s events in `region` (management or data): where records
+   * are stored decides their ids, since a stored batch's ids share a prefix (event-store.ts).
+   */
+  readonly eventId: (recipientAccountId: string, region: string, management: boolean) => string
+  /** A fresh UUID (sharedEventID). */
   readonly uuid: () => string
 }
 
@@ -53,7 +59,13 @@ export function eventRecords(call: StartedCall & Partial<CallRecord>, context: R
   const sharedEventID = context.uuid()
   return [
     { ...main, sharedEventID },
-    { ...main, userIdentity: otherAccountIdentity(call.caller), eventID: context.uuid(), recipientAccountId: other, sharedEventID },
+    {
+      ...main,
+      userIdentity: otherAccountIdentity(call.caller),
+      eventID: context.eventId(other, main.awsRegion, main.managementEvent),
+      recipientAccountId: other,
+      sharedEventID,
+    },
   ]
 }
 
@@ -63,7 +75,8 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
   const operation = call.operation === undefined || model === undefined ? undefined : model.operations[call.operation]
   const readOnly = isReadOnlyEvent(call.service, call.operation, call.readOnly)
   const data = isDataEvent(call.service, call.operation)
-  const resources = (call.resources ?? []).map(eventResource).filter((resource) => resource !== undefined)
+  const resources = [...(call.resources ?? []), ...outputResources(call.service, call.operation, call.output)]
+    .map(eventResource).filter((resource) => resource !== undefined)
   const failed = call.errorCode !== undefined
   const federated = federatedCaller(call)
   const recipientAccountId = recipientAccount(call, resources, context.defaultAccountId)
@@ -82,7 +95,7 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
       ? null
       : recordMembers(model, operation?.output?.shape, call.output),
     requestID: call.requestId,
-    eventID: context.uuid(),
+    eventID: context.eventId(recipientAccountId, call.region, !data),
     readOnly,
     ...(resources.length > 0 && { resources }),
     eventType: 'AwsApiCall',

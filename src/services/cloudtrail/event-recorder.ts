@@ -19,7 +19,7 @@ import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
 import { eventRecords, type CloudTrailRecord, type RecordContext } from './event-record.js'
 import { isReadOnlyEvent } from './event-kinds.js'
-import { completeRecords, insertRecords, type StoredRecord } from './event-store.js'
+import { BATCH_KEY_LENGTH, insertBatches, replaceBatch, type EventBatch, type StoredRecord } from './event-store.js'
 
 export type CloudTrailListener = (record: CloudTrailRecord) => void
 
@@ -61,26 +61,33 @@ interface Scope {
   open: boolean
   /** Set while a transaction carrying the record is committing; cleared neither way (see the hook). */
   inserting: boolean
-  /** The stored records, once the transaction carrying them committed, and the ids they were given. */
-  committed?: { readonly records: readonly StoredRecord[]; readonly ids: readonly string[] }
+  /** The batches (one record each) stored with the transaction that committed, and the ids their records drew. */
+  committed?: Committed
+}
+
+interface Committed {
+  readonly batches: readonly EventBatch[]
+  readonly draws: readonly string[]
 }
 
 type Queued =
-  | { readonly call: CallRecord; readonly committed?: Scope['committed'] }
+  | { readonly call: CallRecord; readonly committed?: Committed }
   | { readonly records: readonly CloudTrailRecord[] }
+
+/** Records per stored batch: bounds what a lookup reads to find one event. */
+const RECORDS_PER_BATCH = 256
 
 export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   const flushMs = deps.flushMs ?? 50
   const maxPending = deps.maxPending ?? 2000
   const scopes = new AsyncLocalStorage<Scope>()
-  const committedCalls = new Map<string, Scope['committed']>()
+  const committedCalls = new Map<string, Committed>()
   const listeners = new Set<CloudTrailListener>()
   let queue: Queued[] = []
   let timer: NodeJS.Timeout | undefined
   let writing: Promise<void> = Promise.resolve()
   let closed = false
-
-  const context = (uuid: () => string): RecordContext => ({ models: deps.models, defaultAccountId: deps.defaultAccountId, uuid })
+  const { models, defaultAccountId } = deps
 
   const removeHook = deps.database.beforeEachCommit(async (tx) => {
     const scope = scopes.getStore()
@@ -88,15 +95,23 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     // time skips it; if the first then rolls back, the batch writer stores the record after the call instead.
     if (!scope?.open || scope.inserting || scope.committed) return
     scope.inserting = true
-    const ids: string[] = []
-    const records = eventRecords(scope.call, context(() => {
+    // Each record is a batch of its own, so the group commit can later replace it with the final record.
+    const draws: string[] = []
+    const draw = () => {
       const id = deps.ids.uuid()
-      ids.push(id)
+      draws.push(id)
       return id
-    })).map((record) => stored(record, scope.call.time))
-    await insertRecords(tx, records)
+    }
+    const batches = eventRecords(scope.call, { models, defaultAccountId, eventId: draw, uuid: draw }).map((record) => ({
+      accountId: record.recipientAccountId,
+      region: record.awsRegion,
+      batchId: record.eventID,
+      management: record.managementEvent,
+      records: [stored(record)],
+    }))
+    await insertBatches(tx, batches)
     return () => {
-      scope.committed = { records, ids }
+      scope.committed = { batches, draws }
     }
   })
 
@@ -110,25 +125,31 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     return writing
   }
 
-  async function writeBatch(batch: readonly Queued[]): Promise<void> {
-    const fresh: StoredRecord[] = []
-    const completed: StoredRecord[] = []
-    for (const item of batch) {
+  async function writeBatch(items: readonly Queued[]): Promise<void> {
+    const batches = batchBuilder(deps.ids)
+    const completed: { before: EventBatch; after: EventBatch }[] = []
+    const context: RecordContext = { models, defaultAccountId, eventId: batches.eventId, uuid: deps.ids.uuid }
+    for (const item of items) {
       if ('records' in item) {
-        fresh.push(...item.records.map((record) => stored(record)))
+        for (const record of item.records) batches.add(record)
       } else if (item.committed) {
-        // The same ids as the stored records, in the order they were first drawn.
-        const ids = [...item.committed.ids]
-        completed.push(...eventRecords(item.call, context(() => ids.shift() ?? deps.ids.uuid())).map((record) => stored(record, item.call.time)))
+        // The final records, with the ids the stored ones drew, in the order they drew them.
+        const draws = [...item.committed.draws]
+        const replay = () => draws.shift() ?? deps.ids.uuid()
+        const records = eventRecords(item.call, { models, defaultAccountId, eventId: replay, uuid: replay })
+        item.committed.batches.forEach((batch, index) => completed.push({ before: batch, after: { ...batch, records: [stored(records[index]!)] } }))
       } else {
-        fresh.push(...eventRecords(item.call, context(deps.ids.uuid)).map((record) => stored(record, item.call.time)))
+        for (const record of eventRecords(item.call, context)) batches.add(record)
       }
     }
+    const fresh = batches.done()
     await deps.database.transaction(async (tx) => {
-      await insertRecords(tx, fresh)
-      await completeRecords(tx, completed)
+      await insertBatches(tx, fresh)
+      for (const { before, after } of completed) await replaceBatch(tx, before, after)
     })
-    for (const { record } of [...completed, ...fresh]) announce(record)
+    for (const batch of [...completed.map(({ after }) => after), ...fresh]) {
+      for (const { record } of batch.records) announce(record)
+    }
   }
 
   function announce(record: CloudTrailRecord): void {
@@ -182,10 +203,46 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   }
 }
 
+function stored(record: CloudTrailRecord): StoredRecord {
+  return { record, json: JSON.stringify(record) }
+}
+
 /**
- * eventTime is to the second; rows keep the call's millisecond (`at`), so newest-first is the order calls began.
- * Records made outside the pipeline carry only their eventTime.
+ * Groups one group commit's records into batches per account, region and category, at most RECORDS_PER_BATCH each;
+ * `eventId` draws a record's id from the batch it will join, so that a batch's ids share their first 8 hex digits
+ * (the key EventId lookups find the batch by).
  */
-function stored(record: CloudTrailRecord, at?: Date): StoredRecord {
-  return { record, json: JSON.stringify(record), time: at?.toISOString() ?? record.eventTime.slice(0, 19) + '.000Z' }
+function batchBuilder(ids: Ids) {
+  const open = new Map<string, { batch: EventBatch & { records: StoredRecord[] }; drawn: number }>()
+  const byPrefix = new Map<string, EventBatch & { records: StoredRecord[] }>()
+  const all: EventBatch[] = []
+  const openBatch = (accountId: string, region: string, management: boolean) => {
+    const key = `${accountId}\n${region}\n${management}`
+    let entry = open.get(key)
+    if (!entry || entry.drawn >= RECORDS_PER_BATCH) {
+      const batchId = ids.uuid()
+      entry = { batch: { accountId, region, batchId, management, records: [] }, drawn: 0 }
+      open.set(key, entry)
+      byPrefix.set(batchId.slice(0, BATCH_KEY_LENGTH), entry.batch)
+      all.push(entry.batch)
+    }
+    return entry
+  }
+  return {
+    eventId(accountId: string, region: string, management: boolean): string {
+      const entry = openBatch(accountId, region, management)
+      entry.drawn++
+      return entry.batch.batchId.slice(0, BATCH_KEY_LENGTH) + ids.uuid().slice(BATCH_KEY_LENGTH)
+    },
+    add(record: CloudTrailRecord): void {
+      let batch = byPrefix.get(record.eventID.slice(0, BATCH_KEY_LENGTH))
+      if (!batch || batch.accountId !== record.recipientAccountId || batch.region !== record.awsRegion) {
+        // A record made outside the pipeline brings its own id: it is a batch of its own.
+        batch = { accountId: record.recipientAccountId, region: record.awsRegion, batchId: record.eventID, management: record.managementEvent, records: [] }
+        all.push(batch)
+      }
+      batch.records.push(stored(record))
+    },
+    done: (): EventBatch[] => all.filter((batch) => batch.records.length > 0),
+  }
 }

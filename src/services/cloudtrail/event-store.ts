@@ -1,5 +1,5 @@
-// The stored events: rows for each record (management events with their lookup attributes and resources, data
-// events apart), the newest-first lookup LookupEvents pages through, and the 90-day expiry.
+// The stored events: batches of records (JSON lines) per account and region with their lookup keys, the newest-first
+// search LookupEvents pages through, and the 90-day expiry.
 import type { Db } from '../../storage/schema.js'
 import type { CloudTrailRecord } from './event-record.js'
 import { lookupResourceName } from './event-kinds.js'
@@ -9,173 +9,273 @@ import { lookupUsername } from './user-identity.js'
 export interface StoredRecord {
   readonly record: CloudTrailRecord
   readonly json: string
-  /** The record's eventTime to the millisecond: the order within a second is the order calls began. */
-  readonly time: string
 }
+
+/** Records of one account, region and category (management or data), written as one row. */
+export interface EventBatch {
+  readonly accountId: string
+  readonly region: string
+  readonly batchId: string
+  readonly management: boolean
+  readonly records: readonly StoredRecord[]
+}
+
+export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId'
+
+/** The length of the event id prefix every event of a batch shares, and its key for EventId lookups. */
+export const BATCH_KEY_LENGTH = 8
+
+/** Indexed values are cut to this length (index entries stay small); a lookup compares the whole value. */
+const INDEXED_VALUE_LENGTH = 256
 
 /** Rows per INSERT statement: well under SQLite's 32766 bound variables and PostgreSQL's 65535. */
 const ROWS_PER_STATEMENT = 200
 
-export async function insertRecords(tx: Db, records: readonly StoredRecord[]): Promise<void> {
-  const management = records.filter((stored) => stored.record.managementEvent)
-  const data = records.filter((stored) => !stored.record.managementEvent)
-  for (const chunk of chunks(management)) {
-    await tx.insertInto('cloudtrail_events').values(chunk.map(({ record, json, time }) => ({
-      account_id: record.recipientAccountId,
-      event_id: record.eventID,
-      region: record.awsRegion,
-      event_time: time,
-      event_name: record.eventName,
-      event_source: record.eventSource,
-      read_only: record.readOnly ? 1 : 0,
-      username: lookupUsername(record.userIdentity) ?? null,
-      access_key_id: record.userIdentity.accessKeyId ?? null,
-      record: json,
-    }))).execute()
+export async function insertBatches(tx: Db, batches: readonly EventBatch[]): Promise<void> {
+  for (const chunk of chunks(batches)) {
+    await tx.insertInto('cloudtrail_event_batches').values(chunk.map((batch) => {
+      const [newest, oldest] = timeBounds(batch.records)
+      return {
+        account_id: batch.accountId,
+        region: batch.region,
+        batch_id: batch.batchId,
+        management: batch.management ? 1 : 0,
+        oldest_time: oldest,
+        newest_time: newest,
+        event_count: batch.records.length,
+        records: batch.records.map((stored) => stored.json).join('\n'),
+      } as const
+    })).execute()
   }
-  const resources = management.flatMap(({ record, time }) => uniqueResources(record).map((resource) => ({
-    account_id: record.recipientAccountId,
-    event_id: record.eventID,
-    region: record.awsRegion,
-    event_time: time,
-    resource_type: resource.type,
-    resource_name: resource.name,
-  })))
-  for (const chunk of chunks(resources)) await tx.insertInto('cloudtrail_event_resources').values(chunk).execute()
-  for (const chunk of chunks(data)) {
-    await tx.insertInto('cloudtrail_data_events').values(chunk.map(({ record, json, time }) => ({
-      account_id: record.recipientAccountId,
-      event_id: record.eventID,
-      region: record.awsRegion,
-      event_time: time,
-      record: json,
-    }))).execute()
-  }
+  const keys = batches.filter((batch) => batch.management).flatMap(lookupKeys)
+  for (const chunk of chunks(keys)) await tx.insertInto('cloudtrail_event_keys').values(chunk).execute()
 }
 
-/** Replaces the stored JSON of records first written without their outcome (inside the call's own transaction). */
-export async function completeRecords(tx: Db, records: readonly StoredRecord[]): Promise<void> {
-  for (const { record, json } of records) {
-    const table = record.managementEvent ? 'cloudtrail_events' : 'cloudtrail_data_events'
-    await tx.updateTable(table).set({ record: json })
-      .where('account_id', '=', record.recipientAccountId).where('event_id', '=', record.eventID).execute()
+/**
+ * Replaces a batch's records by their final form (the outcome added to records first written inside the call's own
+ * transaction), and its keys where the outcome changed them (the resource a create call made).
+ */
+export async function replaceBatch(tx: Db, before: EventBatch, after: EventBatch): Promise<void> {
+  await tx.updateTable('cloudtrail_event_batches').set({ records: after.records.map((stored) => stored.json).join('\n') })
+    .where('account_id', '=', after.accountId).where('region', '=', after.region).where('batch_id', '=', after.batchId).execute()
+  if (!after.management) return
+  const id = (key: { attribute: string; value: string; lines: string }) => `${key.attribute}\n${key.value}\n${key.lines}`
+  const old = new Map(lookupKeys(before).map((key) => [id(key), key]))
+  const added = lookupKeys(after).filter((key) => !old.delete(id(key)))
+  for (const key of old.values()) {
+    await tx.deleteFrom('cloudtrail_event_keys').where('account_id', '=', key.account_id).where('region', '=', key.region)
+      .where('attribute', '=', key.attribute).where('value', '=', key.value).where('newest_time', '=', key.newest_time)
+      .where('batch_id', '=', key.batch_id).execute()
   }
+  if (added.length > 0) await tx.insertInto('cloudtrail_event_keys').values(added).execute()
 }
-
-export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId'
 
 export interface EventQuery {
   readonly accountId: string
   readonly region: string
   readonly attribute?: { readonly key: LookupAttributeKey; readonly value: string }
-  /** Inclusive bounds, ISO text. */
+  /** Inclusive bounds on eventTime (AWS's second-precision text). */
   readonly from: string
   readonly to: string
   /** Continue after this event (exclusive), in newest-first order. */
-  readonly after?: { readonly time: string; readonly eventId: string }
+  readonly after?: EventPosition
   readonly limit: number
 }
 
-export interface FoundEvent {
-  readonly eventId: string
+/** Where an event sits in newest-first order: eventTime, then eventID, both descending. */
+export interface EventPosition {
   readonly time: string
-  readonly record: string
+  readonly eventId: string
 }
 
-const ATTRIBUTE_COLUMNS = {
-  EventName: 'event_name', EventSource: 'event_source', Username: 'username', AccessKeyId: 'access_key_id', EventId: 'event_id',
-} as const
-
-/** Newest first, within one account and region, on the index of the one attribute asked for. */
-export async function findEvents(db: Db, query: EventQuery): Promise<FoundEvent[]> {
-  const { attribute, after } = query
-  if (attribute?.key === 'ResourceType' || attribute?.key === 'ResourceName') {
-    const column = attribute.key === 'ResourceType' ? 'resource_type' : 'resource_name'
-    let select = db.selectFrom('cloudtrail_event_resources as r')
-      .innerJoin('cloudtrail_events as e', (join) => join.onRef('e.account_id', '=', 'r.account_id').onRef('e.event_id', '=', 'r.event_id'))
-      .select(['e.event_id as eventId', 'e.event_time as time', 'e.record as record'])
-      .where('r.account_id', '=', query.accountId).where('r.region', '=', query.region).where(`r.${column}`, '=', attribute.value)
-      .where('r.event_time', '>=', query.from).where('r.event_time', '<=', query.to)
-    if (after) {
-      select = select.where((eb) => eb.or([
-        eb('r.event_time', '<', after.time),
-        eb.and([eb('r.event_time', '=', after.time), eb('r.event_id', '<', after.eventId)]),
-      ]))
-    }
-    const rows = await select.orderBy('r.event_time', 'desc').orderBy('r.event_id', 'desc').limit(query.limit + 1).execute()
-    // One event naming two resources of the asked type appears once.
-    return dedupe(rows).slice(0, query.limit)
-  }
-  let select = db.selectFrom('cloudtrail_events')
-    .select(['event_id as eventId', 'event_time as time', 'record'])
-    .where('account_id', '=', query.accountId).where('region', '=', query.region)
-  if (attribute?.key === 'ReadOnly') select = select.where('read_only', '=', attribute.value === 'true' ? 1 : 0)
-  else if (attribute) select = select.where(ATTRIBUTE_COLUMNS[attribute.key], '=', attribute.value)
-  select = select.where('event_time', '>=', query.from).where('event_time', '<=', query.to)
-  if (after) {
-    select = select.where((eb) => eb.or([
-      eb('event_time', '<', after.time),
-      eb.and([eb('event_time', '=', after.time), eb('event_id', '<', after.eventId)]),
-    ]))
-  }
-  return select.orderBy('event_time', 'desc').orderBy('event_id', 'desc').limit(query.limit).execute()
+export interface FoundEvent extends EventPosition {
+  readonly record: CloudTrailRecord
+  readonly json: string
 }
+
+/** Candidate batches are read this many at a time. */
+const BATCHES_PER_READ = 16
 
 /**
- * Deletes events (with their resource rows) and data events older than `before`, a chunk per transaction so a large
- * expiry never holds the writer long; resolves with how many management events went.
+ * Management events newest first, within one account and region: batches come newest first from the keys of the one
+ * attribute asked for (or from all batches), and are merged by event time — batches may overlap in time (a call's own
+ * transaction writes its event while a group commit is pending), so an event is returned only once no unread batch
+ * can hold a newer one.
  */
-export async function deleteEventsBefore(transaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T>, before: string, chunk = 2000): Promise<number> {
-  let deleted = 0
-  for (;;) {
-    const count = await transaction(async (tx) => {
-      const expired = await tx.selectFrom('cloudtrail_events').select(['account_id', 'event_id'])
-        .where('event_time', '<', before).orderBy('event_time').limit(chunk).execute()
-      for (const [accountId, eventIds] of groupBy(expired)) {
-        await tx.deleteFrom('cloudtrail_event_resources').where('account_id', '=', accountId).where('event_id', 'in', eventIds).execute()
-        await tx.deleteFrom('cloudtrail_events').where('account_id', '=', accountId).where('event_id', 'in', eventIds).execute()
-      }
-      return expired.length
-    })
-    deleted += count
-    if (count < chunk) break
+export async function findEvents(db: Db, query: EventQuery): Promise<FoundEvent[]> {
+  const upper = query.after && query.after.time < query.to ? query.after.time : query.to
+  const candidates = candidateBatches(db, query, upper)
+  const pending: FoundEvent[] = [] // sorted newest first
+  const out: FoundEvent[] = []
+  let next = await candidates.next()
+  while (out.length < query.limit) {
+    // Read every batch that may hold an event at least as new as the newest one held.
+    while (!next.done && (pending.length === 0 || next.value.newestTime >= pending[0]!.time)) {
+      for (const event of eventsOf(next.value, query, upper)) insertSorted(pending, event)
+      next = await candidates.next()
+    }
+    const newest = pending.shift()
+    if (!newest) break
+    out.push(newest)
   }
-  for (;;) {
-    const count = await transaction(async (tx) => {
-      const expired = await tx.selectFrom('cloudtrail_data_events').select(['account_id', 'event_id'])
-        .where('event_time', '<', before).orderBy('event_time').limit(chunk).execute()
-      for (const [accountId, eventIds] of groupBy(expired)) {
-        await tx.deleteFrom('cloudtrail_data_events').where('account_id', '=', accountId).where('event_id', 'in', eventIds).execute()
-      }
-      return expired.length
-    })
-    if (count < chunk) break
-  }
-  return deleted
+  await candidates.return(undefined)
+  return out
 }
 
-function groupBy(rows: readonly { account_id: string; event_id: string }[]): Map<string, string[]> {
-  const out = new Map<string, string[]>()
-  for (const row of rows) {
-    const ids = out.get(row.account_id)
-    if (ids) ids.push(row.event_id)
-    else out.set(row.account_id, [row.event_id])
+interface CandidateBatch {
+  readonly batchId: string
+  readonly newestTime: string
+  readonly records: string
+  /** The lines to read; all of them when undefined. */
+  readonly lines?: readonly number[]
+}
+
+async function* candidateBatches(db: Db, query: EventQuery, upper: string): AsyncGenerator<CandidateBatch> {
+  const { attribute } = query
+  let cursor: { newest: string; batchId: string } | undefined
+  for (;;) {
+    let rows: { batch_id: string; newest_time: string; records: string; lines?: string }[]
+    if (attribute) {
+      const value = attribute.key === 'EventId' ? attribute.value.slice(0, BATCH_KEY_LENGTH) : attribute.value.slice(0, INDEXED_VALUE_LENGTH)
+      let select = db.selectFrom('cloudtrail_event_keys as k')
+        .innerJoin('cloudtrail_event_batches as b', (join) => join
+          .onRef('b.account_id', '=', 'k.account_id').onRef('b.region', '=', 'k.region').onRef('b.batch_id', '=', 'k.batch_id'))
+        .select(['k.batch_id', 'k.newest_time', 'b.records', 'k.lines'])
+        .where('k.account_id', '=', query.accountId).where('k.region', '=', query.region)
+        .where('k.attribute', '=', attribute.key).where('k.value', '=', value)
+        .where('k.newest_time', '>=', query.from).where('k.oldest_time', '<=', upper)
+      if (cursor) {
+        const { newest, batchId } = cursor
+        select = select.where((eb) => eb.or([eb('k.newest_time', '<', newest), eb.and([eb('k.newest_time', '=', newest), eb('k.batch_id', '<', batchId)])]))
+      }
+      rows = await select.orderBy('k.newest_time', 'desc').orderBy('k.batch_id', 'desc').limit(BATCHES_PER_READ).execute()
+    } else {
+      let select = db.selectFrom('cloudtrail_event_batches')
+        .select(['batch_id', 'newest_time', 'records'])
+        .where('account_id', '=', query.accountId).where('region', '=', query.region).where('management', '=', 1)
+        .where('newest_time', '>=', query.from).where('oldest_time', '<=', upper)
+      if (cursor) {
+        const { newest, batchId } = cursor
+        select = select.where((eb) => eb.or([eb('newest_time', '<', newest), eb.and([eb('newest_time', '=', newest), eb('batch_id', '<', batchId)])]))
+      }
+      rows = await select.orderBy('newest_time', 'desc').orderBy('batch_id', 'desc').limit(BATCHES_PER_READ).execute()
+    }
+    for (const row of rows) {
+      yield { batchId: row.batch_id, newestTime: row.newest_time, records: row.records, lines: row.lines?.split(',').map(Number) }
+    }
+    const last = rows[rows.length - 1]
+    if (!last || rows.length < BATCHES_PER_READ) return
+    cursor = { newest: last.newest_time, batchId: last.batch_id }
+  }
+}
+
+/** The batch's events that match the query exactly (the keys name candidates; values were cut, ids share prefixes). */
+function eventsOf(batch: CandidateBatch, query: EventQuery, upper: string): FoundEvent[] {
+  const lines = batch.records.split('\n')
+  const picked = batch.lines ? batch.lines.map((line) => lines[line]).filter((line) => line !== undefined) : lines
+  const out: FoundEvent[] = []
+  for (const json of picked) {
+    const record = JSON.parse(json) as CloudTrailRecord
+    const time = record.eventTime
+    if (time < query.from || time > upper) continue
+    if (query.after && !isAfter(time, record.eventID, query.after)) continue
+    if (query.attribute && !attributeValues(record, query.attribute.key).includes(query.attribute.value)) continue
+    out.push({ time, eventId: record.eventID, record, json })
   }
   return out
 }
 
-function uniqueResources(record: CloudTrailRecord): { type: string; name: string }[] {
-  const seen = new Map<string, { type: string; name: string }>()
-  for (const resource of record.resources ?? []) {
-    const name = lookupResourceName(resource)
-    seen.set(`${resource.type}\n${name}`, { type: resource.type, name })
-  }
-  return [...seen.values()]
+/** Whether (time, eventId) comes after `position` in newest-first order. */
+function isAfter(time: string, eventId: string, position: EventPosition): boolean {
+  return time < position.time || (time === position.time && eventId < position.eventId)
 }
 
-function dedupe(rows: readonly FoundEvent[]): FoundEvent[] {
-  const seen = new Set<string>()
-  return rows.filter((row) => (seen.has(row.eventId) ? false : (seen.add(row.eventId), true)))
+function insertSorted(events: FoundEvent[], event: FoundEvent): void {
+  let at = events.length
+  while (at > 0 && isAfter(events[at - 1]!.time, events[at - 1]!.eventId, event)) at--
+  events.splice(at, 0, event)
+}
+
+/** A record's values for one lookup attribute (several for resources). */
+export function attributeValues(record: CloudTrailRecord, key: LookupAttributeKey): string[] {
+  switch (key) {
+    case 'EventId': return [record.eventID]
+    case 'EventName': return [record.eventName]
+    case 'EventSource': return [record.eventSource]
+    case 'ReadOnly': return [String(record.readOnly)]
+    case 'Username': {
+      const username = lookupUsername(record.userIdentity)
+      return username === undefined ? [] : [username]
+    }
+    case 'AccessKeyId': return record.userIdentity.accessKeyId ? [record.userIdentity.accessKeyId] : []
+    case 'ResourceType': return (record.resources ?? []).map((resource) => resource.type)
+    case 'ResourceName': return (record.resources ?? []).map(lookupResourceName)
+  }
+}
+
+const INDEXED_ATTRIBUTES: readonly LookupAttributeKey[] = ['EventName', 'EventSource', 'ReadOnly', 'Username', 'AccessKeyId', 'ResourceType', 'ResourceName']
+
+/** One key per distinct (attribute, value) of the batch, listing its lines; one EventId key for the shared prefix. */
+function lookupKeys(batch: EventBatch) {
+  const [newest, oldest] = timeBounds(batch.records)
+  const lines = new Map<string, { attribute: string; value: string; lines: number[] }>()
+  const add = (attribute: string, value: string, line: number) => {
+    const cut = value.slice(0, INDEXED_VALUE_LENGTH)
+    const id = `${attribute}\n${cut}`
+    const entry = lines.get(id)
+    if (!entry) lines.set(id, { attribute, value: cut, lines: [line] })
+    else if (entry.lines[entry.lines.length - 1] !== line) entry.lines.push(line)
+  }
+  batch.records.forEach(({ record }, line) => {
+    for (const attribute of INDEXED_ATTRIBUTES) {
+      for (const value of attributeValues(record, attribute)) add(attribute, value, line)
+    }
+    add('EventId', record.eventID.slice(0, BATCH_KEY_LENGTH), line)
+  })
+  return [...lines.values()].map((entry) => ({
+    account_id: batch.accountId,
+    region: batch.region,
+    attribute: entry.attribute,
+    value: entry.value,
+    newest_time: newest,
+    oldest_time: oldest,
+    batch_id: batch.batchId,
+    lines: entry.lines.join(','),
+  }))
+}
+
+/** [newest, oldest] eventTime of a batch's records. */
+function timeBounds(records: readonly StoredRecord[]): [string, string] {
+  let newest = records[0]!.record.eventTime
+  let oldest = newest
+  for (const { record } of records) {
+    if (record.eventTime > newest) newest = record.eventTime
+    if (record.eventTime < oldest) oldest = record.eventTime
+  }
+  return [newest, oldest]
+}
+
+/**
+ * Deletes batches whose newest event is older than `before`, a chunk per transaction so a large expiry never holds the
+ * writer long, then their keys (which carry the same newest time); resolves with how many events went.
+ */
+export async function deleteBatchesBefore(transaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T>, before: string, chunk = 500): Promise<number> {
+  let deleted = 0
+  for (;;) {
+    const { batches, events } = await transaction(async (tx) => {
+      const expired = await tx.selectFrom('cloudtrail_event_batches').select(['account_id', 'region', 'batch_id', 'event_count'])
+        .where('newest_time', '<', before).orderBy('newest_time').limit(chunk).execute()
+      for (const row of expired) {
+        await tx.deleteFrom('cloudtrail_event_batches').where('account_id', '=', row.account_id).where('region', '=', row.region)
+          .where('batch_id', '=', row.batch_id).execute()
+      }
+      return { batches: expired.length, events: expired.reduce((sum, row) => sum + Number(row.event_count), 0) }
+    })
+    deleted += events
+    if (batches < chunk) break
+  }
+  await transaction((tx) => tx.deleteFrom('cloudtrail_event_keys').where('newest_time', '<', before).execute())
+  return deleted
 }
 
 function* chunks<T>(items: readonly T[]): Generator<T[]> {

@@ -13,7 +13,8 @@ import type { Event, LookupAttribute } from '../../generated/cloudtrail/types.js
 import type { Database } from '../../storage/database.js'
 import type { CloudTrailRecord } from './event-record.js'
 import { lookupResourceName } from './event-kinds.js'
-import { findEvents, type EventQuery, type LookupAttributeKey } from './event-store.js'
+import { recordTime } from './record-members.js'
+import { findEvents, type EventPosition, type EventQuery, type LookupAttributeKey } from './event-store.js'
 import { lookupUsername } from './user-identity.js'
 
 /** Event history keeps 90 days (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html). */
@@ -46,9 +47,9 @@ export function lookupOperations(deps: LookupDeps): Pick<CloudtrailApi, 'LookupE
         accountId: ctx.accountId,
         region: ctx.region,
         attribute,
-        from: new Date(Math.max(start.getTime(), oldest.getTime())).toISOString(),
-        // The stored times carry milliseconds; an end time names its whole second.
-        to: new Date(Math.floor(end.getTime() / 1000) * 1000 + 999).toISOString(),
+        // Records carry their time to the second: the bounds name whole seconds.
+        from: recordTime(new Date(Math.max(start.getTime(), oldest.getTime()))),
+        to: recordTime(end),
       }
       const queryHash = hashQuery(input.LookupAttributes, input.StartTime, input.EndTime)
       const after = input.NextToken === undefined ? undefined : readToken(input.NextToken, queryHash)
@@ -57,7 +58,7 @@ export function lookupOperations(deps: LookupDeps): Pick<CloudtrailApi, 'LookupE
       const page = found.slice(0, limit)
       const last = page[page.length - 1]
       return {
-        Events: page.map((row) => toEvent(row.record)),
+        Events: page.map((event) => toEvent(event.record, event.json)),
         ...(found.length > limit && last && { NextToken: writeToken({ time: last.time, eventId: last.eventId }, queryHash) }),
       }
     },
@@ -79,8 +80,7 @@ function oneAttribute(attributes: readonly LookupAttribute[] | undefined): Event
 }
 
 /** An Event of the response, from a stored record. */
-function toEvent(json: string): Event {
-  const record = JSON.parse(json) as CloudTrailRecord
+function toEvent(record: CloudTrailRecord, json: string): Event {
   const username = lookupUsername(record.userIdentity)
   return {
     EventId: record.eventID,
@@ -99,11 +99,11 @@ function toEvent(json: string): Event {
  * A NextToken is the last event returned and a hash of the query it belongs to: "a token that was previously used in a
  * request with different parameters" is refused, as AWS does.
  */
-function writeToken(after: { time: string; eventId: string }, queryHash: string): string {
+function writeToken(after: EventPosition, queryHash: string): string {
   return Buffer.from(JSON.stringify({ t: after.time, e: after.eventId, q: queryHash })).toString('base64url')
 }
 
-function readToken(token: string, queryHash: string): { time: string; eventId: string } {
+function readToken(token: string, queryHash: string): EventPosition {
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'))

@@ -8,9 +8,8 @@ export interface CloudTrailTables {
   cloudtrail_trails: CloudTrailTrailRow
   cloudtrail_digest_chains: CloudTrailDigestChainRow
   cloudtrail_signing_keys: CloudTrailSigningKeyRow
-  cloudtrail_events: CloudTrailEventRow
-  cloudtrail_event_resources: CloudTrailEventResourceRow
-  cloudtrail_data_events: CloudTrailDataEventRow
+  cloudtrail_event_batches: CloudTrailEventBatchRow
+  cloudtrail_event_keys: CloudTrailEventKeyRow
 }
 
 export const createCloudTrail: Migration = {
@@ -125,80 +124,63 @@ async function createTrailTables(db: Kysely<any>): Promise<void> {
 }
 
 /**
- * A management event (what LookupEvents answers from), in the account that receives it (recipientAccountId): a
- * cross-account call has one row in each account. Each lookup attribute has its own column and index.
+ * Recorded events, stored a batch per row: the records of one account and region that one group commit wrote (or the
+ * single record a mutation's own transaction wrote), as JSON lines, newest first. Writing a batch costs one row and an
+ * index entry per distinct lookup value, instead of a row and seven index entries per event: what keeps recording
+ * within its share of a request's cost.
  */
-export interface CloudTrailEventRow {
+export interface CloudTrailEventBatchRow {
   account_id: string
-  event_id: string
   region: string
-  event_time: DbTimestamp
-  event_name: string
-  event_source: string
-  read_only: DbBoolean
-  /** LookupEvents' Username: the user name, role session name, `root`, …; null when there is none. */
-  username: string | null
-  access_key_id: string | null
-  /** The whole CloudTrail record (AWS's JSON), as LookupEvents returns it in CloudTrailEvent. */
-  record: string
+  batch_id: string
+  /** 1 for management events (event history), 0 for data events (trails only). */
+  management: DbBoolean
+  /** The batch's oldest and newest eventTime. */
+  oldest_time: DbTimestamp
+  newest_time: DbTimestamp
+  event_count: number
+  /** The CloudTrail records (AWS's JSON), one per line. */
+  records: string
 }
 
-/** The resources a management event names (LookupEvents' ResourceType and ResourceName). */
-export interface CloudTrailEventResourceRow {
+/**
+ * LookupEvents' index: for each lookup attribute value in a management batch, the lines holding it. EventId is
+ * indexed by the first 8 hex digits every event id of a batch shares.
+ */
+export interface CloudTrailEventKeyRow {
   account_id: string
-  event_id: string
   region: string
-  event_time: DbTimestamp
-  /** `AWS::IAM::User`, `AWS::KMS::Key`, … */
-  resource_type: string
-  resource_name: string
-}
-
-/** A data event (S3 object-level calls): never in event history, kept for trails that select data events. */
-export interface CloudTrailDataEventRow {
-  account_id: string
-  event_id: string
-  region: string
-  event_time: DbTimestamp
-  record: string
+  /** EventName, EventSource, ReadOnly, Username, AccessKeyId, ResourceType, ResourceName or EventId. */
+  attribute: string
+  value: string
+  newest_time: DbTimestamp
+  oldest_time: DbTimestamp
+  batch_id: string
+  /** Comma-separated line numbers (from 0) of the batch's records with this value. */
+  lines: string
 }
 
 async function createEventTables(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('cloudtrail_events')
-    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('event_id', 'text', (column) => column.notNull())
-    .addColumn('region', 'text', (column) => column.notNull()).addColumn('event_time', 'text', (column) => column.notNull())
-    .addColumn('event_name', 'text', (column) => column.notNull()).addColumn('event_source', 'text', (column) => column.notNull())
-    .addColumn('read_only', 'integer', (column) => column.notNull()).addColumn('username', 'text').addColumn('access_key_id', 'text')
-    .addColumn('record', 'text', (column) => column.notNull())
-    .addPrimaryKeyConstraint('cloudtrail_events_pk', ['account_id', 'event_id'])
+  await db.schema.createTable('cloudtrail_event_batches')
+    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('region', 'text', (column) => column.notNull())
+    .addColumn('batch_id', 'text', (column) => column.notNull()).addColumn('management', 'integer', (column) => column.notNull())
+    .addColumn('oldest_time', 'text', (column) => column.notNull()).addColumn('newest_time', 'text', (column) => column.notNull())
+    .addColumn('event_count', 'integer', (column) => column.notNull()).addColumn('records', 'text', (column) => column.notNull())
+    .addPrimaryKeyConstraint('cloudtrail_event_batches_pk', ['account_id', 'region', 'batch_id'])
     .execute()
-  // LookupEvents reads newest first within one account and region, by time alone or by one attribute and time.
-  for (const [name, attribute] of [
-    ['time', undefined], ['name', 'event_name'], ['source', 'event_source'], ['read_only', 'read_only'],
-    ['username', 'username'], ['access_key', 'access_key_id'],
-  ] as const) {
-    const columns = ['account_id', 'region', ...(attribute ? [attribute] : []), 'event_time', 'event_id']
-    await db.schema.createIndex(`cloudtrail_events_by_${name}`).on('cloudtrail_events').columns(columns).execute()
-  }
-  // The 90-day expiry deletes the oldest events first, across accounts and regions.
-  await db.schema.createIndex('cloudtrail_events_by_age').on('cloudtrail_events').column('event_time').execute()
+  // Event history reads an account and region's batches newest first; oldest_time is in the index so a range that
+  // ends in the past skips newer batches without reading them.
+  await db.schema.createIndex('cloudtrail_event_batches_by_time').on('cloudtrail_event_batches')
+    .columns(['account_id', 'region', 'management', 'newest_time', 'oldest_time']).execute()
+  // The 90-day expiry deletes the oldest batches first, across accounts and regions.
+  await db.schema.createIndex('cloudtrail_event_batches_by_age').on('cloudtrail_event_batches').column('newest_time').execute()
 
-  await db.schema.createTable('cloudtrail_event_resources')
-    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('event_id', 'text', (column) => column.notNull())
-    .addColumn('region', 'text', (column) => column.notNull()).addColumn('event_time', 'text', (column) => column.notNull())
-    .addColumn('resource_type', 'text', (column) => column.notNull()).addColumn('resource_name', 'text', (column) => column.notNull())
-    .addPrimaryKeyConstraint('cloudtrail_event_resources_pk', ['account_id', 'event_id', 'resource_type', 'resource_name'])
+  await db.schema.createTable('cloudtrail_event_keys')
+    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('region', 'text', (column) => column.notNull())
+    .addColumn('attribute', 'text', (column) => column.notNull()).addColumn('value', 'text', (column) => column.notNull())
+    .addColumn('newest_time', 'text', (column) => column.notNull()).addColumn('oldest_time', 'text', (column) => column.notNull())
+    .addColumn('batch_id', 'text', (column) => column.notNull()).addColumn('lines', 'text', (column) => column.notNull())
+    .addPrimaryKeyConstraint('cloudtrail_event_keys_pk', ['account_id', 'region', 'attribute', 'value', 'newest_time', 'batch_id'])
     .execute()
-  await db.schema.createIndex('cloudtrail_event_resources_by_type').on('cloudtrail_event_resources')
-    .columns(['account_id', 'region', 'resource_type', 'event_time', 'event_id']).execute()
-  await db.schema.createIndex('cloudtrail_event_resources_by_name').on('cloudtrail_event_resources')
-    .columns(['account_id', 'region', 'resource_name', 'event_time', 'event_id']).execute()
-
-  await db.schema.createTable('cloudtrail_data_events')
-    .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('event_id', 'text', (column) => column.notNull())
-    .addColumn('region', 'text', (column) => column.notNull()).addColumn('event_time', 'text', (column) => column.notNull())
-    .addColumn('record', 'text', (column) => column.notNull())
-    .addPrimaryKeyConstraint('cloudtrail_data_events_pk', ['account_id', 'event_id'])
-    .execute()
-  await db.schema.createIndex('cloudtrail_data_events_by_age').on('cloudtrail_data_events').column('event_time').execute()
+  await db.schema.createIndex('cloudtrail_event_keys_by_age').on('cloudtrail_event_keys').column('newest_time').execute()
 }
