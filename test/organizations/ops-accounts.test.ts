@@ -171,5 +171,34 @@ describe('RemoveAccountFromOrganization and CloseAccount', () => {
     await expectAwsError(org.send(new CloseAccountCommand({ AccountId: accountId })), 'AccountAlreadyClosedException')
     const identity = new STSClient({ endpoint: server.url, region: 'us-east-1', credentials: session, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}))
     await expect(identity).rejects.toThrow()
+    // It stays in the organization: leaving would give its credentials back.
+    await expectAwsError(org.send(new RemoveAccountFromOrganizationCommand({ AccountId: accountId })), 'ConstraintViolationException', { reason: 'ACCOUNT_CANNOT_LEAVE_ORGANIZATION' })
+  })
+
+  it('closes at most 10 accounts of a small organization within 30 days (CLOSE_ACCOUNT_QUOTA_EXCEEDED)', async () => {
+    const other = await startTestPalisade([], { cloudTrail: false })
+    try {
+      const client = organizationsClient(other, other.root)
+      await client.send(new CreateOrganizationCommand({}))
+      const accounts: string[] = []
+      for (let i = 0; i < 11; i++) accounts.push(await createMemberAccount(client, `Closable ${i}`))
+      for (const id of accounts.slice(0, 10)) await client.send(new CloseAccountCommand({ AccountId: id }))
+      await expectAwsError(client.send(new CloseAccountCommand({ AccountId: accounts[10]! })), 'ConstraintViolationException', { reason: 'CLOSE_ACCOUNT_QUOTA_EXCEEDED' })
+      expect((await client.send(new DescribeAccountCommand({ AccountId: accounts[10]! }))).Account!.Status).toBe('ACTIVE')
+    } finally {
+      await other.stop()
+    }
+  })
+
+  it('closes accounts only when all features are enabled', async () => {
+    const other = await startTestPalisade([], { cloudTrail: false })
+    try {
+      const client = organizationsClient(other, other.root)
+      await client.send(new CreateOrganizationCommand({ FeatureSet: 'CONSOLIDATED_BILLING' }))
+      const id = await createMemberAccount(client, 'Billing only')
+      await expectAwsError(client.send(new CloseAccountCommand({ AccountId: id })), 'ConstraintViolationException', { reason: 'ORGANIZATION_NOT_IN_ALL_FEATURES_MODE' })
+    } finally {
+      await other.stop()
+    }
   })
 })

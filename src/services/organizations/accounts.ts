@@ -27,6 +27,15 @@ import { putTags } from './tags.js'
 /** The role CreateAccount makes when the request names none. */
 export const DEFAULT_ACCESS_ROLE = 'OrganizationAccountAccessRole'
 
+/**
+ * "You can close only 10% of member accounts, between 10 and 1000, within a rolling 30 day period"
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CloseAccount.html).
+ */
+export function closureQuota(memberCount: number): number {
+  return Math.min(1000, Math.max(10, Math.floor(memberCount / 10)))
+}
+const CLOSURE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000
+
 export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
   return {
     /**
@@ -165,7 +174,15 @@ export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
           throw new ConstraintViolationException('You cannot close the management account of an organization.', { Reason: 'CANNOT_CLOSE_MANAGEMENT_ACCOUNT' })
         }
         if (member.status !== 'ACTIVE') throw new AccountAlreadyClosedException('You attempted to close an account that is already closed.')
+        if (scope.org.feature_set !== 'ALL') {
+          throw new ConstraintViolationException('You can close an account only when all features are enabled.', { Reason: 'ORGANIZATION_NOT_IN_ALL_FEATURES_MODE' })
+        }
+        const now = clock.now()
+        if ((await orgStore(tx).countClosedSince(scope.management, new Date(now.getTime() - CLOSURE_WINDOW_MS))) >= closureQuota(await orgStore(tx).countMembers(scope.management))) {
+          throw new ConstraintViolationException('You have exceeded the number of accounts you can close within 30 days.', { Reason: 'CLOSE_ACCOUNT_QUOTA_EXCEEDED' })
+        }
         await setAccountStatus(tx, member.accountId, 'SUSPENDED')
+        await orgStore(tx).markClosed(scope.management, member.accountId, now)
         await notifyOrganizationChange(database, scope.management)
       })
       await organizationChangesApplied(database)

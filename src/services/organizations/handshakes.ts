@@ -45,6 +45,11 @@ export function handshakeOperations({ database, clock, ids }: OrganizationsDeps)
           .where('target_account_id', '=', target).where('action', '=', 'INVITE').where('state', '=', 'OPEN').executeTakeFirst()
         if (open) throw new DuplicateHandshakeException('A handshake with the same action and target already exists.')
         await checkAccountLimit(tx, scope)
+        const migrating = await tx.selectFrom('org_handshakes').select('handshake_id').where('account_id', '=', scope.management)
+          .where('action', '=', 'ENABLE_ALL_FEATURES').where('state', '=', 'OPEN').executeTakeFirst()
+        if (migrating) {
+          throw new HandshakeConstraintViolationException('You cannot invite accounts while the organization is enabling all features.', { Reason: 'INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES' })
+        }
         const row = newHandshake(scope, 'INVITE', target, input.Notes ?? null, null)
         await tx.insertInto('org_handshakes').values(row).execute()
         // The tags go to the account when it joins; until then they wait under the handshake's id.

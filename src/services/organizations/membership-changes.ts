@@ -24,6 +24,12 @@ export async function leaveOrganization(tx: Db, scope: OrgScope, accountId: stri
       "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.",
     )
   }
+  // A closed account stays in its organization (AWS keeps it there, SUSPENDED, until it is gone for good): leaving
+  // would also let its refused credentials work again.
+  const member = await orgStore(tx).member(scope.management, accountId)
+  if (member && member.status !== 'ACTIVE') {
+    throw new ConstraintViolationException('A closed account cannot leave or be removed from its organization.', { Reason: 'ACCOUNT_CANNOT_LEAVE_ORGANIZATION' })
+  }
   const delegated = await tx.selectFrom('org_delegated_admins').select('service_principal')
     .where('account_id', '=', scope.management).where('admin_account_id', '=', accountId).executeTakeFirst()
   if (delegated) {

@@ -102,12 +102,22 @@ export function orgStore(db: Db) {
       return Number((await query.executeTakeFirstOrThrow()).n)
     },
 
-    async insertMember(row: OrgMemberRow): Promise<void> {
+    async insertMember(row: Omit<OrgMemberRow, 'closed_at'>): Promise<void> {
       await db.insertInto('org_members').values(row).execute()
     },
 
     async moveMember(managementAccountId: string, accountId: string, parentId: string): Promise<void> {
       await db.updateTable('org_members').set({ parent_id: parentId }).where('account_id', '=', managementAccountId).where('member_account_id', '=', accountId).execute()
+    },
+
+    async markClosed(managementAccountId: string, accountId: string, at: Date): Promise<void> {
+      await db.updateTable('org_members').set({ closed_at: at.toISOString() }).where('account_id', '=', managementAccountId).where('member_account_id', '=', accountId).execute()
+    },
+
+    async countClosedSince(managementAccountId: string, since: Date): Promise<number> {
+      const row = await db.selectFrom('org_members').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('account_id', '=', managementAccountId).where('closed_at', '>=', since.toISOString()).executeTakeFirstOrThrow()
+      return Number(row.n)
     },
 
     async deleteMember(managementAccountId: string, accountId: string): Promise<void> {

@@ -62,6 +62,8 @@ export interface OrgMemberRow {
   /** INVITED or CREATED */
   joined_method: string
   joined_at: DbTimestamp
+  /** When CloseAccount closed it (the rolling 30-day closure quota counts these); null while active. */
+  closed_at: DbTimestamp | null
 }
 
 /** Customer managed policies; AWS managed ones (FullAWSAccess, RCPFullAWSAccess) are built in, never stored. */
@@ -169,7 +171,7 @@ export const createOrganizations: Migration = {
     await db.schema.createTable('org_members')
       .addColumn('account_id', text, (c) => c.notNull()).addColumn('member_account_id', text, (c) => c.notNull())
       .addColumn('parent_id', text, (c) => c.notNull()).addColumn('joined_method', text, (c) => c.notNull())
-      .addColumn('joined_at', text, (c) => c.notNull())
+      .addColumn('joined_at', text, (c) => c.notNull()).addColumn('closed_at', text)
       .addPrimaryKeyConstraint('org_members_pk', ['account_id', 'member_account_id'])
       .execute()
     await db.schema.createIndex('org_members_account').on('org_members').column('member_account_id').unique().execute()
