@@ -121,12 +121,13 @@ export function multipartOperations(deps: S3Deps) {
       if (requested.length === 0) throw new AwsError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema')
       const stored = new Map((await multipartStore(database.db).parts(bucket.name, upload.uploadId)).map((part) => [part.partNumber, part]))
       const chosen: StoredPart[] = []
-      let previous = 0
-      for (const [index, { PartNumber, ETag }] of requested.entries()) {
-        if (PartNumber === undefined || PartNumber <= previous) {
+      // The whole list is checked for order before any part is looked at.
+      requested.forEach(({ PartNumber }, index) => {
+        if (PartNumber === undefined || (index > 0 && PartNumber <= requested[index - 1]!.PartNumber!)) {
           throw new AwsError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. The parts list must be specified in order by part number.')
         }
-        previous = PartNumber
+      })
+      for (const [index, { PartNumber = 0, ETag }] of requested.entries()) {
         const part = stored.get(PartNumber)
         if (!part || ETag === undefined || stripQuotes(ETag) !== stripQuotes(part.etag)) {
           throw new AwsError('InvalidPart', 400, 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {
