@@ -6,7 +6,10 @@
 import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues } from '../../core/authorization-target.js'
 import type { S3Api } from '../../generated/s3/api.js'
 import type { AccountS3Settings, Bucket } from './bucket-index.js'
+import type { StoredAcl } from './access/acl.js'
+import { objectAclPolicy } from './access/acl-policy.js'
 import { bucketResourcePolicies } from './access/bucket-access.js'
+import { aclsEnabled } from './access/object-ownership.js'
 
 type Context = Record<string, string | readonly string[]>
 
@@ -22,7 +25,25 @@ interface Target {
   readonly versionId?: string
   readonly context?: Context
   readonly additionalActions?: readonly string[]
+  /** What the object itself adds (its ACL and tags), once a handler has looked it up. */
+  readonly object?: ObjectFacts
 }
+
+/** The facts of an existing object that its authorization weighs. */
+export interface ObjectFacts {
+  /** The object's ACL as stored (null: the owner's FULL_CONTROL). */
+  readonly acl: StoredAcl
+  readonly tags: Readonly<Record<string, string>>
+}
+
+/**
+ * Operations decided on the object they name: its ACL grants (while the bucket's ACLs are enabled) and its tags
+ * (s3:ExistingObjectTag/<key>). The table leaves them to `objectTarget` (withObjectAuthorization in index.ts runs it
+ * once the object is looked up, through ctx.authorize) and marks them as needing no permission of their own.
+ * INVARIANT: every operation listed here is wrapped by withObjectAuthorization wherever the table is bound.
+ */
+export const OBJECT_DECIDED = ['GetObject', 'HeadObject', 'GetObjectAcl', 'PutObjectAcl', 'GetObjectTagging', 'PutObjectTagging', 'DeleteObjectTagging', 'GetObjectAttributes'] as const
+export type ObjectDecidedOperation = (typeof OBJECT_DECIDED)[number]
 
 /** Object operations whose IAM action differs when the request names a version. */
 const VERSIONED: Readonly<Record<string, string>> = {
@@ -37,7 +58,15 @@ const VERSIONED: Readonly<Record<string, string>> = {
   's3:GetObjectTorrent': 's3:GetObjectVersionTorrent',
 }
 
+/** The full target of an object-decided operation, with the object's facts when it exists. */
+export type ObjectTarget = (operation: ObjectDecidedOperation, input: never, call: CallFacts, object: ObjectFacts | undefined) => AuthorizationTarget
+
 export function s3Authorization(buckets: BucketLookup): AuthorizationTable<S3Api> {
+  return s3AuthorizationWithObjects(buckets).table
+}
+
+/** The table, and the object-aware targets of the operations it defers (OBJECT_DECIDED). */
+export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: AuthorizationTable<S3Api>; objectTarget: ObjectTarget } {
   /** An action on the bucket `name`, or on its object `options.key`. */
   const on = (action: string, name: string, call: CallFacts, options: Target = {}): AuthorizationTarget => {
     const bucket = buckets.get(name)
@@ -46,22 +75,48 @@ export function s3Authorization(buckets: BucketLookup): AuthorizationTable<S3Api
     const context: Context = {
       ...(bucket && { 's3:ResourceAccount': bucket.ownerAccountId }),
       ...(options.versionId !== undefined && { 's3:versionid': options.versionId }),
+      ...(options.object && existingTagKeys(options.object.tags)),
       ...options.context,
     }
+    const objectAcl = bucket && options.object && options.key !== undefined && aclsEnabled(bucket.ownershipControls)
+      ? objectAclPolicy(name, options.key, options.object.acl, { ignorePublic: false, partition: call.partition })
+      : undefined
     return {
       action: versioned ? VERSIONED[action]! : action,
       resources: [resource],
       context,
       ...(options.additionalActions && options.additionalActions.length > 0 && { additionalActions: options.additionalActions }),
-      ...(bucket && { resourcePolicies: bucketResourcePolicies(bucket, buckets.account(bucket.ownerAccountId), call.caller, call.partition) }),
+      ...(bucket && { resourcePolicies: bucketResourcePolicies(bucket, buckets.account(bucket.ownerAccountId), call.caller, call.partition, objectAcl) }),
     }
   }
   const bucketOp = (action: string) => (input: { Bucket: string }, call: CallFacts) => on(action, input.Bucket, call)
-  const objectOp = (action: string) => (input: { Bucket: string; Key: string; VersionId?: string }, call: CallFacts) =>
-    on(action, input.Bucket, call, { key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }) })
+  const objectOp = (action: string) => (input: { Bucket: string; Key: string; VersionId?: string }, call: CallFacts, object?: ObjectFacts) =>
+    on(action, input.Bucket, call, { key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }), ...(object && { object }) })
   const anywhere = (action: string) => (): AuthorizationTarget => ({ action, resources: ['*'] })
 
-  return {
+  const objectTargets: Record<ObjectDecidedOperation, (input: never, call: CallFacts, object: ObjectFacts | undefined) => AuthorizationTarget> = {
+    GetObject: objectOp('s3:GetObject'),
+    HeadObject: objectOp('s3:GetObject'),
+    GetObjectAttributes: objectOp('s3:GetObjectAttributes'),
+    GetObjectAcl: objectOp('s3:GetObjectAcl'),
+    PutObjectAcl: (input: { Bucket: string; Key: string; VersionId?: string } & Parameters<typeof aclKeys>[0], call: CallFacts, object: ObjectFacts | undefined) => on('s3:PutObjectAcl', input.Bucket, call, {
+      key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }), context: aclKeys(input), ...(object && { object }),
+    }),
+    GetObjectTagging: objectOp('s3:GetObjectTagging'),
+    PutObjectTagging: (input: { Bucket: string; Key: string; VersionId?: string; Tagging?: { TagSet?: { Key: string; Value: string }[] } }, call: CallFacts, object: ObjectFacts | undefined) => on('s3:PutObjectTagging', input.Bucket, call, {
+      key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }),
+      context: tagSetKeys(input.Tagging?.TagSet ?? []), ...(object && { object }),
+    }),
+    DeleteObjectTagging: objectOp('s3:DeleteObjectTagging'),
+  }
+  /** Deferred to the handler wrapper when the bucket exists; without a bucket it is decided now (no facts to wait for). */
+  const deferred = (operation: ObjectDecidedOperation) => (input: { Bucket: string }, call: CallFacts): AuthorizationTarget => {
+    const target = objectTargets[operation](input as never, call, undefined)
+    return buckets.get(input.Bucket) ? { ...target, requiresPermission: false } : target
+  }
+  const objectTarget: ObjectTarget = (operation, input, call, object) => objectTargets[operation](input, call, object)
+
+  const table: AuthorizationTable<S3Api> = {
     // Buckets
     CreateBucket: (input, call) => on('s3:CreateBucket', input.Bucket, call, {
       context: {
@@ -153,9 +208,9 @@ export function s3Authorization(buckets: BucketLookup): AuthorizationTable<S3Api
     ListMultipartUploads: bucketOp('s3:ListBucketMultipartUploads'),
 
     // Objects
-    GetObject: objectOp('s3:GetObject'),
-    HeadObject: objectOp('s3:GetObject'),
-    GetObjectAttributes: objectOp('s3:GetObjectAttributes'),
+    GetObject: deferred('GetObject'),
+    HeadObject: deferred('HeadObject'),
+    GetObjectAttributes: deferred('GetObjectAttributes'),
     GetObjectTorrent: objectOp('s3:GetObjectTorrent'),
     SelectObjectContent: objectOp('s3:GetObject'),
     RestoreObject: objectOp('s3:RestoreObject'),
@@ -179,16 +234,11 @@ export function s3Authorization(buckets: BucketLookup): AuthorizationTable<S3Api
       }),
       alsoRequires: [copySourceRead(input.CopySource, call)],
     }),
-    GetObjectAcl: objectOp('s3:GetObjectAcl'),
-    PutObjectAcl: (input, call) => on('s3:PutObjectAcl', input.Bucket, call, {
-      key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }), context: aclKeys(input),
-    }),
-    GetObjectTagging: objectOp('s3:GetObjectTagging'),
-    PutObjectTagging: (input, call) => on('s3:PutObjectTagging', input.Bucket, call, {
-      key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }),
-      context: tagSetKeys(input.Tagging?.TagSet ?? []),
-    }),
-    DeleteObjectTagging: objectOp('s3:DeleteObjectTagging'),
+    GetObjectAcl: deferred('GetObjectAcl'),
+    PutObjectAcl: deferred('PutObjectAcl'),
+    GetObjectTagging: deferred('GetObjectTagging'),
+    PutObjectTagging: deferred('PutObjectTagging'),
+    DeleteObjectTagging: deferred('DeleteObjectTagging'),
     GetObjectLegalHold: objectOp('s3:GetObjectLegalHold'),
     PutObjectLegalHold: objectOp('s3:PutObjectLegalHold'),
     GetObjectRetention: objectOp('s3:GetObjectRetention'),
@@ -210,6 +260,14 @@ export function s3Authorization(buckets: BucketLookup): AuthorizationTable<S3Api
     AbortMultipartUpload: (input, call) => on('s3:AbortMultipartUpload', input.Bucket, call, { key: input.Key }),
     ListParts: (input, call) => on('s3:ListMultipartUploadParts', input.Bucket, call, { key: input.Key }),
   }
+  return { table, objectTarget }
+}
+
+/** s3:ExistingObjectTag/<key> for each of the object's tags. */
+function existingTagKeys(tags: Readonly<Record<string, string>>): Context {
+  const context: Context = {}
+  for (const key in tags) context[`s3:ExistingObjectTag/${key}`] = tags[key]!
+  return context
 }
 
 type On = (action: string, name: string, call: CallFacts, options?: Target) => AuthorizationTarget

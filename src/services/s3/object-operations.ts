@@ -6,6 +6,7 @@ import type { OperationContext } from '../../core/operation.js'
 import { AwsError } from '../../core/aws-error.js'
 import { requireBucket } from './bucket-lookup.js'
 import type { Bucket } from './bucket-index.js'
+import { objectWriteAccess } from './access/object-write-access.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
 import { expectedDigests, MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-body.js'
@@ -87,6 +88,7 @@ export function objectOperations(deps: S3Deps) {
       const storageClass = storageClassOf(input)
       const tags = input.Tagging === undefined ? {} : parseTaggingHeader(input.Tagging)
       const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
+      const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL, as Object Ownership says
       const expected = expectedDigests(input)
       const received = await receiveBody(files, input.Body, expected, encryption.setting)
       // Conditional write (If-None-Match: *): fails when the key exists by the time the bytes are in.
@@ -99,9 +101,10 @@ export function objectOperations(deps: S3Deps) {
       }
       const stamp = newVersion(bucket, clock, ids)
       const object: StoredObject = {
-        bucket: bucket.name, key: input.Key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: ctx.accountId,
+        bucket: bucket.name, key: input.Key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: access.ownerAccountId,
         isLatest: true, isDeleteMarker: false, size: received.size, etag: `"${received.md5}"`, lastModified: clock.now(), storageClass,
         headers, metadata, tags, ...(received.checksum && { checksum: received.checksum }), segments: [received.segment], encryption: encryption.reported,
+        ...(access.acl && { acl: access.acl }),
       }
       await commitVersion(database, files, object, stamp.replacesNull)
       return {

@@ -1,0 +1,38 @@
+// Object-decided authorization: the operations the table defers (OBJECT_DECIDED) are decided here, once the object
+// is looked up, with its ACL and tags, through the same authorization stage (ctx.authorize).
+import type { CallFacts } from '../../../core/authorization-target.js'
+import type { OperationContext } from '../../../core/operation.js'
+import type { S3Api } from '../../../generated/s3/api.js'
+import { OBJECT_DECIDED, type ObjectFacts, type ObjectTarget } from '../authorization.js'
+import { objectStore } from '../object-store.js'
+import type { S3Deps } from '../s3-deps.js'
+import { privateAcl } from './acl.js'
+import { isStoredAcl } from './bucket-access.js'
+
+type ObjectInput = { readonly Bucket: string; readonly Key: string; readonly VersionId?: string }
+
+/** `handlers` with every object-decided operation authorized before it runs. */
+export function withObjectAuthorization(handlers: Partial<S3Api>, deps: S3Deps, objectTarget: ObjectTarget): Partial<S3Api> {
+  const wrapped: Record<string, unknown> = { ...handlers }
+  for (const operation of OBJECT_DECIDED) {
+    const handler = handlers[operation] as ((input: ObjectInput, ctx: OperationContext) => Promise<unknown>) | undefined
+    if (!handler) continue
+    wrapped[operation] = async (input: ObjectInput, ctx: OperationContext) => {
+      // INVARIANT: the pipeline always gives ctx.authorize; without it the call must not run unchecked.
+      if (!ctx.authorize) throw new Error(`${operation} needs the authorization stage`)
+      const call: CallFacts = { caller: ctx.caller, accountId: ctx.accountId, region: ctx.region, partition: ctx.partition }
+      ctx.authorize(objectTarget(operation, input as never, call, await objectFacts(deps, input)))
+      return handler(input, ctx)
+    }
+  }
+  return wrapped as Partial<S3Api>
+}
+
+/** The object's ACL and tags, or undefined when the key (or version) does not exist. */
+async function objectFacts(deps: S3Deps, input: ObjectInput): Promise<ObjectFacts | undefined> {
+  if (!deps.buckets.get(input.Bucket)) return undefined
+  const store = objectStore(deps.database.db)
+  const object = input.VersionId === undefined ? await store.latest(input.Bucket, input.Key) : await store.version(input.Bucket, input.Key, input.VersionId).catch(() => undefined)
+  if (!object || object.isDeleteMarker) return undefined
+  return { acl: isStoredAcl(object.acl) ? object.acl : privateAcl(object.ownerAccountId), tags: object.tags }
+}
