@@ -84,6 +84,11 @@ async function validateChain(reader: LogBucketReader, request: ValidationRequest
         expected = undefined
         continue
       }
+      if (visited.has(key)) { // a pointer back into the chain walked already: digests were moved around
+        report.chainBreaks.push(`digest ${key} is referenced twice in the chain`)
+        expected = undefined
+        continue
+      }
       if (byKey.get(key)!.end < request.start) { // the chain goes on before the requested period
         expected = undefined
         continue
