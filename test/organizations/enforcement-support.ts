@@ -136,7 +136,7 @@ export async function createAccount(org: OrganizationsClient, name: string): Pro
  * An IAM user `admin` of the management account with AdministratorAccess and an access key: the root user cannot
  * assume roles, so this is who assumes the member accounts' OrganizationAccountAccessRole.
  */
-export async function managementAdmin(server: TwoAccountPalisade): Promise<Credentials> {
+export async function managementAdmin(server: { readonly url: string; readonly managementRoot: Credentials }): Promise<Credentials> {
   const client = iam(server, server.managementRoot)
   await client.send(new CreateUserCommand({ UserName: 'admin' }))
   await client.send(new PutUserPolicyCommand({ UserName: 'admin', PolicyName: 'admin', PolicyDocument: allowAll }))
@@ -145,7 +145,7 @@ export async function managementAdmin(server: TwoAccountPalisade): Promise<Crede
 }
 
 /** A session of `accountId`'s OrganizationAccountAccessRole, assumed by the management account's admin. */
-export async function memberAdminRole(server: TwoAccountPalisade, admin: Credentials, accountId: string): Promise<Credentials> {
+export async function memberAdminRole(server: { readonly url: string }, admin: Credentials, accountId: string): Promise<Credentials> {
   const { Credentials: session } = await sts(server, admin).send(new AssumeRoleCommand({
     RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
     RoleSessionName: 'operator',
@@ -154,7 +154,7 @@ export async function memberAdminRole(server: TwoAccountPalisade, admin: Credent
 }
 
 /** An IAM user of a member account with AdministratorAccess and an access key, created through its admin role. */
-export async function memberUser(server: TwoAccountPalisade, role: Credentials, name: string): Promise<Credentials> {
+export async function memberUser(server: { readonly url: string }, role: Credentials, name: string): Promise<Credentials> {
   const client = iam(server, role)
   await client.send(new CreateUserCommand({ UserName: name }))
   await client.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'admin', PolicyDocument: allowAll }))
