@@ -10,10 +10,12 @@ import type { OrganizationIndex } from './organization-index.js'
 
 export function organizationsAuthorization(index: OrganizationIndex): AuthorizationTable<OrganizationsApi> {
   // The caller's organization's ARNs, or undefined outside one (the handler then answers AWSOrganizationsNotInUse).
-  const on = (action: string, resources: (arns: OrgArns, management: string) => string[], context?: ContextValues) => (call: CallFacts) => {
+  type Context = ContextValues | ((management: string) => ContextValues | undefined)
+  const on = (action: string, resources: (arns: OrgArns, management: string) => string[], context?: Context) => (call: CallFacts) => {
     const facts = index.organizationOf(call.accountId)
     const arns = facts && orgArns(call.partition, facts.managementAccountId, facts.organizationId)
-    return { action, resources: arns ? resources(arns, facts.managementAccountId) : ['*'], ...(context && { context }) }
+    const values = typeof context === 'function' ? (facts ? context(facts.managementAccountId) : undefined) : context
+    return { action, resources: arns ? resources(arns, facts.managementAccountId) : ['*'], ...(values && { context: values }) }
   }
   const anywhere = (action: string, context?: ContextValues) => ({ action, resources: ['*'], ...(context && { context }) })
   const target = (arns: OrgArns, id: string): string => {
@@ -24,9 +26,15 @@ export function organizationsAuthorization(index: OrganizationIndex): Authorizat
     return '*'
   }
   // A policy's ARN names its type: AWS managed ones carry it, the index knows the customer ones'.
+  const policyTypeOf = (management: string, id: string): string | undefined => awsManagedOrgPolicy(id)?.type ?? index.policyType(management, id)
   const policyArn = (arns: OrgArns, management: string, id: string): string => {
-    const type = awsManagedOrgPolicy(id)?.type ?? index.policyType(management, id)
+    const type = policyTypeOf(management, id)
     return type ? arns.policy(type, id) : '*'
+  }
+  // organizations:PolicyType of the policy an operation names.
+  const typeOf = (id: string) => (management: string): ContextValues | undefined => {
+    const type = policyTypeOf(management, id)
+    return type ? ps(type) : undefined
   }
   const taggable = (arns: OrgArns, management: string, id: string): string => (id.startsWith('p-') ? policyArn(arns, management, id) : target(arns, id))
   const ps = (policyType: string): ContextValues => ({ 'organizations:PolicyType': policyType })
@@ -74,14 +82,14 @@ export function organizationsAuthorization(index: OrganizationIndex): Authorizat
     ListHandshakesForOrganization: () => anywhere('organizations:ListHandshakesForOrganization'),
 
     CreatePolicy: (input, call) => on('organizations:CreatePolicy', (arns) => [arns.policy(input.Type, '*')], { ...ps(input.Type), ...tagContext(input.Tags) })(call),
-    UpdatePolicy: (input, call) => on('organizations:UpdatePolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)])(call),
-    DeletePolicy: (input, call) => on('organizations:DeletePolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)])(call),
-    DescribePolicy: (input, call) => on('organizations:DescribePolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)])(call),
+    UpdatePolicy: (input, call) => on('organizations:UpdatePolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)], typeOf(input.PolicyId))(call),
+    DeletePolicy: (input, call) => on('organizations:DeletePolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)], typeOf(input.PolicyId))(call),
+    DescribePolicy: (input, call) => on('organizations:DescribePolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)], typeOf(input.PolicyId))(call),
     ListPolicies: (input) => anywhere('organizations:ListPolicies', ps(input.Filter)),
-    AttachPolicy: (input, call) => on('organizations:AttachPolicy', (arns, management) => [policyArn(arns, management, input.PolicyId), target(arns, input.TargetId)])(call),
-    DetachPolicy: (input, call) => on('organizations:DetachPolicy', (arns, management) => [policyArn(arns, management, input.PolicyId), target(arns, input.TargetId)])(call),
+    AttachPolicy: (input, call) => on('organizations:AttachPolicy', (arns, management) => [policyArn(arns, management, input.PolicyId), target(arns, input.TargetId)], typeOf(input.PolicyId))(call),
+    DetachPolicy: (input, call) => on('organizations:DetachPolicy', (arns, management) => [policyArn(arns, management, input.PolicyId), target(arns, input.TargetId)], typeOf(input.PolicyId))(call),
     ListPoliciesForTarget: (input, call) => on('organizations:ListPoliciesForTarget', (arns) => [target(arns, input.TargetId)], ps(input.Filter))(call),
-    ListTargetsForPolicy: (input, call) => on('organizations:ListTargetsForPolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)])(call),
+    ListTargetsForPolicy: (input, call) => on('organizations:ListTargetsForPolicy', (arns, management) => [policyArn(arns, management, input.PolicyId)], typeOf(input.PolicyId))(call),
     DescribeEffectivePolicy: (input, call) => on('organizations:DescribeEffectivePolicy', (arns) => [arns.account(input.TargetId ?? call.accountId)], ps(input.PolicyType))(call),
 
     TagResource: (input, call) => on('organizations:TagResource', (arns, management) => [taggable(arns, management, input.ResourceId)], tagContext(input.Tags))(call),
