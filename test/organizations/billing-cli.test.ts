@@ -72,6 +72,11 @@ describe('palisade billing', () => {
     expect(JSON.parse(stdout).standaloneAccounts[0]).toMatchObject({ requests: {}, totalRequests: 0, kmsKeys: 1 })
   })
 
+  it('takes a calendar month as the period, to its last day', async () => {
+    expect(JSON.parse((await billing(['--data-dir', dataDir, '--json', '--month', '2024-02'])).stdout).period).toEqual({ from: '2024-02-01', to: '2024-02-29' })
+    expect(JSON.parse((await billing(['--data-dir', dataDir, '--json', '--month', '2026-12'])).stdout).period).toEqual({ from: '2026-12-01', to: '2026-12-31' })
+  })
+
   it.each([
     { name: 'an unknown flag', args: ['--bogus', 'x'], message: 'unknown flag `--bogus`' },
     { name: 'a malformed month', args: ['--month', '2026-13'], message: '`--month` must be YYYY-MM' },
