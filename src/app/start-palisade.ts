@@ -28,10 +28,10 @@ import {
   serviceAccessRecorder,
   type FirstStartCredentials,
 } from '../services/iam/index.js'
-import { cloudTrailRecorder, startEventExpiry } from '../services/cloudtrail/index.js'
+import { cloudTrailRecorder, cloudTrailTrustedAccess, startEventExpiry, startTrails, TRAILS_CHANGED, type DeliveryOptions } from '../services/cloudtrail/index.js'
 import { serviceModels } from '../generated/services.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper, kmsDataKeys } from '../services/kms/index.js'
-import { loadBucketIndex, openS3Storage, S3_BUCKETS_CHANGED } from '../services/s3/index.js'
+import { cloudTrailDelivery, loadBucketIndex, openS3Storage, S3_BUCKETS_CHANGED } from '../services/s3/index.js'
 import { loadOrganizationIndex, ORGANIZATIONS_CHANGED } from '../services/organizations/index.js'
 import { usageRecorder } from '../services/organizations/usage-recorder.js'
 import { encodedAuthorizationMessages, loadOidcProviderIndex, loadSessionIndex, loadTrustIndex, type OidcKeySources } from '../services/sts/index.js'
@@ -45,6 +45,8 @@ export interface PalisadeOverrides {
   readonly audit?: AuditSink
   /** False turns CloudTrail recording off (the recording benchmark's baseline); event history then stays empty. */
   readonly cloudTrail?: boolean
+  /** How often trails write log files and digests (tests shorten them); default 5 minutes and 1 hour. */
+  readonly trailDelivery?: DeliveryOptions
   /** Web identity: a local JWKS file or URL per OIDC issuer URL, added to (and winning over) `--oidc-jwks`. */
   readonly oidcKeys?: OidcKeySources
 }
@@ -104,6 +106,12 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const s3Kms = kmsDataKeys(kmsKeys, ids)
     const s3Storage = await openS3Storage(config.dataDir, database, box, ids, s3Kms)
     const s3 = { database, clock, ids, box, buckets: s3Buckets, files: s3Storage.files, cipher: s3Storage.cipher, partition: PARTITION, kms: s3Kms }
+    // CloudTrail trails: recorded events go to each logging trail's bucket through S3's delivery port, digests signed per region.
+    const trails = await startTrails({
+      database, clock, ids, box, log, partition: PARTITION, sink: cloudTrailDelivery(s3), events: cloudTrail.events, kmsKeys: s3Kms,
+      organizations: { membership: (accountId) => organizations.membership(accountId), trustsCloudTrail: cloudTrailTrustedAccess(database) },
+      ...(overrides.trailDelivery && { delivery: overrides.trailDelivery }),
+    })
     const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
 
     const pipeline = createPipeline({
@@ -112,7 +120,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         sts: { database, clock, ids, box, sessions, trust, oidcProviders, credentials, authorizationMessages, oidc: { ...config.oidcJwks, ...overrides.oidcKeys } },
         kms,
         s3,
-        cloudtrail: { database, clock, recorder: cloudTrail },
+        cloudtrail: { database, clock, recorder: cloudTrail, trails: trails.deps },
         organizations: { database, clock, ids, organizations },
       })),
       authenticate: createAuthenticator({
@@ -144,6 +152,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
             await database.notify(KMS_KEYS_CHANGED, '*')
             await database.notify(S3_BUCKETS_CHANGED, '*')
             await database.notify(ORGANIZATIONS_CHANGED, '*')
+            await database.notify(TRAILS_CHANGED, '*')
           })
           await s3Storage.sweepOrphans() // the erased objects' files
         }
@@ -170,6 +179,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await accessRecorder.close()
         await stopEventExpiry()
         await cloudTrail.close()
+        await trails.close() // after the recorder's last events: what the trails hold goes to their buckets
         await usage.close()
         await credentials.close()
         await sessions.close()

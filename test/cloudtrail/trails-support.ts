@@ -72,7 +72,7 @@ export function managementEvent(eventName: string, overrides: Partial<TrailEvent
   return {
     eventVersion: '1.09', eventTime: '2026-11-22T10:00:00Z', eventSource: 'iam.amazonaws.com', eventName, awsRegion: REGION,
     recipientAccountId: ACCOUNT, readOnly: eventName.startsWith('Get') || eventName.startsWith('List'), managementEvent: true,
-    eventCategory: 'Management', eventType: 'AwsApiCall', userIdentity: { type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root` },
+    eventCategory: 'Management', eventType: 'AwsApiCall', userIdentity: { arn: `arn:aws:iam::${ACCOUNT}:root` },
     ...overrides,
   }
 }
@@ -112,7 +112,7 @@ export async function startTrailsUnderTest(options: { organizations?: Record<str
     kmsKeys: {
       resolve: (keyId, accountId) => {
         const enabled = options.kmsKeys?.[keyId]
-        return enabled === undefined ? undefined : { arn: `arn:aws:kms:${REGION}:${accountId}:key/${keyId}`, enabled }
+        return enabled === undefined ? undefined : { arn: `arn:aws:kms:${REGION}:${accountId}:key/${keyId}`, usable: enabled }
       },
     },
     organizations: {

@@ -7,7 +7,7 @@ import type { Database } from '../../storage/database.js'
 import { HASH_ALGORITHM, SIGNATURE_ALGORITHM, sha256Hex, signDigest, type DigestFile, type DigestLogFile } from './digest.js'
 import type { DigestSigningKeys } from './digest-keys.js'
 import { digestFileKey, digestTime, logFileKey, type FileOwner } from './delivery-keys.js'
-import { LogFileDeliveryError, type LogFileSink, type TrailEvent } from './trail-ports.js'
+import type { LogFileSink, TrailEvent } from './trail-ports.js'
 import { notifyTrailChange } from './trails-index.js'
 import { trailStore, type ChainKey, type CloudTrailDigestChainRow, type Trail, type TrailRowPatch } from './trails-store.js'
 
@@ -121,7 +121,9 @@ async function put(deps: DeliveryFileDeps, trail: Trail, key: string, body: Uint
     })
     return undefined
   } catch (error) {
-    return error instanceof LogFileDeliveryError ? error.refusal : 'InternalError'
+    // The sink's error says why the bucket refused (NoSuchBucket, AccessDenied); anything else is our failure.
+    const refusal = (error as { refusal?: unknown } | undefined)?.refusal
+    return refusal === 'NoSuchBucket' || refusal === 'AccessDenied' ? refusal : 'InternalError'
   }
 }
 

@@ -14,7 +14,7 @@ export interface TrailEvent {
   readonly eventCategory?: string
   readonly eventType?: string
   readonly errorCode?: string
-  readonly userIdentity?: { readonly arn?: string; readonly [field: string]: unknown }
+  readonly userIdentity?: { readonly arn?: string }
   readonly sessionCredentialFromConsole?: string
   readonly resources?: readonly { readonly ARN?: string; readonly type?: string; readonly accountId?: string }[]
   readonly [field: string]: unknown
@@ -44,10 +44,13 @@ export interface LogFileObject {
 
 /** Writes CloudTrail's files into S3 as the service principal cloudtrail.amazonaws.com, through the bucket policy. */
 export interface LogFileSink {
-  /** Throws `LogFileDeliveryError` when the bucket refuses the object. */
+  /** When the bucket refuses the object, throws an error whose `refusal` says why (e.g. `LogFileDeliveryError`). */
   put(object: LogFileObject): Promise<void>
-  /** Whether the bucket exists and its policy would accept CloudTrail's writes for `trailArn`; undefined when it would. */
-  refusal(bucket: string, trailArn: string, accountId: string): Promise<DeliveryRefusal | undefined>
+  /**
+   * Why the bucket would refuse CloudTrail's files for `trailArn` (under `keyPrefix`): it does not exist, or its policy
+   * does not allow them; undefined when it would accept them.
+   */
+  refusal(bucket: string, trailArn: string, accountId: string, keyPrefix?: string): Promise<DeliveryRefusal | undefined>
 }
 
 export class LogFileDeliveryError extends Error {
@@ -58,11 +61,13 @@ export class LogFileDeliveryError extends Error {
 
 /** A KMS key as CreateTrail/UpdateTrail's KmsKeyId names it (key id, key ARN, alias name or alias ARN). */
 export interface TrailKmsKeys {
-  /** The key's ARN, or undefined when no such key exists for `accountId`. */
-  resolve(keyIdParameter: string, accountId: string): { readonly arn: string; readonly enabled: boolean } | undefined
+  /** The key's ARN and whether it can make data keys (enabled, symmetric); undefined when `accountId` has no such key. */
+  resolve(keyIdParameter: string, accountId: string): { readonly arn: string; readonly usable: boolean } | undefined
 }
 
 /** Where an account sits in AWS Organizations (the fields the organization port of src/authz gives). */
 export interface TrailOrganizations {
   membership(accountId: string): { readonly organizationId: string; readonly managementAccountId: string } | undefined
+  /** Whether the organization managed by `managementAccountId` trusts cloudtrail.amazonaws.com (EnableAWSServiceAccess). */
+  trustsCloudTrail?(managementAccountId: string): Promise<boolean>
 }

@@ -3,7 +3,7 @@
 // writes (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html).
 import type { OperationContext } from '../../core/operation.js'
 import {
-  InsufficientS3BucketPolicyException, InvalidCloudWatchLogsLogGroupArnException, InvalidCloudWatchLogsRoleArnException,
+  CloudTrailAccessNotEnabledException, InsufficientS3BucketPolicyException, InvalidCloudWatchLogsLogGroupArnException, InvalidCloudWatchLogsRoleArnException,
   InvalidParameterCombinationException, InvalidS3BucketNameException, InvalidS3PrefixException, KmsKeyDisabledException,
   KmsKeyNotFoundException, NotOrganizationMasterAccountException, OrganizationsNotInUseException, S3BucketDoesNotExistException,
 } from '../../generated/cloudtrail/errors.js'
@@ -46,27 +46,30 @@ export function checkCloudWatchLogs(logGroupArn: string | undefined, roleArn: st
 export function resolveKmsKey(deps: Pick<TrailDeps, 'kmsKeys'>, keyId: string, ctx: OperationContext): string {
   const key = deps.kmsKeys?.resolve(keyId, ctx.accountId)
   if (!key) throw new KmsKeyNotFoundException(`KMS key not found: ${keyId}`)
-  if (!key.enabled) throw new KmsKeyDisabledException(`KMS key is disabled: ${key.arn}`)
+  if (!key.usable) throw new KmsKeyDisabledException(`KMS key ${key.arn} is disabled or cannot encrypt data keys.`)
   return key.arn
 }
 
 /**
- * An organization trail is created by the organization's management account
+ * An organization trail is created by the organization's management account, once the organization trusts CloudTrail
  * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html); the result is the
  * organization's id.
  */
-export function requireOrganizationManagement(deps: Pick<TrailDeps, 'organizations'>, ctx: OperationContext): string {
+export async function requireOrganizationManagement(deps: Pick<TrailDeps, 'organizations'>, ctx: OperationContext): Promise<string> {
   const membership = deps.organizations?.membership(ctx.accountId)
   if (!membership) throw new OrganizationsNotInUseException('This account is not a member of an organization.')
   if (membership.managementAccountId !== ctx.accountId) {
     throw new NotOrganizationMasterAccountException(`The account ${ctx.accountId} is not the management account of organization ${membership.organizationId}.`)
   }
+  if (deps.organizations?.trustsCloudTrail && !(await deps.organizations.trustsCloudTrail(ctx.accountId))) {
+    throw new CloudTrailAccessNotEnabledException('Trusted access has not been enabled between CloudTrail and AWS Organizations. Enable trusted access, then try again.')
+  }
   return membership.organizationId
 }
 
 /** The bucket must exist and its policy must let cloudtrail.amazonaws.com write this trail's files. */
-export async function checkBucketAccepts(deps: Pick<TrailDeps, 'sink'>, bucket: string, trailArn: string, accountId: string): Promise<void> {
-  const refusal = await deps.sink.refusal(bucket, trailArn, accountId)
+export async function checkBucketAccepts(deps: Pick<TrailDeps, 'sink'>, bucket: string, trailArn: string, accountId: string, keyPrefix: string | undefined): Promise<void> {
+  const refusal = await deps.sink.refusal(bucket, trailArn, accountId, keyPrefix)
   if (refusal === 'NoSuchBucket') throw new S3BucketDoesNotExistException(`S3 bucket ${bucket} does not exist.`)
   if (refusal === 'AccessDenied') throw new InsufficientS3BucketPolicyException(`Incorrect S3 bucket policy is detected for bucket: ${bucket}`)
 }

@@ -41,9 +41,9 @@ export function trailOperations(deps: TrailDeps) {
         throw new MaximumNumberOfTrailsExceededException(`User: ${ctx.accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${ctx.region}.`)
       }
       const kmsKeyId = input.KmsKeyId === undefined ? null : resolveKmsKey(deps, input.KmsKeyId, ctx)
-      const organizationId = input.IsOrganizationTrail ? requireOrganizationManagement(deps, ctx) : null
+      const organizationId = input.IsOrganizationTrail ? await requireOrganizationManagement(deps, ctx) : null
       const arn = trailArn(trails.partition, { accountId: ctx.accountId, homeRegion: ctx.region, name: input.Name })
-      await checkBucketAccepts(deps, input.S3BucketName, arn, ctx.accountId)
+      await checkBucketAccepts(deps, input.S3BucketName, arn, ctx.accountId, input.S3KeyPrefix)
       const row: CloudTrailTrailRow = {
         account_id: ctx.accountId, home_region: ctx.region, name: input.Name,
         s3_bucket_name: input.S3BucketName, s3_key_prefix: input.S3KeyPrefix ?? null, sns_topic_name: input.SnsTopicName ?? null,
@@ -98,11 +98,14 @@ export function trailOperations(deps: TrailDeps) {
       }
       if (input.KmsKeyId !== undefined) patch.kms_key_id = input.KmsKeyId === '' ? null : resolveKmsKey(deps, input.KmsKeyId, ctx)
       if (input.IsOrganizationTrail !== undefined) {
-        const organizationId = input.IsOrganizationTrail ? requireOrganizationManagement(deps, ctx) : null
+        const organizationId = input.IsOrganizationTrail ? await requireOrganizationManagement(deps, ctx) : null
         patch.is_organization_trail = toDbBoolean(organizationId !== null)
         patch.organization_id = organizationId
       }
-      if (patch.s3_bucket_name !== undefined) await checkBucketAccepts(deps, patch.s3_bucket_name, trail.arn, ctx.accountId)
+      if (patch.s3_bucket_name !== undefined || patch.s3_key_prefix !== undefined) {
+        const prefix = patch.s3_key_prefix === undefined ? trail.s3KeyPrefix : patch.s3_key_prefix ?? undefined
+        await checkBucketAccepts(deps, patch.s3_bucket_name ?? trail.s3BucketName, trail.arn, ctx.accountId, prefix)
+      }
       await database.transaction(async (tx) => {
         await trailStore(tx).update(trail.accountId, trail.homeRegion, trail.name, patch)
         await notifyTrailChange(database, ctx.accountId)
