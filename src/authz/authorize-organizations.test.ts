@@ -153,6 +153,20 @@ describe('resource control policies', () => {
     expect(outcome(denyAllIam, root(MEMBER), createUser(MEMBER))).toBe('allowed')
   })
 
+  it("guards a member account's role trust (sts:AssumeRole) and spares service-linked role sessions", () => {
+    const roleArn = `arn:aws:iam::${MEMBER}:role/shared`
+    const trust = compilePolicy('trust', 'trust', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] })
+    const assume: AuthorizationTarget = { action: 'sts:AssumeRole', resources: [roleArn], resourcePolicies: { kind: 'trust', policies: [trust], ownerAccountId: MEMBER, mustAllow: true } }
+    const denyOutsiders = organization([[fullAccess]], [[rcpFullAccess, rcp('org-only-sts', { Effect: 'Deny', Principal: '*', Action: 'sts:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': ORG } } })]])
+    expect(outcome(denyOutsiders, user(OUTSIDER), assume)).toMatch(/perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role\/shared with an explicit deny in a resource control policy$/)
+    expect(outcome(denyOutsiders, user(MANAGEMENT), assume)).toBe('allowed')
+    const serviceLinked = {
+      type: 'AssumedRole', arn: `arn:aws:sts::${OUTSIDER}:assumed-role/AWSServiceRoleForSupport/s`, accountId: OUTSIDER, userId: 'AROAZ:s',
+      session: { issuer: { type: 'Role', arn: `arn:aws:iam::${OUTSIDER}:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport`, id: 'AROAZ' }, mfaAuthenticated: false, issuedAt: new Date(0), expiresAt: new Date(0) },
+    } as Caller
+    expect(outcome(denyOutsiders, serviceLinked, assume)).toBe('allowed')
+  })
+
   it("restricts the member account's own root user on its own resources", () => {
     const denyS3 = organization([[fullAccess]], [[rcpFullAccess, rcp('no-s3', { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' })]])
     expect(outcome(denyS3, root(MEMBER), putObject)).toMatch(/with an explicit deny in a resource control policy$/)
