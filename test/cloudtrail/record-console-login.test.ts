@@ -5,7 +5,8 @@ import { fixedClock } from '../../src/core/clock.js'
 import { sequentialIds } from '../../src/core/ids.js'
 import type { OperationContext } from '../../src/core/operation.js'
 import { serviceModels } from '../../src/generated/services.js'
-import { cloudtrailModules, cloudTrailRecorder, consoleLoginRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
+import { cloudTrailRecorder, consoleLoginRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
+import { lookupOperations } from '../../src/services/cloudtrail/lookup-events.js'
 import { openDatabase, type Database } from '../../src/storage/database.js'
 
 const ACCOUNT = '000000000000'
@@ -69,8 +70,8 @@ describe('consoleLoginRecord', () => {
 
   it('is found by LookupEvents once the recorder has written it', async () => {
     recorder.append([consoleLoginRecord({ ...base, eventId: '44444444-4444-4444-8444-444444444444', succeeded: true, mfaUsed: false, principal: { type: 'Root' } })])
-    const [{ handlers }] = cloudtrailModules({ database, clock: fixedClock(AT.getTime() + 60_000), recorder })
-    const found = await handlers.LookupEvents({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' }] }, ctx)
+    const { LookupEvents } = lookupOperations({ database, clock: fixedClock(AT.getTime() + 60_000), flushPending: recorder.flush })
+    const found = await LookupEvents({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' }] }, ctx)
     expect(found.Events).toMatchObject([{ EventId: '44444444-4444-4444-8444-444444444444', EventName: 'ConsoleLogin', EventSource: 'signin.amazonaws.com', Username: 'root', ReadOnly: 'false' }])
   })
 })

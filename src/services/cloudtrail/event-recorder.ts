@@ -33,6 +33,7 @@ export interface CloudTrailEvents {
 }
 
 export interface CloudTrailRecorder extends AuditSink {
+  during<T>(call: StartedCall, work: () => Promise<T>): Promise<T>
   readonly events: CloudTrailEvents
   /** Queues records made outside the pipeline (console sign-ins, service events): written with the next batch. */
   append(records: readonly CloudTrailRecord[]): void
