@@ -117,6 +117,31 @@ describe('DeclineHandshake and CancelHandshake', () => {
   })
 })
 
+describe('expiry', () => {
+  it('an invitation not answered within 15 days is EXPIRED and can no longer be accepted', async () => {
+    let offset = 0
+    const other = await startTestPalisade([], { cloudTrail: false, clock: { now: () => new Date(Date.now() + offset) } })
+    try {
+      const management = organizationsClient(other, other.root)
+      await management.send(new CreateOrganizationCommand({}))
+      const otherAdmin = await adminUser(other, other.root)
+      const inviteeId = await createMemberAccount(management, 'Slow responder')
+      await management.send(new RemoveAccountFromOrganizationCommand({ AccountId: inviteeId }))
+      const { Handshake } = await management.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: inviteeId } }))
+      offset = 16 * 24 * 3600 * 1000
+      // A fresh client per call: the SDK resets its clock offset from each response's Date header.
+      const later = () => organizationsClient(other, other.root, offset)
+      expect((await later().send(new DescribeHandshakeCommand({ HandshakeId: Handshake!.Id! }))).Handshake!.State).toBe('EXPIRED')
+      const session = await assumeRole(other, otherAdmin, `arn:aws:iam::${inviteeId}:role/OrganizationAccountAccessRole`, offset)
+      await expectAwsError(organizationsClient(other, session, offset).send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'InvalidHandshakeTransitionException')
+      // An expired invitation no longer blocks a new one.
+      expect((await later().send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: inviteeId } }))).Handshake!.State).toBe('OPEN')
+    } finally {
+      await other.stop()
+    }
+  })
+})
+
 describe('EnableAllFeatures', () => {
   it('needs every invited member to approve before the management account finalizes it', async () => {
     const other = await startTestPalisade([], { cloudTrail: false })

@@ -11,8 +11,9 @@ export interface Credentials {
   readonly sessionToken?: string
 }
 
-export function organizationsClient(server: { readonly url: string }, credentials: Credentials): OrganizationsClient {
-  return new OrganizationsClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 })
+/** `clockOffsetMs` signs as if the time were that far ahead, for a server whose clock was moved forward. */
+export function organizationsClient(server: { readonly url: string }, credentials: Credentials, clockOffsetMs = 0): OrganizationsClient {
+  return new OrganizationsClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1, systemClockOffset: clockOffsetMs })
 }
 
 /** The call fails with the AWS error `name` (HTTP 400, as every Organizations error), its Reason when given. */
@@ -43,8 +44,8 @@ export async function adminUser(server: { readonly url: string }, root: Credenti
 }
 
 /** A session of `roleArn`, assumed with `credentials`. */
-export async function assumeRole(server: { readonly url: string }, credentials: Credentials, roleArn: string): Promise<Credentials> {
-  const client = new STSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 })
+export async function assumeRole(server: { readonly url: string }, credentials: Credentials, roleArn: string, clockOffsetMs = 0): Promise<Credentials> {
+  const client = new STSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1, systemClockOffset: clockOffsetMs })
   const { Credentials: session } = await client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ops-test' }))
   return { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken! }
 }

@@ -11,11 +11,11 @@ import { orgStore } from './org-store.js'
  */
 export const MAX_ACCOUNTS = 10_000
 
-/** Inside a transaction: ConstraintViolationException when members plus open invitations reach the quota. */
-export async function checkAccountLimit(tx: Db, scope: OrgScope): Promise<void> {
+/** Inside a transaction: ConstraintViolationException when members plus open (unexpired) invitations reach the quota. */
+export async function checkAccountLimit(tx: Db, scope: OrgScope, now: Date): Promise<void> {
   const members = await orgStore(tx).countMembers(scope.management)
   const invited = await tx.selectFrom('org_handshakes').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', scope.management).where('action', '=', 'INVITE').where('state', 'in', ['OPEN', 'REQUESTED'])
+    .where('account_id', '=', scope.management).where('action', '=', 'INVITE').where('state', '=', 'OPEN').where('expires_at', '>', now.toISOString())
     .executeTakeFirstOrThrow()
   if (members + Number(invited.n) >= MAX_ACCOUNTS) {
     throw new ConstraintViolationException('You have reached the maximum number of accounts allowed in the organization.', { Reason: 'ACCOUNT_NUMBER_LIMIT_EXCEEDED' })

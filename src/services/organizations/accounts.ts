@@ -47,7 +47,7 @@ export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
       const requestedAt = clock.now()
       const request = await database.transaction(async (tx) => {
         const scope = await managementScope(tx, ctx)
-        await checkAccountLimit(tx, scope)
+        await checkAccountLimit(tx, scope, requestedAt)
         const row: OrgCreateAccountRequestRow = {
           account_id: scope.management,
           request_id: createAccountRequestId(ids),

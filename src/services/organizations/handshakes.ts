@@ -1,4 +1,4 @@
-// Handshakes: InviteAccountToOrganization, AcceptHandshake, DeclineHandshake, CancelHandshake, DescribeHandshake,
+// Handshakes (open until answered or 15 days old, then EXPIRED): InviteAccountToOrganization, AcceptHandshake, DeclineHandshake, CancelHandshake, DescribeHandshake,
 // ListHandshakesForAccount, ListHandshakesForOrganization, and EnableAllFeatures (a handshake every invited member
 // approves before the management account finalizes it).
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_invites.html
@@ -42,11 +42,13 @@ export function handshakeOperations({ database, clock, ids }: OrganizationsDeps)
           throw new HandshakeConstraintViolationException('The account is already a member of an organization.', { Reason: 'ALREADY_IN_AN_ORGANIZATION' })
         }
         const open = await tx.selectFrom('org_handshakes').select('handshake_id').where('account_id', '=', scope.management)
-          .where('target_account_id', '=', target).where('action', '=', 'INVITE').where('state', '=', 'OPEN').executeTakeFirst()
+          .where('target_account_id', '=', target).where('action', '=', 'INVITE').where('state', '=', 'OPEN')
+          .where('expires_at', '>', clock.now().toISOString()).executeTakeFirst()
         if (open) throw new DuplicateHandshakeException('A handshake with the same action and target already exists.')
-        await checkAccountLimit(tx, scope)
+        await checkAccountLimit(tx, scope, clock.now())
         const migrating = await tx.selectFrom('org_handshakes').select('handshake_id').where('account_id', '=', scope.management)
-          .where('action', '=', 'ENABLE_ALL_FEATURES').where('state', '=', 'OPEN').executeTakeFirst()
+          .where('action', '=', 'ENABLE_ALL_FEATURES').where('state', '=', 'OPEN')
+          .where('expires_at', '>', clock.now().toISOString()).executeTakeFirst()
         if (migrating) {
           throw new HandshakeConstraintViolationException('You cannot invite accounts while the organization is enabling all features.', { Reason: 'INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES' })
         }
@@ -126,7 +128,8 @@ export function handshakeOperations({ database, clock, ids }: OrganizationsDeps)
           throw new HandshakeConstraintViolationException('The organization already has all features enabled.', { Reason: 'ORGANIZATION_ALREADY_HAS_ALL_FEATURES' })
         }
         const pending = await tx.selectFrom('org_handshakes').select('handshake_id').where('account_id', '=', scope.management)
-          .where('action', '=', 'ENABLE_ALL_FEATURES').where('state', '=', 'OPEN').executeTakeFirst()
+          .where('action', '=', 'ENABLE_ALL_FEATURES').where('state', '=', 'OPEN')
+          .where('expires_at', '>', clock.now().toISOString()).executeTakeFirst()
         if (pending) {
           throw new HandshakeConstraintViolationException('The organization is already migrating to all features.', { Reason: 'ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION' })
         }
