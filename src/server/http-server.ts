@@ -114,7 +114,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ServerO
     result = await options.pipeline(toHttpRequest(req, body), rejection)
   }
   if (lifecycle.closing) res.shouldKeepAlive = false
-  await writeHttpResponse(res, result.response)
+  const writing = writeHttpResponse(res, result.response)
+  if (writing) await writing // only streamed bodies: a buffered one is written at once, without another await
   if (options.log.isEnabled('info')) {
     options.log.info('request', {
       requestId: result.requestId,
@@ -170,23 +171,7 @@ function bodyRejection(error: unknown, limit: number): AwsError {
 
 /** readBody, but rejecting with BodyTimeoutError when no byte arrives for `idleMs`. */
 function readBodyWithin(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {
-  if (req.complete) return readBody(req, limit)
-  return new Promise((resolve, reject) => {
-    let timer = setTimeout(expire, idleMs)
-    function expire() {
-      req.off('data', rearm)
-      reject(new BodyTimeoutError())
-    }
-    function rearm() {
-      clearTimeout(timer)
-      timer = setTimeout(expire, idleMs)
-    }
-    req.on('data', rearm)
-    readBody(req, limit).then(
-      (body) => { clearTimeout(timer); req.off('data', rearm); resolve(body) },
-      (error: unknown) => { clearTimeout(timer); req.off('data', rearm); reject(error) },
-    )
-  })
+  return readBody(req, limit, { ms: idleMs, error: () => new BodyTimeoutError() })
 }
 
 /**

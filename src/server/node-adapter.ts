@@ -1,5 +1,5 @@
 // node:http ↔ HttpRequest/HttpResponse: the only place that touches node's request and response objects.
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { TLSSocket } from 'node:tls'
@@ -11,26 +11,44 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads the whole body, refusing more than `limit` bytes (checked against Content-Length first). */
-export function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
+/** How long a body may stall between two chunks, and the error it is then refused with. */
+export interface BodyIdleLimit {
+  readonly ms: number
+  readonly error: () => Error
+}
+
+/**
+ * Reads the whole body, refusing more than `limit` bytes (checked against Content-Length first) and, with `idle`, a
+ * body on which no byte arrives for `idle.ms`.
+ */
+export function readBody(message: IncomingMessage, limit: number, idle?: BodyIdleLimit): Promise<Buffer> {
   const declared = Number(message.headers['content-length'] ?? 0)
   if (declared > limit) return Promise.reject(new BodyTooLargeError(limit))
-  // Events rather than an async iterator: this runs for every request, and the iterator costs more than the read.
+  // Events rather than an async iterator, one timer pushed back by each chunk: this runs for every request.
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    const refuse = (error: Error) => {
+      clearTimeout(timer)
+      message.removeAllListeners('data')
+      message.resume() // the rest is discarded
+      reject(error)
+    }
+    const timer = idle && !message.complete ? setTimeout(() => refuse(idle.error()), idle.ms) : undefined
     message.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) {
-        message.removeAllListeners('data')
-        message.resume()
-        reject(new BodyTooLargeError(limit))
-        return
-      }
+      if (size > limit) return refuse(new BodyTooLargeError(limit))
+      timer?.refresh()
       chunks.push(chunk)
     })
-    message.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
-    message.once('error', reject)
+    message.once('end', () => {
+      clearTimeout(timer)
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+    })
+    message.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
   })
 }
 
@@ -93,16 +111,11 @@ export function requestBodyStream(message: IncomingMessage, options: BodyStreamO
 export function toHttpRequest(message: IncomingMessage, body: Buffer, bodyStream?: RequestBodyStream): HttpRequest {
   const url = message.url ?? '/'
   const queryAt = url.indexOf('?')
-  const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(message.headers)) {
-    if (value === undefined) continue
-    headers[name] = Array.isArray(value) ? value.join(',') : value
-  }
   return {
     method: message.method ?? 'GET',
     path: queryAt === -1 ? url : url.slice(0, queryAt),
     query: queryAt === -1 ? '' : url.slice(queryAt + 1),
-    headers,
+    headers: singleValuedHeaders(message.headers),
     body,
     ...(bodyStream && { bodyStream }),
     remoteAddress: normalizeAddress(message.socket.remoteAddress ?? '127.0.0.1'),
@@ -110,20 +123,47 @@ export function toHttpRequest(message: IncomingMessage, body: Buffer, bodyStream
   }
 }
 
-/** Resolves once the response is handed to the socket (a streamed body: all of it, written with backpressure). */
-export async function writeHttpResponse(res: ServerResponse, response: HttpResponse): Promise<void> {
-  if (response.bodyStream) {
-    res.writeHead(response.status, response.headers)
-    // A failure mid-body (a read error) can no longer change the status: pipeline() destroys the socket, so the
-    // client sees a truncated response rather than a complete-looking one.
-    await pipeline(Readable.from(response.bodyStream, { objectMode: false }), res)
-    return
+/**
+ * Node's headers as they are when no value is a list (the usual request): set-cookie, the one header node keeps as a
+ * list, joined with ','. A copy only then: this runs for every request.
+ */
+function singleValuedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') return joinedHeaders(headers)
   }
+  return headers as Record<string, string>
+}
+
+function joinedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const joined: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    joined[name] = Array.isArray(value) ? value.join(',') : value
+  }
+  return joined
+}
+
+/**
+ * A buffered body is handed to the socket at once (undefined returned: nothing to wait for); a streamed body resolves
+ * once all of it is written, with backpressure.
+ */
+export function writeHttpResponse(res: ServerResponse, response: HttpResponse): Promise<void> | undefined {
+  if (response.bodyStream) return writeStreamedResponse(res, response.status, response.headers, response.bodyStream)
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body
-  const headers: Record<string, string | number> = { ...response.headers }
-  if (!('content-length' in headers)) headers['content-length'] = body.length
+  // A flat [name, value, …] list: node writes it as it is, where an object would first be copied to add a field.
+  const headers: (string | number)[] = []
+  for (const name in response.headers) headers.push(name, response.headers[name]!)
+  if (!('content-length' in response.headers)) headers.push('content-length', body.length)
   res.writeHead(response.status, headers)
   res.end(body)
+  return undefined
+}
+
+async function writeStreamedResponse(res: ServerResponse, status: number, headers: Record<string, string>, body: AsyncIterable<Buffer>): Promise<void> {
+  res.writeHead(status, headers)
+  // A failure mid-body (a read error) can no longer change the status: pipeline() destroys the socket, so the
+  // client sees a truncated response rather than a complete-looking one.
+  await pipeline(Readable.from(body, { objectMode: false }), res)
 }
 
 // node reports IPv4 clients of a dual-stack socket as ::ffff:a.b.c.d; aws:SourceIp wants a.b.c.d.
