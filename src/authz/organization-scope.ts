@@ -36,9 +36,22 @@ export function organizationScope(
   const resource = ownerAccountId === caller.accountId && principal !== undefined ? principal : source.membership(ownerAccountId)
   if (principal === undefined && resource === undefined) return undefined
   const serviceLinked = isServiceLinkedRoleSession(caller)
+  const rcpService = supportsRcps(action)
+  // The usual call acts in the caller's own account: its scope is remembered per membership, no object per request.
+  const reusable = principal === resource && !serviceLinked
+  if (reusable) {
+    const cached = ownAccountScopes.get(principal!)?.[rcpService ? 1 : 0]
+    if (cached && cached.accountId === caller.accountId) return cached.scope
+  }
   const scps = principal && !serviceLinked && isMember(principal, caller.accountId) ? nonEmpty(principal.scps) : undefined
-  const rcps = resource && !serviceLinked && isMember(resource, ownerAccountId) && supportsRcps(action) ? nonEmpty(resource.rcps) : undefined
-  return { principal, resource, scps, rcps }
+  const rcps = resource && !serviceLinked && rcpService && isMember(resource, ownerAccountId) ? nonEmpty(resource.rcps) : undefined
+  const scope: OrganizationScope = { principal, resource, scps, rcps }
+  if (reusable) {
+    let pair = ownAccountScopes.get(principal!)
+    if (!pair) ownAccountScopes.set(principal!, (pair = [undefined, undefined]))
+    pair[rcpService ? 1 : 0] = { accountId: caller.accountId, scope }
+  }
+  return scope
 }
 
 /**
@@ -106,6 +119,13 @@ function isServiceLinkedRoleSession(caller: Caller): boolean {
 }
 
 const merged = new WeakMap<PolicySet, PolicySet>()
+/** Per membership: the scope of a call in the account's own account, without and with RCPs in play. */
+const ownAccountScopes = new WeakMap<OrganizationMembership, [CachedScope | undefined, CachedScope | undefined]>()
+
+interface CachedScope {
+  readonly accountId: string
+  readonly scope: OrganizationScope
+}
 const paths = new WeakMap<OrganizationMembership, readonly string[]>()
 
 /** aws:*OrgPaths is multivalued; its one-element list is kept per membership rather than built per request. */
