@@ -38,7 +38,7 @@ export function organizationScope(
   const serviceLinked = isServiceLinkedRoleSession(caller)
   const rcpService = supportsRcps(action)
   // The usual call acts in the caller's own account: its scope is remembered per membership, no object per request.
-  const reusable = principal === resource && !serviceLinked
+  const reusable = ownerAccountId === caller.accountId && principal !== undefined && !serviceLinked
   if (reusable) {
     const cached = ownAccountScopes.get(principal!)?.[rcpService ? 1 : 0]
     if (cached && cached.accountId === caller.accountId) return cached.scope
@@ -99,8 +99,16 @@ export function withOrganizationPolicies(set: PolicySet, scope: OrganizationScop
  */
 const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager', 'ecr', 'aoss', 'cognito-idp', 'logs', 'dynamodb'])
 
+const rcpActions = new Map<string, boolean>()
+
+/** Answers per action name are remembered: actions come from the services' fixed authorization tables. */
 function supportsRcps(action: string): boolean {
-  return RCP_SERVICES.has(action.slice(0, action.indexOf(':')).toLowerCase())
+  let supported = rcpActions.get(action)
+  if (supported === undefined) {
+    supported = RCP_SERVICES.has(action.slice(0, action.indexOf(':')).toLowerCase())
+    if (rcpActions.size < 10_000) rcpActions.set(action, supported)
+  }
+  return supported
 }
 
 /** An account in the organization other than its management account, which is never restricted. */
