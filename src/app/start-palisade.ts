@@ -108,7 +108,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     const s3 = { database, clock, ids, box, buckets: s3Buckets, files: s3Storage.files, cipher: s3Storage.cipher, partition: PARTITION, kms: s3Kms }
     // CloudTrail trails: recorded events go to each logging trail's bucket through S3's delivery port, digests signed per region.
     const trails = await startTrails({
-      database, clock, ids, box, log, partition: PARTITION, sink: cloudTrailDelivery(s3), events: cloudTrail.events, kmsKeys: s3Kms,
+      database, clock, ids, box, log, partition: PARTITION, sink: cloudTrailDelivery(s3), events: cloudTrail.events, flushEvents: cloudTrail.flush, kmsKeys: s3Kms,
       organizations: { membership: (accountId) => organizations.membership(accountId), trustsCloudTrail: cloudTrailTrustedAccess(database) },
       ...(overrides.trailDelivery && { delivery: overrides.trailDelivery }),
     })

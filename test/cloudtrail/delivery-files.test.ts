@@ -34,15 +34,16 @@ describe('trail delivery', () => {
     expect(records(key!)).toEqual(['CreateUser', 'GetUser'])
   })
 
-  it('records nothing for a trail that is not logging, and nothing more once it stops', async () => {
+  it('records nothing for a trail that is not logging, and nothing that happened after it stopped', async () => {
     await t.api.CreateTrail({ Name: 'main', S3BucketName: 'trail-bucket' }, t.ctx())
     t.events.emit(managementEvent('CreateUser'))
     await t.runtime.deliver()
     expect(logFiles()).toEqual([])
     await t.api.StartLogging({ Name: 'main' }, t.ctx())
     t.events.emit(managementEvent('CreateRole'))
+    t.clock.set(new Date('2026-11-22T10:05:00Z'))
     await t.api.StopLogging({ Name: 'main' }, t.ctx()) // delivers what was buffered
-    t.events.emit(managementEvent('DeleteRole'))
+    t.events.emit(managementEvent('DeleteRole', { eventTime: '2026-11-22T10:06:00Z' }))
     await t.runtime.deliver()
     expect(logFiles().flatMap(records)).toEqual(['CreateRole'])
   })
@@ -125,6 +126,15 @@ describe('trail delivery', () => {
     const recovered = await t.api.GetTrailStatus({ Name: 'main' }, t.ctx())
     expect(recovered.LatestDeliveryError).toBeUndefined()
     expect(recovered.LatestDeliveryTime).toEqual(new Date('2026-11-22T10:05:00Z'))
+    expect(logFiles().flatMap(records)).toEqual(['CreateUser'])
+  })
+
+  it('takes an event published just after StopLogging for a call made before it', async () => {
+    await create()
+    t.clock.set(new Date('2026-11-22T10:05:00Z'))
+    await t.api.StopLogging({ Name: 'main' }, t.ctx())
+    t.events.emit(managementEvent('CreateUser', { eventTime: '2026-11-22T10:04:59Z' }))
+    await t.runtime.deliver()
     expect(logFiles().flatMap(records)).toEqual(['CreateUser'])
   })
 

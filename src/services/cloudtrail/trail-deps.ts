@@ -23,4 +23,6 @@ export interface TrailDeps {
   readonly delivery: TrailDelivery
   /** The per-region digest signing keys (ListPublicKeys). */
   readonly signingKeys: DigestSigningKeys
+  /** Publishes the events of calls already made (the recorder's batch), so StopLogging and DeleteTrail see them. */
+  readonly flushEvents?: () => Promise<void>
 }

@@ -49,6 +49,8 @@ export interface TrailRuntimeOptions {
   readonly kmsKeys?: TrailKmsKeys
   readonly organizations?: TrailOrganizations
   readonly delivery?: DeliveryOptions
+  /** Publishes the recorded events still waiting for their batch. */
+  readonly flushEvents?: () => Promise<void>
 }
 
 export interface TrailRuntime {
@@ -69,6 +71,7 @@ export async function startTrails(options: TrailRuntimeOptions): Promise<TrailRu
     database, clock, ids, trails, sink, delivery, signingKeys,
     ...(options.kmsKeys && { kmsKeys: options.kmsKeys }),
     ...(options.organizations && { organizations: options.organizations }),
+    ...(options.flushEvents && { flushEvents: options.flushEvents }),
   }
   return {
     deps,

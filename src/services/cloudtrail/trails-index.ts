@@ -15,8 +15,7 @@ export interface TrailIndex {
   get(accountId: string, homeRegion: string, name: string): IndexedTrail | undefined
   /** The account's trails in every region. */
   inAccount(accountId: string): readonly IndexedTrail[]
-  /** Trails that are logging now. */
-  logging(): readonly IndexedTrail[]
+  /** Every trail (the same array until the next change: the event path reads it per event). */
   all(): readonly IndexedTrail[]
   /** Resolves once every change notified so far in this process has been applied. */
   settled(): Promise<void>
@@ -36,7 +35,7 @@ export async function trailChangesApplied(index: TrailIndex): Promise<void> {
 
 export async function loadTrailIndex(database: Database, partition: string): Promise<TrailIndex> {
   let trails = new Map<string, IndexedTrail>()
-  let logging: IndexedTrail[] = []
+  let list: IndexedTrail[] = []
   const reload = async () => {
     const next = new Map<string, IndexedTrail>()
     for (const row of await trailStore(database.db).all()) {
@@ -44,12 +43,12 @@ export async function loadTrailIndex(database: Database, partition: string): Pro
       next.set(key(trail.accountId, trail.homeRegion, trail.name), { ...trail, selects: compileSelectors(trail) })
     }
     trails = next
-    logging = [...next.values()].filter((trail) => trail.isLogging)
+    list = [...next.values()]
   }
   let queue: Promise<void> = Promise.resolve()
   const enqueue = () => {
     // A failed reload leaves no trail logging rather than a stale set (fails closed: nothing is sent anywhere).
-    queue = queue.then(reload).catch(() => { trails = new Map(); logging = [] })
+    queue = queue.then(reload).catch(() => { trails = new Map(); list = [] })
     return queue
   }
   const unsubscribe = await database.subscribe(TRAILS_CHANGED, () => void enqueue(), { onMissed: () => void enqueue() })
@@ -58,8 +57,7 @@ export async function loadTrailIndex(database: Database, partition: string): Pro
     partition,
     get: (accountId, homeRegion, name) => trails.get(key(accountId, homeRegion, name)),
     inAccount: (accountId) => [...trails.values()].filter((trail) => trail.accountId === accountId),
-    logging: () => logging,
-    all: () => [...trails.values()],
+    all: () => list,
     async settled() {
       let seen: Promise<void> | undefined
       while (seen !== queue) await (seen = queue)

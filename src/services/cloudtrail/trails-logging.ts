@@ -5,7 +5,7 @@ import { requireHomeRegion, requireTrail } from './trail-lookup.js'
 import { notifyTrailChange, trailChangesApplied } from './trails-index.js'
 import { trailStore } from './trails-store.js'
 
-export function trailLoggingOperations({ database, clock, trails, delivery }: TrailDeps) {
+export function trailLoggingOperations({ database, clock, trails, delivery, flushEvents }: TrailDeps) {
   return {
     async StartLogging(input, ctx) {
       const trail = requireTrail(trails, input.Name, ctx)
@@ -26,6 +26,7 @@ export function trailLoggingOperations({ database, clock, trails, delivery }: Tr
       const trail = requireTrail(trails, input.Name, ctx)
       requireHomeRegion(trail, ctx)
       if (!trail.isLogging) return {}
+      await flushEvents?.()
       await database.transaction(async (tx) => {
         await trailStore(tx).update(trail.accountId, trail.homeRegion, trail.name, { is_logging: 0, stop_logging_time: clock.now().toISOString() })
         await notifyTrailChange(database, ctx.accountId)

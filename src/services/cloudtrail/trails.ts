@@ -117,6 +117,7 @@ export function trailOperations(deps: TrailDeps) {
       const trail = requireTrail(trails, input.Name, ctx)
       requireHomeRegion(trail, ctx)
       // What the trail has buffered is delivered before it goes, as StopLogging would.
+      await deps.flushEvents?.()
       await deps.delivery.finishTrail(trail)
       await database.transaction(async (tx) => {
         await trailStore(tx).delete(trail.accountId, trail.homeRegion, trail.name)
