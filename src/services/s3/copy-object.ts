@@ -3,6 +3,7 @@
 import type { S3Api } from '../../generated/s3/api.js'
 import { requireBucket } from './bucket-lookup.js'
 import { readCopySource } from './copy-source.js'
+import { copySourceKey, segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
 import { MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-body.js'
@@ -34,7 +35,7 @@ export function copyObjectOperations(deps: S3Deps) {
       }
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms) // SSE-KMS source: kms:Decrypt
       const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
-      const received = await receiveBody(files, files.read(object.segments, 0, object.size), input.ChecksumAlgorithm ? { algorithm: input.ChecksumAlgorithm as 'CRC32' } : {}, encryption.setting)
+      const received = await receiveBody(files, files.read(segmentsToRead(object.segments, copySourceKey(input)), 0, object.size), input.ChecksumAlgorithm ? { algorithm: input.ChecksumAlgorithm as 'CRC32' } : {}, encryption.setting)
       const stamp = newVersion(bucket, clock, ids)
       const copy: StoredObject = {
         bucket: bucket.name, key: input.Key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: ctx.accountId,

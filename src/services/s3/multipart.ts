@@ -8,6 +8,7 @@ import type { S3Api } from '../../generated/s3/api.js'
 import type { ChecksumAlgorithm } from '../../generated/s3/types.js'
 import { requireBucket } from './bucket-lookup.js'
 import { readCopySource } from './copy-source.js'
+import { copySourceKey, segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
 import { checkMaxKeys, keyEncoder } from './listing.js'
@@ -104,7 +105,7 @@ export function multipartOperations(deps: S3Deps) {
       const { object } = await readCopySource(buckets, objectStore(database.db), input.CopySource, input, input.ExpectedSourceBucketOwner)
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms)
       const range = copyRange(input.CopySourceRange, object.size)
-      const source = files.read(object.segments, range.start, range.end)
+      const source = files.read(segmentsToRead(object.segments, copySourceKey(input)), range.start, range.end)
       const received = await receiveBody(files, source, upload.settings.checksumAlgorithm ? { algorithm: upload.settings.checksumAlgorithm } : {}, upload.settings.seal)
       const part = await storePart(upload, input.PartNumber, received)
       return {

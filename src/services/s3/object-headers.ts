@@ -67,7 +67,9 @@ export function objectResponseMembers(object: StoredObject, versioned: boolean) 
     ...(headers.Expires !== undefined && { ExpiresString: headers.Expires }),
     ...(headers.WebsiteRedirectLocation !== undefined && { WebsiteRedirectLocation: headers.WebsiteRedirectLocation }),
     Metadata: { ...object.metadata },
-    ServerSideEncryption: object.encryption.ServerSideEncryption as 'AES256',
+    ...(object.encryption.SSECustomerAlgorithm === undefined
+      ? { ServerSideEncryption: object.encryption.ServerSideEncryption as 'AES256' }
+      : { SSECustomerAlgorithm: object.encryption.SSECustomerAlgorithm, SSECustomerKeyMD5: object.encryption.SSECustomerKeyMD5 }),
     ...(object.encryption.SSEKMSKeyId !== undefined && { SSEKMSKeyId: object.encryption.SSEKMSKeyId }),
     ...(object.encryption.BucketKeyEnabled !== undefined && { BucketKeyEnabled: object.encryption.BucketKeyEnabled }),
     // S3 leaves the header out for STANDARD.

@@ -7,6 +7,7 @@ import { AwsError } from '../../core/aws-error.js'
 import { requireBucket } from './bucket-lookup.js'
 import type { Bucket } from './bucket-index.js'
 import { objectWriteAccess } from './access/object-write-access.js'
+import { segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
 import { expectedDigests, MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-body.js'
@@ -17,6 +18,9 @@ import { commitVersion, newVersion, NULL_VERSION, reportsVersions } from './obje
 import type { S3Deps } from './s3-deps.js'
 import { entityTooLarge } from './s3-errors.js'
 import { parseTaggingHeader } from './tags.js'
+
+/** Bodies up to this size are read into memory whole rather than streamed. */
+const WHOLE_READ_BYTES = 256 * 1024
 
 /** DeleteObjects takes at most 1,000 keys (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). */
 const MAX_DELETE_KEYS = 1000
@@ -87,7 +91,7 @@ export function objectOperations(deps: S3Deps) {
       const metadata = metadataOf(input)
       const storageClass = storageClassOf(input)
       const tags = input.Tagging === undefined ? {} : parseTaggingHeader(input.Tagging)
-      const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
+      const encryption = encryptionForWrite(input, bucket, ctx, deps.kms, { customerKeys: true })
       const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL, as Object Ownership says
       const expected = expectedDigests(input)
       const received = await receiveBody(files, input.Body, expected, encryption.setting)
@@ -120,15 +124,20 @@ export function objectOperations(deps: S3Deps) {
       const overrides = responseOverrides(input, ctx.caller.type === 'Anonymous')
       const { bucket, object, range } = await readObject(input)
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms) // SSE-KMS: kms:Decrypt for the reader
+      const segments = segmentsToRead(object.segments, input) // SSE-C: the request's key, checked
       const members = readMembers(bucket, object, range, input.ChecksumMode, input.PartNumber !== undefined)
       const { start, end } = range ?? { start: 0, end: object.size }
-      // The codec sends an iterable Body as a stream; the model types it as bytes.
-      const Body = files.read(object.segments, start, end) as unknown as Uint8Array
+      // Small bodies are read in one go; larger ones stream (the codec sends an iterable Body with backpressure; the
+      // model types it as bytes).
+      const Body = end - start <= WHOLE_READ_BYTES
+        ? await files.readWhole(segments, start, end)
+        : files.read(segments, start, end) as unknown as Uint8Array
       return { ...members, ...overrides, Body }
     },
 
     async HeadObject(input) {
       const { bucket, object, range } = await readObject(input)
+      segmentsToRead(object.segments, input) // SSE-C: HEAD needs the key too
       return readMembers(bucket, object, range, input.ChecksumMode, input.PartNumber !== undefined)
     },
 

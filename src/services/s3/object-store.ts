@@ -26,6 +26,9 @@ export interface ObjectEncryption {
   readonly ServerSideEncryption: string
   readonly SSEKMSKeyId?: string
   readonly BucketKeyEnabled?: boolean
+  /** SSE-C: AES256 and the base64 MD5 of the customer's key (the key itself is never kept). */
+  readonly SSECustomerAlgorithm?: string
+  readonly SSECustomerKeyMD5?: string
 }
 
 export interface StoredObject {

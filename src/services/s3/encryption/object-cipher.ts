@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, type Cipher } from 'node:crypto'
 import type { Ids } from '../../../core/ids.js'
 import type { SecretBox } from '../../../crypto/secret-box.js'
+import { keyFingerprint } from './sse-c.js'
 
 /**
  * How a new segment is to be encrypted: SSE-S3 (a data key sealed under the root key), or SSE-KMS (a data key made
@@ -14,6 +15,8 @@ import type { SecretBox } from '../../../crypto/secret-box.js'
 export type SealSetting =
   | { readonly kind: 'AES256' }
   | { readonly kind: 'aws:kms'; readonly keyArn: string; readonly context: Readonly<Record<string, string>> }
+  // SSE-C: the customer's key itself (in memory for this write only; never persisted).
+  | { readonly kind: 'SSE-C'; readonly key: Buffer }
 
 /** What is stored beside a segment to open it again (never the data key in the clear). */
 export type CipherEnvelope =
@@ -31,6 +34,15 @@ export type CipherEnvelope =
     readonly wrappedKey: string
     readonly context: Readonly<Record<string, string>>
     readonly iv: string
+  }
+  | {
+    readonly kind: 'SSE-C'
+    /** Salt and salted HMAC-SHA256 of the customer key, base64: enough to recognise the key, never to recover it. */
+    readonly salt: string
+    readonly keyHmac: string
+    readonly iv: string
+    /** The customer key, base64, set in memory for one read (sse-c.ts segmentsToRead); never stored. */
+    readonly customerKey?: string
   }
 
 /** The KMS side of SSE-KMS (services/kms's data-key port); without it SSE-KMS segments can be neither made nor read. */
@@ -61,12 +73,17 @@ export function objectCipher(box: SecretBox, ids: Ids, kms?: EnvelopeKeys): Obje
         const envelope: CipherEnvelope = { kind: 'aws:kms', keyArn: setting.keyArn, wrappedKey: dataKey.ciphertext.toString('base64'), context: setting.context, iv: iv.toString('base64') }
         return { envelope, encrypt: transformOf(createCipheriv('aes-256-ctr', dataKey.plaintext, iv)) }
       }
+      if (setting.kind === 'SSE-C') {
+        const salt = ids.bytes(16)
+        const envelope: CipherEnvelope = { kind: 'SSE-C', salt: salt.toString('base64'), keyHmac: keyFingerprint(setting.key, salt), iv: iv.toString('base64') }
+        return { envelope, encrypt: transformOf(createCipheriv('aes-256-ctr', setting.key, iv)) }
+      }
       const key = ids.bytes(32)
       const envelope: CipherEnvelope = { kind: 'AES256', sealedKey: box.seal(key, keyContext(file)), iv: iv.toString('base64') }
       return { envelope, encrypt: transformOf(createCipheriv('aes-256-ctr', key, iv)) }
     },
     open(envelope, file, start) {
-      const key = envelope.kind === 'aws:kms' ? kmsDataKey(kms, envelope) : box.open(envelope.sealedKey, keyContext(file))
+      const key = envelope.kind === 'aws:kms' ? kmsDataKey(kms, envelope) : envelope.kind === 'SSE-C' ? customerKeyOf(envelope) : box.open(envelope.sealedKey, keyContext(file))
       const decipher = createDecipheriv('aes-256-ctr', key, counterAt(Buffer.from(envelope.iv, 'base64'), Math.floor(start / BLOCK)))
       const transform = transformOf(decipher)
       // CTR starts at a block boundary: decrypt and drop the bytes of the first block before `start`.
@@ -82,6 +99,12 @@ function kmsDataKey(kms: EnvelopeKeys | undefined, envelope: Extract<CipherEnvel
   // INVARIANT: GetObject checks the key is usable (and the caller's kms:Decrypt) before it streams.
   if (!key) throw new Error(`kms key \`${envelope.keyArn}\` cannot open the data key`)
   return key
+}
+
+function customerKeyOf(envelope: Extract<CipherEnvelope, { kind: 'SSE-C' }>): Buffer {
+  // INVARIANT: GetObject checks the request's key against the envelope (segmentsToRead) before it streams.
+  if (envelope.customerKey === undefined) throw new Error('an SSE-C segment is read without its customer key')
+  return Buffer.from(envelope.customerKey, 'base64')
 }
 
 function keyContext(file: string): string {

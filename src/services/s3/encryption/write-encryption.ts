@@ -8,6 +8,7 @@ import type { ObjectEncryption } from '../object-store.js'
 import { invalidArgument } from '../s3-errors.js'
 import { defaultEncryption } from './bucket-encryption.js'
 import type { SealSetting } from './object-cipher.js'
+import { customerKey, type CustomerKeyHeaders } from './sse-c.js'
 import { kmsWriteEncryption } from './sse-kms.js'
 
 export interface WriteEncryption {
@@ -16,7 +17,7 @@ export interface WriteEncryption {
   readonly reported: ObjectEncryption
 }
 
-export interface EncryptionRequest {
+export interface EncryptionRequest extends CustomerKeyHeaders {
   readonly ServerSideEncryption?: string
   readonly Key?: string
   readonly SSEKMSKeyId?: string
@@ -24,8 +25,20 @@ export interface EncryptionRequest {
   readonly BucketKeyEnabled?: boolean
 }
 
-/** `ctx` and `kms` (KMS's data-key port) make SSE-KMS writes possible; without them they are NotImplemented. */
-export function encryptionForWrite(input: EncryptionRequest, bucket: Bucket, ctx?: OperationContext, kms?: KmsDataKeys): WriteEncryption {
+/**
+ * `ctx` and `kms` (KMS's data-key port) make SSE-KMS writes possible; without them they are NotImplemented.
+ * `customerKeys`: the write may use SSE-C (single-request writes only: the key must never be kept with a pending
+ * upload's settings).
+ */
+export function encryptionForWrite(input: EncryptionRequest, bucket: Bucket, ctx?: OperationContext, kms?: KmsDataKeys, options: { readonly customerKeys?: boolean } = {}): WriteEncryption {
+  const customer = customerKey(input)
+  if (customer) {
+    if (!options.customerKeys) throw new NotImplementedError('Palisade supports SSE-C for PutObject, GetObject and HeadObject only.')
+    if (input.ServerSideEncryption !== undefined || input.SSEKMSKeyId !== undefined) {
+      throw invalidArgument('Server Side Encryption with Customer provided key is incompatible with the encryption method specified', 'x-amz-server-side-encryption', input.ServerSideEncryption)
+    }
+    return { setting: { kind: 'SSE-C', key: customer.key }, reported: { ServerSideEncryption: 'AES256', SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: customer.md5 } }
+  }
   const rule = defaultEncryption(bucket)
   const requested = input.ServerSideEncryption
   const algorithm = requested ?? rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'AES256'
