@@ -31,7 +31,7 @@ let rootId: string
 let organizationId: string
 
 beforeAll(async () => {
-  server = await startTestPalisade([], { cloudTrail: false })
+  server = await startTestPalisade()
   org = organizationsClient(server, server.root)
   organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
   rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!
@@ -176,7 +176,7 @@ describe('RemoveAccountFromOrganization and CloseAccount', () => {
   })
 
   it('closes at most 10 accounts of a small organization within 30 days (CLOSE_ACCOUNT_QUOTA_EXCEEDED)', async () => {
-    const other = await startTestPalisade([], { cloudTrail: false })
+    const other = await startTestPalisade()
     try {
       const client = organizationsClient(other, other.root)
       await client.send(new CreateOrganizationCommand({}))
@@ -191,7 +191,7 @@ describe('RemoveAccountFromOrganization and CloseAccount', () => {
   })
 
   it('closes accounts only when all features are enabled', async () => {
-    const other = await startTestPalisade([], { cloudTrail: false })
+    const other = await startTestPalisade()
     try {
       const client = organizationsClient(other, other.root)
       await client.send(new CreateOrganizationCommand({ FeatureSet: 'CONSOLIDATED_BILLING' }))

@@ -23,7 +23,7 @@ let scpId: string
 let tagPolicyId: string
 
 beforeAll(async () => {
-  server = await startTestPalisade([], { cloudTrail: false })
+  server = await startTestPalisade()
   org = organizationsClient(server, server.root)
   await org.send(new CreateOrganizationCommand({}))
   const rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!

@@ -6,7 +6,7 @@ import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 
 describe.skipIf(!awsCliAvailable)('Organizations through the AWS CLI', () => {
   let palisade: TestPalisade
-  beforeAll(async () => { palisade = await startTestPalisade([], { cloudTrail: false }) })
+  beforeAll(async () => { palisade = await startTestPalisade() })
   afterAll(async () => { await palisade.stop() })
 
   const aws = async (...args: string[]) => {

@@ -24,7 +24,7 @@ let memberId: string
 let member: OrganizationsClient
 
 beforeAll(async () => {
-  server = await startTestPalisade([], { cloudTrail: false })
+  server = await startTestPalisade()
   org = organizationsClient(server, server.root)
   await org.send(new CreateOrganizationCommand({}))
   memberId = await createMemberAccount(org, 'Security tooling')

@@ -27,7 +27,7 @@ let admin: Credentials
 let organizationId: string
 
 beforeAll(async () => {
-  server = await startTestPalisade([], { cloudTrail: false })
+  server = await startTestPalisade()
   org = organizationsClient(server, server.root)
   organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
   admin = await adminUser(server, server.root)
@@ -120,7 +120,7 @@ describe('DeclineHandshake and CancelHandshake', () => {
 describe('expiry', () => {
   it('an invitation not answered within 15 days is EXPIRED and can no longer be accepted', async () => {
     let offset = 0
-    const other = await startTestPalisade([], { cloudTrail: false, clock: { now: () => new Date(Date.now() + offset) } })
+    const other = await startTestPalisade([], { clock: { now: () => new Date(Date.now() + offset) } })
     try {
       const management = organizationsClient(other, other.root)
       await management.send(new CreateOrganizationCommand({}))
@@ -144,7 +144,7 @@ describe('expiry', () => {
 
 describe('EnableAllFeatures', () => {
   it('needs every invited member to approve before the management account finalizes it', async () => {
-    const other = await startTestPalisade([], { cloudTrail: false })
+    const other = await startTestPalisade()
     try {
       const billing = organizationsClient(other, other.root)
       await billing.send(new CreateOrganizationCommand({ FeatureSet: 'CONSOLIDATED_BILLING' }))

@@ -45,7 +45,7 @@ async function attachedIds(targetId: string, filter: 'SERVICE_CONTROL_POLICY' | 
 }
 
 beforeAll(async () => {
-  server = await startTestPalisade([], { cloudTrail: false })
+  server = await startTestPalisade()
   org = organizationsClient(server, server.root)
   organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
   rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!
@@ -252,7 +252,7 @@ describe('tags', () => {
 
 describe('a consolidated billing organization', () => {
   it('cannot enable policy types or create policies', async () => {
-    const other = await startTestPalisade([], { cloudTrail: false })
+    const other = await startTestPalisade()
     try {
       const client = organizationsClient(other, other.root)
       await client.send(new CreateOrganizationCommand({ FeatureSet: 'CONSOLIDATED_BILLING' }))

@@ -21,7 +21,7 @@ let server: TestPalisade
 let org: OrganizationsClient
 
 beforeAll(async () => {
-  server = await startTestPalisade([], { cloudTrail: false })
+  server = await startTestPalisade()
   org = organizationsClient(server, server.root)
 })
 afterAll(async () => {
@@ -131,7 +131,7 @@ describe('the organization and its tree', () => {
 
 describe('DeleteOrganization', () => {
   it('deletes an organization holding only the management account; the account may then create another', async () => {
-    const other = await startTestPalisade([], { cloudTrail: false })
+    const other = await startTestPalisade()
     try {
       const client = organizationsClient(other, other.root)
       const first = (await client.send(new CreateOrganizationCommand({ FeatureSet: 'CONSOLIDATED_BILLING' }))).Organization!
