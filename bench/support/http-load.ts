@@ -14,6 +14,9 @@ export interface LoadOptions {
   readonly connections: number
   /** Where wrk's request scripts are written. */
   readonly scratchDir: string
+  /** The request line; default `POST /` (the query and JSON protocols). */
+  readonly method?: string
+  readonly path?: string
 }
 
 export interface Result {
@@ -126,7 +129,7 @@ export function freePort(): Promise<number> {
 
 function loadWithWrk(wrk: string, name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Result {
   const script = join(options.scratchDir, `wrk-${port}-${name.replace(/\W+/g, '-')}.lua`)
-  const lines = ['wrk.method = "POST"', `wrk.body = ${JSON.stringify(body)}`]
+  const lines = [`wrk.method = ${JSON.stringify(options.method ?? 'POST')}`, `wrk.path = ${JSON.stringify(options.path ?? '/')}`, `wrk.body = ${JSON.stringify(body)}`]
   for (const [header, value] of Object.entries(headers)) {
     if (header.toLowerCase() !== 'host') lines.push(`wrk.headers[${JSON.stringify(header)}] = ${JSON.stringify(value)}`)
   }
@@ -157,7 +160,7 @@ function loadWithWrk(wrk: string, name: string, port: number, headers: Record<st
 }
 
 async function loadWithAutocannon(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Promise<Result> {
-  const request = { url: `http://127.0.0.1:${port}/`, method: 'POST' as const, headers, body, connections: options.connections }
+  const request = { url: `http://127.0.0.1:${port}${options.path ?? '/'}`, method: (options.method ?? 'POST') as 'POST', headers, body, connections: options.connections }
   await autocannon({ ...request, duration: 2 })
   measuring?.()
   const result = await autocannon({ ...request, duration: options.seconds })

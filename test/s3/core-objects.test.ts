@@ -1,6 +1,7 @@
 // S3 objects through the SDK: put/get/head/delete, content headers and metadata, ranges, conditional reads,
 // checksums and Content-MD5, DeleteObjects, and the error forms of missing keys.
 import { createHash } from 'node:crypto'
+import { Readable } from 'node:stream'
 import {
   CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
   S3Client, S3ServiceException,
@@ -140,6 +141,23 @@ describe('integrity checks', () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'crc', Body: 'checksummed body', ChecksumAlgorithm: 'CRC32' }))
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'crc', ChecksumMode: 'ENABLED' }))
     expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==$/)
+  })
+})
+
+describe('aws-chunked uploads', () => {
+  it('stores a streamed body the SDK sends aws-chunked with a CRC32 trailer', async () => {
+    const client = s3Client(server)
+    const declared: string[] = []
+    client.middlewareStack.add((next) => async (args) => {
+      declared.push(String((args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256']))
+      return next(args)
+    }, { step: 'finalizeRequest', priority: 'low' })
+    const chunks = ['first chunk, ', 'second chunk, ', 'last']
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'chunked', Body: Readable.from(chunks.map((chunk) => Buffer.from(chunk))), ContentLength: chunks.join('').length, ChecksumAlgorithm: 'CRC32' }))
+    expect(declared[0]).toMatch(/^STREAMING-/)
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'chunked', ChecksumMode: 'ENABLED' }))
+    expect(await got.Body!.transformToString()).toBe(chunks.join(''))
+    expect(got.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==$/)
   })
 })
 
