@@ -54,7 +54,7 @@ export const OPTIONS = [
   { flag: 'root-secret-access-key', env: 'PALISADE_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', help: 'fix the root secret access key', default: '' },
   { flag: 'root-key', env: 'PALISADE_ROOT_KEY', value: 'KEY', help: 'the 32-byte key (base64 or hex) that encrypts secrets at rest', default: '' },
   { flag: 'root-key-file', env: 'PALISADE_ROOT_KEY_FILE', value: 'FILE', help: 'file holding the root key; created with mode 0600 on first start', default: '<data-dir>/root.key' },
-  { flag: 'max-body-bytes', env: 'PALISADE_MAX_BODY_BYTES', value: 'BYTES', help: 'largest request body accepted (bodies are held in memory until S3 streaming lands)', default: String(512 * 1024 * 1024) },
+  { flag: 'max-body-bytes', env: 'PALISADE_MAX_BODY_BYTES', value: 'BYTES', help: 'largest request body read into memory; S3 object uploads (PUT bodies) stream to disk and are limited by S3\'s 5 GiB instead', default: String(512 * 1024 * 1024) },
   { flag: 'tls', env: 'PALISADE_TLS', value: '', help: 'serve HTTPS with a self-signed certificate generated at first start in the data directory (tls-cert.pem, tls-key.pem with mode 0600)', default: 'false' },
   { flag: 'tls-cert', env: 'PALISADE_TLS_CERT', value: 'FILE', help: 'serve HTTPS with this PEM certificate (chain); needs --tls-key', default: '' },
   { flag: 'tls-key', env: 'PALISADE_TLS_KEY', value: 'FILE', help: 'the PEM private key of --tls-cert', default: '' },
