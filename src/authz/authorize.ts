@@ -7,7 +7,7 @@ import type { AwsError } from '../core/aws-error.js'
 import { AccessDeniedError, UnauthorizedOperationError } from '../core/common-errors.js'
 import type { HttpRequest } from '../core/http.js'
 import { compilePolicy, denialReason, evaluate, principalConditionKeys, type CompiledPolicy, type ContextValue, type Decision, type PolicySet, type RequestPrincipal } from '../policy/index.js'
-import { globalContext } from './global-context.js'
+import { addS3RequestKeys, globalContext } from './global-context.js'
 import type { OrganizationPolicySource } from './organization-policies.js'
 import { addOrganizationKeys, limitsRootUser, organizationScope, withOrganizationPolicies } from './organization-scope.js'
 
@@ -89,6 +89,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
       : globalContext(request, call, now, target.context)
     const scope = organizations && organizationScope(organizations, caller, target.action, own?.ownerAccountId ?? call.accountId)
     if (scope) addOrganizationKeys(context, scope)
+    if (target.action.startsWith('s3:')) addS3RequestKeys(context, request)
     if (!found || (!own && found.policies.identity === undefined && caller.type !== 'Root')) {
       throw refusal(target.action, target.resources[0] ?? '*', NO_IDENTITY_POLICY, context)
     }

@@ -42,3 +42,22 @@ function isoSeconds(now: Date): string {
   }
   return lastText
 }
+
+/**
+ * S3's keys about how the request was signed (https://docs.aws.amazon.com/AmazonS3/latest/API/bucket-policy-s3-sigv4-conditions.html):
+ * s3:authType (REST-HEADER or REST-QUERY-STRING), s3:signatureversion (AWS4-HMAC-SHA256) and
+ * s3:x-amz-content-sha256. Anonymous requests carry none of them.
+ */
+export function addS3RequestKeys(context: Record<string, ContextValue>, request: HttpRequest): void {
+  const authorization = request.headers['authorization']
+  const presigned = request.query.includes('X-Amz-Algorithm=')
+  if (authorization !== undefined) {
+    context['s3:authType'] = 'REST-HEADER'
+    context['s3:signatureversion'] = authorization.startsWith('AWS4-HMAC-SHA256') ? 'AWS4-HMAC-SHA256' : 'AWS'
+  } else if (presigned) {
+    context['s3:authType'] = 'REST-QUERY-STRING'
+    context['s3:signatureversion'] = 'AWS4-HMAC-SHA256'
+  }
+  const sha256 = request.headers['x-amz-content-sha256']
+  if (sha256 !== undefined) context['s3:x-amz-content-sha256'] = sha256
+}

@@ -121,4 +121,17 @@ describe('presigned URLs', () => {
     expect(body).toContain('<Code>AccessDenied</Code>')
     expect(body).toContain('Request has expired')
   })
+
+  it('are refused by a bucket policy denying s3:authType REST-QUERY-STRING, while header-signed requests pass', async () => {
+    await s3.send(new PutBucketPolicyCommand({
+      Bucket: 'obj-presigned',
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::obj-presigned/*', Condition: { StringEquals: { 's3:authType': 'REST-QUERY-STRING' } } }],
+      }),
+    }))
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'obj-presigned', Key: 'shared.txt' }), { expiresIn: 60, signingDate: clock.now() })
+    expect((await fetch(url)).status).toBe(403)
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'obj-presigned', Key: 'shared.txt' }))).Body!.transformToString()).toBe('shared for a minute')
+  })
 })
