@@ -129,6 +129,18 @@ describe('bucket policies', () => {
     expect(error.message).toMatch(message)
   })
 
+  it('lets the owner\'s root user remove a policy that denies everyone everything', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'sec-lockout' }))
+    await s3.send(new PutBucketPolicyCommand({
+      Bucket: 'sec-lockout',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::sec-lockout', 'arn:aws:s3:::sec-lockout/*'] }] }),
+    }))
+    expect((await failure(s3.send(new GetBucketLocationCommand({ Bucket: 'sec-lockout' })))).name).toBe('AccessDenied')
+    await s3.send(new GetBucketPolicyCommand({ Bucket: 'sec-lockout' }))
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'sec-lockout' }))
+    await s3.send(new GetBucketLocationCommand({ Bucket: 'sec-lockout' }))
+  })
+
   it('answers NoSuchBucket for a bucket that does not exist', async () => {
     expect((await failure(s3.send(new GetBucketPolicyCommand({ Bucket: 'sec-missing' })))).name).toBe('NoSuchBucket')
   })

@@ -93,6 +93,16 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
   const objectOp = (action: string) => (input: { Bucket: string; Key: string; VersionId?: string }, call: CallFacts, object?: ObjectFacts) =>
     on(action, input.Bucket, call, { key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }), ...(object && { object }) })
   const anywhere = (action: string) => (): AuthorizationTarget => ({ action, resources: ['*'] })
+  /**
+   * "The root principal of the bucket owner account can perform the GetBucketPolicy, PutBucketPolicy, and
+   * DeleteBucketPolicy API actions, even if their bucket policy explicitly denies the root principal's access"
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html): a lock-out stays recoverable.
+   */
+  const policyOp = (action: string) => (input: { Bucket: string }, call: CallFacts): AuthorizationTarget => {
+    const { resourcePolicies, ...target } = on(action, input.Bucket, call)
+    const ownerRoot = call.caller.type === 'Root' && !call.caller.session && call.caller.accountId === buckets.get(input.Bucket)?.ownerAccountId
+    return ownerRoot || !resourcePolicies ? target : { ...target, resourcePolicies }
+  }
 
   const objectTargets: Record<ObjectDecidedOperation, (input: never, call: CallFacts, object: ObjectFacts | undefined) => AuthorizationTarget> = {
     GetObject: objectOp('s3:GetObject'),
@@ -185,9 +195,9 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
     PutObjectLockConfiguration: bucketOp('s3:PutBucketObjectLockConfiguration'),
 
     // Access control and encryption configuration
-    GetBucketPolicy: bucketOp('s3:GetBucketPolicy'),
-    PutBucketPolicy: bucketOp('s3:PutBucketPolicy'),
-    DeleteBucketPolicy: bucketOp('s3:DeleteBucketPolicy'),
+    GetBucketPolicy: policyOp('s3:GetBucketPolicy'),
+    PutBucketPolicy: policyOp('s3:PutBucketPolicy'),
+    DeleteBucketPolicy: policyOp('s3:DeleteBucketPolicy'),
     GetBucketPolicyStatus: bucketOp('s3:GetBucketPolicyStatus'),
     GetPublicAccessBlock: bucketOp('s3:GetBucketPublicAccessBlock'),
     PutPublicAccessBlock: bucketOp('s3:PutBucketPublicAccessBlock'),
