@@ -9,6 +9,8 @@ Usage:
   palisade policy <command>     validate and simulate IAM policies (palisade policy --help)
   palisade rotate-root-key      re-seal every secret at rest under a new root key (palisade rotate-root-key --help)
   palisade billing              every account's metered usage, per organization (palisade billing --help)
+  palisade trail tail           follow the account's CloudTrail events as calls happen (palisade trail tail --help)
+  palisade trail validate       check a trail's log files against its signed digests (palisade trail validate --help)
   palisade --version            print the version
   palisade --help               print this help
 `

@@ -6,6 +6,8 @@ import { billingCommand } from './billing-command.js'
 import { mainHelp, serveHelp } from './help.js'
 import { policyCommand } from './policy-command.js'
 import { rotateRootKeyCommand } from './rotate-root-key.js'
+import { trailTailCommand } from './trail-tail-command.js'
+import { trailValidateCommand } from './trail-validate-command.js'
 import { readFile } from 'node:fs/promises'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -26,11 +28,29 @@ export async function main(args: readonly string[], env: Env): Promise<number> {
   if (command === 'billing') {
     return billingCommand(rest, env, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), now: () => new Date() })
   }
+  if (command === 'trail' && rest[0] === 'tail') return trailTail(rest.slice(1), env)
+  if (command === 'trail' && rest[0] === 'validate') {
+    return trailValidateCommand(rest.slice(1), env, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), now: () => new Date() })
+  }
   if (command === 'rotate-root-key') {
     return rotateRootKeyCommand(rest, env, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) })
   }
   process.stderr.write(`palisade: unknown command \`${command}\`\n\n${mainHelp(version)}`)
   return 2
+}
+
+/** Follows events until Ctrl-C. */
+async function trailTail(args: readonly string[], env: Env): Promise<number> {
+  const stop = new AbortController()
+  const onSignal = () => stop.abort()
+  process.once('SIGINT', onSignal)
+  try {
+    return await trailTailCommand(args, env, {
+      stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), signal: stop.signal, now: () => new Date(),
+    })
+  } finally {
+    process.off('SIGINT', onSignal)
+  }
 }
 
 async function serve(args: readonly string[], env: Env): Promise<number> {
