@@ -59,7 +59,7 @@ export async function replaceBatch(tx: Db, before: EventBatch, after: EventBatch
   await tx.updateTable('cloudtrail_event_batches').set({ records: after.records.map((stored) => stored.json).join('\n') })
     .where('account_id', '=', after.accountId).where('region', '=', after.region).where('batch_id', '=', after.batchId).execute()
   if (!after.management) return
-  const id = (key: { attribute: string; value: string; lines: string }) => `${key.attribute}\n${key.value}\n${key.lines}`
+  const id = (key: { attribute: string; value: string; offsets: string }) => `${key.attribute}\n${key.value}\n${key.offsets}`
   const old = new Map(lookupKeys(before).map((key) => [id(key), key]))
   const added = lookupKeys(after).filter((key) => !old.delete(id(key)))
   for (const key of old.values()) {
@@ -126,21 +126,21 @@ interface CandidateBatch {
   readonly batchId: string
   readonly newestTime: string
   readonly records: string
-  /** The lines to read; all of them when undefined. */
-  readonly lines?: readonly number[]
+  /** Where the records to read start; all of them when undefined. */
+  readonly offsets?: readonly number[]
 }
 
 async function* candidateBatches(db: Db, query: EventQuery, upper: string): AsyncGenerator<CandidateBatch> {
   const { attribute } = query
   let cursor: { newest: string; batchId: string } | undefined
   for (;;) {
-    let rows: { batch_id: string; newest_time: string; records: string; lines?: string }[]
+    let rows: { batch_id: string; newest_time: string; records: string; offsets?: string }[]
     if (attribute) {
       const value = attribute.key === 'EventId' ? attribute.value.slice(0, BATCH_KEY_LENGTH) : attribute.value.slice(0, INDEXED_VALUE_LENGTH)
       let select = db.selectFrom('cloudtrail_event_keys as k')
         .innerJoin('cloudtrail_event_batches as b', (join) => join
           .onRef('b.account_id', '=', 'k.account_id').onRef('b.region', '=', 'k.region').onRef('b.batch_id', '=', 'k.batch_id'))
-        .select(['k.batch_id', 'k.newest_time', 'b.records', 'k.lines'])
+        .select(['k.batch_id', 'k.newest_time', 'b.records', 'k.offsets'])
         .where('k.account_id', '=', query.accountId).where('k.region', '=', query.region)
         .where('k.attribute', '=', attribute.key).where('k.value', '=', value)
         .where('k.newest_time', '>=', query.from).where('k.oldest_time', '<=', upper)
@@ -161,7 +161,7 @@ async function* candidateBatches(db: Db, query: EventQuery, upper: string): Asyn
       rows = await select.orderBy('newest_time', 'desc').orderBy('batch_id', 'desc').limit(BATCHES_PER_READ).execute()
     }
     for (const row of rows) {
-      yield { batchId: row.batch_id, newestTime: row.newest_time, records: row.records, lines: row.lines?.split(',').map(Number) }
+      yield { batchId: row.batch_id, newestTime: row.newest_time, records: row.records, offsets: row.offsets?.split(',').map(Number) }
     }
     const last = rows[rows.length - 1]
     if (!last || rows.length < BATCHES_PER_READ) return
@@ -171,8 +171,8 @@ async function* candidateBatches(db: Db, query: EventQuery, upper: string): Asyn
 
 /** The batch's events that match the query exactly (the keys name candidates; values were cut, ids share prefixes). */
 function eventsOf(batch: CandidateBatch, query: EventQuery, upper: string): FoundEvent[] {
-  const lines = batch.records.split('\n')
-  const picked = batch.lines ? batch.lines.map((line) => lines[line]).filter((line) => line !== undefined) : lines
+  const { records } = batch
+  const picked = batch.offsets ? batch.offsets.map((start) => lineAt(records, start)) : records.split('\n')
   const out: FoundEvent[] = []
   for (const json of picked) {
     const record = JSON.parse(json) as CloudTrailRecord
@@ -183,6 +183,12 @@ function eventsOf(batch: CandidateBatch, query: EventQuery, upper: string): Foun
     out.push({ time, eventId: record.eventID, record, json })
   }
   return out
+}
+
+/** The record starting at `start` (a batch's records are JSON lines: JSON text never holds a raw newline). */
+function lineAt(records: string, start: number): string {
+  const end = records.indexOf('\n', start)
+  return records.slice(start, end === -1 ? undefined : end)
 }
 
 /** Whether (time, eventId) comes after `position` in newest-first order. */
@@ -215,24 +221,29 @@ export function attributeValues(record: CloudTrailRecord, key: LookupAttributeKe
 
 const INDEXED_ATTRIBUTES: readonly LookupAttributeKey[] = ['EventName', 'EventSource', 'ReadOnly', 'Username', 'AccessKeyId', 'ResourceType', 'ResourceName']
 
-/** One key per distinct (attribute, value) of the batch, listing its lines; one EventId key for the shared prefix. */
+/**
+ * One key per distinct (attribute, value) of the batch, with where its records start in the batch's text; one EventId
+ * key for the prefix the batch's ids share.
+ */
 function lookupKeys(batch: EventBatch) {
   const [newest, oldest] = timeBounds(batch.records)
-  const lines = new Map<string, { attribute: string; value: string; lines: number[] }>()
-  const add = (attribute: string, value: string, line: number) => {
+  const keys = new Map<string, { attribute: string; value: string; offsets: number[] }>()
+  const add = (attribute: string, value: string, offset: number) => {
     const cut = value.slice(0, INDEXED_VALUE_LENGTH)
     const id = `${attribute}\n${cut}`
-    const entry = lines.get(id)
-    if (!entry) lines.set(id, { attribute, value: cut, lines: [line] })
-    else if (entry.lines[entry.lines.length - 1] !== line) entry.lines.push(line)
+    const entry = keys.get(id)
+    if (!entry) keys.set(id, { attribute, value: cut, offsets: [offset] })
+    else if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
   }
-  batch.records.forEach(({ record }, line) => {
+  let offset = 0
+  for (const { record, json } of batch.records) {
     for (const attribute of INDEXED_ATTRIBUTES) {
-      for (const value of attributeValues(record, attribute)) add(attribute, value, line)
+      for (const value of attributeValues(record, attribute)) add(attribute, value, offset)
     }
-    add('EventId', record.eventID.slice(0, BATCH_KEY_LENGTH), line)
-  })
-  return [...lines.values()].map((entry) => ({
+    add('EventId', record.eventID.slice(0, BATCH_KEY_LENGTH), offset)
+    offset += json.length + 1
+  }
+  return [...keys.values()].map((entry) => ({
     account_id: batch.accountId,
     region: batch.region,
     attribute: entry.attribute,
@@ -240,7 +251,7 @@ function lookupKeys(batch: EventBatch) {
     newest_time: newest,
     oldest_time: oldest,
     batch_id: batch.batchId,
-    lines: entry.lines.join(','),
+    offsets: entry.offsets.join(','),
   }))
 }
 

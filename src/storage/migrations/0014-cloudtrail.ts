@@ -144,7 +144,7 @@ export interface CloudTrailEventBatchRow {
 }
 
 /**
- * LookupEvents' index: for each lookup attribute value in a management batch, the lines holding it. EventId is
+ * LookupEvents' index: for each lookup attribute value in a management batch, where its records start. EventId is
  * indexed by the first 8 hex digits every event id of a batch shares.
  */
 export interface CloudTrailEventKeyRow {
@@ -156,8 +156,8 @@ export interface CloudTrailEventKeyRow {
   newest_time: DbTimestamp
   oldest_time: DbTimestamp
   batch_id: string
-  /** Comma-separated line numbers (from 0) of the batch's records with this value. */
-  lines: string
+  /** Comma-separated offsets (string indexes) in the batch's records where the records with this value start. */
+  offsets: string
 }
 
 async function createEventTables(db: Kysely<any>): Promise<void> {
@@ -179,7 +179,7 @@ async function createEventTables(db: Kysely<any>): Promise<void> {
     .addColumn('account_id', 'text', (column) => column.notNull()).addColumn('region', 'text', (column) => column.notNull())
     .addColumn('attribute', 'text', (column) => column.notNull()).addColumn('value', 'text', (column) => column.notNull())
     .addColumn('newest_time', 'text', (column) => column.notNull()).addColumn('oldest_time', 'text', (column) => column.notNull())
-    .addColumn('batch_id', 'text', (column) => column.notNull()).addColumn('lines', 'text', (column) => column.notNull())
+    .addColumn('batch_id', 'text', (column) => column.notNull()).addColumn('offsets', 'text', (column) => column.notNull())
     .addPrimaryKeyConstraint('cloudtrail_event_keys_pk', ['account_id', 'region', 'attribute', 'value', 'newest_time', 'batch_id'])
     .execute()
   await db.schema.createIndex('cloudtrail_event_keys_by_age').on('cloudtrail_event_keys').column('newest_time').execute()
