@@ -31,6 +31,7 @@ export interface ObjectFiles {
 }
 
 const READ_CHUNK = 256 * 1024
+const WRITE_BATCH = 1024 * 1024
 
 export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Ids): Promise<ObjectFiles> {
   const root = join(dataDir, 's3')
@@ -49,13 +50,30 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
       const { envelope, encrypt } = cipher.seal(setting, file)
       const handle = await open(temporary, 'wx', 0o600)
       let size = 0
+      // Encrypted chunks are gathered into larger writes, and one write is on its way to the disk while the next
+      // batch is read and encrypted.
+      let writing: Promise<unknown> = Promise.resolve()
+      let batch: Buffer[] = []
+      let batched = 0
+      const flush = async () => {
+        const bytes = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batched)
+        batch = []
+        batched = 0
+        await writing
+        writing = handle.write(bytes)
+      }
       try {
         for await (const chunk of source) {
           size += chunk.length
-          await handle.write(encrypt(chunk))
+          batch.push(encrypt(chunk))
+          batched += chunk.length
+          if (batched >= WRITE_BATCH) await flush()
         }
+        if (batched > 0) await flush()
+        await writing
         await handle.sync()
       } catch (error) {
+        await writing.catch(() => undefined)
         await handle.close().catch(() => undefined)
         await unlink(temporary).catch(() => undefined)
         throw error
