@@ -45,6 +45,7 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8
 const GET_USER = 'Action=GetUser&UserName=bench&Version=2010-05-08'
 /** Fan-out per level: 5 OUs under the root, then 2, 2, 1, 1 — 75 OUs, 20 leaves five levels down. */
 const FAN_OUT = [5, 2, 2, 1, 1]
+const ROUNDS = 2
 
 type Credentials = { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }
 
@@ -68,9 +69,21 @@ try {
   const listing = await listAllAccounts(org)
   if (listing.count !== ACCOUNTS) throw new Error(`ListAccounts returned ${listing.count} accounts, expected ${ACCOUNTS}`)
 
-  results.push(await load('iam:GetUser, no organization', plainPort, await signed(plainUser, plainPort), GET_USER, loadOptions))
-  results.push(await load('iam:GetUser, member (21 SCPs)', orgPort, await signed(built.memberUser, orgPort), GET_USER, loadOptions))
-  results.push(await load('iam:GetUser, management account', orgPort, await signed(built.managementUser, orgPort), GET_USER, loadOptions))
+  // Interleaved rounds, the best round of each target kept: on a shared machine, load from elsewhere only ever slows
+  // a round down, and interleaving keeps a slow spell from landing on one target only.
+  const targets: Array<[string, number, Record<string, string>]> = [
+    ['iam:GetUser, no organization', plainPort, await signed(plainUser, plainPort)],
+    ['iam:GetUser, member (21 SCPs)', orgPort, await signed(built.memberUser, orgPort)],
+    ['iam:GetUser, management account', orgPort, await signed(built.managementUser, orgPort)],
+  ]
+  const best = new Map<string, Result>()
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, port, headers] of targets) {
+      const result = await load(name, port, headers, GET_USER, loadOptions)
+      if (!best.has(name) || result.requestsPerSecond > best.get(name)!.requestsPerSecond) best.set(name, result)
+    }
+  }
+  results.push(...best.values())
   stopChildren()
 
   const stage = await measureStage(join(scratch, 'org'), built)
@@ -255,13 +268,17 @@ async function measureStage(dataDir: string, built: Built): Promise<StageCost> {
 }
 
 function report(all: readonly Result[], listing: Listing, stage: StageCost): void {
-  console.log(`\nsigned iam:GetUser, ${loadOptions.connections} connections, ${loadOptions.seconds} s each, on ${process.version}`)
+  console.log(`\nsigned iam:GetUser, ${loadOptions.connections} connections, ${loadOptions.seconds} s each, best of ${ROUNDS} interleaved rounds, on ${process.version}`)
   console.log(loadSetup())
   printResults(all, 36)
-  const [none, member] = all
+  const [none, member, management] = all
   if (none && member) {
     const ratio = none.requestsPerSecond / member.requestsPerSecond
     console.log(`whole request, member with 21 SCPs / no organization (time per request): ${ratio.toFixed(2)}× (target <= 2×) ${ratio <= 2 ? 'met' : 'NOT met'}`)
+  }
+  if (member && management) {
+    // Same server, same organization, same handler: only the SCP evaluation differs.
+    console.log(`whole request, member with 21 SCPs / management account on the same server: ${(management.requestsPerSecond / member.requestsPerSecond).toFixed(2)}×`)
   }
   const stageRatio = stage.withOrganizationMicros / stage.withoutOrganizationMicros
   console.log(`authorization stage alone: ${stage.withOrganizationMicros.toFixed(2)} µs with the organization, ${stage.withoutOrganizationMicros.toFixed(2)} µs without: ${stageRatio.toFixed(2)}× (target <= 2×) ${stageRatio <= 2 ? 'met' : 'NOT met'}`)
