@@ -1,6 +1,6 @@
 // Organizations e2e: IAM decides who may call each operation, on AWS's resource ARNs (policy ARNs carry the policy
 // type, targets are root/OU/account ARNs) and with organizations:PolicyType.
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
+import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import {
   AttachPolicyCommand,
   CreateOrganizationalUnitCommand,
@@ -10,7 +10,7 @@ import {
   ListRootsCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations'
-import { afterAll, beforeAll, describe, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { createMemberAccount, expectAwsError, organizationsClient, scp } from './ops-support.js'
 
@@ -51,6 +51,29 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.stop()
+})
+
+describe('CreateOrganization', () => {
+  it('needs iam:CreateServiceLinkedRole beside organizations:CreateOrganization (AccessDeniedForDependencyException)', async () => {
+    const other = await startTestPalisade()
+    try {
+      const iam = new IAMClient({ endpoint: other.url, region: 'us-east-1', credentials: other.root, maxAttempts: 1 })
+      const userWith = async (name: string, actions: string[]) => {
+        await iam.send(new CreateUserCommand({ UserName: name }))
+        await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: scp([{ Effect: 'Allow', Action: actions, Resource: '*' }]) }))
+        const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }))
+        return organizationsClient(other, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! })
+      }
+      const orgsOnly = await userWith('orgs-only', ['organizations:*'])
+      await expectAwsError(orgsOnly.send(new CreateOrganizationCommand({})), 'AccessDeniedForDependencyException', { reason: 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE' })
+      const both = await userWith('orgs-and-slr', ['organizations:*', 'iam:CreateServiceLinkedRole'])
+      await both.send(new CreateOrganizationCommand({}))
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'AWSServiceRoleForOrganizations' }))
+      expect(Role!.Arn).toBe(`arn:aws:iam::${other.accountId}:role/aws-service-role/organizations.amazonaws.com/AWSServiceRoleForOrganizations`)
+    } finally {
+      await other.stop()
+    }
+  })
 })
 
 describe('organizations actions under IAM', () => {

@@ -47,7 +47,15 @@ export { type SamlProviderRecord } from './saml-providers-store.js'
 export { mfaCodeVerifier } from './mfa.js'
 export { resealIamSecrets, type IamResealCounts } from './reseal-secrets.js'
 // Port for Organizations: CreateAccount's account and role, joining and closing accounts.
-export { createOrganizationAccount, ensureAccountRecord, setAccountStatus, type OrganizationAccountSpec } from './organization-accounts.js'
+export {
+  createOrganizationAccount,
+  ensureAccountRecord,
+  ensureOrganizationsServiceRole,
+  ORGANIZATIONS_SERVICE_ROLE,
+  organizationsServiceRoleArn,
+  setAccountStatus,
+  type OrganizationAccountSpec,
+} from './organization-accounts.js'
 // Port for STS session policies (PolicyArns): a managed policy's default version document.
 export { managedPolicyDocument } from './managed-policies-lookup.js'
 // Port for the composition root: records each call's principal and action for service last accessed data.

@@ -8,6 +8,8 @@ import { attachmentStore } from './attachments-store.js'
 import { AWS_POLICY_ARN_PREFIX } from './aws-managed-policies.js'
 import { iamArn, nameKey, ROOT_PATH } from './iam-names.js'
 import { DEFAULT_MAX_SESSION_DURATION, insertRole, notifyRoleChange } from './roles.js'
+import { roleStore } from './roles-store.js'
+import { serviceLinkedRole, serviceRolePath } from './service-linked-roles.js'
 
 export interface OrganizationAccountSpec {
   readonly accountId: string
@@ -56,4 +58,23 @@ export async function ensureAccountRecord(tx: Db, accountId: string, createdAt: 
 /** Inside `tx`: an account's status as Organizations reports it (ACTIVE, PENDING_CLOSURE, SUSPENDED). */
 export async function setAccountStatus(tx: Db, accountId: string, status: 'ACTIVE' | 'SUSPENDED'): Promise<void> {
   await tx.updateTable('accounts').set({ status }).where('account_id', '=', accountId).execute()
+}
+
+/** The service-linked role AWS Organizations keeps in every account of an organization. */
+export const ORGANIZATIONS_SERVICE_ROLE = { service: 'organizations.amazonaws.com', name: 'AWSServiceRoleForOrganizations' } as const
+
+export function organizationsServiceRoleArn(partition: string, accountId: string): string {
+  return iamArn(partition, accountId, 'role', serviceRolePath(ORGANIZATIONS_SERVICE_ROLE.service), ORGANIZATIONS_SERVICE_ROLE.name)
+}
+
+/**
+ * Inside `tx`: AWSServiceRoleForOrganizations in the account, unless it has it already — made when the account
+ * creates an organization, is created by one or accepts an invitation
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html#orgs_integrate_services-using_slrs).
+ */
+export async function ensureOrganizationsServiceRole(database: Database, tx: Db, spec: { accountId: string; partition: string; roleId: string; createdAt: Date }): Promise<void> {
+  if (await roleStore(tx).get(spec.accountId, ORGANIZATIONS_SERVICE_ROLE.name)) return
+  const role = serviceLinkedRole({ ...spec, serviceName: ORGANIZATIONS_SERVICE_ROLE.service, roleName: ORGANIZATIONS_SERVICE_ROLE.name })
+  await insertRole(tx, role)
+  await notifyRoleChange(database, role)
 }

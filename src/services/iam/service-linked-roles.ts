@@ -25,22 +25,15 @@ export function serviceLinkedRoleOperations({ database, clock, ids }: IamDeps) {
       if (roleName.length > MAX_ROLE_NAME_LENGTH) {
         throw new InvalidInputException(`The role name ${roleName} formed with the custom suffix is longer than ${MAX_ROLE_NAME_LENGTH} characters.`)
       }
-      const path = serviceRolePath(input.AWSServiceName)
-      const role: RoleRecord = {
+      const role = serviceLinkedRole({
         accountId: ctx.accountId,
+        partition: ctx.partition,
+        serviceName: input.AWSServiceName,
         roleName,
         roleId: ids.uniqueId('AROA'),
-        path,
-        arn: iamArn(ctx.partition, ctx.accountId, 'role', path, roleName),
         createdAt: clock.now(),
-        assumeRolePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: [input.AWSServiceName] }, Action: ['sts:AssumeRole'] }],
-        }),
         ...(input.Description !== undefined && { description: input.Description }),
-        maxSessionDuration: DEFAULT_MAX_SESSION_DURATION,
-        serviceLinked: true,
-      }
+      })
       await database.transaction(async (tx) => {
         try {
           await insertRole(tx, role)
@@ -127,7 +120,35 @@ export function serviceLinkedRoleName(serviceName: string, customSuffix?: string
   return customSuffix === undefined ? base : `${base}_${customSuffix}`
 }
 
-function serviceRolePath(serviceName: string): string {
+/** The role record of a service's service-linked role: under /aws-service-role/<service>/, trusting only the service. */
+export function serviceLinkedRole(spec: {
+  readonly accountId: string
+  readonly partition: string
+  readonly serviceName: string
+  readonly roleName: string
+  readonly roleId: string
+  readonly createdAt: Date
+  readonly description?: string
+}): RoleRecord {
+  const path = serviceRolePath(spec.serviceName)
+  return {
+    accountId: spec.accountId,
+    roleName: spec.roleName,
+    roleId: spec.roleId,
+    path,
+    arn: iamArn(spec.partition, spec.accountId, 'role', path, spec.roleName),
+    createdAt: spec.createdAt,
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: [spec.serviceName] }, Action: ['sts:AssumeRole'] }],
+    }),
+    ...(spec.description !== undefined && { description: spec.description }),
+    maxSessionDuration: DEFAULT_MAX_SESSION_DURATION,
+    serviceLinked: true,
+  }
+}
+
+export function serviceRolePath(serviceName: string): string {
   return `/aws-service-role/${serviceName}/`
 }
 

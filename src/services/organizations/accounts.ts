@@ -12,7 +12,7 @@ import {
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import type { CreateAccountStatus } from '../../generated/organizations/types.js'
 import type { OrgCreateAccountRequestRow } from '../../storage/migrations/0012-organizations.js'
-import { createOrganizationAccount, setAccountStatus } from '../iam/index.js'
+import { createOrganizationAccount, ensureOrganizationsServiceRole, setAccountStatus } from '../iam/index.js'
 import { checkAccountLimit } from './account-limits.js'
 import { callerOrganization, managementScope, requireMember, requireParent, ORG_MESSAGES } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
@@ -75,6 +75,7 @@ export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
           roleId: ids.uniqueId('AROA'),
           managementAccountId: scope.management,
         })
+        await ensureOrganizationsServiceRole(database, tx, { accountId, partition: ctx.partition, roleId: ids.uniqueId('AROA'), createdAt: requestedAt })
         await joinOrganization(tx, scope, accountId, 'CREATED', requestedAt)
         await putTags(tx, scope, accountId, input.Tags)
         await tx.insertInto('org_create_account_requests').values({ ...row, created_account_id: accountId }).execute()

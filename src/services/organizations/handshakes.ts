@@ -17,6 +17,7 @@ import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import type { Handshake, HandshakeFilter } from '../../generated/organizations/types.js'
 import type { OrgHandshakeRow } from '../../storage/migrations/0012-organizations.js'
 import type { Db } from '../../storage/schema.js'
+import { ensureOrganizationsServiceRole } from '../iam/index.js'
 import { checkAccountLimit } from './account-limits.js'
 import { managementScope, ORG_MESSAGES, scopeOf, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
@@ -70,6 +71,7 @@ export function handshakeOperations({ database, clock, ids }: OrganizationsDeps)
           if (await orgStore(tx).organizationOf(ctx.accountId)) {
             throw new HandshakeConstraintViolationException('The account is already a member of an organization.', { Reason: 'ALREADY_IN_AN_ORGANIZATION' })
           }
+          await ensureOrganizationsServiceRole(database, tx, { accountId: ctx.accountId, partition: ctx.partition, roleId: ids.uniqueId('AROA'), createdAt: clock.now() })
           await joinOrganization(tx, scope, ctx.accountId, 'INVITED', clock.now())
           await putTags(tx, scope, ctx.accountId, await listTags(tx, scope, row.handshake_id))
           await dropTags(tx, scope, row.handshake_id)

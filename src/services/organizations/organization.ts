@@ -1,7 +1,9 @@
 // The organization itself: CreateOrganization, DescribeOrganization, DeleteOrganization, ListRoots,
 // EnablePolicyType and DisablePolicyType. (EnableAllFeatures is a handshake: see handshakes.ts.)
 import type { OperationContext } from '../../core/operation.js'
+import { AccessDeniedError } from '../../core/common-errors.js'
 import {
+  AccessDeniedForDependencyException,
   AlreadyInOrganizationException,
   OrganizationNotEmptyException,
   PolicyTypeAlreadyEnabledException,
@@ -12,7 +14,7 @@ import {
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import type { Organization, PolicyType } from '../../generated/organizations/types.js'
 import type { Db } from '../../storage/schema.js'
-import { ensureAccountRecord } from '../iam/index.js'
+import { ensureAccountRecord, ensureOrganizationsServiceRole, ORGANIZATIONS_SERVICE_ROLE, organizationsServiceRoleArn } from '../iam/index.js'
 import { defaultPolicyFor } from './aws-managed-policies.js'
 import { everyTarget } from './default-attachments.js'
 import { callerOrganization, managementScope, scopeOf, type OrgScope } from './org-access.js'
@@ -28,12 +30,14 @@ export function organizationOperations({ database, clock, ids }: OrganizationsDe
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html
     async CreateOrganization(input, ctx) {
+      requireServiceRolePermission(ctx)
       const scope = await database.transaction(async (tx) => {
         if (await orgStore(tx).organizationOf(ctx.accountId)) {
           throw new AlreadyInOrganizationException('The AWS account is already a member of an organization.')
         }
         const now = clock.now()
         await ensureAccountRecord(tx, ctx.accountId, now)
+        await ensureOrganizationsServiceRole(database, tx, { accountId: ctx.accountId, partition: ctx.partition, roleId: ids.uniqueId('AROA'), createdAt: now })
         const row = {
           account_id: ctx.accountId,
           organization_id: organizationId(ids),
@@ -113,6 +117,27 @@ export function organizationOperations({ database, clock, ids }: OrganizationsDe
     })
     await organizationChangesApplied(database)
     return { Root: result }
+  }
+}
+
+/**
+ * CreateOrganization creates AWSServiceRoleForOrganizations, so the caller needs iam:CreateServiceLinkedRole too;
+ * without it AWS answers AccessDeniedForDependencyException
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html).
+ */
+function requireServiceRolePermission(ctx: OperationContext): void {
+  try {
+    ctx.authorize?.({
+      action: 'iam:CreateServiceLinkedRole',
+      resources: [organizationsServiceRoleArn(ctx.partition, ctx.accountId)],
+      context: { 'iam:AWSServiceName': ORGANIZATIONS_SERVICE_ROLE.service },
+    })
+  } catch (error) {
+    if (!(error instanceof AccessDeniedError)) throw error
+    throw new AccessDeniedForDependencyException(
+      'The request failed because your credentials do not have permission to create the service-linked role required by AWS Organizations.',
+      { Reason: 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE' },
+    )
   }
 }
 
