@@ -93,8 +93,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     if (!found || (!own && found.policies.identity === undefined && caller.type !== 'Root')) {
       throw refusal(target.action, target.resources[0] ?? '*', NO_IDENTITY_POLICY, context)
     }
-    // A session with session policies has a policy set of its own each call: not worth remembering.
-    const identitySide = scope ? withOrganizationPolicies(found.policies, scope, !caller.session?.policies) : found.policies
+    // The root user and a session with session policies get a policy set of their own each call: not worth remembering.
+    const identitySide = scope ? withOrganizationPolicies(found.policies, scope, caller.type !== 'Root' && !caller.session?.policies) : found.policies
     const policies = own ? withResourcePolicies(identitySide, own) : identitySide
     const resources = target.resources.length > 0 ? target.resources : ANY_RESOURCE
     const actions = target.additionalActions ? [target.action, ...target.additionalActions] : [target.action]
