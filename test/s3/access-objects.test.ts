@@ -45,6 +45,13 @@ describe('anonymous object reads', () => {
     const served = await get('/obj-public/site/index.html')
     expect(served.status).toBe(200)
     expect(await served.text()).toBe('<h1>hello</h1>')
+    // aws:Referer: a policy can limit anonymous reads to requests from a site.
+    await s3.send(new PutBucketPolicyCommand({
+      Bucket: 'obj-public',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::obj-public/site/*', Condition: { StringLike: { 'aws:Referer': 'https://example.com/*' } } }] }),
+    }))
+    expect((await get('/obj-public/site/index.html')).status).toBe(403)
+    expect((await fetch(`${server.url}/obj-public/site/index.html`, { headers: { referer: 'https://example.com/page' } })).status).toBe(200)
     // Outside the granted prefix nothing changes.
     await s3.send(new PutObjectCommand({ Bucket: 'obj-public', Key: 'private.txt', Body: 'no' }))
     expect((await get('/obj-public/private.txt')).status).toBe(403)
