@@ -147,6 +147,12 @@ describe('resource control policies', () => {
     expect(outcome(org, caller, decrypt(owner))).toBe('allowed')
   })
 
+  it('never limits kms:RetireGrant, as KMS documents', () => {
+    const retire: AuthorizationTarget = { ...decrypt(MEMBER), action: 'kms:RetireGrant' }
+    expect(outcome(org, user(OUTSIDER), retire)).toBe('allowed')
+    expect(outcome(org, user(OUTSIDER), decrypt(MEMBER))).toMatch(/with an explicit deny in a resource control policy$/)
+  })
+
   it('applies only to the services that support RCPs (not IAM)', () => {
     expect(outcome(org, user(MEMBER), createUser(MEMBER))).toBe('allowed')
     const denyAllIam = organization([[fullAccess]], [[rcpFullAccess, rcp('no-iam', { Effect: 'Deny', Principal: '*', Action: 'iam:*', Resource: '*' })]])

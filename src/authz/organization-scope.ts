@@ -99,13 +99,20 @@ export function withOrganizationPolicies(set: PolicySet, scope: OrganizationScop
  */
 const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager', 'ecr', 'aoss', 'cognito-idp', 'logs', 'dynamodb'])
 
+/**
+ * Actions of those services RCPs never limit: "the kms:RetireGrant permission is not effective in an RCP, even if the
+ * Action element specifies an asterisk" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
+ */
+const RCP_EXEMPT_ACTIONS = new Set(['kms:retiregrant'])
+
 const rcpActions = new Map<string, boolean>()
 
 /** Answers per action name are remembered: actions come from the services' fixed authorization tables. */
 function supportsRcps(action: string): boolean {
   let supported = rcpActions.get(action)
   if (supported === undefined) {
-    supported = RCP_SERVICES.has(action.slice(0, action.indexOf(':')).toLowerCase())
+    const lower = action.toLowerCase()
+    supported = RCP_SERVICES.has(lower.slice(0, lower.indexOf(':'))) && !RCP_EXEMPT_ACTIONS.has(lower)
     if (rcpActions.size < 10_000) rcpActions.set(action, supported)
   }
   return supported
