@@ -45,7 +45,7 @@ function isoSeconds(now: Date): string {
 
 /**
  * S3's keys about how the request was signed (https://docs.aws.amazon.com/AmazonS3/latest/API/bucket-policy-s3-sigv4-conditions.html):
- * s3:authType (REST-HEADER or REST-QUERY-STRING), s3:signatureversion (AWS4-HMAC-SHA256) and
+ * s3:authType (REST-HEADER or REST-QUERY-STRING), s3:signatureversion (AWS4-HMAC-SHA256), s3:TlsVersion and
  * s3:x-amz-content-sha256 (anonymous requests carry none of them); and aws:Referer from the Referer header.
  */
 export function addS3RequestKeys(context: Record<string, ContextValue>, request: HttpRequest): void {
@@ -58,6 +58,7 @@ export function addS3RequestKeys(context: Record<string, ContextValue>, request:
     context['s3:authType'] = 'REST-QUERY-STRING'
     context['s3:signatureversion'] = 'AWS4-HMAC-SHA256'
   }
+  if (request.tlsVersion) context['s3:TlsVersion'] = request.tlsVersion
   const sha256 = request.headers['x-amz-content-sha256']
   if (sha256 !== undefined) context['s3:x-amz-content-sha256'] = sha256
   // aws:Referer: the HTTP Referer header, which S3 bucket policies use to limit browser reads.

@@ -20,6 +20,8 @@ export interface HttpRequest {
   readonly remoteAddress: string
   /** True when the request came over TLS (aws:SecureTransport). */
   readonly secure: boolean
+  /** The TLS version of a secure request, as S3's s3:TlsVersion gives it (`1.2`, `1.3`). */
+  readonly tlsVersion?: string
 }
 
 /** A request body not read yet; iterable once. */

@@ -120,7 +120,13 @@ export function toHttpRequest(message: IncomingMessage, body: Buffer, bodyStream
     ...(bodyStream && { bodyStream }),
     remoteAddress: normalizeAddress(message.socket.remoteAddress ?? '127.0.0.1'),
     secure: Boolean((message.socket as TLSSocket).encrypted),
+    ...((message.socket as TLSSocket).encrypted && { tlsVersion: tlsVersionOf(message.socket as TLSSocket) }),
   }
+}
+
+/** `TLSv1.3` → `1.3`. */
+function tlsVersionOf(socket: TLSSocket): string {
+  return (socket.getProtocol() ?? '').replace(/^TLSv/, '')
 }
 
 /**

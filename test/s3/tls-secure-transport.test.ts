@@ -53,6 +53,20 @@ describe('palisade serve --tls', () => {
     const location = await secure.send(new GetBucketLocationCommand({ Bucket: 'tls-bucket' }))
     expect(location.$metadata.httpStatusCode).toBe(200)
 
+    // s3:TlsVersion: a policy requiring TLS 1.2 or later lets this client in; one requiring more than 1.3 does not.
+    const requireTls = (minimum: string) => JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        ...JSON.parse(denyInsecure).Statement,
+        { Sid: 'DenyOldTls', Effect: 'Deny', Principal: '*', Action: 's3:GetBucketLocation', Resource: 'arn:aws:s3:::tls-bucket', Condition: { NumericLessThan: { 's3:TlsVersion': minimum } } },
+      ],
+    })
+    await secure.send(new PutBucketPolicyCommand({ Bucket: 'tls-bucket', Policy: requireTls('1.2') }))
+    await secure.send(new GetBucketLocationCommand({ Bucket: 'tls-bucket' }))
+    await secure.send(new PutBucketPolicyCommand({ Bucket: 'tls-bucket', Policy: requireTls('1.4') }))
+    await expect(secure.send(new GetBucketLocationCommand({ Bucket: 'tls-bucket' }))).rejects.toMatchObject({ name: 'AccessDenied' })
+    await secure.send(new PutBucketPolicyCommand({ Bucket: 'tls-bucket', Policy: denyInsecure }))
+
     // The same data served over plain HTTP: the same call is now refused by the policy's explicit deny.
     const { dataDir } = https!
     await https!.close()
