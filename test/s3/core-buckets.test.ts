@@ -57,11 +57,37 @@ describe('CreateBucket', () => {
     expect(error.name).toBe('IllegalLocationConstraintException')
   })
 
-  it('answers BucketAlreadyExists to another account and succeeds again for the owner in us-east-1', async () => {
+  it('succeeds again for the owner in us-east-1 (legacy behaviour) and keeps the bucket', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'core-taken' }))
-    await s3.send(new CreateBucketCommand({ Bucket: 'core-taken' })) // legacy us-east-1 behaviour: 200
-    const other = s3Client(server, { accessKeyId: '111122223333', secretAccessKey: 'x' })
-    void other // another account needs IAM set-up; covered in core-accounts tests
+    await s3.send(new PutBucketTaggingCommand({ Bucket: 'core-taken', Tagging: { TagSet: [{ Key: 'kept', Value: 'yes' }] } }))
+    await s3.send(new CreateBucketCommand({ Bucket: 'core-taken' }))
+    expect((await s3.send(new GetBucketTaggingCommand({ Bucket: 'core-taken' }))).TagSet).toEqual([{ Key: 'kept', Value: 'yes' }])
+  })
+})
+
+describe('CreateBucket outside us-east-1, with two accounts', () => {
+  // --auth permissive: a 12-digit access key id signs as that account's root, so two accounts need no IAM set-up.
+  let regional: TestPalisade
+  const as = (accountId: string) => new S3Client({
+    endpoint: regional.url, region: 'eu-west-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: accountId, secretAccessKey: 'unused' },
+  })
+  beforeAll(async () => {
+    regional = await startTestPalisade(['--auth', 'permissive', '--region', 'eu-west-1'])
+  })
+  afterAll(async () => regional.stop())
+
+  it('creates in the endpoint Region, then answers BucketAlreadyOwnedByYou to the owner and BucketAlreadyExists to another account', async () => {
+    const config = { LocationConstraint: 'eu-west-1' as const }
+    await as('111111111111').send(new CreateBucketCommand({ Bucket: 'core-regional', CreateBucketConfiguration: config }))
+    const location = await as('111111111111').send(new GetBucketLocationCommand({ Bucket: 'core-regional' }))
+    expect(location.LocationConstraint).toBe('eu-west-1')
+    const again = await failure(as('111111111111').send(new CreateBucketCommand({ Bucket: 'core-regional', CreateBucketConfiguration: config })))
+    expect(again.name).toBe('BucketAlreadyOwnedByYou')
+    expect(again.$metadata.httpStatusCode).toBe(409)
+    const other = await failure(as('222222222222').send(new CreateBucketCommand({ Bucket: 'core-regional', CreateBucketConfiguration: config })))
+    expect(other.name).toBe('BucketAlreadyExists')
+    expect(other.$metadata.httpStatusCode).toBe(409)
+    expect((await as('222222222222').send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([])
   })
 })
 
