@@ -46,7 +46,9 @@ export function effectivePolicyOperations({ database }: OrganizationsDeps) {
         documents.push(level)
       }
       if (documents.every((level) => level.length === 0)) {
-        throw new EffectivePolicyNotFoundException("We can't find an effective policy for the target account or the target account doesn't exist.")
+        throw new EffectivePolicyNotFoundException(
+          "If you ran this action on the management account, this policy type is not enabled. If you ran the action on a member account, the account doesn't have an effective policy of this type. Contact the administrator of your organization about attaching a policy of this type to the account.",
+        )
       }
       return {
         EffectivePolicy: {

@@ -195,7 +195,7 @@ async function visibleHandshake(db: Db, ctx: OperationContext, id: string, side:
 function requireOpen(row: OrgHandshakeRow, wanted: string, now: Date): void {
   const current = withExpiry(row, now).state
   if (current === wanted) throw new HandshakeAlreadyInStateException('The specified handshake is already in the requested state.')
-  if (current !== 'OPEN') throw new InvalidHandshakeTransitionException(`You can't perform the operation on the handshake in its current state (${current}).`)
+  if (current !== 'OPEN') throw new InvalidHandshakeTransitionException("You can't perform the operation on the handshake in its current state.")
 }
 
 function withExpiry(row: OrgHandshakeRow, now: Date): OrgHandshakeRow {

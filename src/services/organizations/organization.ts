@@ -100,7 +100,7 @@ export function organizationOperations({ database, clock, ids }: OrganizationsDe
       }
       const store = orgStore(tx)
       const enabled = (await store.enabledPolicyTypes(scope.management)).includes(type)
-      if (enable && enabled) throw new PolicyTypeAlreadyEnabledException('The specified policy type is already enabled.')
+      if (enable && enabled) throw new PolicyTypeAlreadyEnabledException('The specified policy type is already enabled in the specified root.')
       if (!enable && !enabled) throw new PolicyTypeNotEnabledException(POLICY_TYPE_NOT_ENABLED)
       await store.setPolicyTypeEnabled(scope.management, type, enable)
       // Disabling a type detaches all its policies; enabling SCPs or RCPs attaches the AWS managed full-access
