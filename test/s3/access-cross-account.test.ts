@@ -1,7 +1,7 @@
 // Cross-account S3 access needs both sides: the bucket policy must name the other account (or its principal) and,
 // for that account's IAM users, their own identity policies must allow too
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
-import { CreateBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { CopyObjectCommand, CreateBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { iam, INVITED, startTwoAccountPalisade, type Credentials, type TwoAccountPalisade } from '../organizations/enforcement-support.js'
@@ -58,6 +58,28 @@ describe('cross-account access to a bucket', () => {
     expect(await read(erin)).toBe('a,b\n1,2\n')
     await owner.send(new DeleteBucketPolicyCommand({ Bucket: 'xacct-data' }))
     await denied(read(erin))
+  })
+
+  it('lets a copy read another account\'s object only while that bucket\'s policy grants it', async () => {
+    await otherRoot.send(new CreateBucketCommand({ Bucket: 'xacct-dest' }))
+    await iam(server, server.invitedRoot).send(new PutUserPolicyCommand({
+      UserName: 'erin', PolicyName: 'read-partner-bucket',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::xacct-data/*' },
+        { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::xacct-dest/*' },
+      ] }),
+    }))
+    const copy = () => erin.send(new CopyObjectCommand({ Bucket: 'xacct-dest', Key: 'copy.csv', CopySource: 'xacct-data/report.csv' }))
+    // No bucket policy on the source: erin's own allow is not enough across accounts.
+    await denied(copy())
+    await owner.send(new PutBucketPolicyCommand({
+      Bucket: 'xacct-data',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${INVITED}:root` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::xacct-data/*' }] }),
+    }))
+    await copy()
+    expect(await erin.send(new GetObjectCommand({ Bucket: 'xacct-dest', Key: 'copy.csv' })).then(() => 'read', () => 'denied')).toBe('denied') // no s3:GetObject on xacct-dest
+    expect(await otherRoot.send(new GetObjectCommand({ Bucket: 'xacct-dest', Key: 'copy.csv' })).then((out) => out.Body!.transformToString())).toBe('a,b\n1,2\n')
+    await owner.send(new DeleteBucketPolicyCommand({ Bucket: 'xacct-data' }))
   })
 
   it('keeps bucket policy operations to the owner: another account is denied writing it and refused reading it even when the policy allows', async () => {

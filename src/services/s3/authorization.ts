@@ -3,7 +3,7 @@
 // ACLs, as Block Public Access leaves them). Actions and keys: the service authorization reference
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html) and
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html ("Permissions").
-import type { AuthorizationTable, AuthorizationTarget, CallFacts, ContextValues } from '../../core/authorization-target.js'
+import type { AuthorizationTable, AuthorizationTarget, CallFacts } from '../../core/authorization-target.js'
 import type { S3Api } from '../../generated/s3/api.js'
 import type { AccountS3Settings, Bucket } from './bucket-index.js'
 import type { StoredAcl } from './access/acl.js'
@@ -40,7 +40,8 @@ export interface ObjectFacts {
  * Operations decided on the object they name: its ACL grants (while the bucket's ACLs are enabled) and its tags
  * (s3:ExistingObjectTag/<key>). The table leaves them to `objectTarget` (withObjectAuthorization in index.ts runs it
  * once the object is looked up, through ctx.authorize) and marks them as needing no permission of their own.
- * INVARIANT: every operation listed here is wrapped by withObjectAuthorization wherever the table is bound.
+ * INVARIANT: every operation listed here and in COPY_DECIDED is wrapped by withObjectAuthorization wherever the
+ * table is bound (s3Service does it).
  */
 export const OBJECT_DECIDED = ['GetObject', 'HeadObject', 'GetObjectAcl', 'PutObjectAcl', 'GetObjectTagging', 'PutObjectTagging', 'DeleteObjectTagging', 'GetObjectAttributes'] as const
 export type ObjectDecidedOperation = (typeof OBJECT_DECIDED)[number]
@@ -242,7 +243,8 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
         },
         additionalActions: [...(hasAcl(input) ? ['s3:PutObjectAcl'] : []), ...(input.Tagging !== undefined ? ['s3:PutObjectTagging'] : [])],
       }),
-      alsoRequires: [copySourceRead(input.CopySource, call)],
+      // The source read (s3:GetObject(Version) with the source bucket's policies and the source object's ACL and
+      // tags) is decided by withObjectAuthorization once the source object is looked up (COPY_DECIDED).
     }),
     GetObjectAcl: deferred('GetObjectAcl'),
     PutObjectAcl: deferred('PutObjectAcl'),
@@ -262,10 +264,7 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
       additionalActions: [...(hasAcl(input) ? ['s3:PutObjectAcl'] : []), ...(input.Tagging !== undefined ? ['s3:PutObjectTagging'] : [])],
     }),
     UploadPart: (input, call) => on('s3:PutObject', input.Bucket, call, { key: input.Key }),
-    UploadPartCopy: (input, call) => ({
-      ...on('s3:PutObject', input.Bucket, call, { key: input.Key, context: { 's3:x-amz-copy-source': input.CopySource } }),
-      alsoRequires: [copySourceRead(input.CopySource, call)],
-    }),
+    UploadPartCopy: (input, call) => on('s3:PutObject', input.Bucket, call, { key: input.Key, context: { 's3:x-amz-copy-source': input.CopySource } }),
     CompleteMultipartUpload: (input, call) => on('s3:PutObject', input.Bucket, call, { key: input.Key }),
     AbortMultipartUpload: (input, call) => on('s3:AbortMultipartUpload', input.Bucket, call, { key: input.Key }),
     ListParts: (input, call) => on('s3:ListMultipartUploadParts', input.Bucket, call, { key: input.Key }),
@@ -301,22 +300,9 @@ function deleteObjects(on: On, bucket: string, objects: readonly { Key: string; 
   return { ...base, resources: objects.length > 0 ? objects.map((object) => arn(object.Key)) : base.resources }
 }
 
-/** `bucket/key` or `/bucket/key`, URL-encoded, with an optional `?versionId=`: s3:GetObject(Version) on the source. */
-function copySourceRead(copySource: string, call: CallFacts): { action: string; resources: string[]; context?: ContextValues } {
-  const [path = '', query = ''] = copySource.replace(/^\//, '').split('?')
-  let decoded = path
-  try {
-    decoded = decodeURIComponent(path)
-  } catch {
-    // a malformed source is reported by the handler; authorization names it as given
-  }
-  const versionId = new URLSearchParams(query).get('versionId')
-  return {
-    action: versionId === null ? 's3:GetObject' : 's3:GetObjectVersion',
-    resources: [`arn:${call.partition}:s3:::${decoded}`],
-    ...(versionId !== null && { context: { 's3:versionid': versionId } }),
-  }
-}
+/** Operations that read a copy source: withObjectAuthorization decides s3:GetObject(Version) on it. */
+export const COPY_DECIDED = ['CopyObject', 'UploadPartCopy'] as const
+
 
 interface AclParameters {
   readonly ACL?: string

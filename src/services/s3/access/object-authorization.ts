@@ -3,7 +3,8 @@
 import type { CallFacts } from '../../../core/authorization-target.js'
 import type { OperationContext } from '../../../core/operation.js'
 import type { S3Api } from '../../../generated/s3/api.js'
-import { OBJECT_DECIDED, type ObjectFacts, type ObjectTarget } from '../authorization.js'
+import { COPY_DECIDED, OBJECT_DECIDED, type ObjectFacts, type ObjectTarget } from '../authorization.js'
+import { parseCopySource } from '../copy-source.js'
 import { objectStore } from '../object-store.js'
 import type { S3Deps } from '../s3-deps.js'
 import { privateAcl } from './acl.js'
@@ -22,6 +23,21 @@ export function withObjectAuthorization(handlers: Partial<S3Api>, deps: S3Deps, 
       if (!ctx.authorize) throw new Error(`${operation} needs the authorization stage`)
       const call: CallFacts = { caller: ctx.caller, accountId: ctx.accountId, region: ctx.region, partition: ctx.partition }
       ctx.authorize(objectTarget(operation, input as never, call, await objectFacts(deps, input)))
+      return handler(input, ctx)
+    }
+  }
+  // Copies read their source: s3:GetObject(Version) on it, with the source bucket's policies and the source object's
+  // ACL and tags (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html, "Permissions").
+  for (const operation of COPY_DECIDED) {
+    const handler = wrapped[operation] as ((input: { CopySource: string }, ctx: OperationContext) => Promise<unknown>) | undefined
+    if (!handler) continue
+    wrapped[operation] = async (input: { CopySource: string }, ctx: OperationContext) => {
+      if (!ctx.authorize) throw new Error(`${operation} needs the authorization stage`)
+      // The handler's own parser (InvalidArgument for a bad header), so both read the same source.
+      const parsed = parseCopySource(input.CopySource)
+      const source = { Bucket: parsed.bucket, Key: parsed.key, ...(parsed.versionId !== undefined && { VersionId: parsed.versionId }) }
+      const call: CallFacts = { caller: ctx.caller, accountId: ctx.accountId, region: ctx.region, partition: ctx.partition }
+      ctx.authorize(objectTarget('GetObject', source as never, call, await objectFacts(deps, source)))
       return handler(input, ctx)
     }
   }
