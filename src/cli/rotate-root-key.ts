@@ -10,6 +10,7 @@ import { secretBox, SecretBoxError, type SecretBox } from '../crypto/secret-box.
 import { resealIamSecrets, type IamResealCounts } from '../services/iam/index.js'
 import { rewrapKeyMaterial } from '../services/kms/index.js'
 import { resealStsSessions } from '../services/sts/index.js'
+import { resealSigningKeys } from '../services/cloudtrail/index.js'
 import { isPostgresUrl, openDatabase, type Database } from '../storage/database.js'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -144,6 +145,7 @@ export async function resealEverySecret(database: Database, from: SecretBox, to:
     const iam = await resealIamSecrets(tx, from, to)
     const stsSessions = await resealStsSessions(tx, from, to)
     const kmsKeyMaterials = await rewrapKeyMaterial(database, from, to) // a savepoint of this transaction
+    await resealSigningKeys(tx, from, to) // CloudTrail's digest signing keys (not counted: nothing a client holds)
     return { ...iam, stsSessions, kmsKeyMaterials }
   })
 }

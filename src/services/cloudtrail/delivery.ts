@@ -102,15 +102,19 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
     }
   }
 
+  const digestsDue = () => {
+    const now = deps.clock.now().getTime()
+    return writeDigests((start) => now - start.getTime() >= digestIntervalMs)
+  }
   const deliver = () => serially(async () => {
     await writeBuffers()
-    const now = deps.clock.now().getTime()
-    await writeDigests((start) => now - start.getTime() >= digestIntervalMs)
+    await digestsDue()
   })
 
-  const logTimer = setInterval(() => void deliver().catch(() => {}), logIntervalMs)
+  const logTimer = setInterval(() => void serially(() => writeBuffers()).catch(() => {}), logIntervalMs)
   logTimer.unref()
-  const digestTimer = setInterval(() => void deliver().catch(() => {}), Math.min(digestIntervalMs, 60_000))
+  // Digests are due an interval after each chain's last one: look often enough to write each close to its time.
+  const digestTimer = setInterval(() => void serially(digestsDue).catch(() => {}), Math.min(digestIntervalMs, 60_000))
   digestTimer.unref()
 
   return {

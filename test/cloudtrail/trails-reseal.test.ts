@@ -1,0 +1,40 @@
+// The digest signing key's private half at rest: sealed under the root key, and re-sealed by a root key rotation.
+import { randomBytes, sign, verify, createPublicKey } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fixedClock } from '../../src/core/clock.js'
+import { secretBox, SecretBoxError } from '../../src/crypto/secret-box.js'
+import { digestSigningKeys, resealSigningKeys } from '../../src/services/cloudtrail/digest-keys.js'
+import { openDatabase, type Database } from '../../src/storage/database.js'
+
+describe('digest signing keys at rest', () => {
+  let database: Database
+  const clock = fixedClock('2026-11-22T10:00:00Z')
+  beforeEach(async () => { database = await openDatabase({ url: ':memory:' }) })
+  afterEach(() => database.close())
+
+  it('keeps the private key sealed, and signs with it after a rotation to a new root key', async () => {
+    const before = secretBox(randomBytes(32))
+    const after = secretBox(randomBytes(32))
+    const original = await digestSigningKeys({ database, box: before, clock }).current('us-east-1')
+    const stored = await database.db.selectFrom('cloudtrail_signing_keys').selectAll().executeTakeFirstOrThrow()
+    expect(stored.sealed_private_key).toMatch(/^v1:/)
+    expect(stored.sealed_private_key).not.toContain(original.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64').slice(0, 40))
+
+    await database.transaction((tx) => resealSigningKeys(tx, before, after))
+    const reopened = await digestSigningKeys({ database, box: after, clock }).current('us-east-1')
+    expect(reopened.fingerprint).toBe(original.fingerprint)
+    const signature = sign('sha256', Buffer.from('digest'), reopened.privateKey)
+    expect(verify('sha256', Buffer.from('digest'), createPublicKey({ key: original.publicKey, format: 'der', type: 'pkcs1' }), signature)).toBe(true)
+    await expect(digestSigningKeys({ database, box: before, clock }).current('us-east-1')).rejects.toThrow(SecretBoxError)
+  })
+
+  it('makes a new key once the current one is past its validity', async () => {
+    const box = secretBox(randomBytes(32))
+    const keys = digestSigningKeys({ database, box, clock })
+    const first = await keys.current('us-east-1')
+    clock.set(new Date(first.validTo.getTime() + 1000))
+    const second = await keys.current('us-east-1')
+    expect(second.fingerprint).not.toBe(first.fingerprint)
+    expect((await keys.between('us-east-1', first.validFrom, second.validFrom)).map((key) => key.fingerprint)).toEqual([first.fingerprint, second.fingerprint])
+  })
+})
