@@ -283,21 +283,18 @@ type On = (action: string, name: string, call: CallFacts, options?: Target) => A
 
 /**
  * DeleteObjects needs s3:DeleteObject on every key it names (s3:DeleteObjectVersion on keys with a VersionId); the
- * call is decided as one, on every object ARN.
+ * call is decided as one, on every object ARN, through the bucket's policies. A request mixing both kinds needs both
+ * actions on every key it names (stricter than S3, never looser: every decision weighs the bucket policy).
  */
 function deleteObjects(on: On, bucket: string, objects: readonly { Key: string; VersionId?: string }[], call: CallFacts): AuthorizationTarget {
-  const plain = objects.filter((object) => object.VersionId === undefined)
-  const versioned = objects.filter((object) => object.VersionId !== undefined)
-  const arn = (key: string) => `arn:${call.partition}:s3:::${bucket}/${key}`
-  const base = on(plain.length > 0 || versioned.length === 0 ? 's3:DeleteObject' : 's3:DeleteObjectVersion', bucket, call, { key: (plain[0] ?? versioned[0])?.Key ?? '*' })
-  if (plain.length > 0 && versioned.length > 0) {
-    return {
-      ...base,
-      resources: plain.map((object) => arn(object.Key)),
-      alsoRequires: [{ action: 's3:DeleteObjectVersion', resources: versioned.map((object) => arn(object.Key)) }],
-    }
-  }
-  return { ...base, resources: objects.length > 0 ? objects.map((object) => arn(object.Key)) : base.resources }
+  const anyPlain = objects.some((object) => object.VersionId === undefined)
+  const anyVersioned = objects.some((object) => object.VersionId !== undefined)
+  const target = on(anyPlain || !anyVersioned ? 's3:DeleteObject' : 's3:DeleteObjectVersion', bucket, call, {
+    key: objects[0]?.Key ?? '*',
+    ...(anyPlain && anyVersioned && { additionalActions: ['s3:DeleteObjectVersion'] }),
+  })
+  if (objects.length === 0) return target
+  return { ...target, resources: objects.map((object) => `arn:${call.partition}:s3:::${bucket}/${object.Key}`) }
 }
 
 /** Operations that read a copy source: withObjectAuthorization decides s3:GetObject(Version) on it. */
