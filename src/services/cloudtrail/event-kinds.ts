@@ -84,8 +84,20 @@ const IAM_TYPES: Readonly<Record<string, string>> = {
   'saml-provider': 'AWS::IAM::SAMLProvider', 'server-certificate': 'AWS::IAM::ServerCertificate',
 }
 
+const resources = new Map<string, EventResource | undefined>()
+/** Resources remembered: the same few ARNs come back call after call; bounded so odd inputs cannot grow it. */
+const REMEMBERED_RESOURCES = 10_000
+
 /** The resource an ARN names, in the record's `resources` form; undefined for `*` and wildcards. */
 export function eventResource(arn: string): EventResource | undefined {
+  if (resources.has(arn)) return resources.get(arn)
+  const resource = parseResource(arn)
+  if (resources.size >= REMEMBERED_RESOURCES) resources.clear()
+  resources.set(arn, resource)
+  return resource
+}
+
+function parseResource(arn: string): EventResource | undefined {
   if (!arn.startsWith('arn:') || arn.includes('*')) return undefined
   const parts = arn.split(':')
   if (parts.length < 6) return undefined

@@ -75,12 +75,13 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
   const operation = call.operation === undefined || model === undefined ? undefined : model.operations[call.operation]
   const readOnly = isReadOnlyEvent(call.service, call.operation, call.readOnly)
   const data = isDataEvent(call.service, call.operation)
-  const resources = [...(call.resources ?? []), ...outputResources(call.service, call.operation, call.output)]
-    .map(eventResource).filter((resource) => resource !== undefined)
+  const made = outputResources(call.service, call.operation, call.output)
+  const resources = eventResources(made.length === 0 ? call.resources : [...(call.resources ?? []), ...made])
   const failed = call.errorCode !== undefined
   const federated = federatedCaller(call)
   const recipientAccountId = recipientAccount(call, resources, context.defaultAccountId)
-  return {
+  // Built field by field in AWS's order (no spreads): this runs for every call.
+  const record: Record<string, unknown> = {
     eventVersion: '1.09',
     userIdentity: userIdentity(call.caller, federated),
     eventTime: recordTime(call.time),
@@ -89,21 +90,35 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
     awsRegion: call.region,
     sourceIPAddress: call.sourceIp,
     userAgent: call.userAgent ?? '',
-    ...(failed && { errorCode: call.errorCode, errorMessage: call.errorMessage ?? '' }),
-    requestParameters: model === undefined ? null : recordMembers(model, operation?.input?.shape, call.input),
-    responseElements: model === undefined || failed || !recordsResponse(call.service, call.operation, readOnly)
-      ? null
-      : recordMembers(model, operation?.output?.shape, call.output),
-    requestID: call.requestId,
-    eventID: context.eventId(recipientAccountId, call.region, !data),
-    readOnly,
-    ...(resources.length > 0 && { resources }),
-    eventType: 'AwsApiCall',
-    managementEvent: !data,
-    recipientAccountId,
-    eventCategory: data ? 'Data' : 'Management',
-    ...(call.tls && { tlsDetails: { tlsVersion: call.tls.version, cipherSuite: call.tls.cipherSuite, clientProvidedHostHeader: call.tls.hostHeader } }),
   }
+  if (failed) {
+    record.errorCode = call.errorCode
+    record.errorMessage = call.errorMessage ?? ''
+  }
+  record.requestParameters = model === undefined ? null : recordMembers(model, operation?.input?.shape, call.input)
+  record.responseElements = model === undefined || failed || !recordsResponse(call.service, call.operation, readOnly)
+    ? null
+    : recordMembers(model, operation?.output?.shape, call.output)
+  record.requestID = call.requestId
+  record.eventID = context.eventId(recipientAccountId, call.region, !data)
+  record.readOnly = readOnly
+  if (resources.length > 0) record.resources = resources
+  record.eventType = 'AwsApiCall'
+  record.managementEvent = !data
+  record.recipientAccountId = recipientAccountId
+  record.eventCategory = data ? 'Data' : 'Management'
+  if (call.tls) record.tlsDetails = { tlsVersion: call.tls.version, cipherSuite: call.tls.cipherSuite, clientProvidedHostHeader: call.tls.hostHeader }
+  return record as CloudTrailRecord
+}
+
+/** The resources of the ARNs a call named; `*` and wildcards name none. */
+function eventResources(arns: readonly string[] | undefined): EventResource[] {
+  const out: EventResource[] = []
+  for (const arn of arns ?? []) {
+    const resource = eventResource(arn)
+    if (resource) out.push(resource)
+  }
+  return out
 }
 
 /** The caller's account; for an unsigned call, the account of the resource it names (the role a web identity assumes). */

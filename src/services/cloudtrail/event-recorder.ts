@@ -19,7 +19,7 @@ import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
 import { eventRecords, type CloudTrailRecord, type RecordContext } from './event-record.js'
 import { isReadOnlyEvent } from './event-kinds.js'
-import { BATCH_KEY_LENGTH, insertBatches, replaceBatch, type EventBatch, type StoredRecord } from './event-store.js'
+import { BATCH_KEY_LENGTH, RECORDS_PER_BATCH, insertBatches, replaceBatch, type EventBatch, type StoredRecord } from './event-store.js'
 
 export type CloudTrailListener = (record: CloudTrailRecord) => void
 
@@ -74,9 +74,6 @@ interface Committed {
 type Queued =
   | { readonly call: CallRecord; readonly committed?: Committed }
   | { readonly records: readonly CloudTrailRecord[] }
-
-/** Records per stored batch: bounds what a lookup reads to find one event. */
-const RECORDS_PER_BATCH = 256
 
 export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   const flushMs = deps.flushMs ?? 50

@@ -22,6 +22,12 @@ export interface EventBatch {
 
 export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId'
 
+/**
+ * Records per stored batch at most: a lookup for a rare value reads a whole batch to return one of its records, while
+ * a smaller batch means more keys per event. bench/cloudtrail/lookup.ts weighs the two.
+ */
+export const RECORDS_PER_BATCH = 128
+
 /** The length of the event id prefix every event of a batch shares, and its key for EventId lookups. */
 export const BATCH_KEY_LENGTH = 8
 
@@ -161,7 +167,7 @@ async function* candidateBatches(db: Db, query: EventQuery, upper: string): Asyn
       rows = await select.orderBy('newest_time', 'desc').orderBy('batch_id', 'desc').limit(BATCHES_PER_READ).execute()
     }
     for (const row of rows) {
-      yield { batchId: row.batch_id, newestTime: row.newest_time, records: row.records, offsets: row.offsets?.split(',').map(Number) }
+      yield { batchId: row.batch_id, newestTime: row.newest_time, records: row.records, offsets: row.offsets ? row.offsets.split(',').map(Number) : undefined }
     }
     const last = rows[rows.length - 1]
     if (!last || rows.length < BATCHES_PER_READ) return
@@ -222,37 +228,67 @@ export function attributeValues(record: CloudTrailRecord, key: LookupAttributeKe
 const INDEXED_ATTRIBUTES: readonly LookupAttributeKey[] = ['EventName', 'EventSource', 'ReadOnly', 'Username', 'AccessKeyId', 'ResourceType', 'ResourceName']
 
 /**
- * One key per distinct (attribute, value) of the batch, with where its records start in the batch's text; one EventId
- * key for the prefix the batch's ids share.
+ * One key per distinct (attribute, value) of the batch, with where its records start in the batch's text; and one
+ * EventId key for the prefix the batch's ids share (no offsets: an id lookup reads the batch).
  */
 function lookupKeys(batch: EventBatch) {
   const [newest, oldest] = timeBounds(batch.records)
-  const keys = new Map<string, { attribute: string; value: string; offsets: number[] }>()
-  const add = (attribute: string, value: string, offset: number) => {
+  const keys = new Map<string, KeyEntry>()
+  const touch = (attribute: string, value: string, offset: number, touched: KeyEntry[]) => {
     const cut = value.slice(0, INDEXED_VALUE_LENGTH)
     const id = `${attribute}\n${cut}`
-    const entry = keys.get(id)
-    if (!entry) keys.set(id, { attribute, value: cut, offsets: [offset] })
-    else if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
+    let entry = keys.get(id)
+    if (!entry) {
+      entry = { attribute, value: cut, offsets: [] }
+      keys.set(id, entry)
+    }
+    if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
+    touched.push(entry)
   }
   let offset = 0
+  let previous: CloudTrailRecord | undefined
+  let previousKeys: KeyEntry[] = []
   for (const { record, json } of batch.records) {
-    for (const attribute of INDEXED_ATTRIBUTES) {
-      for (const value of attributeValues(record, attribute)) add(attribute, value, offset)
+    if (previous && sameLookupValues(previous, record)) {
+      // The common case (one caller repeating a call): the previous record's keys, without working them out again.
+      for (const entry of previousKeys) entry.offsets.push(offset)
+    } else {
+      const touched: KeyEntry[] = []
+      for (const attribute of INDEXED_ATTRIBUTES) {
+        for (const value of attributeValues(record, attribute)) touch(attribute, value, offset, touched)
+      }
+      previous = record
+      previousKeys = touched
     }
-    add('EventId', record.eventID.slice(0, BATCH_KEY_LENGTH), offset)
     offset += json.length + 1
   }
-  return [...keys.values()].map((entry) => ({
+  const rows = [...keys.values()].map((entry) => ({ ...entry, offsets: entry.offsets.join(',') }))
+  const prefixes = new Set(batch.records.map(({ record }) => record.eventID.slice(0, BATCH_KEY_LENGTH)))
+  for (const prefix of prefixes) rows.push({ attribute: 'EventId', value: prefix, offsets: '' })
+  return rows.map((row) => ({
     account_id: batch.accountId,
     region: batch.region,
-    attribute: entry.attribute,
-    value: entry.value,
+    attribute: row.attribute,
+    value: row.value,
     newest_time: newest,
     oldest_time: oldest,
     batch_id: batch.batchId,
-    offsets: entry.offsets.join(','),
+    offsets: row.offsets,
   }))
+}
+
+interface KeyEntry {
+  readonly attribute: string
+  readonly value: string
+  readonly offsets: number[]
+}
+
+/** Whether two records have the same lookup values (identities are shared per caller, so compared by reference). */
+function sameLookupValues(a: CloudTrailRecord, b: CloudTrailRecord): boolean {
+  if (a.userIdentity !== b.userIdentity || a.eventName !== b.eventName || a.eventSource !== b.eventSource || a.readOnly !== b.readOnly) return false
+  const x = a.resources ?? []
+  const y = b.resources ?? []
+  return x.length === y.length && x.every((resource, index) => resource === y[index])
 }
 
 /** [newest, oldest] eventTime of a batch's records. */

@@ -73,9 +73,17 @@ function plain(value: unknown): unknown {
   return typeof value === 'object' ? undefined : value
 }
 
-/** AWS's record times: ISO-8601 UTC to the second (`2024-03-01T12:00:00Z`). */
+let lastSecond = NaN
+let lastText = ''
+
+/** AWS's record times: ISO-8601 UTC to the second (`2024-03-01T12:00:00Z`); calls of one second share the text. */
 export function recordTime(date: Date): string {
-  return date.toISOString().slice(0, 19) + 'Z'
+  const second = Math.floor(date.getTime() / 1000)
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastText = date.toISOString().slice(0, 19) + 'Z'
+  }
+  return lastText
 }
 
 const lowered = new Map<string, string>()

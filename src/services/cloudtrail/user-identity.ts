@@ -31,8 +31,22 @@ export interface FederatedCaller {
   readonly identityProvider: string
 }
 
+/** Identities by caller: the authentication stage hands out one Caller object per credential, so each is built once. */
+const identities = new WeakMap<Caller, UserIdentity>()
+
+/** The caller's identity (shared between records: treat as read-only). */
 export function userIdentity(caller: Caller | undefined, federated?: FederatedCaller): UserIdentity {
   if (federated) return federated
+  if (!caller) return identityOf(caller)
+  let identity = identities.get(caller)
+  if (!identity) {
+    identity = identityOf(caller)
+    identities.set(caller, identity)
+  }
+  return identity
+}
+
+function identityOf(caller: Caller | undefined): UserIdentity {
   if (!caller || caller.type === 'Anonymous') {
     // An unsigned request (S3's anonymous access): AWS records it as an AWSAccount with the account `anonymous`.
     return { type: 'AWSAccount', principalId: '', accountId: 'anonymous' }
