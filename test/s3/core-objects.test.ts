@@ -172,3 +172,34 @@ describe('DeleteObject and DeleteObjects', () => {
     expect((await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'gone-2' })))).name).toBe('NoSuchKey')
   })
 })
+
+describe('virtual-hosted-style requests', () => {
+  it('reads and writes through bucket.s3.localhost as through the path', async () => {
+    const { Agent } = await import('node:http')
+    const { NodeHttpHandler } = await import('@smithy/node-http-handler')
+    // Every *.s3.localhost name is this server; the lookup stands in for DNS.
+    const agent = new Agent({
+      lookup: (_host, options, callback) => {
+        const answer = callback as (error: null, address: string | { address: string; family: number }[], family?: number) => void
+        if ((options as { all?: boolean }).all) answer(null, [{ address: '127.0.0.1', family: 4 }])
+        else answer(null, '127.0.0.1', 4)
+      },
+    })
+    const port = new URL(server.url).port
+    const hosted = new S3Client({
+      endpoint: `http://s3.localhost:${port}`, region: 'us-east-1', credentials: server.root, maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+    })
+    const sent: string[] = []
+    hosted.middlewareStack.add((next) => async (args) => {
+      sent.push((args.request as { hostname: string }).hostname)
+      return next(args)
+    }, { step: 'finalizeRequest', priority: 'low' })
+    await hosted.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hosted/key.txt', Body: 'virtual' }))
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'hosted/key.txt' }))
+    expect(await got.Body!.transformToString()).toBe('virtual')
+    const back = await hosted.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'hosted/key.txt' }))
+    expect(await back.Body!.transformToString()).toBe('virtual')
+    expect(sent).toEqual([`${BUCKET}.s3.localhost`, `${BUCKET}.s3.localhost`])
+  })
+})
