@@ -76,7 +76,7 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
   const readOnly = isReadOnlyEvent(call.service, call.operation, call.readOnly)
   const data = isDataEvent(call.service, call.operation)
   const made = outputResources(call.service, call.operation, call.output)
-  const resources = eventResources(made.length === 0 ? call.resources : [...(call.resources ?? []), ...made])
+  const resources = eventResources(made.length === 0 ? call.resources : [...(call.resources ?? []), ...made], call.resourceAccountId)
   const failed = call.errorCode !== undefined
   const federated = federatedCaller(call)
   const recipientAccountId = recipientAccount(call, resources, context.defaultAccountId)
@@ -111,12 +111,22 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
   return record as CloudTrailRecord
 }
 
-/** The resources of the ARNs a call named; `*` and wildcards name none. */
-function eventResources(arns: readonly string[] | undefined): EventResource[] {
+/**
+ * The resources of the ARNs a call named (`*` and wildcards name none); an S3 object brings its bucket, with the
+ * bucket owner's account, as AWS's data events list them.
+ */
+function eventResources(arns: readonly string[] | undefined, ownerAccountId: string | undefined): EventResource[] {
   const out: EventResource[] = []
   for (const arn of arns ?? []) {
     const resource = eventResource(arn)
-    if (resource) out.push(resource)
+    if (!resource) continue
+    out.push(resource)
+    if (resource.type === 'AWS::S3::Object') {
+      const bucketArn = arn.slice(0, arn.indexOf('/'))
+      if (!(arns ?? []).includes(bucketArn)) {
+        out.push({ ...(ownerAccountId !== undefined && { accountId: ownerAccountId }), type: 'AWS::S3::Bucket', ARN: bucketArn })
+      }
+    }
   }
   return out
 }

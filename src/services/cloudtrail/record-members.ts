@@ -17,6 +17,11 @@ const SECRET_MEMBERS = new Set([
   'GrantTokens',
 ])
 
+/** Members AWS records under another name than the lower-cased member name. */
+const RENAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  s3: { Bucket: 'bucketName' },
+}
+
 /**
  * `value` (a decoded structure of shape `shapeName`) as CloudTrail records it: null when it has no members. Blobs are
  * left out (AWS records no payloads, ciphertexts or plaintexts); other members the model marks `sensitive` (account
@@ -24,7 +29,7 @@ const SECRET_MEMBERS = new Set([
  */
 export function recordMembers(model: ServiceModel, shapeName: string | undefined, value: unknown): Record<string, unknown> | null {
   if (shapeName === undefined || value === undefined || value === null) return null
-  const converted = convert(model, { shape: shapeName }, value, 0)
+  const converted = convert(model, { shape: shapeName }, value, 0, RENAMED[model.name])
   if (converted === undefined || converted === null || typeof converted !== 'object' || Array.isArray(converted)) return null
   return Object.keys(converted).length === 0 ? null : (converted as Record<string, unknown>)
 }
@@ -32,7 +37,7 @@ export function recordMembers(model: ServiceModel, shapeName: string | undefined
 /** Deep enough for any AWS shape; guards against a cyclic value. */
 const MAX_DEPTH = 32
 
-function convert(model: ServiceModel, ref: ShapeRef, value: unknown, depth: number): unknown {
+function convert(model: ServiceModel, ref: ShapeRef, value: unknown, depth: number, renamed?: Readonly<Record<string, string>>): unknown {
   const shape: Shape | undefined = model.shapes[ref.shape]
   if (value === undefined || value === null || depth > MAX_DEPTH) return undefined
   if (!shape) return plain(value)
@@ -44,18 +49,18 @@ function convert(model: ServiceModel, ref: ShapeRef, value: unknown, depth: numb
       const out: Record<string, unknown> = {}
       for (const [name, member] of Object.entries(shape.members)) {
         if (SECRET_MEMBERS.has(name)) continue
-        const converted = convert(model, member, (value as Record<string, unknown>)[name], depth + 1)
-        if (converted !== undefined) out[lowerFirst(name)] = converted
+        const converted = convert(model, member, (value as Record<string, unknown>)[name], depth + 1, renamed)
+        if (converted !== undefined) out[(depth === 0 && renamed?.[name]) || lowerFirst(name)] = converted
       }
       return out
     }
     case 'list':
-      return Array.isArray(value) ? value.map((item) => convert(model, shape.member, item, depth + 1) ?? null) : undefined
+      return Array.isArray(value) ? value.map((item) => convert(model, shape.member, item, depth + 1, renamed) ?? null) : undefined
     case 'map': {
       if (typeof value !== 'object') return undefined
       const out: Record<string, unknown> = {}
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-        const converted = convert(model, shape.value, item, depth + 1)
+        const converted = convert(model, shape.value, item, depth + 1, renamed)
         if (converted !== undefined) out[key] = converted
       }
       return out
