@@ -1,10 +1,11 @@
 // Cross-account S3 access needs both sides: the bucket policy must name the other account (or its principal) and,
 // for that account's IAM users, their own identity policies must allow too
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
-import { CopyObjectCommand, CreateBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListObjectsV2Command, UploadPartCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { iam, INVITED, startTwoAccountPalisade, type Credentials, type TwoAccountPalisade } from '../organizations/enforcement-support.js'
+import { canonicalUserId } from '../../src/services/s3/access/canonical-user.js'
+import { iam, INVITED, MANAGEMENT, startTwoAccountPalisade, type Credentials, type TwoAccountPalisade } from '../organizations/enforcement-support.js'
 
 let server: TwoAccountPalisade
 let owner: S3Client
@@ -80,6 +81,26 @@ describe('cross-account access to a bucket', () => {
     expect(await erin.send(new GetObjectCommand({ Bucket: 'xacct-dest', Key: 'copy.csv' })).then(() => 'read', () => 'denied')).toBe('denied') // no s3:GetObject on xacct-dest
     expect(await otherRoot.send(new GetObjectCommand({ Bucket: 'xacct-dest', Key: 'copy.csv' })).then((out) => out.Body!.transformToString())).toBe('a,b\n1,2\n')
     await owner.send(new DeleteBucketPolicyCommand({ Bucket: 'xacct-data' }))
+  })
+
+  it('gives objects another account writes to the bucket owner under BucketOwnerEnforced, and to the writer under ObjectWriter', async () => {
+    const grantWrite = (bucket: string) => owner.send(new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${INVITED}:root` }, Action: ['s3:PutObject', 's3:GetObject'], Resource: `arn:aws:s3:::${bucket}/*` }] }),
+    }))
+    await owner.send(new CreateBucketCommand({ Bucket: 'xacct-enforced' }))
+    await owner.send(new CreateBucketCommand({ Bucket: 'xacct-writer', ObjectOwnership: 'ObjectWriter' }))
+    await grantWrite('xacct-enforced')
+    await grantWrite('xacct-writer')
+    await otherRoot.send(new PutObjectCommand({ Bucket: 'xacct-enforced', Key: 'put.txt', Body: 'p' }))
+    await otherRoot.send(new CopyObjectCommand({ Bucket: 'xacct-enforced', Key: 'copy.txt', CopySource: 'xacct-enforced/put.txt' }))
+    const upload = await otherRoot.send(new CreateMultipartUploadCommand({ Bucket: 'xacct-enforced', Key: 'multi.txt' }))
+    const part = await otherRoot.send(new UploadPartCommand({ Bucket: 'xacct-enforced', Key: 'multi.txt', UploadId: upload.UploadId!, PartNumber: 1, Body: 'm' }))
+    await otherRoot.send(new CompleteMultipartUploadCommand({ Bucket: 'xacct-enforced', Key: 'multi.txt', UploadId: upload.UploadId!, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] } }))
+    await otherRoot.send(new PutObjectCommand({ Bucket: 'xacct-writer', Key: 'put.txt', Body: 'p' }))
+    const owners = async (bucket: string) => Object.fromEntries(((await owner.send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }))).Contents ?? []).map((object) => [object.Key, object.Owner?.ID]))
+    expect(await owners('xacct-enforced')).toEqual({ 'copy.txt': canonicalUserId(MANAGEMENT), 'multi.txt': canonicalUserId(MANAGEMENT), 'put.txt': canonicalUserId(MANAGEMENT) })
+    expect(await owners('xacct-writer')).toEqual({ 'put.txt': canonicalUserId(INVITED) })
   })
 
   it('keeps bucket policy operations to the owner: another account is denied writing it and refused reading it even when the policy allows', async () => {

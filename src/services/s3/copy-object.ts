@@ -3,6 +3,7 @@
 import type { S3Api } from '../../generated/s3/api.js'
 import { requireBucket } from './bucket-lookup.js'
 import { readCopySource } from './copy-source.js'
+import { objectWriteAccess } from './access/object-write-access.js'
 import { copySourceKey, segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
@@ -35,11 +36,13 @@ export function copyObjectOperations(deps: S3Deps) {
       }
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms) // SSE-KMS source: kms:Decrypt
       const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
+      const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL, as Object Ownership says
       const received = await receiveBody(files, files.read(segmentsToRead(object.segments, copySourceKey(input)), 0, object.size), input.ChecksumAlgorithm ? { algorithm: input.ChecksumAlgorithm as 'CRC32' } : {}, encryption.setting)
       const stamp = newVersion(bucket, clock, ids)
       const copy: StoredObject = {
-        bucket: bucket.name, key: input.Key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: ctx.accountId,
+        bucket: bucket.name, key: input.Key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: access.ownerAccountId,
         isLatest: true, isDeleteMarker: false, size: received.size, etag: `"${received.md5}"`, lastModified: clock.now(),
+        ...(access.acl && { acl: access.acl }),
         storageClass: input.StorageClass !== undefined ? storageClassOf(input) : object.storageClass,
         headers: directive === 'REPLACE' ? contentHeadersOf(input) : object.headers,
         metadata: directive === 'REPLACE' ? metadataOf(input) : object.metadata,

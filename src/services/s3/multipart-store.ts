@@ -16,6 +16,8 @@ export interface UploadSettings {
   /** How each part is encrypted (no secret: SSE-S3 names none, SSE-KMS its key and context). */
   readonly seal: SealSetting
   readonly acl?: unknown
+  /** The account that will own the completed object (Object Ownership, decided at create). */
+  readonly owner?: string
 }
 
 export interface MultipartUpload {

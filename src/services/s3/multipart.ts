@@ -8,6 +8,7 @@ import type { S3Api } from '../../generated/s3/api.js'
 import type { ChecksumAlgorithm } from '../../generated/s3/types.js'
 import { requireBucket } from './bucket-lookup.js'
 import { readCopySource } from './copy-source.js'
+import { objectWriteAccess } from './access/object-write-access.js'
 import { copySourceKey, segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
@@ -63,6 +64,7 @@ export function multipartOperations(deps: S3Deps) {
     async CreateMultipartUpload(input, ctx) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
+      const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL of the object it completes into
       const algorithm = input.ChecksumAlgorithm
       if (algorithm !== undefined && !['CRC32', 'CRC32C', 'SHA1', 'SHA256'].includes(algorithm)) {
         throw invalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]')
@@ -75,6 +77,7 @@ export function multipartOperations(deps: S3Deps) {
           tags: input.Tagging === undefined ? {} : parseTaggingHeader(input.Tagging),
           ...(algorithm !== undefined && { checksumAlgorithm: algorithm as 'CRC32', checksumType: 'COMPOSITE' as const }),
           encryption: encryption.reported, seal: encryption.setting,
+          owner: access.ownerAccountId, ...(access.acl && { acl: access.acl }),
         },
       }
       await database.transaction((tx) => multipartStore(tx).insertUpload(upload))
@@ -152,7 +155,7 @@ export function multipartOperations(deps: S3Deps) {
         : undefined
       const stamp = newVersion(bucket, clock, ids)
       const object: StoredObject = {
-        bucket: bucket.name, key: upload.key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: ctx.accountId,
+        bucket: bucket.name, key: upload.key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: upload.settings.owner ?? ctx.accountId,
         isLatest: true, isDeleteMarker: false, size: chosen.reduce((total, part) => total + part.size, 0), etag, lastModified: clock.now(),
         storageClass: upload.storageClass, headers: upload.settings.headers, metadata: upload.settings.metadata, tags: upload.settings.tags,
         ...(checksum && { checksum }), segments: chosen.map((part) => part.segment), encryption: upload.settings.encryption,
