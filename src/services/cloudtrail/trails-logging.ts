@@ -33,6 +33,7 @@ export function trailLoggingOperations({ database, clock, trails, delivery, flus
       })
       await trailChangesApplied(trails)
       await delivery.finishTrail(trails.get(trail.accountId, trail.homeRegion, trail.name)!)
+      await trailChangesApplied(trails) // the delivery status it recorded, for the next GetTrailStatus
       return {}
     },
   } satisfies Partial<CloudtrailApi>
