@@ -144,6 +144,16 @@ describe('integrity checks', () => {
   })
 })
 
+describe('conditional writes', () => {
+  it('creates a key with If-None-Match: * once, then refuses (412) and keeps the first object', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'create-once', Body: 'first', IfNoneMatch: '*' }))
+    const error = await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'create-once', Body: 'second', IfNoneMatch: '*' })))
+    expect(error.name).toBe('PreconditionFailed')
+    expect(error.$metadata.httpStatusCode).toBe(412)
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'create-once' }))).Body!.transformToString()).toBe('first')
+  })
+})
+
 describe('aws-chunked uploads', () => {
   it('stores a streamed body the SDK sends aws-chunked with a CRC32 trailer', async () => {
     const client = s3Client(server)

@@ -95,14 +95,6 @@ export function objectOperations(deps: S3Deps) {
       const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL, as Object Ownership says
       const expected = expectedDigests(input)
       const received = await receiveBody(files, input.Body, expected, encryption.setting)
-      // Conditional write (If-None-Match: *): fails when the key exists by the time the bytes are in.
-      if (input.IfNoneMatch === '*') {
-        const existing = await objectStore(database.db).latest(bucket.name, input.Key)
-        if (existing && !existing.isDeleteMarker) {
-          await files.remove([received.segment.file])
-          throw new AwsError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { fields: { Condition: 'If-None-Match' } })
-        }
-      }
       const stamp = newVersion(bucket, clock, ids)
       const object: StoredObject = {
         bucket: bucket.name, key: input.Key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: access.ownerAccountId,
@@ -110,7 +102,8 @@ export function objectOperations(deps: S3Deps) {
         headers, metadata, tags, ...(received.checksum && { checksum: received.checksum }), segments: [received.segment], encryption: encryption.reported,
         ...(access.acl && { acl: access.acl }),
       }
-      await commitVersion(database, files, object, stamp.replacesNull)
+      // Conditional write (If-None-Match: *): decided in the commit, so two racing writers cannot both create the key.
+      await commitVersion(database, files, object, stamp.replacesNull, input.IfNoneMatch === '*' ? refuseExisting : undefined)
       return {
         ETag: object.etag,
         ...encryption.reported,
@@ -173,4 +166,10 @@ export function objectOperations(deps: S3Deps) {
       return { ...(Deleted.length > 0 && { Deleted }), ...(Errors.length > 0 && { Errors }) }
     },
   } satisfies Partial<S3Api>
+}
+
+function refuseExisting(latest: StoredObject | undefined): void {
+  if (latest && !latest.isDeleteMarker) {
+    throw new AwsError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { fields: { Condition: 'If-None-Match' } })
+  }
 }
