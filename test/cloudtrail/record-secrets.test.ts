@@ -79,7 +79,8 @@ describe.skipIf(!awsCliAvailable)('CloudTrail records no secret', () => {
     secrets.dataKey = dataKey.Plaintext as string
     const credential = await cli(root, 'iam', 'create-service-specific-credential', '--user-name', 'carol', '--service-name', 'codecommit.amazonaws.com')
     secrets.servicePassword = credential.ServiceSpecificCredential.ServicePassword as string
-    // A denial, from the CLI: carol may not list users.
+    // A denial, from the CLI, a second later: carol may not list users.
+    clock.advance(1000)
     const denied = await awsCli(palisade.url, carol, ['iam', 'list-users'])
     expect(denied.stderr).toContain('AccessDenied')
   })
@@ -101,6 +102,16 @@ describe.skipIf(!awsCliAvailable)('CloudTrail records no secret', () => {
     const encrypt = records.find((record) => record.eventName === 'Encrypt')
     expect(encrypt).toMatchObject({ readOnly: true, managementEvent: true, eventCategory: 'Management', responseElements: null })
     expect(encrypt!.requestParameters.keyId).toBeDefined()
+  })
+
+  it('answers the AWS CLI\'s lookup-events with the user\'s events, newest first', async () => {
+    const found = await cli(palisade.root, 'cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=Username,AttributeValue=carol')
+    const events = found.Events as { EventName: string; Username: string; CloudTrailEvent: string }[]
+    expect(events.length).toBeGreaterThan(3)
+    expect(events.every((event) => event.Username === 'carol')).toBe(true)
+    expect(events[0]!.EventName).toBe('ListUsers') // the denial came last
+    const times = events.map((event) => JSON.parse(event.CloudTrailEvent).eventTime as string)
+    expect([...times].sort().reverse()).toEqual(times)
   })
 
   it('holds none of the secrets, in LookupEvents or in the stored rows', async () => {
