@@ -12,7 +12,7 @@ import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
 import { expectedDigests, MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-body.js'
 import { contentHeadersOf, metadataOf, objectResponseMembers, responseOverrides, storageClassOf } from './object-headers.js'
-import { byteRange, checkConditions, checkVersionId, objectToRead, partRange, type ByteRange } from './object-read.js'
+import { byteRange, checkConditions, checkVersionId, objectToRead, partRange, type ByteRange, type Conditions } from './object-read.js'
 import { objectStore, type StoredObject } from './object-store.js'
 import { commitVersion, newVersion, NULL_VERSION, reportsVersions } from './object-versions.js'
 import type { S3Deps } from './s3-deps.js'
@@ -53,7 +53,7 @@ export function objectOperations(deps: S3Deps) {
     return { DeleteMarker: true, VersionId: stamp.versionId }
   }
 
-  async function readObject(input: { Bucket: string; Key: string; VersionId?: string; ExpectedBucketOwner?: string; PartNumber?: number; Range?: string } & Parameters<typeof checkConditions>[1]) {
+  async function readObject(input: { Bucket: string; Key: string; VersionId?: string; ExpectedBucketOwner?: string; PartNumber?: number; Range?: string } & Conditions) {
     const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
     const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId)
     checkConditions(object, input)
@@ -67,16 +67,16 @@ export function objectOperations(deps: S3Deps) {
     return { bucket, object, range }
   }
 
-  function readMembers(bucket: Bucket, object: StoredObject, range: ByteRange | undefined, checksumMode: string | undefined, partRequested: boolean) {
+  function readMembers(bucket: Bucket, object: StoredObject, range: ByteRange | undefined, checksumMode: string | undefined) {
     const members = objectResponseMembers(object, reportsVersions(bucket) || object.versionId !== NULL_VERSION)
-    const whole = range === undefined || (range.start === 0 && range.end === object.size && !partRequested)
     return {
       ...members,
       ContentLength: range ? range.end - range.start : object.size,
-      ...(range && !whole && { ContentRange: `bytes ${range.start}-${range.end - 1}/${object.size}` }),
-      ...(range && partRequested && { ContentRange: `bytes ${range.start}-${range.end - 1}/${object.size}` }),
+      // Any range asked for (a Range header S3 honours, or partNumber) is answered 206 with Content-Range, even one
+      // that covers the whole object.
+      ...(range && { ContentRange: `bytes ${range.start}-${range.end - 1}/${object.size}` }),
       // A stored checksum covers the whole object; S3 returns it only when asked (x-amz-checksum-mode: ENABLED).
-      ...(checksumMode === 'ENABLED' && whole && object.checksum && { [`Checksum${object.checksum.algorithm}`]: object.checksum.value }),
+      ...(checksumMode === 'ENABLED' && !range && object.checksum && { [`Checksum${object.checksum.algorithm}`]: object.checksum.value }),
     }
   }
 
@@ -118,7 +118,7 @@ export function objectOperations(deps: S3Deps) {
       const { bucket, object, range } = await readObject(input)
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms) // SSE-KMS: kms:Decrypt for the reader
       const segments = segmentsToRead(object.segments, input) // SSE-C: the request's key, checked
-      const members = readMembers(bucket, object, range, input.ChecksumMode, input.PartNumber !== undefined)
+      const members = readMembers(bucket, object, range, input.ChecksumMode)
       const { start, end } = range ?? { start: 0, end: object.size }
       // Small bodies are read in one go; larger ones stream (the codec sends an iterable Body with backpressure; the
       // model types it as bytes).
@@ -131,7 +131,7 @@ export function objectOperations(deps: S3Deps) {
     async HeadObject(input) {
       const { bucket, object, range } = await readObject(input)
       segmentsToRead(object.segments, input) // SSE-C: HEAD needs the key too
-      return readMembers(bucket, object, range, input.ChecksumMode, input.PartNumber !== undefined)
+      return readMembers(bucket, object, range, input.ChecksumMode)
     },
 
     async DeleteObject(input, ctx) {
