@@ -14,18 +14,18 @@ export function trailReadOperations({ trails }: TrailDeps) {
     },
 
     /**
-     * Without names: the region's trails, and (includeShadowTrails, default true) the multi-region trails of other
-     * regions. Names that match no trail are left out, as AWS does.
+     * Without names: the region's trails and (includeShadowTrails, default true) the multi-region trails of other
+     * regions. With names: a name matches the region's trails (and shadows), an ARN any trail of the account; names
+     * that match no trail are left out, as AWS does.
      */
     async DescribeTrails(input, ctx) {
       const shadows = input.includeShadowTrails ?? true
-      const visible = [...trails.inAccount(ctx.accountId)]
-        .filter((trail) => trail.homeRegion === ctx.region || (shadows && trail.isMultiRegionTrail))
-        .sort(byArn)
+      const all = [...trails.inAccount(ctx.accountId)].sort(byArn)
+      const visible = all.filter((trail) => trail.homeRegion === ctx.region || (shadows && trail.isMultiRegionTrail))
       const names = input.trailNameList ?? []
       const listed = names.length === 0
         ? visible
-        : visible.filter((trail) => names.includes(trail.name) || names.includes(trail.arn))
+        : all.filter((trail) => names.includes(trail.arn) || (names.includes(trail.name) && visible.includes(trail)))
       return { trailList: listed.map(toTrailShape) }
     },
 
@@ -50,7 +50,7 @@ export function trailReadOperations({ trails }: TrailDeps) {
         ...(trail.latestDigestDeliveryError !== undefined && { LatestDigestDeliveryError: trail.latestDigestDeliveryError }),
         ...(trail.latestDeliveryAttemptTime && {
           LatestDeliveryAttemptTime: text(trail.latestDeliveryAttemptTime),
-          LatestDeliveryAttemptSucceeded: trail.latestDeliveryError === undefined ? text(trail.latestDeliveryAttemptTime) : '',
+          LatestDeliveryAttemptSucceeded: text(trail.latestDeliveryTime) ?? '',
         }),
         LatestNotificationAttemptTime: '',
         LatestNotificationAttemptSucceeded: '',
