@@ -1,5 +1,5 @@
 // Organizations on PostgreSQL, two servers on one database: the tree, an SCP and its attachment made through one
-// server are read through the other, and the other's organization index follows (LISTEN/NOTIFY).
+// server are read through the other once its organization index has followed (LISTEN/NOTIFY).
 import {
   AttachPolicyCommand,
   CreateOrganizationalUnitCommand,
@@ -29,7 +29,8 @@ forPostgres('Organizations on PostgreSQL, two servers', (dialect) => {
       const one = organizationsClient(first, first.root)
       const two = organizationsClient(second, second.root)
       await one.send(new CreateOrganizationCommand({}))
-      const rootId = (await two.send(new ListRootsCommand({}))).Roots![0]!.Id!
+      // The second server reads the organization from its index, which the first server's notice updates.
+      const rootId = await vi.waitFor(async () => (await two.send(new ListRootsCommand({}))).Roots![0]!.Id!, PROPAGATION)
       await two.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }))
       const ouId = (await one.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Locked' }))).OrganizationalUnit!.Id!
       const accountId = await createMemberAccount(one, 'Shared member')

@@ -14,7 +14,7 @@ import type { CreateAccountStatus } from '../../generated/organizations/types.js
 import type { OrgCreateAccountRequestRow } from '../../storage/migrations/0012-organizations.js'
 import { createOrganizationAccount, ensureOrganizationsServiceRole, setAccountStatus } from '../iam/index.js'
 import { checkAccountLimit } from './account-limits.js'
-import { callerOrganization, managementScope, requireMember, requireParent, ORG_MESSAGES } from './org-access.js'
+import { callerOrganization, managementScope, ORG_MESSAGES, readScope, requireMember, requireParent } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { createAccountRequestId, newAccountId } from './org-ids.js'
 import { orgStore } from './org-store.js'
@@ -36,7 +36,8 @@ export function closureQuota(memberCount: number): number {
 }
 const CLOSURE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000
 
-export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
+export function accountOperations(deps: OrganizationsDeps) {
+  const { database, clock, ids } = deps
   return {
     /**
      * Creates the account at once; the response says IN_PROGRESS as AWS's does, and DescribeCreateAccountStatus then
@@ -87,7 +88,7 @@ export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
     },
 
     async DescribeCreateAccountStatus(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const row = await database.db.selectFrom('org_create_account_requests').selectAll()
         .where('account_id', '=', scope.management).where('request_id', '=', input.CreateAccountRequestId).executeTakeFirst()
       if (!row) throw new CreateAccountStatusNotFoundException("We can't find a create account request with the CreateAccountRequestId that you specified.")
@@ -95,7 +96,7 @@ export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
     },
 
     async ListCreateAccountStatus(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       let query = database.db.selectFrom('org_create_account_requests').selectAll().where('account_id', '=', scope.management)
       if (input.States && input.States.length > 0) query = query.where('state', 'in', input.States)
       const page = paginate(await query.orderBy('request_id').execute(), input, (row) => row.request_id)
@@ -103,13 +104,13 @@ export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
     },
 
     async DescribeAccount(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       return { Account: toAccountShape(scope, await requireMember(database.db, scope, input.AccountId)) }
     },
 
     /** One indexed range query per page, so paging through thousands of accounts stays fast. */
     async ListAccounts(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const size = pageSize(input)
       const after = pageStart(input)
       const rows = await orgStore(database.db).members(scope.management, { limit: size + 1, ...(after !== undefined && { afterId: after }) })
@@ -118,7 +119,7 @@ export function accountOperations({ database, clock, ids }: OrganizationsDeps) {
     },
 
     async ListAccountsForParent(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       await requireParent(database.db, scope, input.ParentId)
       const size = pageSize(input)
       const after = pageStart(input)

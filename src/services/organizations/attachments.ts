@@ -8,7 +8,7 @@ import {
 } from '../../generated/organizations/errors.js'
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import { RCP_FULL_AWS_ACCESS } from './aws-managed-policies.js'
-import { managementScope } from './org-access.js'
+import { managementScope, readScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { orgStore } from './org-store.js'
 import { notifyOrganizationChange, organizationChangesApplied } from './organization-index.js'
@@ -18,7 +18,8 @@ import { maxAttachmentsOfType } from './policy-content.js'
 import { findPolicy, requirePolicy, requireTarget, toPolicySummary, type OrgPolicy } from './policy-lookup.js'
 import { policyStore } from './policy-store.js'
 
-export function attachmentOperations({ database }: OrganizationsDeps) {
+export function attachmentOperations(deps: OrganizationsDeps) {
+  const { database } = deps
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_AttachPolicy.html
     async AttachPolicy(input, ctx) {
@@ -59,7 +60,7 @@ export function attachmentOperations({ database }: OrganizationsDeps) {
     },
 
     async ListPoliciesForTarget(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       await requireTarget(database.db, scope, input.TargetId)
       const ids = await policyStore(database.db).attachedTo(scope.management, input.TargetId, input.Filter)
       const policies = (await Promise.all(ids.map((id) => findPolicy(database.db, scope, id)))).filter((policy): policy is OrgPolicy => policy !== undefined)
@@ -68,7 +69,7 @@ export function attachmentOperations({ database }: OrganizationsDeps) {
     },
 
     async ListTargetsForPolicy(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const policy = await requirePolicy(database.db, scope, input.PolicyId)
       const page = paginate(await policyStore(database.db).targetsOf(scope.management, policy.id), input, (id) => id)
       const targets = await Promise.all(page.items.map((id) => requireTarget(database.db, scope, id)))

@@ -11,7 +11,7 @@ import {
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import type { DelegatedAdministrator } from '../../generated/organizations/types.js'
 import type { Db } from '../../storage/schema.js'
-import { managementScope, requireMember, type OrgScope } from './org-access.js'
+import { managementScope, readScope, requireMember, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { orgStore } from './org-store.js'
 import { toAccountShape } from './org-view.js'
@@ -35,7 +35,8 @@ export const SUPPORTED_SERVICE_PRINCIPALS: ReadonlyMap<string, number> = new Map
 
 const NOT_REGISTERED = 'The specified account is not a delegated administrator for this AWS service.'
 
-export function delegationOperations({ database, clock }: OrganizationsDeps) {
+export function delegationOperations(deps: OrganizationsDeps) {
+  const { database, clock } = deps
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html
     async RegisterDelegatedAdministrator(input, ctx) {
@@ -78,7 +79,7 @@ export function delegationOperations({ database, clock }: OrganizationsDeps) {
     },
 
     async ListDelegatedAdministrators(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       if (input.ServicePrincipal !== undefined) requireSupported(input.ServicePrincipal)
       const rows = await adminsOf(database.db, scope, input.ServicePrincipal)
       // One entry per account, with the date of its first delegation.
@@ -94,7 +95,7 @@ export function delegationOperations({ database, clock }: OrganizationsDeps) {
     },
 
     async ListDelegatedServicesForAccount(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       await requireMember(database.db, scope, input.AccountId)
       const rows = await database.db.selectFrom('org_delegated_admins').selectAll().where('account_id', '=', scope.management)
         .where('admin_account_id', '=', input.AccountId).orderBy('service_principal').execute()
@@ -126,7 +127,7 @@ export function delegationOperations({ database, clock }: OrganizationsDeps) {
     },
 
     async ListAWSServiceAccessForOrganization(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const rows = await database.db.selectFrom('org_service_access').selectAll().where('account_id', '=', scope.management).orderBy('service_principal').execute()
       const page = paginate(rows, input, (row) => row.service_principal)
       return {

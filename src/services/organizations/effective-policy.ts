@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_mgmt.html
 import { AccessDeniedException, EffectivePolicyNotFoundException, TargetNotFoundException } from '../../generated/organizations/errors.js'
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
-import { callerOrganization, ORG_MESSAGES } from './org-access.js'
+import { ORG_MESSAGES, readScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { orgStore } from './org-store.js'
 import { policyStore } from './policy-store.js'
@@ -16,11 +16,12 @@ type JsonObject = { [key: string]: Json }
 const VALUE_OPERATORS = ['@@assign', '@@append', '@@remove'] as const
 const CHILD_OPERATORS = '@@operators_allowed_for_child_policies'
 
-export function effectivePolicyOperations({ database }: OrganizationsDeps) {
+export function effectivePolicyOperations(deps: OrganizationsDeps) {
+  const { database } = deps
   return {
     async DescribeEffectivePolicy(input, ctx) {
       const db = database.db
-      const scope = await callerOrganization(db, ctx)
+      const scope = await readScope(deps, ctx, { anyMember: true })
       const targetId = input.TargetId ?? ctx.accountId
       // A member account sees its own effective policy; the management account sees any account's.
       if (!scope.callerIsManagement && targetId !== ctx.accountId) throw new AccessDeniedException(ORG_MESSAGES.accessDenied)

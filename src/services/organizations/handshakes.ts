@@ -19,7 +19,7 @@ import type { OrgHandshakeRow } from '../../storage/migrations/0012-organization
 import type { Db } from '../../storage/schema.js'
 import { ensureOrganizationsServiceRole } from '../iam/index.js'
 import { checkAccountLimit } from './account-limits.js'
-import { managementScope, ORG_MESSAGES, scopeOf, type OrgScope } from './org-access.js'
+import { managementScope, ORG_MESSAGES, readScope, scopeOf, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { handshakeId } from './org-ids.js'
 import { orgStore } from './org-store.js'
@@ -32,7 +32,8 @@ import { putTags, listTags, dropTags } from './tags.js'
 const HANDSHAKE_LIFETIME_MS = 15 * 24 * 60 * 60 * 1000
 const HANDSHAKE_NOT_FOUND = "We can't find a handshake with the HandshakeId that you specified."
 
-export function handshakeOperations({ database, clock, ids }: OrganizationsDeps) {
+export function handshakeOperations(deps: OrganizationsDeps) {
+  const { database, clock, ids } = deps
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_InviteAccountToOrganization.html
     async InviteAccountToOrganization(input, ctx) {
@@ -114,7 +115,7 @@ export function handshakeOperations({ database, clock, ids }: OrganizationsDeps)
     },
 
     async ListHandshakesForOrganization(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const rows = filtered(await database.db.selectFrom('org_handshakes').selectAll().where('account_id', '=', scope.management)
         .orderBy('handshake_id').execute(), input.Filter)
       const page = paginate(rows, input, (row) => row.handshake_id)

@@ -9,6 +9,7 @@ import {
 } from '../../generated/organizations/errors.js'
 import type { OrgOrganizationRow, OrgUnitRow } from '../../storage/migrations/0012-organizations.js'
 import type { Db } from '../../storage/schema.js'
+import type { OrganizationsDeps } from './org-deps.js'
 import { orgArns, type OrgArns } from './org-ids.js'
 import { orgStore, type MemberAccount } from './org-store.js'
 
@@ -43,13 +44,34 @@ export async function callerOrganization(db: Db, ctx: OperationContext): Promise
  */
 export async function managementScope(db: Db, ctx: OperationContext, options: { delegated?: boolean } = {}): Promise<OrgScope> {
   const scope = await callerOrganization(db, ctx)
-  if (scope.callerIsManagement) return scope
-  if (options.delegated) {
-    const admin = await db.selectFrom('org_delegated_admins').select('admin_account_id')
-      .where('account_id', '=', scope.management).where('admin_account_id', '=', ctx.accountId).executeTakeFirst()
-    if (admin) return scope
-  }
+  if (scope.callerIsManagement || (options.delegated && (await isDelegatedAdministrator(db, scope, ctx.accountId)))) return scope
   throw new AccessDeniedException(ORG_MESSAGES.accessDenied)
+}
+
+/**
+ * For read operations: the caller's organization from the organization index, without a query (as KMS reads its
+ * key index) — kept current by every change in this process before the change returns, and by notifications from
+ * other processes. `anyMember` lets every account of the organization in (DescribeOrganization); otherwise only the
+ * management account and delegated administrators, as `managementScope` with `delegated`.
+ */
+export async function readScope(deps: Pick<OrganizationsDeps, 'database' | 'organizations'>, ctx: OperationContext, options: { anyMember?: boolean } = {}): Promise<OrgScope> {
+  const facts = deps.organizations.organizationOf(ctx.accountId)
+  if (!facts) throw new AWSOrganizationsNotInUseException(ORG_MESSAGES.notInUse)
+  const scope = scopeOf({
+    account_id: facts.managementAccountId,
+    organization_id: facts.organizationId,
+    feature_set: facts.featureSet,
+    root_id: facts.rootId,
+    created_at: facts.createdAt,
+  }, ctx)
+  if (options.anyMember || scope.callerIsManagement || (await isDelegatedAdministrator(deps.database.db, scope, ctx.accountId))) return scope
+  throw new AccessDeniedException(ORG_MESSAGES.accessDenied)
+}
+
+async function isDelegatedAdministrator(db: Db, scope: OrgScope, accountId: string): Promise<boolean> {
+  const admin = await db.selectFrom('org_delegated_admins').select('admin_account_id')
+    .where('account_id', '=', scope.management).where('admin_account_id', '=', accountId).executeTakeFirst()
+  return admin !== undefined
 }
 
 export function scopeOf(org: OrgOrganizationRow, ctx: Pick<OperationContext, 'accountId' | 'partition'>): OrgScope {

@@ -19,6 +19,7 @@ export interface OrganizationFacts {
   readonly managementAccountId: string
   readonly rootId: string
   readonly featureSet: string
+  readonly createdAt: string
 }
 
 export interface OrganizationIndex extends OrganizationPolicySource {
@@ -112,7 +113,7 @@ export async function loadOrganizationIndex(database: Database, options: { parti
       }
       const members = mine(memberRows)
       return {
-        facts: { organizationId: org.organization_id, managementAccountId: org.account_id, rootId: org.root_id, featureSet: org.feature_set },
+        facts: { organizationId: org.organization_id, managementAccountId: org.account_id, rootId: org.root_id, featureSet: org.feature_set, createdAt: org.created_at },
         parentOf: new Map(mine(unitRows).map((row) => [row.ou_id, row.parent_id])),
         accountParent: new Map(members.map((row) => [row.member_account_id, row.parent_id])),
         closedAccounts: new Set(members.filter((row) => CLOSED_STATES.has(row.status)).map((row) => row.member_account_id)),

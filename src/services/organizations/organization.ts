@@ -17,7 +17,7 @@ import type { Db } from '../../storage/schema.js'
 import { ensureAccountRecord, ensureOrganizationsServiceRole, ORGANIZATIONS_SERVICE_ROLE, organizationsServiceRoleArn } from '../iam/index.js'
 import { defaultPolicyFor } from './aws-managed-policies.js'
 import { everyTarget } from './default-attachments.js'
-import { callerOrganization, managementScope, scopeOf, type OrgScope } from './org-access.js'
+import { managementScope, readScope, scopeOf, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { organizationId, rootId } from './org-ids.js'
 import { orgStore } from './org-store.js'
@@ -26,7 +26,8 @@ import { paginate } from './pagination.js'
 import { policyStore } from './policy-store.js'
 import { toRootShape } from './org-view.js'
 
-export function organizationOperations({ database, clock, ids }: OrganizationsDeps) {
+export function organizationOperations(deps: OrganizationsDeps) {
+  const { database, clock, ids } = deps
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html
     async CreateOrganization(input, ctx) {
@@ -56,7 +57,7 @@ export function organizationOperations({ database, clock, ids }: OrganizationsDe
     },
 
     async DescribeOrganization(_input, ctx) {
-      const scope = await callerOrganization(database.db, ctx)
+      const scope = await readScope(deps, ctx, { anyMember: true })
       return { Organization: await describe(database.db, scope) }
     },
 
@@ -74,7 +75,7 @@ export function organizationOperations({ database, clock, ids }: OrganizationsDe
     },
 
     async ListRoots(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const types = await orgStore(database.db).enabledPolicyTypes(scope.management)
       const page = paginate([toRootShape(scope, types)], input, (root) => root.Id!)
       return { Roots: page.items, ...(page.NextToken !== undefined && { NextToken: page.NextToken }) }

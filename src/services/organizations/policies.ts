@@ -10,7 +10,7 @@ import {
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
 import { AWS_MANAGED_ORG_POLICIES } from './aws-managed-policies.js'
-import { managementScope, type OrgScope } from './org-access.js'
+import { managementScope, readScope, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { policyId } from './org-ids.js'
 import { notifyOrganizationChange, organizationChangesApplied } from './organization-index.js'
@@ -22,7 +22,8 @@ import { dropTags, putTags } from './tags.js'
 
 const DUPLICATE_POLICY = 'A policy with the same name already exists.'
 
-export function policyOperations({ database, clock, ids }: OrganizationsDeps) {
+export function policyOperations(deps: OrganizationsDeps) {
+  const { database, clock, ids } = deps
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html
     async CreatePolicy(input, ctx) {
@@ -96,12 +97,12 @@ export function policyOperations({ database, clock, ids }: OrganizationsDeps) {
     },
 
     async DescribePolicy(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       return { Policy: toPolicyShape(scope, await requirePolicy(database.db, scope, input.PolicyId)) }
     },
 
     async ListPolicies(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const managed = AWS_MANAGED_ORG_POLICIES.filter((policy) => policy.type === input.Filter).map((policy): OrgPolicy => ({ ...policy, awsManaged: true }))
       const customer = (await policyStore(database.db).policiesOfType(scope.management, input.Filter)).map((row): OrgPolicy => ({
         id: row.policy_id, type: row.policy_type, name: row.name, description: row.description, content: row.content, awsManaged: false,

@@ -9,7 +9,7 @@ import {
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import type { Tag } from '../../generated/organizations/types.js'
 import type { Db } from '../../storage/schema.js'
-import { managementScope, type OrgScope } from './org-access.js'
+import { managementScope, readScope, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { ID_PATTERNS } from './org-ids.js'
 import { orgStore } from './org-store.js'
@@ -21,7 +21,8 @@ export const MAX_TAGS_PER_RESOURCE = 50
 
 export const TARGET_NOT_FOUND = "We can't find a root, OU, account, or policy with the TargetId that you specified."
 
-export function tagOperations({ database }: OrganizationsDeps) {
+export function tagOperations(deps: OrganizationsDeps) {
+  const { database } = deps
   return {
     async TagResource(input, ctx) {
       await database.transaction(async (tx) => {
@@ -43,7 +44,7 @@ export function tagOperations({ database }: OrganizationsDeps) {
     },
 
     async ListTagsForResource(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       await requireTaggable(database.db, scope, input.ResourceId)
       const tags = await listTags(database.db, scope, input.ResourceId)
       const page = paginate(tags, input, (tag) => tag.Key)

@@ -11,7 +11,7 @@ import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import type { OrgUnitRow } from '../../storage/migrations/0012-organizations.js'
 import type { Db } from '../../storage/schema.js'
 import { attachDefaultPolicies } from './default-attachments.js'
-import { managementScope, requireParent, unitDepth, type OrgScope } from './org-access.js'
+import { managementScope, readScope, requireParent, unitDepth, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { ID_PATTERNS, organizationalUnitId } from './org-ids.js'
 import { orgStore } from './org-store.js'
@@ -29,7 +29,8 @@ export const MAX_OUS = 2000
 
 const OU_NOT_FOUND = "We can't find an OU with the OrganizationalUnitId that you specified."
 
-export function unitOperations({ database, clock, ids }: OrganizationsDeps) {
+export function unitOperations(deps: OrganizationsDeps) {
+  const { database, clock, ids } = deps
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganizationalUnit.html
     async CreateOrganizationalUnit(input, ctx) {
@@ -93,12 +94,12 @@ export function unitOperations({ database, clock, ids }: OrganizationsDeps) {
     },
 
     async DescribeOrganizationalUnit(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       return { OrganizationalUnit: toUnitShape(scope, await requireUnit(database.db, scope, input.OrganizationalUnitId)) }
     },
 
     async ListOrganizationalUnitsForParent(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       await requireParent(database.db, scope, input.ParentId)
       const page = paginate(await orgStore(database.db).unitsUnder(scope.management, input.ParentId), input, (unit) => unit.ou_id)
       return { OrganizationalUnits: page.items.map((unit) => toUnitShape(scope, unit)), ...(page.NextToken !== undefined && { NextToken: page.NextToken }) }
@@ -106,7 +107,7 @@ export function unitOperations({ database, clock, ids }: OrganizationsDeps) {
 
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html
     async ListParents(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       const parentId = await parentOf(database.db, scope, input.ChildId)
       if (parentId === undefined) {
         throw new ChildNotFoundException("We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.")
@@ -117,7 +118,7 @@ export function unitOperations({ database, clock, ids }: OrganizationsDeps) {
 
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListChildren.html
     async ListChildren(input, ctx) {
-      const scope = await managementScope(database.db, ctx, { delegated: true })
+      const scope = await readScope(deps, ctx)
       await requireParent(database.db, scope, input.ParentId)
       if (input.ChildType === 'ORGANIZATIONAL_UNIT') {
         const page = paginate(await orgStore(database.db).unitsUnder(scope.management, input.ParentId), input, (unit) => unit.ou_id)
