@@ -1,7 +1,7 @@
 // Cross-account S3 access needs both sides: the bucket policy must name the other account (or its principal) and,
 // for that account's IAM users, their own identity policies must allow too
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
-import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListObjectsV2Command, UploadPartCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { PutObjectAclCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListObjectsV2Command, UploadPartCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalUserId } from '../../src/services/s3/access/canonical-user.js'
@@ -101,6 +101,11 @@ describe('cross-account access to a bucket', () => {
     const owners = async (bucket: string) => Object.fromEntries(((await owner.send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }))).Contents ?? []).map((object) => [object.Key, object.Owner?.ID]))
     expect(await owners('xacct-enforced')).toEqual({ 'copy.txt': canonicalUserId(MANAGEMENT), 'multi.txt': canonicalUserId(MANAGEMENT), 'put.txt': canonicalUserId(MANAGEMENT) })
     expect(await owners('xacct-writer')).toEqual({ 'put.txt': canonicalUserId(INVITED) })
+
+    // The writer's object is the writer's: the bucket owner reads it only once its ACL grants the bucket owner.
+    await denied(owner.send(new GetObjectCommand({ Bucket: 'xacct-writer', Key: 'put.txt' })))
+    await otherRoot.send(new PutObjectAclCommand({ Bucket: 'xacct-writer', Key: 'put.txt', ACL: 'bucket-owner-full-control' }))
+    expect(await (await owner.send(new GetObjectCommand({ Bucket: 'xacct-writer', Key: 'put.txt' }))).Body!.transformToString()).toBe('p')
   })
 
   it('keeps bucket policy operations to the owner: another account is denied writing it and refused reading it even when the policy allows', async () => {

@@ -3,7 +3,7 @@
 // ACLs, as Block Public Access leaves them). Actions and keys: the service authorization reference
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html) and
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html ("Permissions").
-import type { AuthorizationTable, AuthorizationTarget, CallFacts } from '../../core/authorization-target.js'
+import type { AuthorizationTable, AuthorizationTarget, CallFacts, ResourcePolicies } from '../../core/authorization-target.js'
 import type { S3Api } from '../../generated/s3/api.js'
 import type { AccountS3Settings, Bucket } from './bucket-index.js'
 import type { StoredAcl } from './access/acl.js'
@@ -87,7 +87,7 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
       resources: [resource],
       context,
       ...(options.additionalActions && options.additionalActions.length > 0 && { additionalActions: options.additionalActions }),
-      ...(bucket && { resourcePolicies: bucketResourcePolicies(bucket, buckets.account(bucket.ownerAccountId), call.caller, call.partition, objectAcl) }),
+      ...(bucket && { resourcePolicies: objectOwned(bucketResourcePolicies(bucket, buckets.account(bucket.ownerAccountId), call.caller, call.partition, objectAcl), objectAcl && options.object) }),
     }
   }
   const bucketOp = (action: string) => (input: { Bucket: string }, call: CallFacts) => on(action, input.Bucket, call)
@@ -270,6 +270,15 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
     ListParts: (input, call) => on('s3:ListMultipartUploadParts', input.Bucket, call, { key: input.Key }),
   }
   return { table, objectTarget }
+}
+
+/**
+ * An object another account owns (ACLs enabled: ObjectWriter, or BucketOwnerPreferred without
+ * bucket-owner-full-control) is that account's resource: the bucket owner reaches it only through the object's ACL
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-auth-workflow-object-operation.html).
+ */
+function objectOwned(policies: ResourcePolicies, object: ObjectFacts | undefined): ResourcePolicies {
+  return object && object.acl.owner !== policies.ownerAccountId ? { ...policies, ownerAccountId: object.acl.owner } : policies
 }
 
 /** s3:ExistingObjectTag/<key> for each of the object's tags. */
