@@ -55,6 +55,7 @@ describe('a new bucket', () => {
     expect(response.status).toBe(403)
     const body = await response.text()
     expect(body).toContain('<Code>AccessDenied</Code>')
+    expect(body).toContain('<Message>Access Denied</Message>')
     expect((await anonymous('/sec-private', 'HEAD')).status).toBe(403)
   })
 
