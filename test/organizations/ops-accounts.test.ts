@@ -82,6 +82,10 @@ describe('CreateAccount', () => {
     expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!)).Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${server.accountId}:root` })
   })
 
+  it('answers CreateAccountStatusNotFoundException for a request id it never issued', async () => {
+    await expectAwsError(org.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: 'car-00000000000000000000000000000000' })), 'CreateAccountStatusNotFoundException')
+  })
+
   it('names the role as RoleName asks', async () => {
     const accountId = await createMemberAccount(org, 'Custom role', { RoleName: 'OpsAdmin' })
     const session = await assumeRole(server, admin, `arn:aws:iam::${accountId}:role/OpsAdmin`)
