@@ -235,7 +235,7 @@ const BOUNDARY_KEY_ACTIONS = new Set([
 // AWS's message: "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based
 // policy allows the ACTION action" (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 function accessDenied(caller: Caller, action: string, resource: string, reason: string): AccessDeniedError {
-  // An anonymous caller (S3 only) has no principal to name: S3 answers it with its plain text.
-  if (caller.type === 'Anonymous') return new AccessDeniedError('Access Denied')
+  // An anonymous S3 caller has no principal to name: S3 answers it with its plain text.
+  if (caller.type === 'Anonymous' && action.startsWith('s3:')) return new AccessDeniedError('Access Denied')
   return new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`)
 }
