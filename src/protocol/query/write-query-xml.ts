@@ -7,13 +7,27 @@ import type { XmlAttributes, XmlWriter } from '../xml/xml-writer.js'
 /** Writes the members of `value` (a structure of shape `shape`) as child elements of the open element. */
 export function writeXmlMembers(writer: XmlWriter, value: unknown, shape: StructureShape, service: ServiceModel): void {
   if (!isRecord(value)) return
-  for (const [member, ref] of Object.entries(shape.members)) {
-    if (ref.xmlAttribute) continue
+  for (const { member, name, ref } of elementMembers(shape)) {
     const memberValue = value[member]
     if (memberValue === undefined || memberValue === null) continue
-    writeXmlValue(writer, ref.locationName ?? member, memberValue, ref, service)
+    writeXmlValue(writer, name, memberValue, ref, service)
   }
 }
+
+/** The members a structure writes as child elements, with their element names; worked out once per shape. */
+function elementMembers(shape: StructureShape): readonly { member: string; name: string; ref: ShapeRef }[] {
+  let members = elementMembersByShape.get(shape)
+  if (!members) {
+    members = Object.entries(shape.members)
+      .filter(([, ref]) => !ref.xmlAttribute)
+      .map(([member, ref]) => ({ member, name: ref.locationName ?? member, ref }))
+    elementMembersByShape.set(shape, members)
+  }
+  return members
+}
+
+// Keyed by the model's shapes, which live as long as the process.
+const elementMembersByShape = new WeakMap<StructureShape, readonly { member: string; name: string; ref: ShapeRef }[]>()
 
 function writeXmlValue(writer: XmlWriter, name: string, value: unknown, ref: ShapeRef, service: ServiceModel): void {
   const shape = service.shapes[ref.shape]
