@@ -53,6 +53,25 @@ forEachDialect('CloudTrail event storage', (dialect) => {
     await recorder.close()
   })
 
+  it('lists the events of one second newest written first, across batches and within one', async () => {
+    const database = await dialect.open()
+    const recorder = cloudTrailRecorder({ database, ids: sequentialIds(), models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => { throw error }, flushMs: 3_600_000 })
+    const sameSecond = (name: string, n: number): CallRecord => ({ ...call(0, name, true, {}), requestId: `same-${n}` })
+    recorder.record(sameSecond('ListUsers', 1))
+    recorder.record(sameSecond('ListRoles', 2))
+    await recorder.flush()
+    recorder.record(sameSecond('ListGroups', 3))
+    await recorder.flush()
+    const created = { ...call(0, 'CreateGroup', false, { GroupName: 'g' }), requestId: 'same-4' }
+    await recorder.during(created, () => database.transaction(async () => undefined))
+    recorder.record(created)
+    const { LookupEvents } = lookupOperations({ database, clock: fixedClock(START.getTime() + 60_000), flushPending: recorder.flush })
+    const first = await LookupEvents({ MaxResults: 2 }, ctx)
+    const second = await LookupEvents({ MaxResults: 2, NextToken: first.NextToken }, ctx)
+    expect([...first.Events!, ...second.Events!].map((event) => event.EventName)).toEqual(['CreateGroup', 'ListGroups', 'ListRoles', 'ListUsers'])
+    await recorder.close()
+  })
+
   it('expires batches older than 90 days with their keys', async () => {
     const database = await dialect.open()
     const recorder = cloudTrailRecorder({ database, ids: sequentialIds(), models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => { throw error }, flushMs: 3_600_000 })

@@ -14,6 +14,7 @@
 // transaction at a time.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { AuditSink, CallRecord, StartedCall } from '../../audit/audit-sink.js'
+import { systemClock, type Clock } from '../../core/clock.js'
 import type { Ids } from '../../core/ids.js'
 import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
@@ -54,6 +55,8 @@ export interface RecorderDeps {
   readonly flushMs?: number
   /** A batch this large is written at once. */
   readonly maxPending?: number
+  /** Stamps batch ids (write order); default the system clock. */
+  readonly clock?: Clock
 }
 
 /** A call whose handler may change something, while it runs. */
@@ -86,6 +89,16 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   let writing: Promise<void> = Promise.resolve()
   let closed = false
   const { models, defaultAccountId } = deps
+  const clock = deps.clock ?? systemClock
+  let lastStamp = 0
+  /**
+   * Batch ids sort in the order this process wrote them (a millisecond stamp, kept increasing), then a UUID: within
+   * one second, event history lists the later batch first.
+   */
+  const nextBatchId = (): string => {
+    lastStamp = Math.max(clock.now().getTime(), lastStamp + 1)
+    return `${lastStamp.toString(36).padStart(9, '0')}-${deps.ids.uuid()}`
+  }
 
   const removeHook = deps.database.beforeEachCommit(async (tx) => {
     const scope = scopes.getStore()
@@ -103,7 +116,7 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     const batches = eventRecords(scope.call, { models, defaultAccountId, eventId: draw, uuid: draw }).map((record) => ({
       accountId: record.recipientAccountId,
       region: record.awsRegion,
-      batchId: record.eventID,
+      batchId: nextBatchId(),
       management: record.managementEvent,
       records: [stored(record)],
     }))
@@ -124,7 +137,7 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   }
 
   async function writeBatch(items: readonly Queued[]): Promise<void> {
-    const batches = batchBuilder(deps.ids)
+    const batches = batchBuilder(deps.ids, nextBatchId)
     const completed: { before: EventBatch; after: EventBatch }[] = []
     const context: RecordContext = { models, defaultAccountId, eventId: batches.eventId, uuid: deps.ids.uuid }
     for (const item of items) {
@@ -210,18 +223,18 @@ function stored(record: CloudTrailRecord): StoredRecord {
  * `eventId` draws a record's id from the batch it will join, so that a batch's ids share their first 8 hex digits
  * (the key EventId lookups find the batch by).
  */
-function batchBuilder(ids: Ids) {
-  const open = new Map<string, { batch: EventBatch & { records: StoredRecord[] }; drawn: number }>()
+function batchBuilder(ids: Ids, nextBatchId: () => string) {
+  const open = new Map<string, { batch: EventBatch & { records: StoredRecord[] }; prefix: string; drawn: number }>()
   const byPrefix = new Map<string, EventBatch & { records: StoredRecord[] }>()
   const all: EventBatch[] = []
   const openBatch = (accountId: string, region: string, management: boolean) => {
     const key = `${accountId}\n${region}\n${management}`
     let entry = open.get(key)
     if (!entry || entry.drawn >= RECORDS_PER_BATCH) {
-      const batchId = ids.uuid()
-      entry = { batch: { accountId, region, batchId, management, records: [] }, drawn: 0 }
+      const prefix = ids.uuid().slice(0, BATCH_KEY_LENGTH)
+      entry = { batch: { accountId, region, batchId: nextBatchId(), management, records: [] }, prefix, drawn: 0 }
       open.set(key, entry)
-      byPrefix.set(batchId.slice(0, BATCH_KEY_LENGTH), entry.batch)
+      byPrefix.set(prefix, entry.batch)
       all.push(entry.batch)
     }
     return entry
@@ -230,13 +243,13 @@ function batchBuilder(ids: Ids) {
     eventId(accountId: string, region: string, management: boolean): string {
       const entry = openBatch(accountId, region, management)
       entry.drawn++
-      return entry.batch.batchId.slice(0, BATCH_KEY_LENGTH) + ids.uuid().slice(BATCH_KEY_LENGTH)
+      return entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
     },
     add(record: CloudTrailRecord): void {
       let batch = byPrefix.get(record.eventID.slice(0, BATCH_KEY_LENGTH))
       if (!batch || batch.accountId !== record.recipientAccountId || batch.region !== record.awsRegion) {
         // A record made outside the pipeline brings its own id: it is a batch of its own.
-        batch = { accountId: record.recipientAccountId, region: record.awsRegion, batchId: record.eventID, management: record.managementEvent, records: [] }
+        batch = { accountId: record.recipientAccountId, region: record.awsRegion, batchId: nextBatchId(), management: record.managementEvent, records: [] }
         all.push(batch)
       }
       batch.records.push(stored(record))

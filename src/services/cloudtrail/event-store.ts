@@ -88,10 +88,14 @@ export interface EventQuery {
   readonly limit: number
 }
 
-/** Where an event sits in newest-first order: eventTime, then eventID, both descending. */
+/**
+ * Where an event sits in newest-first order: eventTime (to the second), then within a second the order records were
+ * written — the batch (batch ids sort in the order batches were written), then the record's place in it.
+ */
 export interface EventPosition {
   readonly time: string
-  readonly eventId: string
+  readonly batchId: string
+  readonly offset: number
 }
 
 export interface FoundEvent extends EventPosition {
@@ -104,9 +108,9 @@ const BATCHES_PER_READ = 16
 
 /**
  * Management events newest first, within one account and region: batches come newest first from the keys of the one
- * attribute asked for (or from all batches), and are merged by event time — batches may overlap in time (a call's own
- * transaction writes its event while a group commit is pending), so an event is returned only once no unread batch
- * can hold a newer one.
+ * attribute asked for (or from all batches), and are merged — batches may overlap in time (a call's own transaction
+ * writes its event while a group commit is pending; a slow call is written after quicker later ones), so an event is
+ * returned only once no unread batch can hold one that comes before it.
  */
 export async function findEvents(db: Db, query: EventQuery): Promise<FoundEvent[]> {
   const upper = query.after && query.after.time < query.to ? query.after.time : query.to
@@ -115,8 +119,8 @@ export async function findEvents(db: Db, query: EventQuery): Promise<FoundEvent[
   const out: FoundEvent[] = []
   let next = await candidates.next()
   while (out.length < query.limit) {
-    // Read every batch that may hold an event at least as new as the newest one held.
-    while (!next.done && (pending.length === 0 || next.value.newestTime >= pending[0]!.time)) {
+    // Read every batch that may hold an event coming before the first one held.
+    while (!next.done && (pending.length === 0 || mayComeBefore(next.value, pending[0]!))) {
       for (const event of eventsOf(next.value, query, upper)) insertSorted(pending, event)
       next = await candidates.next()
     }
@@ -175,36 +179,49 @@ async function* candidateBatches(db: Db, query: EventQuery, upper: string): Asyn
   }
 }
 
+/** Whether an unread batch may hold an event that comes before `event`: a newer one, or one of its second written later. */
+function mayComeBefore(batch: CandidateBatch, event: FoundEvent): boolean {
+  return batch.newestTime > event.time || (batch.newestTime === event.time && batch.batchId > event.batchId)
+}
+
 /** The batch's events that match the query exactly (the keys name candidates; values were cut, ids share prefixes). */
 function eventsOf(batch: CandidateBatch, query: EventQuery, upper: string): FoundEvent[] {
-  const { records } = batch
-  const picked = batch.offsets ? batch.offsets.map((start) => lineAt(records, start)) : records.split('\n')
+  const { records, batchId } = batch
   const out: FoundEvent[] = []
-  for (const json of picked) {
+  const consider = (offset: number) => {
+    const end = records.indexOf('\n', offset)
+    const json = records.slice(offset, end === -1 ? undefined : end)
     const record = JSON.parse(json) as CloudTrailRecord
     const time = record.eventTime
-    if (time < query.from || time > upper) continue
-    if (query.after && !isAfter(time, record.eventID, query.after)) continue
-    if (query.attribute && !attributeValues(record, query.attribute.key).includes(query.attribute.value)) continue
-    out.push({ time, eventId: record.eventID, record, json })
+    if (time < query.from || time > upper) return
+    const found = { time, batchId, offset, record, json }
+    if (query.after && !comesAfter(found, query.after)) return
+    if (query.attribute && !attributeValues(record, query.attribute.key).includes(query.attribute.value)) return
+    out.push(found)
+  }
+  if (batch.offsets) {
+    for (const offset of batch.offsets) consider(offset)
+  } else {
+    // Every record (JSON lines: JSON text never holds a raw newline).
+    for (let offset = 0; offset < records.length;) {
+      consider(offset)
+      const end = records.indexOf('\n', offset)
+      offset = end === -1 ? records.length : end + 1
+    }
   }
   return out
 }
 
-/** The record starting at `start` (a batch's records are JSON lines: JSON text never holds a raw newline). */
-function lineAt(records: string, start: number): string {
-  const end = records.indexOf('\n', start)
-  return records.slice(start, end === -1 ? undefined : end)
-}
-
-/** Whether (time, eventId) comes after `position` in newest-first order. */
-function isAfter(time: string, eventId: string, position: EventPosition): boolean {
-  return time < position.time || (time === position.time && eventId < position.eventId)
+/** Whether `a` comes after `b` in newest-first order. */
+function comesAfter(a: EventPosition, b: EventPosition): boolean {
+  if (a.time !== b.time) return a.time < b.time
+  if (a.batchId !== b.batchId) return a.batchId < b.batchId
+  return a.offset < b.offset
 }
 
 function insertSorted(events: FoundEvent[], event: FoundEvent): void {
   let at = events.length
-  while (at > 0 && isAfter(events[at - 1]!.time, events[at - 1]!.eventId, event)) at--
+  while (at > 0 && comesAfter(events[at - 1]!, event)) at--
   events.splice(at, 0, event)
 }
 

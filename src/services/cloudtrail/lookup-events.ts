@@ -59,7 +59,7 @@ export function lookupOperations(deps: LookupDeps): Pick<CloudtrailApi, 'LookupE
       const last = page[page.length - 1]
       return {
         Events: page.map((event) => toEvent(event.record, event.json)),
-        ...(found.length > limit && last && { NextToken: writeToken({ time: last.time, eventId: last.eventId }, queryHash) }),
+        ...(found.length > limit && last && { NextToken: writeToken(last, queryHash) }),
       }
     },
   }
@@ -100,7 +100,7 @@ function toEvent(record: CloudTrailRecord, json: string): Event {
  * request with different parameters" is refused, as AWS does.
  */
 function writeToken(after: EventPosition, queryHash: string): string {
-  return Buffer.from(JSON.stringify({ t: after.time, e: after.eventId, q: queryHash })).toString('base64url')
+  return Buffer.from(JSON.stringify({ t: after.time, b: after.batchId, o: after.offset, q: queryHash })).toString('base64url')
 }
 
 function readToken(token: string, queryHash: string): EventPosition {
@@ -110,11 +110,11 @@ function readToken(token: string, queryHash: string): EventPosition {
   } catch {
     parsed = undefined
   }
-  const { t, e, q } = (parsed ?? {}) as Record<string, unknown>
-  if (typeof t !== 'string' || typeof e !== 'string' || q !== queryHash || Number.isNaN(Date.parse(t))) {
+  const { t, b, o, q } = (parsed ?? {}) as Record<string, unknown>
+  if (typeof t !== 'string' || typeof b !== 'string' || typeof o !== 'number' || q !== queryHash || Number.isNaN(Date.parse(t))) {
     throw new InvalidNextTokenException('Invalid NextToken.')
   }
-  return { time: t, eventId: e }
+  return { time: t, batchId: b, offset: o }
 }
 
 function hashQuery(attributes: readonly LookupAttribute[] | undefined, start: Date | undefined, end: Date | undefined): string {
