@@ -45,7 +45,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end()
     })
   }
-  const serverOptions = { keepAlive: true, keepAliveTimeout: 60_000, requestTimeout: 300_000 }
+  // requestTimeout bounds a whole request, body included: an hour lets a 5 GiB S3 PutObject through at ~1.5 MB/s
+  // (S3 itself sets no total limit, only the idle one below), and still ends a body trickled in forever.
+  const serverOptions = { keepAlive: true, keepAliveTimeout: 60_000, requestTimeout: 3_600_000 }
   const server = options.tls ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handle) : createServer(serverOptions, handle)
   server.keepAliveTimeout = 60_000
   server.on('clientError', answerUnparsableRequest)
