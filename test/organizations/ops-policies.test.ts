@@ -208,6 +208,8 @@ describe('tag policies and DescribeEffectivePolicy', () => {
     await tagPolicy('AccountTags', { tags: { costcenter: { tag_value: { '@@remove': ['100'] } } } }, accountId)
     const { EffectivePolicy } = await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'TAG_POLICY', TargetId: accountId }))
     expect(EffectivePolicy!.TargetId).toBe(accountId)
+    expect(EffectivePolicy!.PolicyType).toBe('TAG_POLICY')
+    expect(EffectivePolicy!.LastUpdatedTimestamp!.getTime()).toBeLessThanOrEqual(Date.now())
     expect(JSON.parse(EffectivePolicy!.PolicyContent!)).toEqual({
       tags: { costcenter: { tag_key: 'CostCenter', tag_value: ['200', '300'] }, team: { tag_key: 'Team' } },
     })

@@ -42,7 +42,7 @@ export function effectivePolicyOperations(deps: OrganizationsDeps) {
           const row = await policyStore(db).policy(scope.management, id)
           if (!row) continue
           level.push(JSON.parse(row.content) as JsonObject)
-          if (lastUpdated === undefined || row.created_at > lastUpdated) lastUpdated = row.created_at
+          if (lastUpdated === undefined || row.updated_at > lastUpdated) lastUpdated = row.updated_at
         }
         documents.push(level)
       }

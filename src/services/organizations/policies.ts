@@ -41,7 +41,7 @@ export function policyOperations(deps: OrganizationsDeps) {
         try {
           await policyStore(tx).insertPolicy({
             account_id: scope.management, policy_id: policy.id, policy_type: policy.type, name: policy.name,
-            description: policy.description, content: policy.content, created_at: clock.now().toISOString(),
+            description: policy.description, content: policy.content, created_at: clock.now().toISOString(), updated_at: clock.now().toISOString(),
           })
         } catch (error) {
           if (error instanceof DuplicateKeyError) throw new DuplicatePolicyException(DUPLICATE_POLICY)
@@ -68,7 +68,7 @@ export function policyOperations(deps: OrganizationsDeps) {
         }
         if (Object.keys(changes).length > 0) {
           try {
-            await policyStore(tx).updatePolicy(scope.management, policy.id, changes)
+            await policyStore(tx).updatePolicy(scope.management, policy.id, { ...changes, updated_at: clock.now().toISOString() })
           } catch (error) {
             if (error instanceof DuplicateKeyError) throw new DuplicatePolicyException(DUPLICATE_POLICY)
             throw error

@@ -23,7 +23,7 @@ export function policyStore(db: Db) {
       await db.insertInto('org_policies').values(row).execute()
     },
 
-    async updatePolicy(managementAccountId: string, policyId: string, changes: Partial<Pick<OrgPolicyRow, 'name' | 'description' | 'content'>>): Promise<void> {
+    async updatePolicy(managementAccountId: string, policyId: string, changes: Partial<Pick<OrgPolicyRow, 'name' | 'description' | 'content' | 'updated_at'>>): Promise<void> {
       await db.updateTable('org_policies').set(changes).where('account_id', '=', managementAccountId).where('policy_id', '=', policyId).execute()
     },
 

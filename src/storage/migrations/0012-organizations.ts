@@ -76,6 +76,8 @@ export interface OrgPolicyRow {
   description: string
   content: string
   created_at: DbTimestamp
+  /** The last UpdatePolicy (DescribeEffectivePolicy's LastUpdatedTimestamp); created_at until then. */
+  updated_at: DbTimestamp
 }
 
 /** A policy (customer or AWS managed) attached to the root, an OU or an account. */
@@ -180,7 +182,7 @@ export const createOrganizations: Migration = {
       .addColumn('account_id', text, (c) => c.notNull()).addColumn('policy_id', text, (c) => c.notNull())
       .addColumn('policy_type', text, (c) => c.notNull()).addColumn('name', text, (c) => c.notNull())
       .addColumn('description', text, (c) => c.notNull()).addColumn('content', text, (c) => c.notNull())
-      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull()).addColumn('updated_at', text, (c) => c.notNull())
       .addPrimaryKeyConstraint('org_policies_pk', ['account_id', 'policy_id'])
       .execute()
     await db.schema.createIndex('org_policies_name').on('org_policies').columns(['account_id', 'policy_type', 'name']).unique().execute()
