@@ -1,7 +1,7 @@
 // Object-level access end to end: anonymous reads through a public bucket policy, object ACLs under ObjectWriter
 // (and refused under BucketOwnerEnforced), s3:ExistingObjectTag conditions, and presigned URL expiry.
 import {
-  CreateBucketCommand, DeletePublicAccessBlockCommand, GetObjectAclCommand, GetObjectCommand, PutBucketOwnershipControlsCommand,
+  CreateBucketCommand, DeleteObjectsCommand, DeletePublicAccessBlockCommand, GetObjectAclCommand, GetObjectCommand, PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand, PutObjectAclCommand, PutObjectCommand, S3Client, S3ServiceException,
 } from '@aws-sdk/client-s3'
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam'
@@ -110,6 +110,23 @@ describe('s3:ExistingObjectTag', () => {
     const carolS3 = s3Client(server, carol.credentials)
     expect(await (await carolS3.send(new GetObjectCommand({ Bucket: 'obj-tags', Key: 'open.txt' }))).Body!.transformToString()).toBe('open')
     expect((await failure(carolS3.send(new GetObjectCommand({ Bucket: 'obj-tags', Key: 'closed.txt' })))).name).toBe('AccessDenied')
+  })
+})
+
+describe('DeleteObjects', () => {
+  it('decides each key with the bucket policy and reports refused keys as AccessDenied entries', async () => {
+    const dave = await createTestUser(server, 'dave') // no IAM policy: the bucket policy alone grants
+    await s3.send(new CreateBucketCommand({ Bucket: 'obj-batch' }))
+    await s3.send(new PutBucketPolicyCommand({
+      Bucket: 'obj-batch',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: dave.arn }, Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::obj-batch/tmp/*' }] }),
+    }))
+    await s3.send(new PutObjectCommand({ Bucket: 'obj-batch', Key: 'tmp/a', Body: 'a' }))
+    await s3.send(new PutObjectCommand({ Bucket: 'obj-batch', Key: 'keep/b', Body: 'b' }))
+    const result = await s3Client(server, dave.credentials).send(new DeleteObjectsCommand({ Bucket: 'obj-batch', Delete: { Objects: [{ Key: 'tmp/a' }, { Key: 'keep/b' }] } }))
+    expect(result.Deleted?.map((entry) => entry.Key)).toEqual(['tmp/a'])
+    expect(result.Errors?.map((entry) => [entry.Key, entry.Code])).toEqual([['keep/b', 'AccessDenied']])
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'obj-batch', Key: 'keep/b' }))).Body!.transformToString()).toBe('b')
   })
 })
 

@@ -41,7 +41,7 @@ export interface ObjectFacts {
  * (s3:ExistingObjectTag/<key>). The table leaves them to `objectTarget` (withObjectAuthorization in index.ts runs it
  * once the object is looked up, through ctx.authorize) and marks them as needing no permission of their own.
  * INVARIANT: every operation listed here and in COPY_DECIDED is wrapped by withObjectAuthorization wherever the
- * table is bound (s3Service does it).
+ * table is bound (s3Service does it); DeleteObjects decides each key with deleteObjectTarget.
  */
 export const OBJECT_DECIDED = ['GetObject', 'HeadObject', 'GetObjectAcl', 'PutObjectAcl', 'GetObjectTagging', 'PutObjectTagging', 'DeleteObjectTagging', 'GetObjectAttributes'] as const
 export type ObjectDecidedOperation = (typeof OBJECT_DECIDED)[number]
@@ -68,28 +68,7 @@ export function s3Authorization(buckets: BucketLookup): AuthorizationTable<S3Api
 
 /** The table, and the object-aware targets of the operations it defers (OBJECT_DECIDED). */
 export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: AuthorizationTable<S3Api>; objectTarget: ObjectTarget } {
-  /** An action on the bucket `name`, or on its object `options.key`. */
-  const on = (action: string, name: string, call: CallFacts, options: Target = {}): AuthorizationTarget => {
-    const bucket = buckets.get(name)
-    const versioned = options.versionId !== undefined && VERSIONED[action] !== undefined
-    const resource = `arn:${call.partition}:s3:::${name}${options.key === undefined ? '' : `/${options.key}`}`
-    const context: Context = {
-      ...(bucket && { 's3:ResourceAccount': bucket.ownerAccountId }),
-      ...(options.versionId !== undefined && { 's3:versionid': options.versionId }),
-      ...(options.object && existingTagKeys(options.object.tags)),
-      ...options.context,
-    }
-    const objectAcl = bucket && options.object && options.key !== undefined && aclsEnabled(bucket.ownershipControls)
-      ? objectAclPolicy(name, options.key, options.object.acl, { ignorePublic: false, partition: call.partition })
-      : undefined
-    return {
-      action: versioned ? VERSIONED[action]! : action,
-      resources: [resource],
-      context,
-      ...(options.additionalActions && options.additionalActions.length > 0 && { additionalActions: options.additionalActions }),
-      ...(bucket && { resourcePolicies: objectOwned(bucketResourcePolicies(bucket, buckets.account(bucket.ownerAccountId), call.caller, call.partition, objectAcl), objectAcl && options.object) }),
-    }
-  }
+  const on = (action: string, name: string, call: CallFacts, options: Target = {}) => targetOn(buckets, action, name, call, options)
   const bucketOp = (action: string) => (input: { Bucket: string }, call: CallFacts) => on(action, input.Bucket, call)
   const objectOp = (action: string) => (input: { Bucket: string; Key: string; VersionId?: string }, call: CallFacts, object?: ObjectFacts) =>
     on(action, input.Bucket, call, { key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }), ...(object && { object }) })
@@ -226,7 +205,11 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
     SelectObjectContent: objectOp('s3:GetObject'),
     RestoreObject: objectOp('s3:RestoreObject'),
     DeleteObject: objectOp('s3:DeleteObject'),
-    DeleteObjects: (input, call) => deleteObjects(on, input.Bucket, input.Delete?.Objects ?? [], call),
+    // Decided key by key in the handler (deleteObjectTarget) when the bucket exists.
+    DeleteObjects: (input, call) => {
+      const target = deleteObjects(on, input.Bucket, input.Delete?.Objects ?? [], call)
+      return buckets.get(input.Bucket) ? { ...target, requiresPermission: false } : target
+    },
     PutObject: (input, call) => on('s3:PutObject', input.Bucket, call, {
       key: input.Key,
       context: { ...aclKeys(input), ...writeKeys(input), ...requestTagKeys(input.Tagging) },
@@ -270,6 +253,37 @@ export function s3AuthorizationWithObjects(buckets: BucketLookup): { table: Auth
     ListParts: (input, call) => on('s3:ListMultipartUploadParts', input.Bucket, call, { key: input.Key }),
   }
   return { table, objectTarget }
+}
+
+/** An action on the bucket `name`, or on its object `options.key`. */
+function targetOn(buckets: BucketLookup, action: string, name: string, call: CallFacts, options: Target = {}): AuthorizationTarget {
+  const bucket = buckets.get(name)
+  const versioned = options.versionId !== undefined && VERSIONED[action] !== undefined
+  const resource = `arn:${call.partition}:s3:::${name}${options.key === undefined ? '' : `/${options.key}`}`
+  const context: Context = {
+    ...(bucket && { 's3:ResourceAccount': bucket.ownerAccountId }),
+    ...(options.versionId !== undefined && { 's3:versionid': options.versionId }),
+    ...(options.object && existingTagKeys(options.object.tags)),
+    ...options.context,
+  }
+  const objectAcl = bucket && options.object && options.key !== undefined && aclsEnabled(bucket.ownershipControls)
+    ? objectAclPolicy(name, options.key, options.object.acl, { ignorePublic: false, partition: call.partition })
+    : undefined
+  return {
+    action: versioned ? VERSIONED[action]! : action,
+    resources: [resource],
+    context,
+    ...(options.additionalActions && options.additionalActions.length > 0 && { additionalActions: options.additionalActions }),
+    ...(bucket && { resourcePolicies: objectOwned(bucketResourcePolicies(bucket, buckets.account(bucket.ownerAccountId), call.caller, call.partition, objectAcl), objectAcl && options.object) }),
+  }
+}
+
+/**
+ * DeleteObject(Version) on one key of DeleteObjects, with the bucket's policies: the handler decides each key
+ * (a refused key is an AccessDenied entry in the result, as S3 reports it).
+ */
+export function deleteObjectTarget(buckets: BucketLookup, bucket: string, key: string, versionId: string | undefined, call: CallFacts): AuthorizationTarget {
+  return targetOn(buckets, 's3:DeleteObject', bucket, call, { key, ...(versionId !== undefined && { versionId }) })
 }
 
 /**
