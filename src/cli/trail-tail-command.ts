@@ -46,6 +46,9 @@ interface TailOptions {
   readonly once: boolean
 }
 
+/** Marks this command's own LookupEvents calls (they are recorded too), so that it does not print them. */
+const TAIL_USER_AGENT = 'palisade-trail-tail'
+
 /** Events seen less than this long before the newest are looked up again: a batch may commit one a little late. */
 const OVERLAP_MS = 10_000
 /** Ids remembered to print each event once. */
@@ -65,7 +68,7 @@ export async function trailTailCommand(args: readonly string[], env: Env, io: Tr
     io.stderr(`palisade trail tail: ${error.message}\n\nRun \`palisade trail tail --help\` for usage.\n`)
     return 2
   }
-  const client = new CloudTrailClient({ endpoint: options.endpoint, region: options.region, maxAttempts: 2 })
+  const client = new CloudTrailClient({ endpoint: options.endpoint, region: options.region, maxAttempts: 2, customUserAgent: TAIL_USER_AGENT })
   // LookupEvents takes one attribute: the event name is asked of the server when both filters are given (it is the
   // rarer), the user checked here.
   const attribute: LookupAttribute | undefined = options.eventName !== undefined
@@ -114,6 +117,7 @@ async function newEvents(client: CloudTrailClient, attribute: LookupAttribute | 
 }
 
 function matches(record: CloudTrailRecord, options: TailOptions): boolean {
+  if (record.eventName === 'LookupEvents' && String(record.userAgent ?? '').includes(TAIL_USER_AGENT)) return false
   if (options.errorsOnly && record.errorCode === undefined) return false
   if (options.user !== undefined && who(record) !== options.user && record.userIdentity?.userName !== options.user) return false
   return true

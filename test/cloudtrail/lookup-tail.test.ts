@@ -95,6 +95,15 @@ describe('palisade trail tail', () => {
     expect(lines.findIndex((line) => line.includes('iam:GetUser'))).toBeLessThan(lines.findIndex((line) => line.includes('iam:CreateUser')))
   }, 60_000)
 
+  it('does not print its own polling, which is recorded like any call', async () => {
+    const run = tail(palisade, palisade.root, '--interval', '0.2', '--since', '1m')
+    await run.waitFor('iam:CreateUser root') // the setup, then a few polls
+    await clients(palisade).iam.send(new GetUserCommand({ UserName: 'dave' }))
+    await run.waitFor('iam:GetUser root')
+    await run.stop()
+    expect(run.output()).not.toContain('LookupEvents')
+  }, 60_000)
+
   it('exits 1 with AWS\'s error when the caller may not look events up', async () => {
     const { code, stderr } = await tail(palisade, dave, '--once').done
     expect(code).toBe(1)
