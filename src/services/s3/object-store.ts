@@ -2,6 +2,7 @@
 import type { S3ObjectRow } from '../../storage/migrations/0013-s3.js'
 import type { Db } from '../../storage/schema.js'
 import type { StoredSegment } from './object-files.js'
+import { noSuchBucket } from './s3-errors.js'
 
 export interface ContentHeaders {
   readonly ContentType?: string
@@ -74,6 +75,9 @@ export function objectStore(db: Db) {
      * suspended buckets), whose data files are returned for deletion after the commit.
      */
     async insertLatest(object: StoredObject, replaceNull: boolean): Promise<string[]> {
+      // The bucket may have been deleted while the bytes arrived: its objects must not outlive it.
+      const bucket = await db.selectFrom('s3_buckets').select('name').where('name', '=', object.bucket).executeTakeFirst()
+      if (!bucket) throw noSuchBucket(object.bucket)
       const freed: string[] = []
       if (replaceNull) {
         const old = await versions(object.bucket, object.key).where('version_id', '=', 'null').executeTakeFirst()
