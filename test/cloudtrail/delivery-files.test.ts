@@ -138,6 +138,19 @@ describe('trail delivery', () => {
     expect(logFiles().flatMap(records)).toEqual(['CreateUser'])
   })
 
+  it('gives a trail created again under a deleted trail\'s name none of the events its predecessor held', async () => {
+    await create()
+    t.bucket.refuse('trail-bucket', 'AccessDenied')
+    t.events.emit(managementEvent('CreateUser'))
+    await t.api.DeleteTrail({ Name: 'main' }, t.ctx()) // its last delivery is refused: the events stay held
+    t.bucket.refuse('trail-bucket', undefined)
+    t.clock.set(new Date('2026-11-22T10:30:00Z'))
+    await create()
+    t.events.emit(managementEvent('DeleteUser', { eventTime: '2026-11-22T10:30:05Z' }))
+    await t.runtime.deliver()
+    expect(logFiles().flatMap(records)).toEqual(['DeleteUser'])
+  })
+
   it('writes log files still buffered when it closes', async () => {
     await create()
     t.events.emit(managementEvent('CreateUser'))

@@ -75,12 +75,16 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
     for (const [id, buffer] of [...buffers]) {
       if (buffer.events.length === 0 || (only && !only(buffer))) continue
       const trail = deps.trails.all().find((candidate) => trailKey(candidate) === buffer.trailKey)
-      const events = buffer.events
+      // A trail deleted (or erased by a reset) and created again under its name does not inherit what its
+      // predecessor held: only events from this trail's creation on are written.
+      const created = trail ? Math.floor(trail.createdAt.getTime() / 1000) * 1000 : 0
+      const events = trail ? buffer.events.filter((event) => Date.parse(event.eventTime) >= created) : []
       buffer.events = []
       if (!trail) {
         buffers.delete(id) // the trail is gone
         continue
       }
+      if (events.length === 0) continue
       for (let start = 0; start < events.length; start += MAX_RECORDS_PER_FILE) {
         const part = events.slice(start, start + MAX_RECORDS_PER_FILE)
         if (!(await deliverLogFile(deps, trail, { accountId: buffer.accountId, region: buffer.region }, part))) {
