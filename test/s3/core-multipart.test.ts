@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand,
-  DeleteObjectTaggingCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand,
+  DeleteObjectTaggingCommand, GetObjectAttributesCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand,
   PutObjectCommand, PutObjectTaggingCommand, S3Client, S3ServiceException, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
@@ -98,6 +98,16 @@ describe('multipart upload', () => {
     await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: 'copied-part', UploadId, MultipartUpload: { Parts: [{ ETag: part.CopyPartResult!.ETag, PartNumber: 1 }] } }))
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'copied-part' }))
     expect(await got.Body!.transformToString()).toBe('cdef')
+  })
+
+  it('reports the attributes of a multipart object (GetObjectAttributes): ETag, size and parts page by page', async () => {
+    const attributes = await s3.send(new GetObjectAttributesCommand({ Bucket: BUCKET, Key: 'big', ObjectAttributes: ['ETag', 'ObjectSize', 'ObjectParts', 'StorageClass'], MaxParts: 1 }))
+    expect(attributes.ETag).toMatch(/^[0-9a-f]{32}-2$/)
+    expect(attributes.ObjectSize).toBe(5 * MiB + 1234)
+    expect(attributes.StorageClass).toBe('STANDARD')
+    expect(attributes.ObjectParts).toMatchObject({ TotalPartsCount: 2, IsTruncated: true, NextPartNumberMarker: '1', Parts: [{ PartNumber: 1, Size: 5 * MiB }] })
+    const next = await s3.send(new GetObjectAttributesCommand({ Bucket: BUCKET, Key: 'big', ObjectAttributes: ['ObjectParts'], PartNumberMarker: 1 }))
+    expect(next.ObjectParts).toMatchObject({ IsTruncated: false, Parts: [{ PartNumber: 2, Size: 1234 }] })
   })
 
   it('uploads a 12 MiB stream with lib-storage', async () => {

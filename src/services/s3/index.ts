@@ -8,6 +8,7 @@ import { listOperations } from './list-objects.js'
 import { copyObjectOperations } from './copy-object.js'
 import { objectTaggingOperations } from './object-tagging.js'
 import { multipartOperations } from './multipart.js'
+import { objectAttributeOperations } from './object-attributes.js'
 import { bucketEncryptionOperations } from './encryption/bucket-encryption.js'
 import type { S3Deps } from './s3-deps.js'
 import { s3AuthorizationWithObjects } from './authorization.js'
@@ -36,6 +37,7 @@ export function s3Service(deps: S3Deps): Partial<S3Api> {
     ...copyObjectOperations(deps),
     ...objectTaggingOperations(deps),
     ...multipartOperations(deps),
+    ...objectAttributeOperations(deps),
     ...accessOperations(deps),
     ...bucketEncryptionOperations(deps),
   }, deps, s3AuthorizationWithObjects(deps.buckets).objectTarget)
