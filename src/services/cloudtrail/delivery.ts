@@ -123,8 +123,9 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
 
   return {
     accept(event) {
+      const at = Date.parse(event.eventTime)
       for (const trail of deps.trails.all()) {
-        if (!loggingAt(trail, event.eventTime) || !recordsFor(trail, event)) continue
+        if (!loggingAt(trail, at) || !recordsFor(trail, event)) continue
         const id = `${trailKey(trail)}|${event.awsRegion}|${event.recipientAccountId}`
         let buffer = buffers.get(id)
         if (!buffer) buffers.set(id, buffer = { trailKey: trailKey(trail), accountId: event.recipientAccountId, region: event.awsRegion, events: [] })
@@ -158,9 +159,8 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
  * Whether the trail was logging when the event happened: events reach subscribers shortly after their calls, so a
  * call made just before StopLogging is still the trail's, and one made before StartLogging is not.
  */
-function loggingAt(trail: Trail, eventTime: string): boolean {
+function loggingAt(trail: Trail, at: number): boolean {
   if (!trail.startLoggingTime) return false
-  const at = Date.parse(eventTime)
   if (at < Math.floor(trail.startLoggingTime.getTime() / 1000) * 1000) return false // event times have second precision
   return trail.isLogging || (trail.stopLoggingTime !== undefined && at <= trail.stopLoggingTime.getTime())
 }
