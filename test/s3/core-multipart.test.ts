@@ -106,7 +106,7 @@ describe('multipart upload', () => {
     expect(attributes.ObjectSize).toBe(5 * MiB + 1234)
     expect(attributes.StorageClass).toBe('STANDARD')
     expect(attributes.ObjectParts).toMatchObject({ TotalPartsCount: 2, IsTruncated: true, NextPartNumberMarker: '1', Parts: [{ PartNumber: 1, Size: 5 * MiB }] })
-    const next = await s3.send(new GetObjectAttributesCommand({ Bucket: BUCKET, Key: 'big', ObjectAttributes: ['ObjectParts'], PartNumberMarker: 1 }))
+    const next = await s3.send(new GetObjectAttributesCommand({ Bucket: BUCKET, Key: 'big', ObjectAttributes: ['ObjectParts'], PartNumberMarker: '1' }))
     expect(next.ObjectParts).toMatchObject({ IsTruncated: false, Parts: [{ PartNumber: 2, Size: 1234 }] })
   })
 
