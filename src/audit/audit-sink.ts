@@ -49,10 +49,14 @@ export const discardingAuditSink: AuditSink = { record: () => {} }
 /** One sink that hands each call to every sink in `sinks`, nesting their scopes around the handler. */
 export function allAuditSinks(sinks: readonly AuditSink[]): AuditSink {
   const scoped = sinks.filter((sink) => sink.during !== undefined)
+  const record = (call: CallRecord) => {
+    for (const sink of sinks) sink.record(call)
+  }
+  // Every request passes here: no wrapper when no sink, or one, has a scope.
+  if (scoped.length === 0) return { record }
+  if (scoped.length === 1) return { record, during: scoped[0]!.during!.bind(scoped[0]) }
   return {
-    record(call) {
-      for (const sink of sinks) sink.record(call)
-    },
+    record,
     during<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
       let run = work
       for (const sink of [...scoped].reverse()) {

@@ -163,6 +163,16 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     }
   }
 
+  async function runScoped<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
+    const scope: Scope = { call, open: true, inserting: false }
+    try {
+      return await scopes.run(scope, work)
+    } finally {
+      scope.open = false
+      if (scope.committed) committedCalls.set(call.requestId, scope.committed)
+    }
+  }
+
   function announce(record: CloudTrailRecord): void {
     for (const listener of listeners) {
       try {
@@ -181,15 +191,10 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   }
 
   return {
-    async during<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
+    during<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
+      // Read-only calls (most of them) run as they are: their records wait for the batch.
       if (isReadOnlyEvent(call.service, call.operation, call.readOnly)) return work()
-      const scope: Scope = { call, open: true, inserting: false }
-      try {
-        return await scopes.run(scope, work)
-      } finally {
-        scope.open = false
-        if (scope.committed) committedCalls.set(call.requestId, scope.committed)
-      }
+      return runScoped(call, work)
     },
     record(call) {
       const committed = committedCalls.get(call.requestId)
