@@ -6,6 +6,7 @@ import {
   RemoveTagsCommand, StartLoggingCommand, StopLoggingCommand, UpdateTrailCommand, type CloudTrailClient,
 } from '@aws-sdk/client-cloudtrail'
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam'
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms'
 import { DeleteBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -126,6 +127,32 @@ describe('trails through the SDK', () => {
     expect(key!.ValidityEndTime!.getTime()).toBeGreaterThan(Date.now())
     const reversed = await failure(cloudtrail.send(new ListPublicKeysCommand({ StartTime: new Date(), EndTime: new Date(Date.now() - 3_600_000) })))
     expect(reversed.name).toBe('InvalidTimeRangeException')
+  })
+
+  it('encrypts log files with the trail KMS key once its key policy lets CloudTrail use it', async () => {
+    const kms = new KMSClient({ endpoint: palisade.url, region: 'us-east-1', credentials: palisade.root, maxAttempts: 1 })
+    const rootStatement = { Sid: 'root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }
+    const ownerOnly = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!
+    await trailBucket(s3, 'kms-trail-bucket', ACCOUNT, 'encrypted')
+    const refused = await failure(cloudtrail.send(new CreateTrailCommand({ Name: 'encrypted', S3BucketName: 'kms-trail-bucket', KmsKeyId: ownerOnly.KeyId })))
+    expect(refused.name).toBe('InsufficientEncryptionPolicyException')
+    expect((await failure(cloudtrail.send(new CreateTrailCommand({ Name: 'encrypted', S3BucketName: 'kms-trail-bucket', KmsKeyId: 'alias/none' })))).name)
+      .toBe('KmsKeyNotFoundException')
+
+    // AWS's documented key policy statement for CloudTrail (create-kms-key-policy-for-cloudtrail.html).
+    const forCloudTrail = (await kms.send(new CreateKeyCommand({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: [rootStatement, {
+      Sid: 'cloudtrail', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*',
+      Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*` }, StringEquals: { 'aws:SourceArn': arnOf('encrypted') } },
+    }] }) }))).KeyMetadata!
+    const created = await cloudtrail.send(new CreateTrailCommand({ Name: 'encrypted', S3BucketName: 'kms-trail-bucket', KmsKeyId: forCloudTrail.KeyId }))
+    expect(created.KmsKeyId).toBe(forCloudTrail.Arn)
+    await cloudtrail.send(new StartLoggingCommand({ Name: 'encrypted' }))
+    await new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: palisade.root, maxAttempts: 1 }).send(new CreateUserCommand({ UserName: 'encrypted-user' }))
+    await cloudtrail.send(new StopLoggingCommand({ Name: 'encrypted' }))
+    const [key] = await listKeys(s3, 'kms-trail-bucket', `AWSLogs/${ACCOUNT}/CloudTrail/`)
+    const read = await readGzipJson<{ Records: unknown[] }>(s3, 'kms-trail-bucket', key!)
+    expect(read).toMatchObject({ encryption: 'aws:kms', kmsKeyId: forCloudTrail.Arn })
+    expect(read.json.Records.length).toBeGreaterThan(0)
   })
 
   it('refuses an organization trail outside an organization', async () => {

@@ -1,3 +1,5 @@
+import type { AuthorizationTarget } from '../../core/authorization-target.js'
+
 // The ports trails depend on, each small enough to fake in a unit test: the recorded events, the S3 bucket that
 // receives log and digest files, the KMS key a trail encrypts with, and the organization an account belongs to.
 
@@ -63,6 +65,8 @@ export class LogFileDeliveryError extends Error {
 export interface TrailKmsKeys {
   /** The key's ARN and whether it can make data keys (enabled, symmetric); undefined when `accountId` has no such key. */
   resolve(keyIdParameter: string, accountId: string): { readonly arn: string; readonly usable: boolean } | undefined
+  /** What kms:`operation` on the key needs: its key policy and grants (KMS's data-key port); without it policies are not checked. */
+  authorization?(keyArn: string, operation: 'GenerateDataKey', callerAccountId: string, viaService: string, context: Readonly<Record<string, string>>): AuthorizationTarget
 }
 
 /** Where an account sits in AWS Organizations (the fields the organization port of src/authz gives). */

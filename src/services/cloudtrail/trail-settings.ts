@@ -3,11 +3,12 @@
 // writes (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html).
 import type { OperationContext } from '../../core/operation.js'
 import {
-  CloudTrailAccessNotEnabledException, InsufficientS3BucketPolicyException, InvalidCloudWatchLogsLogGroupArnException, InvalidCloudWatchLogsRoleArnException,
+  CloudTrailAccessNotEnabledException, InsufficientEncryptionPolicyException, InsufficientS3BucketPolicyException, InvalidCloudWatchLogsLogGroupArnException, InvalidCloudWatchLogsRoleArnException,
   InvalidParameterCombinationException, InvalidS3BucketNameException, InvalidS3PrefixException, KmsKeyDisabledException,
   KmsKeyNotFoundException, NotOrganizationMasterAccountException, OrganizationsNotInUseException, S3BucketDoesNotExistException,
 } from '../../generated/cloudtrail/errors.js'
 import type { TrailDeps } from './trail-deps.js'
+import { keyPolicyAllowsCloudTrail } from './trail-kms.js'
 
 const MAX_PREFIX_LENGTH = 200
 
@@ -42,11 +43,17 @@ export function checkCloudWatchLogs(logGroupArn: string | undefined, roleArn: st
   }
 }
 
-/** The key's ARN, stored and returned as KmsKeyId; an empty KmsKeyId (UpdateTrail) removes encryption. */
-export function resolveKmsKey(deps: Pick<TrailDeps, 'kmsKeys'>, keyId: string, ctx: OperationContext): string {
+/**
+ * The key's ARN, stored and returned as KmsKeyId (an empty KmsKeyId in UpdateTrail removes encryption); its key policy
+ * must let CloudTrail encrypt `trailArn`'s files.
+ */
+export function resolveKmsKey(deps: Pick<TrailDeps, 'kmsKeys'>, keyId: string, trailArn: string, ctx: OperationContext): string {
   const key = deps.kmsKeys?.resolve(keyId, ctx.accountId)
   if (!key) throw new KmsKeyNotFoundException(`KMS key not found: ${keyId}`)
   if (!key.usable) throw new KmsKeyDisabledException(`KMS key ${key.arn} is disabled or cannot encrypt data keys.`)
+  if (!keyPolicyAllowsCloudTrail(deps.kmsKeys!, key.arn, trailArn, ctx.accountId, ctx.region)) {
+    throw new InsufficientEncryptionPolicyException(`Insufficient permissions to access S3 bucket or KMS key ${key.arn}.`)
+  }
   return key.arn
 }
 

@@ -40,9 +40,9 @@ export function trailOperations(deps: TrailDeps) {
       if (trails.inAccount(ctx.accountId).filter((trail) => trail.homeRegion === ctx.region).length >= MAX_TRAILS_PER_REGION) {
         throw new MaximumNumberOfTrailsExceededException(`User: ${ctx.accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${ctx.region}.`)
       }
-      const kmsKeyId = input.KmsKeyId === undefined ? null : resolveKmsKey(deps, input.KmsKeyId, ctx)
-      const organizationId = input.IsOrganizationTrail ? await requireOrganizationManagement(deps, ctx) : null
       const arn = trailArn(trails.partition, { accountId: ctx.accountId, homeRegion: ctx.region, name: input.Name })
+      const kmsKeyId = input.KmsKeyId === undefined ? null : resolveKmsKey(deps, input.KmsKeyId, arn, ctx)
+      const organizationId = input.IsOrganizationTrail ? await requireOrganizationManagement(deps, ctx) : null
       await checkBucketAccepts(deps, input.S3BucketName, arn, ctx.accountId, input.S3KeyPrefix)
       const row: CloudTrailTrailRow = {
         account_id: ctx.accountId, home_region: ctx.region, name: input.Name,
@@ -96,7 +96,7 @@ export function trailOperations(deps: TrailDeps) {
         patch.cloud_watch_logs_log_group_arn = group ?? null
         patch.cloud_watch_logs_role_arn = role ?? null
       }
-      if (input.KmsKeyId !== undefined) patch.kms_key_id = input.KmsKeyId === '' ? null : resolveKmsKey(deps, input.KmsKeyId, ctx)
+      if (input.KmsKeyId !== undefined) patch.kms_key_id = input.KmsKeyId === '' ? null : resolveKmsKey(deps, input.KmsKeyId, trail.arn, ctx)
       if (input.IsOrganizationTrail !== undefined) {
         const organizationId = input.IsOrganizationTrail ? await requireOrganizationManagement(deps, ctx) : null
         patch.is_organization_trail = toDbBoolean(organizationId !== null)
