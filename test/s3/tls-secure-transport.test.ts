@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { startPalisade } from '../../src/app/start-palisade.js'
 import { readConfig } from '../../src/config/config.js'
 import { silentLogger } from '../../src/core/logger.js'
+import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY, type TestPalisade } from '../support/palisade.js'
 
 const root = { accessKeyId: TEST_ROOT_ACCESS_KEY_ID, secretAccessKey: TEST_ROOT_SECRET_ACCESS_KEY }
@@ -39,6 +40,13 @@ describe('palisade serve --tls', () => {
     const cert = new X509Certificate(readFileSync(join(https.dataDir, 'tls-cert.pem')))
     expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1')
     expect(statSync(join(https.dataDir, 'tls-key.pem')).mode & 0o777).toBe(0o600)
+  })
+
+  it.runIf(awsCliAvailable)('serves the AWS CLI given the certificate as its CA bundle', async () => {
+    const listed = await awsCli(https!.url, root, ['--ca-bundle', join(https!.dataDir, 'tls-cert.pem'), 's3api', 'list-buckets'])
+    expect(listed.stderr).toBe('')
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.stdout)).toHaveProperty('Buckets')
   })
 
   it('refuses a client that does not trust the certificate', async () => {
