@@ -1,6 +1,6 @@
 // Organization trails through the SDK: the management account's trail needs trusted access, then records a member
 // account's calls under AWSLogs/O-ID/ACCOUNT; a member account cannot create one.
-import { CreateTrailCommand, GetTrailCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail'
+import { CreateTrailCommand, DescribeTrailsCommand, GetTrailCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail'
 import { CreateUserCommand } from '@aws-sdk/client-iam'
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3'
 import { CreateOrganizationCommand, EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations'
@@ -64,6 +64,13 @@ describe('organization trails', () => {
     expect(records.find((record) => record.eventName === 'CreateUser')).toMatchObject({ recipientAccountId: memberId, userIdentity: { type: 'AssumedRole' } })
     expect(records.every((record) => record.recipientAccountId === memberId)).toBe(true)
     expect((await listKeys(s3, BUCKET, `AWSLogs/${organizationId}/${MANAGEMENT}/`)).length).toBeGreaterThan(0) // the management account's own calls
+  })
+
+  it('shows the organization trail to a member account, which cannot change it', async () => {
+    const member = cloudTrailClient(palisade, memberRole)
+    const { trailList } = await member.send(new DescribeTrailsCommand({}))
+    expect(trailList!.map((trail) => [trail.TrailARN, trail.IsOrganizationTrail])).toEqual([[`arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/org`, true]])
+    expect((await failure(member.send(new StopLoggingCommand({ Name: 'org' })))).name).toBe('TrailNotFoundException')
   })
 
   it('refuses an organization trail from a member account', async () => {

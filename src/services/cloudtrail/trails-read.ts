@@ -6,7 +6,14 @@ import { requireTrail } from './trail-lookup.js'
 import { toTrailShape } from './trail-shape.js'
 import type { IndexedTrail } from './trails-index.js'
 
-export function trailReadOperations({ trails }: TrailDeps) {
+export function trailReadOperations({ trails, organizations }: TrailDeps) {
+  /** The organization trails a member account sees beside its own (they record it; it cannot change them). */
+  const organizationTrails = (accountId: string): IndexedTrail[] => {
+    const membership = organizations?.membership(accountId)
+    if (!membership || membership.managementAccountId === accountId) return []
+    return trails.inAccount(membership.managementAccountId)
+      .filter((trail) => trail.isOrganizationTrail && trail.organizationId === membership.organizationId)
+  }
   const byArn = (a: IndexedTrail, b: IndexedTrail) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)
   return {
     async GetTrail(input, ctx) {
@@ -15,12 +22,12 @@ export function trailReadOperations({ trails }: TrailDeps) {
 
     /**
      * Without names: the region's trails and (includeShadowTrails, default true) the multi-region trails of other
-     * regions. With names: a name matches the region's trails (and shadows), an ARN any trail of the account; names
-     * that match no trail are left out, as AWS does.
+     * regions, with the organization's trails for a member account. With names: a name matches the region's trails
+     * (and shadows), an ARN any trail of the account; names that match no trail are left out, as AWS does.
      */
     async DescribeTrails(input, ctx) {
       const shadows = input.includeShadowTrails ?? true
-      const all = [...trails.inAccount(ctx.accountId)].sort(byArn)
+      const all = [...trails.inAccount(ctx.accountId), ...organizationTrails(ctx.accountId)].sort(byArn)
       const visible = all.filter((trail) => trail.homeRegion === ctx.region || (shadows && trail.isMultiRegionTrail))
       const names = input.trailNameList ?? []
       const listed = names.length === 0
