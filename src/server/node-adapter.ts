@@ -155,11 +155,12 @@ function joinedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
  */
 export function writeHttpResponse(res: ServerResponse, response: HttpResponse): Promise<void> | undefined {
   if (response.bodyStream) return writeStreamedResponse(res, response.status, response.headers, response.bodyStream)
-  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body
+  const { body } = response
   // A flat [name, value, …] list: node writes it as it is, where an object would first be copied to add a field.
   const headers: (string | number)[] = []
   for (const name in response.headers) headers.push(name, response.headers[name]!)
-  if (!('content-length' in response.headers)) headers.push('content-length', body.length)
+  if (!('content-length' in response.headers)) headers.push('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length)
+  // A string body is sent as a string: node puts it after the head in one write, with no Buffer made for it.
   res.writeHead(response.status, headers)
   res.end(body)
   return undefined
