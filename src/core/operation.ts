@@ -10,6 +10,8 @@ export interface OperationContext {
   readonly partition: string
   readonly requestId: string
   readonly signal?: AbortSignal
+  /** The request came over TLS (S3 refuses customer-provided encryption keys otherwise). */
+  readonly secure?: boolean
   /**
    * Decides a further permission the call turns out to need once the handler has looked something up (the KMS key
    * of an SSE-KMS object, an object's own ACL), through the same authorization stage as the operation itself;

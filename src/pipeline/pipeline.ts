@@ -80,7 +80,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!handler) throw new Error(`no handler for ${route.binding.model.name}:${route.operation.name}`)
       const authorized = caller
       const ctx: OperationContext = {
-        caller, accountId: caller.accountId, region, partition: deps.partition, requestId,
+        caller, accountId: caller.accountId, region, partition: deps.partition, requestId, secure: request.secure,
         authorize: (target) => deps.authorize(authorized, target, request, facts),
       }
       const operationInput = input

@@ -1,9 +1,12 @@
 // SSE-C end to end: an object written with a customer-provided key reads back only with that key (InvalidRequest
-// without one, AccessDenied with another), the key's headers are checked, and the key is stored nowhere.
+// without one, AccessDenied with another), the key's headers are checked, only HTTPS is accepted, and the key is
+// stored nowhere.
 import { CopyObjectCommand, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { Agent } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { s3Client } from './core-support.js'
@@ -14,9 +17,14 @@ const key = randomBytes(32)
 const otherKey = randomBytes(32)
 const withKey = (customer: Buffer) => ({ SSECustomerAlgorithm: 'AES256', SSECustomerKey: customer as unknown as string })
 
+// SSE-C needs HTTPS, as in S3: the server serves TLS with its generated certificate, which the client trusts.
 beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
+  server = await startTestPalisade(['--tls'])
+  const ca = readFileSync(join(server.dataDir, 'tls-cert.pem'), 'utf8')
+  s3 = new S3Client({
+    endpoint: server.url, region: 'us-east-1', credentials: server.root, forcePathStyle: true, maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca }) }),
+  })
   await s3.send(new CreateBucketCommand({ Bucket: 'sse-c' }))
 })
 afterAll(async () => server.stop())
@@ -62,6 +70,20 @@ describe('SSE-C', () => {
   it('refuses a key that is not 256 bits and customer keys combined with another encryption', async () => {
     expect((await failure(s3.send(new PutObjectCommand({ Bucket: 'sse-c', Key: 'short.bin', Body: 'x', ...withKey(randomBytes(16)) })))).name).toBe('InvalidArgument')
     expect((await failure(s3.send(new PutObjectCommand({ Bucket: 'sse-c', Key: 'both.bin', Body: 'x', ServerSideEncryption: 'AES256', ...withKey(key) })))).name).toBe('InvalidArgument')
+  })
+
+  it('refuses customer keys sent over plain HTTP (InvalidRequest), before anything is written', async () => {
+    const plain = await startTestPalisade()
+    try {
+      const http = s3Client(plain)
+      await http.send(new CreateBucketCommand({ Bucket: 'sse-c-http' }))
+      const error = await failure(http.send(new PutObjectCommand({ Bucket: 'sse-c-http', Key: 'k', Body: 'x', ...withKey(key) })))
+      expect(error.name).toBe('InvalidRequest')
+      expect(error.message).toMatch(/secure connection/)
+      expect((await failure(http.send(new HeadObjectCommand({ Bucket: 'sse-c-http', Key: 'k' })))).$metadata.httpStatusCode).toBe(404)
+    } finally {
+      await plain.stop()
+    }
   })
 
   it('stores neither the key nor the plaintext', () => {

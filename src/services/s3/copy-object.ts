@@ -37,7 +37,7 @@ export function copyObjectOperations(deps: S3Deps) {
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms) // SSE-KMS source: kms:Decrypt
       const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
       const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL, as Object Ownership says
-      const received = await receiveBody(files, files.read(segmentsToRead(object.segments, copySourceKey(input)), 0, object.size), input.ChecksumAlgorithm ? { algorithm: input.ChecksumAlgorithm as 'CRC32' } : {}, encryption.setting)
+      const received = await receiveBody(files, files.read(segmentsToRead(object.segments, copySourceKey(input), ctx.secure), 0, object.size), input.ChecksumAlgorithm ? { algorithm: input.ChecksumAlgorithm as 'CRC32' } : {}, encryption.setting)
       const stamp = newVersion(bucket, clock, ids)
       const copy: StoredObject = {
         bucket: bucket.name, key: input.Key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: access.ownerAccountId,

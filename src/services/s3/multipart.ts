@@ -108,7 +108,7 @@ export function multipartOperations(deps: S3Deps) {
       const { object } = await readCopySource(buckets, objectStore(database.db), input.CopySource, input, input.ExpectedSourceBucketOwner)
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms)
       const range = copyRange(input.CopySourceRange, object.size)
-      const source = files.read(segmentsToRead(object.segments, copySourceKey(input)), range.start, range.end)
+      const source = files.read(segmentsToRead(object.segments, copySourceKey(input), ctx.secure), range.start, range.end)
       const received = await receiveBody(files, source, upload.settings.checksumAlgorithm ? { algorithm: upload.settings.checksumAlgorithm } : {}, upload.settings.seal)
       const part = await storePart(upload, input.PartNumber, received)
       return {

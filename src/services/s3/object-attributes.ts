@@ -16,10 +16,10 @@ export function objectAttributeOperations(deps: S3Deps) {
   const { database, buckets } = deps
 
   return {
-    async GetObjectAttributes(input) {
+    async GetObjectAttributes(input, ctx) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId)
-      segmentsToRead(object.segments, input) // SSE-C: the request's key, as for HeadObject
+      segmentsToRead(object.segments, input, ctx.secure) // SSE-C: the request's key, as for HeadObject
       const wanted = new Set(input.ObjectAttributes)
       const maxParts = Math.min(checkMaxKeys(input.MaxParts, 'max-parts'), MAX_PARTS)
       const marker = input.PartNumberMarker ?? 0

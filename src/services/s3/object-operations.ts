@@ -118,7 +118,7 @@ export function objectOperations(deps: S3Deps) {
       const overrides = responseOverrides(input, ctx.caller.type === 'Anonymous')
       const { bucket, object, range } = await readObject(input)
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms) // SSE-KMS: kms:Decrypt for the reader
-      const segments = segmentsToRead(object.segments, input) // SSE-C: the request's key, checked
+      const segments = segmentsToRead(object.segments, input, ctx.secure) // SSE-C: the request's key, checked
       const members = readMembers(bucket, object, range, input.ChecksumMode)
       const { start, end } = range ?? { start: 0, end: object.size }
       // Small bodies are read in one go; larger ones stream (the codec sends an iterable Body with backpressure; the
@@ -129,9 +129,9 @@ export function objectOperations(deps: S3Deps) {
       return { ...members, ...overrides, Body }
     },
 
-    async HeadObject(input) {
+    async HeadObject(input, ctx) {
       const { bucket, object, range } = await readObject(input)
-      segmentsToRead(object.segments, input) // SSE-C: HEAD needs the key too
+      segmentsToRead(object.segments, input, ctx.secure) // SSE-C: HEAD needs the key too
       return readMembers(bucket, object, range, input.ChecksumMode)
     },
 

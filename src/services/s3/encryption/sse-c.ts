@@ -20,9 +20,14 @@ export interface CustomerKey {
   readonly md5: string
 }
 
-/** The customer key a request carries, checked; undefined when it carries none of the three headers. */
-export function customerKey(input: CustomerKeyHeaders): CustomerKey | undefined {
+/**
+ * The customer key a request carries, checked; undefined when it carries none of the three headers. A key sent
+ * over plain HTTP is refused: "Amazon S3 rejects any requests made over HTTP when using SSE-C"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
+ */
+export function customerKey(input: CustomerKeyHeaders, secure: boolean | undefined): CustomerKey | undefined {
   if (input.SSECustomerAlgorithm === undefined && input.SSECustomerKey === undefined && input.SSECustomerKeyMD5 === undefined) return undefined
+  if (secure === false) throw invalidRequest('Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.')
   if (input.SSECustomerAlgorithm === undefined) {
     throw invalidArgument('Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.', 'x-amz-server-side-encryption')
   }
@@ -53,8 +58,8 @@ export function keyFingerprint(key: Buffer, salt: Buffer): string {
  * The segments of an object ready to read with the request's customer key: an SSE-C object needs the right key
  * (InvalidRequest without one, AccessDenied for a wrong one); other objects refuse customer-key headers.
  */
-export function segmentsToRead(segments: readonly StoredSegment[], input: CustomerKeyHeaders): readonly StoredSegment[] {
-  const given = customerKey(input)
+export function segmentsToRead(segments: readonly StoredSegment[], input: CustomerKeyHeaders, secure: boolean | undefined): readonly StoredSegment[] {
+  const given = customerKey(input, secure)
   const encrypted = segments.some((segment) => segment.envelope.kind === 'SSE-C')
   if (!encrypted) {
     if (given) throw invalidRequest('The encryption parameters are not applicable to this object.')

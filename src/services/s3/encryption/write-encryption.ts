@@ -31,7 +31,7 @@ export interface EncryptionRequest extends CustomerKeyHeaders {
  * upload's settings).
  */
 export function encryptionForWrite(input: EncryptionRequest, bucket: Bucket, ctx?: OperationContext, kms?: KmsDataKeys, options: { readonly customerKeys?: boolean } = {}): WriteEncryption {
-  const customer = customerKey(input)
+  const customer = customerKey(input, ctx?.secure)
   if (customer) {
     if (!options.customerKeys) throw new NotImplementedError('Palisade supports SSE-C for PutObject, GetObject and HeadObject only.')
     if (input.ServerSideEncryption !== undefined || input.SSEKMSKeyId !== undefined) {
