@@ -1,12 +1,12 @@
 // The issue's proof, driven with the real AWS CLI: a scenario (a user, role assumption, a denial, a KMS call, an S3
 // upload with data events on) recorded by a validated trail; its bucket then holds log files and digests under
 // AWS's key layout with the scenario's records, `palisade trail validate` passes, and fails after tampering.
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { trailValidateCommand } from '../../src/cli/trail-validate-command.js'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { trailBucketPolicy } from './trails-e2e-support.js'
@@ -15,6 +15,7 @@ const ACCOUNT = '000000000000'
 const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/proof`
 const LOGS = 'proof-trail-logs'
 const DATA = 'proof-data'
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname
 
 /** The CLI's JSON output, read loosely. */
 type Json = { readonly [key: string]: any }
@@ -47,13 +48,19 @@ describe.skipIf(!awsCliAvailable)('a validated trail recording a scenario driven
     writeFileSync(path, content)
     return path
   }
+  /** `palisade trail validate` as its own process, with the credentials in its environment as a user would run it. */
   const validate = async () => {
-    let stdout = ''
-    const env = { AWS_ACCESS_KEY_ID: palisade.root.accessKeyId, AWS_SECRET_ACCESS_KEY: palisade.root.secretAccessKey }
-    const code = await trailValidateCommand(['--trail-arn', TRAIL_ARN, '--start-time', new Date(Date.now() - 600_000).toISOString(), '--endpoint-url', palisade.url], env, {
-      stdout: (text) => { stdout += text }, stderr: (text) => { stdout += text }, now: () => new Date(Date.now() + 60_000),
+    const args = ['trail', 'validate', '--trail-arn', TRAIL_ARN, '--start-time', new Date(Date.now() - 600_000).toISOString(), '--endpoint-url', palisade.url]
+    const script = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(process.argv.slice(1), process.env)`
+    const env = {
+      PATH: process.env['PATH'], HOME: process.env['HOME'], NODE_NO_WARNINGS: '1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_ACCESS_KEY_ID: palisade.root.accessKeyId, AWS_SECRET_ACCESS_KEY: palisade.root.secretAccessKey,
+    }
+    return new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script, ...args], { env }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: stdout + stderr })
+      })
     })
-    return { code, stdout }
   }
 
   beforeAll(async () => {
