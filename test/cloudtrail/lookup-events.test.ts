@@ -8,7 +8,6 @@ import { fixedClock } from '../../src/core/clock.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { clients as baseClients, type Credentials } from './cloudtrail-support.js'
 
-const ACCOUNT = '000000000000'
 const START = new Date(Math.floor(Date.now() / 1000) * 1000)
 
 describe('LookupEvents', () => {

@@ -14,7 +14,8 @@ import type { Database } from '../../storage/database.js'
 import type { CloudTrailRecord } from './event-record.js'
 import { lookupResourceName } from './event-kinds.js'
 import { recordTime } from './record-members.js'
-import { findEvents, type EventPosition, type EventQuery, type LookupAttributeKey } from './event-store.js'
+import { findEvents, type EventPosition, type EventQuery } from './event-search.js'
+import type { LookupAttributeKey } from './event-store.js'
 import { lookupUsername } from './user-identity.js'
 
 /** Event history keeps 90 days (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html). */
