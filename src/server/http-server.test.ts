@@ -90,6 +90,24 @@ describe('startServer', () => {
     expect(responses).toMatchObject([{ status: 200, body: 'streamed 5000' }])
   })
 
+  it('ends a streamed body whose client disconnects with IncompleteBody, not an unexplained failure', async () => {
+    const seen: string[] = []
+    const reader: Pipeline = async (request) => {
+      try {
+        for await (const _chunk of request.bodyStream ?? []) { /* read until the client goes away */ }
+      } catch (error) {
+        seen.push((error as AwsError).code)
+      }
+      return { requestId: 'request-id', response: { status: 200, headers: {}, body: '' } }
+    }
+    server = await start({ pipeline: reader })
+    const socket = connect(server.port, '127.0.0.1')
+    socket.write(`PUT /bucket/key HTTP/1.1\r\nhost: x\r\ncontent-length: 5000\r\n\r\n${'x'.repeat(100)}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    socket.destroy()
+    await vi.waitFor(() => expect(seen).toEqual(['IncompleteBody']), { timeout: 5000, interval: 20 })
+  })
+
   it('applies the buffered limit to a streamed body read whole', async () => {
     server = await start({ maxBodyBytes: 1024 })
     const { responses } = await sendRaw(server.port, `PUT /bucket/key HTTP/1.1\r\nhost: x\r\ncontent-length: 2000\r\n\r\n${'x'.repeat(2000)}`)

@@ -99,6 +99,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ServerO
       limit: options.maxBodyBytes,
       idleMs,
       timedOut: () => REQUEST_TIMEOUT,
+      incomplete: () => INCOMPLETE_BODY,
       readWhole: (message, limit) => readBodyWithin(message, limit, idleMs).catch((error: unknown) => { throw bodyRejection(error, options.maxBodyBytes) }),
     })
     result = await options.pipeline(toHttpRequest(req, EMPTY, bodyStream))
@@ -159,6 +160,9 @@ const REQUEST_TIMEOUT = new AwsError(
   400,
   'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
 )
+
+// S3's answer to a body shorter than its Content-Length (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+const INCOMPLETE_BODY = new AwsError('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header')
 
 class BodyTimeoutError extends Error {}
 

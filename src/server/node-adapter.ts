@@ -67,6 +67,8 @@ export interface BodyStreamOptions {
   /** How long a wait for the next chunk may last before `timedOut()` is thrown. */
   readonly idleMs: number
   readonly timedOut: () => Error
+  /** What a body that ends before it should (the client disconnected) is refused with. */
+  readonly incomplete: () => Error
   /** Reads the rest whole under the limit and the idle timeout. */
   readonly readWhole: (message: IncomingMessage, limit: number) => Promise<Buffer>
 }
@@ -93,6 +95,10 @@ export function requestBodyStream(message: IncomingMessage, options: BodyStreamO
           })
           try {
             return await Promise.race([chunks.next(), idle])
+          } catch (error) {
+            // The client went away mid-body (premature close, reset): the upload is incomplete, not a server fault.
+            if (error instanceof Error && 'code' in error && typeof error.code === 'string' && !('status' in error)) throw options.incomplete()
+            throw error
           } finally {
             clearTimeout(timer)
           }
