@@ -18,14 +18,15 @@ export interface TransactionRunner {
   current(): Db | undefined
   /**
    * Runs `hook` at the end of every outermost transaction's work, inside it, just before it commits (and again on
-   * each retried attempt); a throwing hook rolls the transaction back, and a function it returns runs once the
-   * transaction has committed. For writes that must commit with whatever the transaction changed, whoever opened it
-   * (the audit event of the call that made the change). The result removes the hook.
+   * each retried attempt); a throwing hook rolls the transaction back. What it returns says what to do once the
+   * transaction has committed, or once this attempt has rolled back after all (the commit failed, a later hook threw).
+   * For writes that must commit with whatever the transaction changed, whoever opened it (the audit event of the call
+   * that made the change). The result removes the hook.
    */
   beforeEachCommit(hook: BeforeCommitHook): () => void
 }
 
-export type BeforeCommitHook = (tx: Db) => Promise<void | (() => void)>
+export type BeforeCommitHook = (tx: Db) => Promise<void | { readonly committed?: () => void; readonly rolledBack?: () => void }>
 
 export interface RunOptions {
   /** Overrides the policy's isolation for this (outermost) transaction. */
@@ -72,24 +73,32 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
 
   async function attemptOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation']): Promise<T> {
     let committed: Frame | undefined
+    const rolledBack: (() => void)[] = []
     const builder = isolation ? db.transaction().setIsolationLevel(isolation) : db.transaction()
-    const result = await builder.execute(async (tx) => {
-      const frame: Frame = { tx, depth: 0, afterCommit: [], queue: Promise.resolve(), open: true }
-      try {
-        const value = await frames.run(frame, async () => {
-          const result = await work(tx)
-          for (const hook of beforeCommitHooks) {
-            const committedEffect = await hook(tx)
-            if (committedEffect) frame.afterCommit.push(committedEffect)
-          }
-          return result
-        })
-        committed = frame
-        return value
-      } finally {
-        frame.open = false
-      }
-    })
+    let result: T
+    try {
+      result = await builder.execute(async (tx) => {
+        const frame: Frame = { tx, depth: 0, afterCommit: [], queue: Promise.resolve(), open: true }
+        try {
+          const value = await frames.run(frame, async () => {
+            const result = await work(tx)
+            for (const hook of beforeCommitHooks) {
+              const outcome = await hook(tx)
+              if (outcome?.committed) frame.afterCommit.push(outcome.committed)
+              if (outcome?.rolledBack) rolledBack.push(outcome.rolledBack)
+            }
+            return result
+          })
+          committed = frame
+          return value
+        } finally {
+          frame.open = false
+        }
+      })
+    } catch (error) {
+      for (const effect of rolledBack) effect()
+      throw error
+    }
     for (const effect of committed?.afterCommit ?? []) effect()
     return result
   }

@@ -75,6 +75,23 @@ describe('CloudTrail recorder', () => {
     expect(await storedRecords()).toMatchObject([{ eventName: 'CreateUser', errorCode: 'InternalFailure', requestParameters: { userName: 'eve' } }])
   })
 
+  it('carries the record again in the next transaction when the one that carried it rolled back at commit', async () => {
+    let failures = 1
+    const removeHook = database.beforeEachCommit(async () => {
+      if (failures-- > 0) throw new Error('commit refused') // after the recorder's hook: its insert is rolled back
+    })
+    const call = started('CreateUser', false, { UserName: 'fay' })
+    let seenInside: CloudTrailRecord[] = []
+    await recorder.during(call, async () => {
+      await expect(database.transaction(async () => undefined)).rejects.toThrow('commit refused')
+      expect(await storedRecords()).toEqual([])
+      await database.transaction(async () => undefined)
+      seenInside = await storedRecords()
+    })
+    removeHook()
+    expect(seenInside).toMatchObject([{ eventName: 'CreateUser', requestParameters: { userName: 'fay' } }])
+  })
+
   it('writes a read-only call only with the group commit, even when its handler commits a transaction', async () => {
     const call = started('GetUser', true, { UserName: 'dora' })
     await recorder.during(call, () => database.transaction(async () => undefined))

@@ -69,7 +69,7 @@ const DEFAULT_FLUSH_MS = 80
 interface Scope {
   readonly call: StartedCall
   open: boolean
-  /** Set while a transaction carrying the record is committing; cleared neither way (see the hook). */
+  /** Set while a transaction carrying the record is committing; cleared if it rolls back. */
   inserting: boolean
   /** The batches (one record each) stored with the transaction that committed, and the ids their records drew. */
   committed?: Committed
@@ -108,8 +108,9 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
 
   const removeHook = deps.database.beforeEachCommit(async (tx) => {
     const scope = scopes.getStore()
-    // INVARIANT: only the call's first committing transaction carries its record. A second one running at the same
-    // time skips it; if the first then rolls back, the batch writer stores the record after the call instead.
+    // INVARIANT: one transaction at a time carries the call's record: a second one running at the same time skips it
+    // (and if the first then rolls back, the batch writer stores the record after the call instead); a transaction
+    // after a rolled-back one (a retry) carries it again.
     if (!scope?.open || scope.inserting || scope.committed) return
     scope.inserting = true
     // Each record is a batch of its own, so the group commit can later replace it with the final record.
@@ -127,8 +128,9 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       records: [stored(record)],
     }))
     await insertBatches(tx, batches)
-    return () => {
-      scope.committed = { batches, draws }
+    return {
+      committed: () => { scope.committed = { batches, draws } },
+      rolledBack: () => { scope.inserting = false },
     }
   })
 
