@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { digestSignatureValid, type DigestFile } from '../../src/services/cloudtrail/digest.js'
+import { validateLogs } from '../../src/services/cloudtrail/validate-logs.js'
 import { ACCOUNT, REGION, managementEvent, s3ObjectEvent, startTrailsUnderTest, type TrailsUnderTest } from './trails-support.js'
 
 describe('trail delivery', () => {
@@ -211,6 +212,27 @@ describe('trail delivery', () => {
       expect(digestSignatureValid(first.digest, first.content.replace('"awsAccountId":"1', '"awsAccountId":"2'), first.signature, key.Value!)).toBe(false)
       const status = await t.api.GetTrailStatus({ Name: 'main' }, t.ctx())
       expect(status.LatestDigestDeliveryTime).toEqual(new Date('2026-11-22T11:30:07Z'))
+    })
+
+    it('keeps one chain per member account for an organization trail, each under AWSLogs/ORG/ACCOUNT, all valid', async () => {
+      await create({ IsOrganizationTrail: true, EnableLogFileValidation: true })
+      t.events.emit(managementEvent('CreateUser', { recipientAccountId: '444455556666', eventTime: '2026-11-22T10:01:00Z' }))
+      t.events.emit(managementEvent('CreateRole', { eventTime: '2026-11-22T10:01:00Z' }))
+      t.clock.set(new Date('2026-11-22T10:05:00Z'))
+      await t.api.StopLogging({ Name: 'main' }, t.ctx())
+      const digestKeys = t.bucket.keys('trail-bucket').filter((key) => key.includes('/CloudTrail-Digest/'))
+      expect(digestKeys.map((key) => key.split('/').slice(0, 4).join('/'))).toEqual([
+        `AWSLogs/o-abc123defg/${ACCOUNT}/CloudTrail-Digest`, 'AWSLogs/o-abc123defg/444455556666/CloudTrail-Digest',
+      ])
+      expect(digestKeys.map((key) => (t.bucket.json('trail-bucket', key) as { awsAccountId: string }).awsAccountId)).toEqual([ACCOUNT, '444455556666'])
+      const { PublicKeyList } = await t.api.ListPublicKeys({}, t.ctx())
+      const report = await validateLogs(t.bucket.reader, {
+        bucket: 'trail-bucket', accountFolders: [`AWSLogs/o-abc123defg/${ACCOUNT}`, 'AWSLogs/o-abc123defg/444455556666'], trailName: 'main', homeRegion: REGION,
+        start: new Date('2026-11-22T09:00:00Z'), end: new Date('2026-11-22T11:00:00Z'), publicKeys: new Map(PublicKeyList!.map((key) => [key.Fingerprint!, key.Value!])),
+      })
+      expect(report.digests.map((digest) => digest.status)).toEqual(['valid', 'valid'])
+      expect(report.logFiles.map((file) => file.status)).toEqual(['valid', 'valid'])
+      expect(report.chainBreaks).toEqual([])
     })
 
     it('writes no digests for a trail without log file validation', async () => {
