@@ -235,6 +235,26 @@ describe('trail delivery', () => {
       expect(report.chainBreaks).toEqual([])
     })
 
+    it('shows a refused digest in GetTrailStatus and chains the next one as if it had never been tried', async () => {
+      await create({ EnableLogFileValidation: true })
+      t.events.emit(managementEvent('CreateUser', { eventTime: '2026-11-22T10:01:00Z' }))
+      t.clock.set(new Date('2026-11-22T10:05:00Z'))
+      await t.runtime.deliver()
+      t.bucket.refuse('trail-bucket', 'AccessDenied')
+      t.clock.set(new Date('2026-11-22T11:00:00Z'))
+      await t.runtime.deliver()
+      expect((await t.api.GetTrailStatus({ Name: 'main' }, t.ctx())).LatestDigestDeliveryError).toBe('AccessDenied')
+      expect(digests()).toEqual([])
+      t.bucket.refuse('trail-bucket', undefined)
+      t.clock.set(new Date('2026-11-22T11:01:00Z'))
+      await t.runtime.deliver()
+      const [only, ...rest] = digests()
+      expect(rest).toEqual([])
+      expect(read(only!).digest).toMatchObject({ digestStartTime: '2026-11-22T10:00:00Z', previousDigestS3Object: null })
+      expect(read(only!).digest.logFiles).toHaveLength(1)
+      expect((await t.api.GetTrailStatus({ Name: 'main' }, t.ctx())).LatestDigestDeliveryError).toBeUndefined()
+    })
+
     it('writes no digests for a trail without log file validation', async () => {
       await create()
       t.events.emit(managementEvent('CreateUser'))

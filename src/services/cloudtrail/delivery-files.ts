@@ -5,7 +5,7 @@ import type { Clock } from '../../core/clock.js'
 import type { Ids } from '../../core/ids.js'
 import type { Database } from '../../storage/database.js'
 import { HASH_ALGORITHM, SIGNATURE_ALGORITHM, sha256Hex, signDigest, type DigestFile, type DigestLogFile } from './digest.js'
-import type { DigestSigningKeys } from './digest-keys.js'
+import type { DigestSigningKeys, SigningKey } from './digest-keys.js'
 import { digestFileKey, digestTime, logFileKey, type FileOwner } from './delivery-keys.js'
 import type { LogFileSink, TrailEvent } from './trail-ports.js'
 import { notifyTrailChange } from './trails-index.js'
@@ -56,15 +56,53 @@ export async function openChain(deps: Pick<DeliveryFileDeps, 'database'>, trail:
   })
 }
 
-/** Writes the digest of `chain` (the log files since the previous digest), signed and chained to the previous one. */
-export async function deliverDigest(deps: DeliveryFileDeps, trail: Trail, chain: CloudTrailDigestChainRow): Promise<boolean> {
+/**
+ * Writes the digest of a chain (the log files since its previous digest, signed and chained to it) when `due` says
+ * its period is over. The chain is advanced in the transaction that reads it, before the file is written, so two
+ * processes sharing the database never both sign a successor of one digest; a refused file puts the chain back.
+ */
+export async function deliverDigest(deps: DeliveryFileDeps, trail: Trail, chainKey: ChainKey, due: (start: Date) => boolean): Promise<void> {
+  const signingKey = await deps.signingKeys.current(chainKey.region)
+  const claimed = await deps.database.transaction(async (tx) => {
+    const store = trailStore(tx)
+    const chain = await store.chain(chainKey)
+    if (!chain || !due(new Date(chain.digest_start_time))) return undefined
+    const built = buildDigest(trail, chain, signingKey, deps.clock.now())
+    await store.putChain({
+      ...chain,
+      digest_start_time: built.end.toISOString(),
+      previous_digest_bucket: trail.s3BucketName,
+      previous_digest_key: built.key,
+      previous_digest_hash: sha256Hex(built.content),
+      previous_digest_signature: built.signature,
+      pending_log_files: '[]',
+    })
+    return { chain, ...built }
+  })
+  if (!claimed) return
+  const error = await put(deps, trail, claimed.key, gzipSync(claimed.content), { signature: claimed.signature, 'signature-algorithm': SIGNATURE_ALGORITHM })
+  await deps.database.transaction(async (tx) => {
+    const store = trailStore(tx)
+    if (error === undefined) {
+      await store.update(trail.accountId, trail.homeRegion, trail.name, { latest_digest_delivery_time: deps.clock.now().toISOString(), latest_digest_delivery_error: null })
+    } else {
+      await store.update(trail.accountId, trail.homeRegion, trail.name, { latest_digest_delivery_error: error })
+      const current = await store.chain(chainKey)
+      if (current && current.previous_digest_key === claimed.key) {
+        // Back to before this digest, with the log files delivered since kept pending too.
+        await store.putChain({ ...claimed.chain, pending_log_files: JSON.stringify([...pendingFiles(claimed.chain), ...pendingFiles(current)]) })
+      }
+    }
+    await notifyTrailChange(deps.database, trail.accountId)
+  })
+}
+
+function buildDigest(trail: Trail, chain: CloudTrailDigestChainRow, signingKey: SigningKey, now: Date): { key: string; end: Date; content: string; signature: string } {
   const start = new Date(chain.digest_start_time)
   // Second precision: a digest never ends where the previous one ended, so two never share a key.
-  const end = new Date(Math.max(Math.floor(deps.clock.now().getTime() / 1000) * 1000, Math.floor(start.getTime() / 1000) * 1000 + 1000))
-  const owner: FileOwner = { accountId: chain.log_account_id, region: chain.region }
-  const key = digestFileKey(fileOwner(trail, owner), trail, end)
+  const end = new Date(Math.max(Math.floor(now.getTime() / 1000) * 1000, Math.floor(start.getTime() / 1000) * 1000 + 1000))
+  const key = digestFileKey(fileOwner(trail, { accountId: chain.log_account_id, region: chain.region }), trail, end)
   const files = pendingFiles(chain)
-  const signingKey = await deps.signingKeys.current(chain.region)
   const times = files.flatMap((file) => [file.oldestEventTime, file.newestEventTime]).sort()
   const digest: DigestFile = {
     awsAccountId: chain.log_account_id,
@@ -84,31 +122,7 @@ export async function deliverDigest(deps: DeliveryFileDeps, trail: Trail, chain:
     logFiles: files,
   }
   const content = JSON.stringify(digest)
-  const signature = signDigest(digest, content, signingKey.privateKey)
-  const error = await put(deps, trail, key, gzipSync(content), { signature, 'signature-algorithm': SIGNATURE_ALGORITHM })
-  await deps.database.transaction(async (tx) => {
-    const store = trailStore(tx)
-    const now = deps.clock.now().toISOString()
-    if (error !== undefined) {
-      await store.update(trail.accountId, trail.homeRegion, trail.name, { latest_digest_delivery_error: error })
-    } else {
-      await store.update(trail.accountId, trail.homeRegion, trail.name, { latest_digest_delivery_time: now, latest_digest_delivery_error: null })
-      // Re-read: a log file delivered while this digest was written stays pending for the next one.
-      const current = (await store.chain(chain)) ?? chain
-      const covered = new Set(files.map((file) => file.s3Object))
-      await store.putChain({
-        ...current,
-        digest_start_time: end.toISOString(),
-        previous_digest_bucket: trail.s3BucketName,
-        previous_digest_key: key,
-        previous_digest_hash: sha256Hex(content),
-        previous_digest_signature: signature,
-        pending_log_files: JSON.stringify(pendingFiles(current).filter((file) => !covered.has(file.s3Object))),
-      })
-    }
-    await notifyTrailChange(deps.database, trail.accountId)
-  })
-  return error === undefined
+  return { key, end, content, signature: signDigest(digest, content, signingKey.privateKey) }
 }
 
 /** The S3 error code when the bucket refuses the object (AccessDenied, NoSuchBucket), else undefined. */

@@ -102,7 +102,7 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
       if (!trail || !trail.logFileValidationEnabled) continue
       if (onlyTrail && trailKey(trail) !== trailKey(onlyTrail)) continue
       if (!onlyTrail && !trail.isLogging) continue
-      if (due(new Date(chain.digest_start_time))) await deliverDigest(deps, trail, chain)
+      await deliverDigest(deps, trail, chain, due)
     }
   }
 

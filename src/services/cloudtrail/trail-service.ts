@@ -14,7 +14,7 @@ import type { LogFileSink, TrailEventSource, TrailKmsKeys, TrailOrganizations } 
 import { trailTagOperations } from './trail-tags.js'
 import { trailOperations } from './trails.js'
 import { type TrailOperationName } from './trails-authorization.js'
-import { loadTrailIndex } from './trails-index.js'
+import { loadTrailIndex, trailChangesApplied } from './trails-index.js'
 import { trailLoggingOperations } from './trails-logging.js'
 import { trailReadOperations } from './trails-read.js'
 
@@ -75,7 +75,10 @@ export async function startTrails(options: TrailRuntimeOptions): Promise<TrailRu
   }
   return {
     deps,
-    deliver: () => delivery.deliver(),
+    async deliver() {
+      await delivery.deliver()
+      await trailChangesApplied(trails) // the delivery status it recorded
+    },
     async close() {
       unsubscribe()
       await delivery.close()
