@@ -5,7 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import autocannon from 'autocannon'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
@@ -38,7 +38,8 @@ const LOAD_CPU = '0'
 
 /** One line saying how load was generated, for the report. */
 export function loadSetup(): string {
-  return `load generator: ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? `; servers pinned to CPU ${SERVER_CPU}, load to CPU ${LOAD_CPU}` : ''}`
+  const palisade = process.env.PALISADE_BENCH_COMPILED === '1' ? 'palisade compiled by tsc' : 'palisade from the sources through tsx'
+  return `load generator: ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? `; servers pinned to CPU ${SERVER_CPU}, load to CPU ${LOAD_CPU}` : ''}; ${palisade}`
 }
 
 /** Children started here are killed when the benchmark exits, however it exits. */
@@ -67,15 +68,40 @@ export async function startChild(name: string, command: string, args: readonly s
   throw new Error(`${name} did not start listening on ${port} within 30 s`)
 }
 
-/** `palisade serve` from the sources, with the benchmark's root credentials. */
+/**
+ * `palisade serve` with the benchmark's root credentials, from the sources through tsx; with PALISADE_BENCH_COMPILED=1
+ * as users run it, compiled by tsc (what `npm run build` makes, written to a private folder so the shared dist/ is
+ * left alone). tsx's esbuild keepNames adds a name-setting call to every closure created: measurable where code makes
+ * many (model constraint checks: ~30% of decoding a CreateUser), not in sts:GetCallerIdentity end to end.
+ */
 export function startPalisadeChild(port: number, dataDir: string, logLevel: string): Promise<ChildProcess> {
-  const entry = new URL('../../src/cli/main.ts', import.meta.url).pathname
+  const fromSource = process.env.PALISADE_BENCH_COMPILED !== '1'
+  const entry = fromSource ? new URL('../../src/cli/main.ts', import.meta.url).pathname : compiledCli()
   return startChild('palisade', process.execPath, [
-    '--import', 'tsx', '--input-type=module', '--eval',
+    ...(fromSource ? ['--import', 'tsx'] : []), '--input-type=module', '--eval',
     `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1), process.env)`,
     'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', logLevel,
     '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey,
   ], port, { ...process.env, PALISADE_LOG_LEVEL: logLevel })
+}
+
+let compiledEntry: string | undefined
+
+/** Compiles src/ once per benchmark process; the entry point of the compiled CLI. */
+function compiledCli(): string {
+  if (compiledEntry) return compiledEntry
+  const root = new URL('../../', import.meta.url).pathname
+  // Under node_modules, so that the compiled files resolve the project's packages; one folder per benchmark process.
+  const base = join(root, 'node_modules', '.cache', `palisade-bench-${process.pid}`)
+  process.on('exit', () => rmSync(base, { recursive: true, force: true }))
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(base, 'dist')], { encoding: 'utf8' })
+  // tsc writes JavaScript even when a file has a type error; only a missing entry point stops the benchmark.
+  const entry = join(base, 'dist', 'cli', 'main.js')
+  if (!existsSync(entry)) throw new Error(`tsc wrote no ${entry}:\n${tsc.stdout}${tsc.stderr}`)
+  // Beside dist/ as in the repository: the CLI reads its version from it, and it makes the compiled files ES modules.
+  copyFileSync(join(root, 'package.json'), join(base, 'package.json'))
+  compiledEntry = entry
+  return entry
 }
 
 /** moto's server, or undefined (with a message) where it is not installed. */
