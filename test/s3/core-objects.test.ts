@@ -171,6 +171,22 @@ describe('aws-chunked uploads', () => {
   })
 })
 
+describe('digests of bodies read whole', () => {
+  it('refuses a DeleteObjects body whose Content-MD5 does not match (BadDigest) and deletes nothing', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'kept-by-digest', Body: 'k' }))
+    const client = s3Client(server)
+    client.middlewareStack.add((next) => async (args) => {
+      const request = args.request as { headers: Record<string, string> }
+      for (const name of Object.keys(request.headers)) if (name.toLowerCase().startsWith('x-amz-checksum-')) delete request.headers[name]
+      request.headers['content-md5'] = createHash('md5').update('another body').digest('base64')
+      return next(args)
+    }, { step: 'build', priority: 'low' })
+    const error = await failure(client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: 'kept-by-digest' }] } })))
+    expect(error.name).toBe('BadDigest')
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'kept-by-digest' }))).ContentLength).toBe(1)
+  })
+})
+
 describe('DeleteObject and DeleteObjects', () => {
   it('deletes one key, and several at once reporting each', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'gone-1', Body: '1' }))

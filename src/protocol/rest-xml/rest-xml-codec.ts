@@ -13,6 +13,7 @@ import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/xml-reader.js'
 import { readStructure, readXmlValue, XmlValueError } from './read-xml-value.js'
 import { renderXmlDocument } from './render-xml-node.js'
 import { toS3ConstraintError } from './s3-constraint-errors.js'
+import { checkS3BodyDigests } from './s3-body-digests.js'
 import { toS3Error } from './s3-error-codes.js'
 import { invalidS3Argument, InvalidBucketNameError, InvalidUriError, KeyTooLongError, MalformedXmlError } from './s3-request-errors.js'
 import { S3_RESPONSE_ROOTS } from './s3-response-roots.js'
@@ -89,6 +90,7 @@ function parseRestXmlRequest(request: HttpRequest, operation: OperationModel, se
   const input = readHttpBindings(request, shape, service, labels, {
     invalidValue: (_message, _member, wireName, text) => invalidS3Argument(wireName, text),
   })
+  if (service.name === 's3' && !request.bodyStream) checkS3BodyDigests(request)
   const body = readBody(request, shape, service)
   if (service.name === 's3') checkS3Names(input)
   // A streamed payload is checked by whoever reads it (sizes, digests), not as a value.

@@ -1,0 +1,24 @@
+// The digests S3 checks on a body it reads whole (PutBucketPolicy, DeleteObjects, …): Content-MD5 and the
+// x-amz-checksum-* headers. Object uploads are streamed and checked by the S3 service as they are stored.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+import { createHash } from 'node:crypto'
+import { AwsError } from '../../core/aws-error.js'
+import { CHECKSUM_HEADERS, checksumBase64, type ChecksumAlgorithm } from '../../core/checksums.js'
+import type { HttpRequest } from '../../core/http.js'
+
+export function checkS3BodyDigests(request: HttpRequest): void {
+  const md5 = request.headers['content-md5']
+  if (md5 !== undefined) {
+    const expected = Buffer.from(md5, 'base64')
+    if (expected.length !== 16) throw new AwsError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.')
+    if (!createHash('md5').update(request.body).digest().equals(expected)) {
+      throw new AwsError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.')
+    }
+  }
+  for (const [algorithm, header] of Object.entries(CHECKSUM_HEADERS) as [ChecksumAlgorithm, string][]) {
+    const value = request.headers[header]
+    if (value !== undefined && checksumBase64(algorithm, request.body) !== value) {
+      throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`)
+    }
+  }
+}
