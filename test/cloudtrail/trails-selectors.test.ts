@@ -75,6 +75,7 @@ describe('event selector validation', () => {
   })
 
   it.each([
+    { name: 'none at all', selectors: [] },
     { name: 'no eventCategory', selectors: [{ FieldSelectors: [{ Field: 'readOnly', Equals: ['true'] }] }] },
     { name: 'an unknown field', selectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'color', Equals: ['red'] }] }] },
     { name: 'eventName on management events', selectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'eventName', Equals: ['CreateUser'] }] }] },

@@ -46,6 +46,7 @@ export function checkEventSelectors(selectors: readonly EventSelector[]): void {
 }
 
 export function checkAdvancedEventSelectors(selectors: readonly AdvancedEventSelector[]): void {
+  if (selectors.length === 0) throw new InvalidEventSelectorsException('Specify at least one advanced event selector.')
   let values = 0
   for (const selector of selectors) {
     const category = selector.FieldSelectors.find((field) => field.Field === 'eventCategory')

@@ -38,7 +38,9 @@ export function trailAuthorization(trails: TrailIndex): AuthorizationTable<Pick<
     GetInsightSelectors: (input, call) => onTrail('GetInsightSelectors', input.TrailName, call),
     AddTags: (input, call) => onTrail('AddTags', input.ResourceId, call, requestTags(input.TagsList)),
     RemoveTags: (input, call) => onTrail('RemoveTags', input.ResourceId, call, { 'aws:TagKeys': input.TagsList.map((tag) => tag.Key) }),
-    ListTags: (input, call) => ({ ...onTrail('ListTags', input.ResourceIdList[0], call), resources: input.ResourceIdList.map((id) => onTrail('ListTags', id, call).resources[0]!) }),
+    ListTags: (input, call) => (input.ResourceIdList.length === 0
+      ? anywhere('ListTags')
+      : { ...onTrail('ListTags', input.ResourceIdList[0], call), resources: input.ResourceIdList.map((id) => onTrail('ListTags', id, call).resources[0]!) }),
     ListPublicKeys: () => anywhere('ListPublicKeys'),
   }
 }
