@@ -42,7 +42,7 @@ const MAX_HELD_EVENTS = 50_000
 /** Global services' events go only to trails that include global service events. */
 const GLOBAL_SOURCES = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'signin.amazonaws.com', 'cloudfront.amazonaws.com', 'route53.amazonaws.com', 'organizations.amazonaws.com'])
 
-interface Buffer {
+interface EventBuffer {
   readonly trailKey: string
   readonly accountId: string
   readonly region: string
@@ -52,7 +52,7 @@ interface Buffer {
 export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions = {}): TrailDelivery {
   const logIntervalMs = options.logIntervalMs ?? 5 * 60_000
   const digestIntervalMs = options.digestIntervalMs ?? 60 * 60_000
-  const buffers = new Map<string, Buffer>() // `trailKey|region|account`
+  const buffers = new Map<string, EventBuffer>() // `trailKey|region|account`
   // All writing runs one step at a time, so a digest never races the log file it should list.
   let queue: Promise<unknown> = Promise.resolve()
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
@@ -71,7 +71,7 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
     return trail.selects(event)
   }
 
-  const writeBuffers = async (only?: (buffer: Buffer) => boolean) => {
+  const writeBuffers = async (only?: (buffer: EventBuffer) => boolean) => {
     for (const [id, buffer] of [...buffers]) {
       if (buffer.events.length === 0 || (only && !only(buffer))) continue
       const trail = deps.trails.all().find((candidate) => trailKey(candidate) === buffer.trailKey)
