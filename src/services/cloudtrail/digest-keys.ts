@@ -1,7 +1,8 @@
 // The per-region RSA key pair that signs digest files: made on first use, kept with its private half sealed under
 // the root key, replaced once its validity ends; ListPublicKeys returns the public halves
 // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_ListPublicKeys.html).
-import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto'
+import { promisify } from 'node:util'
 import type { Clock } from '../../core/clock.js'
 import type { CloudtrailApi } from '../../generated/cloudtrail/api.js'
 import { InvalidTimeRangeException, InvalidTokenException } from '../../generated/cloudtrail/errors.js'
@@ -104,7 +105,8 @@ export async function resealSigningKeys(tx: Db, from: SecretBox, to: SecretBox):
 }
 
 async function createKey(database: Database, box: SecretBox, region: string, now: Date): Promise<SigningKey> {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  // Off the event loop: a 2048-bit RSA key takes a noticeable while to find.
+  const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })
   const publicDer = publicKey.export({ format: 'der', type: 'pkcs1' })
   const fingerprint = createHash('md5').update(publicDer).digest('hex')
   const row: CloudTrailSigningKeyRow = {
