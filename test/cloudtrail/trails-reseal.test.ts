@@ -28,6 +28,15 @@ describe('digest signing keys at rest', () => {
     await expect(digestSigningKeys({ database, box: before, clock }).current('us-east-1')).rejects.toThrow(SecretBoxError)
   })
 
+  it('makes one key per region, also when asked for several at once', async () => {
+    const keys = digestSigningKeys({ database, box: secretBox(randomBytes(32)), clock })
+    const [east, west, eastAgain] = await Promise.all([keys.current('us-east-1'), keys.current('eu-west-1'), keys.current('us-east-1')])
+    expect(east.region).toBe('us-east-1')
+    expect(west.region).toBe('eu-west-1')
+    expect(eastAgain.fingerprint).toBe(east.fingerprint)
+    expect(west.fingerprint).not.toBe(east.fingerprint)
+  })
+
   it('makes a new key once the current one is past its validity', async () => {
     const box = secretBox(randomBytes(32))
     const keys = digestSigningKeys({ database, box, clock })

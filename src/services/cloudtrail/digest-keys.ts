@@ -56,7 +56,7 @@ export function digestSigningKeys({ database, box, clock }: { database: Database
   }
   const newest = (keys: readonly SigningKey[], now: Date) =>
     keys.filter((key) => key.validFrom <= now && now < key.validTo).sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())[0]
-  let creating: Promise<SigningKey> | undefined
+  const creating = new Map<string, Promise<SigningKey>>() // by region
 
   return {
     async current(region) {
@@ -65,8 +65,12 @@ export function digestSigningKeys({ database, box, clock }: { database: Database
       if (existing) return existing
       // One creation at a time in this process. Another process may make its own key at the same moment: both stay
       // valid, and each digest names the key that signed it by its fingerprint.
-      creating ??= createKey(database, box, region, now).finally(() => { creating = undefined })
-      return creating
+      let pending = creating.get(region)
+      if (!pending) {
+        pending = createKey(database, box, region, now).finally(() => creating.delete(region))
+        creating.set(region, pending)
+      }
+      return pending
     },
     async between(region, start, end) {
       return (await load(region)).filter((key) => key.validFrom <= end && start < key.validTo)
