@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-s3-control'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import { s3Client } from './s3-support.js'
 
 const ACCOUNT = '000000000000'
 let server: TestPalisade

@@ -2,31 +2,22 @@
 // (and refused under BucketOwnerEnforced), s3:ExistingObjectTag conditions, and presigned URL expiry.
 import {
   CreateBucketCommand, DeleteObjectsCommand, DeletePublicAccessBlockCommand, GetObjectAclCommand, GetObjectCommand, PutBucketOwnershipControlsCommand,
-  PutBucketPolicyCommand, PutObjectAclCommand, PutObjectCommand, S3Client, S3ServiceException,
+  PutBucketPolicyCommand, PutObjectAclCommand, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3'
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../src/core/clock.js'
 import { createTestUser, rootClient } from '../iam/enforcement-support.js'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { failure, s3Client, startS3Palisade } from './s3-support.js'
 
 const clock = fixedClock(Date.now())
 let server: TestPalisade
 let s3: S3Client
 
-beforeAll(async () => {
-  server = await startTestPalisade([], { clock })
-  s3 = s3Client(server)
-})
+beforeAll(async () => { ({ server, s3 } = await startS3Palisade({ overrides: { clock } })) })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown)
-  expect(error).toBeInstanceOf(S3ServiceException)
-  return error as S3ServiceException
-}
 
 const get = (path: string) => fetch(`${server.url}${path}`)
 

@@ -3,13 +3,13 @@
 import {
   CreateBucketCommand, DeleteBucketPolicyCommand, DeletePublicAccessBlockCommand, GetBucketAclCommand, GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand, GetPublicAccessBlockCommand,
-  PutBucketAclCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client, S3ServiceException,
+  PutBucketAclCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client,
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalUserId } from '../../src/services/s3/access/canonical-user.js'
 import { createTestUser, type TestUser } from '../iam/enforcement-support.js'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { failure, s3Client, startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
@@ -17,22 +17,11 @@ let alice: TestUser
 let aliceS3: S3Client
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
+  ({ server, s3 } = await startS3Palisade())
   alice = await createTestUser(server, 'alice') // no IAM policy at all
   aliceS3 = s3Client(server, alice.credentials)
 })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof S3ServiceException) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
 
 /** An unsigned request, as curl would send it. */
 function anonymous(path: string, method = 'GET'): Promise<Response> {

@@ -2,30 +2,17 @@
 import {
   CreateBucketCommand, DeleteBucketCommand, DeleteBucketTaggingCommand, GetBucketLocationCommand, GetBucketTaggingCommand,
   GetBucketVersioningCommand, HeadBucketCommand, ListBucketsCommand, PutBucketTaggingCommand, PutBucketVersioningCommand,
-  PutObjectCommand, DeleteObjectCommand, S3Client, S3ServiceException,
+  PutObjectCommand, DeleteObjectCommand, S3Client,
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import { failure, startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
 
-beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
-})
+beforeAll(async () => { ({ server, s3 } = await startS3Palisade()) })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof S3ServiceException) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('CreateBucket', () => {
   it('creates a bucket that HeadBucket, ListBuckets and GetBucketLocation then see', async () => {

@@ -1,8 +1,8 @@
 // Listing through the SDK: ListObjectsV2 (prefix, delimiter, pages, start-after, encoding-type), ListObjects (v1).
-import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
@@ -10,9 +10,7 @@ const BUCKET = 'core-listing'
 const KEYS = ['a.txt', 'photos/2024/cat.jpg', 'photos/2024/dog.jpg', 'photos/2025/owl.jpg', 'photos/index.html', 'z z.txt']
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
+  ({ server, s3 } = await startS3Palisade({ buckets: [BUCKET] }))
   for (const key of KEYS) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }))
 })
 afterAll(async () => server.stop())

@@ -2,36 +2,22 @@
 // ETag checks, UploadPartCopy, listing uploads and parts, abort; also CopyObject and object tags.
 import { createHash, randomBytes } from 'node:crypto'
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand,
   DeleteObjectTaggingCommand, GetObjectAttributesCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand,
-  PutObjectCommand, PutObjectTaggingCommand, S3Client, S3ServiceException, UploadPartCommand, UploadPartCopyCommand,
+  PutObjectCommand, PutObjectTaggingCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { failure, startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
 const BUCKET = 'core-multipart'
 const MiB = 1024 * 1024
 
-beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
-})
+beforeAll(async () => { ({ server, s3 } = await startS3Palisade({ buckets: [BUCKET] })) })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof S3ServiceException) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest()
 

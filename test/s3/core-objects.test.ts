@@ -3,33 +3,19 @@
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import {
-  CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
-  S3Client, S3ServiceException,
+  DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
+  S3Client,
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { failure, s3Client, startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
 const BUCKET = 'core-objects'
 
-beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
-})
+beforeAll(async () => { ({ server, s3 } = await startS3Palisade({ buckets: [BUCKET] })) })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof S3ServiceException) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
 
 const md5Hex = (text: string) => createHash('md5').update(text).digest('hex')
 

@@ -4,7 +4,7 @@ import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketC
 import { expect, it, vi } from 'vitest'
 import { forPostgres } from '../../src/storage/testing.js'
 import { startTestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import { s3Client } from './s3-support.js'
 
 const ROOT_KEY = Buffer.alloc(32, 7).toString('base64')
 

@@ -1,20 +1,16 @@
 // Presigned URLs made by the SDK: GET and PUT with plain fetch, expiry up to the 7-day maximum, and an expired URL.
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
 const BUCKET = 'core-presigned'
 const SEVEN_DAYS = 7 * 24 * 3600
 
-beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
-})
+beforeAll(async () => { ({ server, s3 } = await startS3Palisade({ buckets: [BUCKET] })) })
 afterAll(async () => server.stop())
 
 describe('presigned URLs', () => {

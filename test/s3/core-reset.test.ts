@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import { s3Client } from './s3-support.js'
 
 let server: TestPalisade
 

@@ -2,33 +2,21 @@
 // permanent deletes of a version, and the 'null' version of a suspended bucket.
 import {
   CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand,
-  PutObjectCommand, S3Client, S3ServiceException,
+  PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { failure, startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
 const BUCKET = 'core-versions'
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
+  ({ server, s3 } = await startS3Palisade({ buckets: [BUCKET] }))
   await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }))
 })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof S3ServiceException) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('versioned objects', () => {
   it('keeps every version, reads each by id, and lists them newest first', async () => {

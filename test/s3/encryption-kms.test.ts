@@ -3,7 +3,7 @@
 // honoured, and the bytes on disk ciphertext.
 import {
   CreateBucketCommand, DeleteBucketEncryptionCommand, GetBucketEncryptionCommand, GetObjectCommand, HeadObjectCommand,
-  PutBucketEncryptionCommand, PutObjectCommand, S3Client, S3ServiceException,
+  PutBucketEncryptionCommand, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3'
 import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, KMSClient } from '@aws-sdk/client-kms'
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam'
@@ -11,8 +11,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestUser, rootClient, type TestUser } from '../iam/enforcement-support.js'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { failure, s3Client, startS3Palisade } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
@@ -23,20 +23,13 @@ let bob: TestUser
 const SECRET_TEXT = 'the quick brown fox keeps its secrets at rest '.repeat(50)
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  s3 = s3Client(server)
+  ({ server, s3 } = await startS3Palisade())
   kms = new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials: server.root, maxAttempts: 1 })
   keyArn = (await kms.send(new CreateKeyCommand({ Description: 'sse-kms test key' }))).KeyMetadata!.Arn!
   bob = await createTestUser(server, 'bob')
   await s3.send(new CreateBucketCommand({ Bucket: 'enc-kms' }))
 })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown)
-  expect(error).toBeInstanceOf(S3ServiceException)
-  return error as S3ServiceException
-}
 
 async function bobMayRead(actions: string[]): Promise<void> {
   await rootClient(server).send(new PutUserPolicyCommand({

@@ -1,7 +1,7 @@
 // SSE-C end to end: an object written with a customer-provided key reads back only with that key (InvalidRequest
 // without one, AccessDenied with another), the key's headers are checked, only HTTPS is accepted, and the key is
 // stored nowhere.
-import { CopyObjectCommand, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { CopyObjectCommand, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,7 +9,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { Agent } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { s3Client } from './core-support.js'
+import { failure, s3Client } from './s3-support.js'
 
 let server: TestPalisade
 let s3: S3Client
@@ -28,12 +28,6 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: 'sse-c' }))
 })
 afterAll(async () => server.stop())
-
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown)
-  expect(error).toBeInstanceOf(S3ServiceException)
-  return error as S3ServiceException
-}
 
 describe('SSE-C', () => {
   it('round-trips an object with the customer key and reports the key MD5', async () => {
