@@ -8,7 +8,7 @@ import type { Migration } from './migration.js'
 import { migrations as allMigrations } from './migrations/index.js'
 import type { Db, Schema } from './schema.js'
 import type { Capabilities, ChangeListener, StorageDialect } from './storage-dialect.js'
-import { transactionRunner, type BeforeCommitHook, type TransactionRunner } from './transaction-runner.js'
+import { transactionRunner, type BeforeCommitHook, type RunOptions, type TransactionRunner } from './transaction-runner.js'
 
 export type { Capabilities, ChangeListener } from './storage-dialect.js'
 export type { BeforeCommitHook } from './transaction-runner.js'
@@ -36,7 +36,7 @@ export interface Database {
    * notifications with `notify`, which waits for the commit). Nested calls become savepoints of
    * the outer transaction.
    */
-  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>
+  transaction<T>(work: (tx: Db) => Promise<T>, options?: Pick<RunOptions, 'carries'>): Promise<T>
   /**
    * Runs `hook` inside every outermost transaction, after its work and just before it commits (see
    * TransactionRunner.beforeEachCommit); the result removes the hook.
@@ -111,7 +111,7 @@ function databaseOn(dialect: StorageDialect): { database: Database; transactions
   const database: Database = {
     db,
     capabilities: dialect.capabilities,
-    transaction: (work) => runner.run(work),
+    transaction: (work, options) => runner.run(work, options),
     beforeEachCommit: (hook) => runner.beforeEachCommit(hook),
     async notify(channel, payload) {
       checkChannel(channel)

@@ -31,7 +31,16 @@ export type BeforeCommitHook = (tx: Db) => Promise<void | { readonly committed?:
 export interface RunOptions {
   /** Overrides the policy's isolation for this (outermost) transaction. */
   readonly isolation?: 'read committed' | 'serializable'
+  /**
+   * A group commit: the other calls whose changes this transaction carries, as async contexts to run in
+   * (AsyncLocalStorage.snapshot()), asked for once `work` has resolved. The before-commit hooks run in each of them
+   * too, so what a hook adds per call (its audit record) commits with the shared transaction.
+   */
+  readonly carries?: () => readonly CallContext[]
 }
+
+/** Runs `fn` in a captured async context (what AsyncLocalStorage.snapshot() returns). */
+export type CallContext = <R>(fn: () => R) => R
 
 interface Frame {
   readonly tx: Db
@@ -59,10 +68,10 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
     return frame?.open ? frame : undefined
   }
 
-  async function runOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation']): Promise<T> {
+  async function runOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation'], carries?: RunOptions['carries']): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await attemptOutermost(work, isolation)
+        return await attemptOutermost(work, isolation, carries)
       } catch (error) {
         if (attempt >= policy.maxAttempts || !policy.isRetryable(error)) throw error
         // Backing off lets the transaction that won the conflict finish before this one retries.
@@ -71,7 +80,7 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
     }
   }
 
-  async function attemptOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation']): Promise<T> {
+  async function attemptOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation'], carries?: RunOptions['carries']): Promise<T> {
     let committed: Frame | undefined
     const rolledBack: (() => void)[] = []
     const builder = isolation ? db.transaction().setIsolationLevel(isolation) : db.transaction()
@@ -82,10 +91,13 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
         try {
           const value = await frames.run(frame, async () => {
             const result = await work(tx)
-            for (const hook of beforeCommitHooks) {
-              const outcome = await hook(tx)
-              if (outcome?.committed) frame.afterCommit.push(outcome.committed)
-              if (outcome?.rolledBack) rolledBack.push(outcome.rolledBack)
+            const own: CallContext = (fn) => fn()
+            for (const context of [own, ...(carries?.() ?? [])]) {
+              for (const hook of beforeCommitHooks) {
+                const outcome = await context(() => hook(tx))
+                if (outcome?.committed) frame.afterCommit.push(outcome.committed)
+                if (outcome?.rolledBack) rolledBack.push(outcome.rolledBack)
+              }
             }
             return result
           })
@@ -125,7 +137,7 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
   return {
     run(work, options = {}) {
       const outer = openFrame()
-      if (!outer) return runOutermost(work, options.isolation ?? policy.isolation)
+      if (!outer) return runOutermost(work, options.isolation ?? policy.isolation, options.carries)
       const turn = outer.queue.then(() => runNested(outer, work))
       outer.queue = turn.catch(() => undefined)
       return turn

@@ -11,6 +11,7 @@ import { deleteObjectTarget } from './authorization.js'
 import { segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
+import { groupCommit } from './group-commit.js'
 import { expectedDigests, MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-body.js'
 import { contentHeadersOf, metadataOf, objectResponseMembers, responseOverrides, storageClassOf } from './object-headers.js'
 import { byteRange, checkConditions, checkVersionId, objectToRead, partRange, type ByteRange, type Conditions } from './object-read.js'
@@ -28,6 +29,7 @@ const MAX_DELETE_KEYS = 1000
 
 export function objectOperations(deps: S3Deps) {
   const { database, buckets, files, clock, ids } = deps
+  const commitPut = groupCommit(database, files)
 
   /** Removes or marks one key as DeleteObject does; what the response reports. */
   async function deleteOne(bucket: Bucket, key: string, versionId: string | undefined, ctx: OperationContext): Promise<{ DeleteMarker?: boolean; VersionId?: string }> {
@@ -104,7 +106,7 @@ export function objectOperations(deps: S3Deps) {
         ...(access.acl && { acl: access.acl }),
       }
       // Conditional write (If-None-Match: *): decided in the commit, so two racing writers cannot both create the key.
-      await commitVersion(database, files, object, stamp.replacesNull, input.IfNoneMatch === '*' ? refuseExisting : undefined)
+      await commitPut(object, stamp.replacesNull, input.IfNoneMatch === '*' ? refuseExisting : undefined)
       return {
         ETag: object.etag,
         ...encryption.reported,

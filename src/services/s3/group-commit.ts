@@ -1,0 +1,91 @@
+// Group commit for new object versions: PUTs whose bytes became durable while another commit was running share the
+// next transaction, so one SQLite commit (one fsync, which blocks the event loop on SQLite) serves many requests.
+// Each write keeps its own rules: its precondition (If-None-Match) and the bucket check run in a savepoint of its own,
+// so a refused write is undone alone; its caller hears back only once the shared transaction has committed; and the
+// call's audit record commits with it (the before-commit hooks run in each carried call's context).
+// Order per object is unchanged: data file durable → name durable (object-files) → metadata committed here.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { Database } from '../../storage/database.js'
+import type { CallContext } from '../../storage/transaction-runner.js'
+import type { ObjectFiles } from './object-files.js'
+import { objectStore, type StoredObject } from './object-store.js'
+
+/** Commits `object` as its key's latest version (as commitVersion does), possibly together with concurrent writes. */
+export type GroupCommit = (object: StoredObject, replacesNull: boolean, precondition?: (latest: StoredObject | undefined) => void) => Promise<void>
+
+interface Pending {
+  readonly object: StoredObject
+  readonly replacesNull: boolean
+  readonly precondition?: (latest: StoredObject | undefined) => void
+  /** The writing call's async context: its audit scope. */
+  readonly context: CallContext
+  readonly resolve: () => void
+  readonly reject: (error: unknown) => void
+}
+
+/** Writes per transaction at most, so one batch's savepoints and rows stay bounded. */
+const MAX_BATCH = 256
+
+export function groupCommit(database: Database, files: ObjectFiles): GroupCommit {
+  // Batches are committed from the context this was made in (no call's), so no call's audit scope rides along by
+  // accident: only the writes a batch carries are named to the hooks.
+  const neutral: CallContext = AsyncLocalStorage.snapshot()
+  let pending: Pending[] = []
+  let draining = false
+
+  async function drain(): Promise<void> {
+    try {
+      while (pending.length > 0) {
+        const batch = pending.slice(0, MAX_BATCH)
+        pending = pending.slice(batch.length)
+        await commitBatch(batch)
+        // On SQLite the commit blocked the event loop: let the writes that finished meanwhile reach the queue first.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    } finally {
+      draining = false
+    }
+  }
+
+  async function commitBatch(batch: readonly Pending[]): Promise<void> {
+    let outcomes: ({ freed: string[] } | { error: unknown })[] = []
+    try {
+      await database.transaction(async () => {
+        outcomes = [] // a retried attempt (PostgreSQL) starts over
+        for (const item of batch) {
+          try {
+            const freed = await database.transaction(async (tx) => {
+              const store = objectStore(tx)
+              item.precondition?.(await store.latest(item.object.bucket, item.object.key))
+              return store.insertLatest(item.object, item.replacesNull)
+            })
+            outcomes.push({ freed })
+          } catch (error) {
+            outcomes.push({ error })
+          }
+        }
+      }, { carries: () => batch.filter((_, index) => outcomes[index] && 'freed' in outcomes[index]).map((item) => item.context) })
+    } catch (error) {
+      outcomes = batch.map(() => ({ error }))
+    }
+    // Callers hear back while the next batch commits (file removal is not the next batch's business).
+    void Promise.all(batch.map(async (item, index) => {
+      const outcome = outcomes[index]!
+      if ('error' in outcome) {
+        // Nothing names the new files: remove them, as commitVersion does.
+        await files.remove(item.object.segments.map((segment) => segment.file))
+        item.reject(outcome.error)
+        return
+      }
+      await files.remove(outcome.freed)
+      item.resolve()
+    }))
+  }
+
+  return (object, replacesNull, precondition) => new Promise<void>((resolve, reject) => {
+    pending.push({ object, replacesNull, ...(precondition && { precondition }), context: AsyncLocalStorage.snapshot(), resolve, reject })
+    if (draining) return
+    draining = true
+    neutral(() => void drain())
+  })
+}

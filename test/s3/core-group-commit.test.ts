@@ -1,0 +1,37 @@
+// Concurrent PutObjects share commits (group commit): every acknowledged write is stored, and each write's own
+// condition still holds on its own — of racing If-None-Match: * creates of one key exactly one wins.
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestPalisade } from '../support/palisade.js'
+import { startS3Palisade } from './s3-support.js'
+
+let server: TestPalisade
+let s3: S3Client
+const BUCKET = 'group-commit'
+
+beforeAll(async () => { ({ server, s3 } = await startS3Palisade({ buckets: [BUCKET] })) })
+afterAll(async () => server.stop())
+
+describe('concurrent PutObject', () => {
+  it('stores every acknowledged object of a burst of writes to different keys', async () => {
+    const keys = Array.from({ length: 40 }, (_, index) => `burst/${index}`)
+    await Promise.all(keys.map((Key) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: `body of ${Key}` }))))
+    for (const Key of keys) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }))
+      expect(await got.Body!.transformToString()).toBe(`body of ${Key}`)
+    }
+  })
+
+  it('lets exactly one of racing If-None-Match: * creates of a key succeed and keeps its bytes', async () => {
+    const bodies = Array.from({ length: 12 }, (_, index) => `writer ${index}`)
+    const outcomes = await Promise.allSettled(bodies.map((Body) =>
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'race', Body, IfNoneMatch: '*' }))))
+    const won = outcomes.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [bodies[index]!] : []))
+    expect(won).toHaveLength(1)
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } })
+    }
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'race' }))
+    expect(await got.Body!.transformToString()).toBe(won[0])
+  })
+})
