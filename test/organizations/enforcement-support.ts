@@ -1,13 +1,13 @@
 // Fixtures for the Organizations enforcement suites: a server holding two accounts with root credentials (the
 // management account and a standalone account that can be invited), the organization tree of the issue
 // (root → Prod → Regulated → accounts), a created member account's admin role, and policy helpers.
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
+import { IAMClient } from '@aws-sdk/client-iam'
 import {
-  AcceptHandshakeCommand, AttachPolicyCommand, CreateAccountCommand, CreateOrganizationalUnitCommand, CreateOrganizationCommand,
-  CreatePolicyCommand, DescribeCreateAccountStatusCommand, EnablePolicyTypeCommand, InviteAccountToOrganizationCommand,
+  AcceptHandshakeCommand, AttachPolicyCommand, CreateOrganizationalUnitCommand, CreateOrganizationCommand,
+  CreatePolicyCommand, EnablePolicyTypeCommand, InviteAccountToOrganizationCommand,
   ListRootsCommand, MoveAccountCommand, OrganizationsClient,
 } from '@aws-sdk/client-organizations'
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
+import { STSClient } from '@aws-sdk/client-sts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,12 +16,9 @@ import { startPalisade, type Palisade } from '../../src/app/start-palisade.js'
 import { readConfig } from '../../src/config/config.js'
 import { silentLogger } from '../../src/core/logger.js'
 import { TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY } from '../support/palisade.js'
+import { assumeRole, createMemberAccount, fullAccessUser, organizationAccessRole, organizationsClient, type Credentials } from './org-support.js'
 
-export interface Credentials {
-  readonly accessKeyId: string
-  readonly secretAccessKey: string
-  readonly sessionToken?: string
-}
+export type { Credentials } from './org-support.js'
 
 export const MANAGEMENT = '000000000000'
 /** An account that exists before the organization, with its own root credentials: it joins by invitation. */
@@ -72,7 +69,7 @@ export async function startTwoAccountPalisade(): Promise<TwoAccountPalisade> {
 }
 
 export function organizations(server: { readonly url: string }, credentials: Credentials): OrganizationsClient {
-  return new OrganizationsClient({ endpoint: server.url, region: REGION, credentials, maxAttempts: 1 })
+  return organizationsClient(server, credentials)
 }
 
 export function iam(server: { readonly url: string }, credentials: Credentials): IAMClient {
@@ -120,49 +117,27 @@ export async function inviteAndAccept(server: TwoAccountPalisade): Promise<void>
   await organizations(server, server.invitedRoot).send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! }))
 }
 
-export async function createAccount(org: OrganizationsClient, name: string): Promise<string> {
-  const email = `${name.toLowerCase().replace(/\W+/g, '-')}@example.com`
-  const { CreateAccountStatus } = await org.send(new CreateAccountCommand({ AccountName: name, Email: email }))
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const { CreateAccountStatus: status } = await org.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: CreateAccountStatus!.Id! }))
-    if (status!.State === 'SUCCEEDED') return status!.AccountId!
-    if (status!.State === 'FAILED') throw new Error(`CreateAccount failed: ${status!.FailureReason}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error('CreateAccount did not finish')
+export function createAccount(org: OrganizationsClient, name: string): Promise<string> {
+  return createMemberAccount(org, name)
 }
 
 /**
  * An IAM user `admin` of the management account with AdministratorAccess and an access key: the root user cannot
  * assume roles, so this is who assumes the member accounts' OrganizationAccountAccessRole.
  */
-export async function managementAdmin(server: { readonly url: string; readonly managementRoot: Credentials }): Promise<Credentials> {
-  const client = iam(server, server.managementRoot)
-  await client.send(new CreateUserCommand({ UserName: 'admin' }))
-  await client.send(new PutUserPolicyCommand({ UserName: 'admin', PolicyName: 'admin', PolicyDocument: allowAll }))
-  const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: 'admin' }))
-  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }
+export function managementAdmin(server: { readonly url: string; readonly managementRoot: Credentials }): Promise<Credentials> {
+  return fullAccessUser(server, server.managementRoot, 'admin')
 }
 
 /** A session of `accountId`'s OrganizationAccountAccessRole, assumed by the management account's admin. */
-export async function memberAdminRole(server: { readonly url: string }, admin: Credentials, accountId: string): Promise<Credentials> {
-  const { Credentials: session } = await sts(server, admin).send(new AssumeRoleCommand({
-    RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
-    RoleSessionName: 'operator',
-  }))
-  return { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken! }
+export function memberAdminRole(server: { readonly url: string }, admin: Credentials, accountId: string): Promise<Credentials> {
+  return assumeRole(server, admin, organizationAccessRole(accountId), { sessionName: 'operator' })
 }
 
 /** An IAM user of a member account with AdministratorAccess and an access key, created through its admin role. */
-export async function memberUser(server: { readonly url: string }, role: Credentials, name: string): Promise<Credentials> {
-  const client = iam(server, role)
-  await client.send(new CreateUserCommand({ UserName: name }))
-  await client.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'admin', PolicyDocument: allowAll }))
-  const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: name }))
-  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }
+export function memberUser(server: { readonly url: string }, role: Credentials, name: string): Promise<Credentials> {
+  return fullAccessUser(server, role, name)
 }
-
-const allowAll = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] })
 
 /** Creates an SCP (or RCP) of the statements given and attaches it to `targetId`; returns its id. */
 export async function attachNewPolicy(

@@ -13,7 +13,6 @@ import {
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListCreateAccountStatusCommand,
-  ListRootsCommand,
   MoveAccountCommand,
   RemoveAccountFromOrganizationCommand,
   DeleteOrganizationCommand,
@@ -22,7 +21,7 @@ import {
 } from '@aws-sdk/client-organizations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { adminUser, assumeRole, createMemberAccount, expectAwsError, organizationsClient, type Credentials } from './ops-support.js'
+import { adminUser, assumeRole, createMemberAccount, type Credentials, expectAwsError, organizationsClient, startOrganization } from './ops-support.js'
 
 let server: TestPalisade
 let org: OrganizationsClient
@@ -31,10 +30,7 @@ let rootId: string
 let organizationId: string
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  org = organizationsClient(server, server.root)
-  organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
-  rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!
+  ({ server, org, organizationId, rootId } = await startOrganization())
   admin = await adminUser(server, server.root)
 })
 afterAll(async () => {

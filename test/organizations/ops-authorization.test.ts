@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-organizations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { createMemberAccount, expectAwsError, organizationsClient, scp } from './ops-support.js'
+import { createMemberAccount, expectAwsError, organizationsClient, scp, startOrganization } from './ops-support.js'
 
 let server: TestPalisade
 let org: OrganizationsClient
@@ -23,10 +23,8 @@ let scpId: string
 let tagPolicyId: string
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  org = organizationsClient(server, server.root)
-  await org.send(new CreateOrganizationCommand({}))
-  const rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!
+  let rootId: string
+  ({ server, org, rootId } = await startOrganization())
   for (const type of ['SERVICE_CONTROL_POLICY', 'TAG_POLICY'] as const) await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: type }))
   ouId = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Prod' }))).OrganizationalUnit!.Id!
   accountId = await createMemberAccount(org, 'Guarded')

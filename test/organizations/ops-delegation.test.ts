@@ -1,7 +1,6 @@
 // Organizations e2e: trusted access and delegated administrators for the services Palisade implements; a delegated
 // administrator may read the organization.
 import {
-  CreateOrganizationCommand,
   DeregisterDelegatedAdministratorCommand,
   DisableAWSServiceAccessCommand,
   EnableAWSServiceAccessCommand,
@@ -15,8 +14,8 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { adminUser, assumeRole, createMemberAccount, expectAwsError, organizationsClient } from './ops-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { adminUser, assumeRole, createMemberAccount, expectAwsError, organizationsClient, startOrganization } from './ops-support.js'
 
 let server: TestPalisade
 let org: OrganizationsClient
@@ -24,9 +23,7 @@ let memberId: string
 let member: OrganizationsClient
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  org = organizationsClient(server, server.root)
-  await org.send(new CreateOrganizationCommand({}))
+  ({ server, org } = await startOrganization())
   memberId = await createMemberAccount(org, 'Security tooling')
   member = organizationsClient(server, await assumeRole(server, await adminUser(server, server.root), `arn:aws:iam::${memberId}:role/OrganizationAccountAccessRole`))
 })

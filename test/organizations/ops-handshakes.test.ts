@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-organizations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { adminUser, assumeRole, createMemberAccount, expectAwsError, organizationsClient, type Credentials } from './ops-support.js'
+import { adminUser, assumeRole, createMemberAccount, type Credentials, expectAwsError, organizationsClient, startOrganization } from './ops-support.js'
 
 let server: TestPalisade
 let org: OrganizationsClient
@@ -27,9 +27,7 @@ let admin: Credentials
 let organizationId: string
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  org = organizationsClient(server, server.root)
-  organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
+  ({ server, org, organizationId } = await startOrganization())
   admin = await adminUser(server, server.root)
 })
 afterAll(async () => {
@@ -132,7 +130,7 @@ describe('expiry', () => {
       // A fresh client per call: the SDK resets its clock offset from each response's Date header.
       const later = () => organizationsClient(other, other.root, offset)
       expect((await later().send(new DescribeHandshakeCommand({ HandshakeId: Handshake!.Id! }))).Handshake!.State).toBe('EXPIRED')
-      const session = await assumeRole(other, otherAdmin, `arn:aws:iam::${inviteeId}:role/OrganizationAccountAccessRole`, offset)
+      const session = await assumeRole(other, otherAdmin, `arn:aws:iam::${inviteeId}:role/OrganizationAccountAccessRole`, { clockOffsetMs: offset })
       await expectAwsError(organizationsClient(other, session, offset).send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'InvalidHandshakeTransitionException')
       // An expired invitation no longer blocks a new one.
       expect((await later().send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: inviteeId } }))).Handshake!.State).toBe('OPEN')

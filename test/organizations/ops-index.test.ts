@@ -5,11 +5,9 @@ import {
   AttachPolicyCommand,
   CloseAccountCommand,
   CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
   CreatePolicyCommand,
   DisablePolicyTypeCommand,
   EnablePolicyTypeCommand,
-  ListRootsCommand,
   MoveAccountCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations'
@@ -17,8 +15,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadOrganizationIndex, type OrganizationIndex } from '../../src/services/organizations/index.js'
 import { openDatabase, type Database } from '../../src/storage/database.js'
-import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { createMemberAccount, organizationsClient, scp } from './ops-support.js'
+import type { TestPalisade } from '../support/palisade.js'
+import { createMemberAccount, scp, startOrganization } from './ops-support.js'
 
 let server: TestPalisade
 let org: OrganizationsClient
@@ -31,10 +29,7 @@ let regulatedId: string
 let accountId: string
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  org = organizationsClient(server, server.root)
-  organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
-  rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!
+  ({ server, org, organizationId, rootId } = await startOrganization())
   prodId = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Prod' }))).OrganizationalUnit!.Id!
   regulatedId = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: prodId, Name: 'Regulated' }))).OrganizationalUnit!.Id!
   accountId = await createMemberAccount(org, 'Indexed')

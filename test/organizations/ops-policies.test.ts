@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-organizations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { createMemberAccount, expectAwsError, organizationsClient, scp } from './ops-support.js'
+import { createMemberAccount, expectAwsError, organizationsClient, scp, startOrganization } from './ops-support.js'
 
 let server: TestPalisade
 let org: OrganizationsClient
@@ -45,10 +45,7 @@ async function attachedIds(targetId: string, filter: 'SERVICE_CONTROL_POLICY' | 
 }
 
 beforeAll(async () => {
-  server = await startTestPalisade()
-  org = organizationsClient(server, server.root)
-  organizationId = (await org.send(new CreateOrganizationCommand({}))).Organization!.Id!
-  rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!
+  ({ server, org, organizationId, rootId } = await startOrganization())
   ouId = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Prod' }))).OrganizationalUnit!.Id!
   accountId = await createMemberAccount(org, 'Policy target')
   await org.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: rootId, DestinationParentId: ouId }))
