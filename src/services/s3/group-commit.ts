@@ -1,12 +1,14 @@
 // Group commit for new object versions: PUTs whose bytes became durable while another commit was running share the
 // next transaction, so one SQLite commit (one fsync, which blocks the event loop on SQLite) serves many requests.
-// Each write keeps its own rules: its precondition (If-None-Match) and the bucket check run in a savepoint of its own,
-// so a refused write is undone alone; its caller hears back only once the shared transaction has committed; and the
-// call's audit record commits with it (the before-commit hooks run in each carried call's context).
+// Each write keeps its own rules: its precondition (If-None-Match) and the bucket check are decided for it alone,
+// inside the shared transaction, before it changes anything, so a refused write leaves the others be; its caller
+// hears back only once the shared transaction has committed; and the call's audit record commits with it (the
+// before-commit hooks run in each carried call's context).
 // Order per object is unchanged: data file durable → name durable (object-files) → metadata committed here.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Database } from '../../storage/database.js'
 import type { CallContext } from '../../storage/transaction-runner.js'
+import { AwsError } from '../../core/aws-error.js'
 import type { ObjectFiles } from './object-files.js'
 import { objectStore, type StoredObject } from './object-store.js'
 
@@ -50,17 +52,17 @@ export function groupCommit(database: Database, files: ObjectFiles): GroupCommit
   async function commitBatch(batch: readonly Pending[]): Promise<void> {
     let outcomes: ({ freed: string[] } | { error: unknown })[] = []
     try {
-      await database.transaction(async () => {
+      await database.transaction(async (tx) => {
         outcomes = [] // a retried attempt (PostgreSQL) starts over
         for (const item of batch) {
+          const store = objectStore(tx)
           try {
-            const freed = await database.transaction(async (tx) => {
-              const store = objectStore(tx)
-              item.precondition?.(await store.latest(item.object.bucket, item.object.key))
-              return store.insertLatest(item.object, item.replacesNull)
-            })
-            outcomes.push({ freed })
+            item.precondition?.(await store.latest(item.object.bucket, item.object.key))
+            outcomes.push({ freed: await store.insertLatest(item.object, item.replacesNull) })
           } catch (error) {
+            // INVARIANT: the refusals (a failed precondition, the bucket gone) are thrown before the write changes
+            // anything, so the write fails alone without a savepoint; any other error fails the whole batch.
+            if (!(error instanceof AwsError)) throw error
             outcomes.push({ error })
           }
         }

@@ -80,11 +80,10 @@ export function objectStore(db: Db) {
       if (!bucket) throw noSuchBucket(object.bucket)
       const freed: string[] = []
       if (replaceNull) {
-        const old = await versions(object.bucket, object.key).where('version_id', '=', 'null').executeTakeFirst()
-        if (old) {
-          freed.push(...segmentFiles(old.segments))
-          await db.deleteFrom('s3_objects').where('bucket', '=', object.bucket).where('object_key', '=', object.key).where('version_id', '=', 'null').execute()
-        }
+        // One statement: the row goes, its files are named for deletion.
+        const old = await db.deleteFrom('s3_objects').where('bucket', '=', object.bucket).where('object_key', '=', object.key)
+          .where('version_id', '=', 'null').returning('segments').executeTakeFirst()
+        if (old) freed.push(...segmentFiles(old.segments))
       }
       await db.updateTable('s3_objects').set({ is_latest: 0 })
         .where('bucket', '=', object.bucket).where('object_key', '=', object.key).where('is_latest', '=', 1).execute()
