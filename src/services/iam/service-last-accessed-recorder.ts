@@ -4,6 +4,7 @@
 // AWS counts every authenticated attempt, allowed or denied ("an unexpected entry does not mean access was granted"):
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html
 import type { Caller } from '../../core/caller.js'
+import { batchWriter, type Flushable } from '../../storage/batch-writer.js'
 import type { Database } from '../../storage/database.js'
 import { recordServiceAccesses, type ServiceAccess } from './service-last-accessed-store.js'
 
@@ -17,12 +18,9 @@ export interface AccessedCall {
   readonly region: string
 }
 
-export interface ServiceAccessRecorder {
+export interface ServiceAccessRecorder extends Flushable {
   /** Cheap: one map write; the batch is written within `flushMs`. */
   record(call: AccessedCall): void
-  /** Writes what is pending; resolves once written. */
-  flush(): Promise<void>
-  close(): Promise<void>
 }
 
 const recorders = new WeakMap<Database, ServiceAccessRecorder>()
@@ -33,41 +31,21 @@ export async function flushServiceAccesses(database: Database): Promise<void> {
 }
 
 export function serviceAccessRecorder(database: Database, options: { readonly flushMs?: number; readonly maxPending?: number } = {}): ServiceAccessRecorder {
-  const flushMs = options.flushMs ?? 1000
-  const maxPending = options.maxPending ?? 10_000
-  const pending = new Map<string, ServiceAccess>()
-  let timer: NodeJS.Timeout | undefined
-  let writing: Promise<void> = Promise.resolve()
-
-  const flush = (): Promise<void> => {
-    if (timer) clearTimeout(timer)
-    timer = undefined
-    if (pending.size === 0) return writing
-    const batch = [...pending.values()]
-    pending.clear()
-    writing = writing
-      .then(() => database.transaction((tx) => recordServiceAccesses(tx, batch)))
-      .catch(() => {
-        // A lost batch only makes a last-accessed date older than it should be; the next call records it again.
-      })
-    return writing
-  }
-
+  // A lost batch only makes a last-accessed date older than it should be; the next call records it again.
+  const batch = batchWriter<ServiceAccess>(database, { ...options, write: recordServiceAccesses })
   const recorder: ServiceAccessRecorder = {
     record(call) {
       const principalArn = trackedPrincipal(call.caller)
       if (principalArn === undefined || call.service === undefined || call.operation === undefined) return
       const action = `${call.service}:${call.operation}`
       const key = `${call.caller!.accountId}\n${principalArn}\n${action.toLowerCase()}`
-      const seen = pending.get(key)
+      const seen = batch.pending(key)
       if (seen && seen.at >= call.time) return
-      pending.set(key, { accountId: call.caller!.accountId, principalArn, action, at: call.time, region: call.region })
-      if (pending.size >= maxPending) void flush()
-      else timer ??= setTimeout(() => void flush(), flushMs).unref()
+      batch.put(key, { accountId: call.caller!.accountId, principalArn, action, at: call.time, region: call.region })
     },
-    flush,
+    flush: batch.flush,
     async close() {
-      await flush()
+      await batch.close()
       recorders.delete(database)
     },
   }

@@ -1,6 +1,7 @@
 // UsageRecorder: counts every authenticated call per account, service and UTC day in memory and adds the counts to
 // org_usage in batches; the composition root hands it every call the pipeline audits. Consolidated billing reads them.
 import type { Caller } from '../../core/caller.js'
+import { batchWriter, type Flushable } from '../../storage/batch-writer.js'
 import type { Database } from '../../storage/database.js'
 import { addDailyRequests, type DailyRequests } from './usage-store.js'
 
@@ -14,12 +15,9 @@ export interface MeteredCall {
   readonly resourceAccountId?: string
 }
 
-export interface UsageRecorder {
-  /** Cheap: a few map operations; the counts are written within `flushMs`. */
+export interface UsageRecorder extends Flushable {
+  /** Cheap: a map lookup; the counts are written within `flushMs`. */
   record(call: MeteredCall): void
-  /** Writes what is pending; resolves once written. */
-  flush(): Promise<void>
-  close(): Promise<void>
 }
 
 const recorders = new WeakMap<Database, UsageRecorder>()
@@ -29,48 +27,28 @@ export async function flushUsage(database: Database): Promise<void> {
   await recorders.get(database)?.flush()
 }
 
+/** A count being gathered; `requests` grows until its batch is written. */
+interface PendingRequests extends DailyRequests {
+  requests: number
+}
+
 export function usageRecorder(database: Database, options: { readonly flushMs?: number; readonly maxPending?: number } = {}): UsageRecorder {
-  const flushMs = options.flushMs ?? 1000
-  const maxPending = options.maxPending ?? 10_000
-  // day → account → service → requests; almost always one day.
-  let pending = new Map<string, Map<string, Map<string, number>>>()
-  let pendingCount = 0
-  let timer: NodeJS.Timeout | undefined
-  let writing: Promise<void> = Promise.resolve()
+  // A lost batch under-counts usage; nothing else depends on it.
+  const batch = batchWriter<PendingRequests>(database, { ...options, write: addDailyRequests })
   const days = dayNames()
-
-  const flush = (): Promise<void> => {
-    if (timer) clearTimeout(timer)
-    timer = undefined
-    if (pendingCount === 0) return writing
-    const batch = flatten(pending)
-    pending = new Map()
-    pendingCount = 0
-    writing = writing
-      .then(() => database.transaction((tx) => addDailyRequests(tx, batch)))
-      .catch(() => {
-        // A lost batch under-counts usage; nothing else depends on it, and the server keeps serving.
-      })
-    return writing
-  }
-
   const recorder: UsageRecorder = {
     record(call) {
       const accountId = meteredAccount(call)
       if (accountId === undefined || call.service === undefined) return
       const day = days(call.time)
-      let accounts = pending.get(day)
-      if (!accounts) pending.set(day, (accounts = new Map()))
-      let services = accounts.get(accountId)
-      if (!services) accounts.set(accountId, (services = new Map()))
-      const seen = services.get(call.service)
-      services.set(call.service, (seen ?? 0) + 1)
-      if (seen === undefined && ++pendingCount >= maxPending) void flush()
-      else timer ??= setTimeout(() => void flush(), flushMs).unref()
+      const key = `${day}\n${accountId}\n${call.service}`
+      const seen = batch.pending(key)
+      if (seen) seen.requests++
+      else batch.put(key, { accountId, day, service: call.service, requests: 1 })
     },
-    flush,
+    flush: batch.flush,
     async close() {
-      await flush()
+      await batch.close()
       recorders.delete(database)
     },
   }
@@ -88,16 +66,6 @@ function meteredAccount(call: MeteredCall): string | undefined {
   if (caller === undefined) return undefined
   if (caller.type === 'Anonymous' || caller.type === 'AWSService') return call.resourceAccountId
   return caller.accountId
-}
-
-function flatten(pending: Map<string, Map<string, Map<string, number>>>): DailyRequests[] {
-  const batch: DailyRequests[] = []
-  for (const [day, accounts] of pending) {
-    for (const [accountId, services] of accounts) {
-      for (const [service, requests] of services) batch.push({ accountId, day, service, requests })
-    }
-  }
-  return batch
 }
 
 const DAY_MS = 86_400_000
