@@ -7,6 +7,7 @@ import type { BucketLocationConstraint } from '../../generated/s3/types.js'
 import { newBucketAccessColumns } from './access/index.js'
 import { requireBucket } from './bucket-lookup.js'
 import { isValidNewBucketName } from './bucket-names.js'
+import { setBucketConfig } from './bucket-config.js'
 import { bucketStore } from './bucket-store.js'
 import { objectStore } from './object-store.js'
 import { ownerOf } from './owner.js'
@@ -89,8 +90,7 @@ export function bucketOperations(deps: S3Deps) {
     async PutBucketTagging(input) {
       requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       const tags = tagMap(input.Tagging.TagSet, MAX_BUCKET_TAGS)
-      await database.transaction((tx) => store.updateBucketConfig(tx, input.Bucket, { tags: JSON.stringify(tags) }))
-      await buckets.settled()
+      await setBucketConfig(deps, input.Bucket, { tags: JSON.stringify(tags) })
     },
 
     async GetBucketTagging(input) {
@@ -101,8 +101,7 @@ export function bucketOperations(deps: S3Deps) {
 
     async DeleteBucketTagging(input) {
       requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
-      await database.transaction((tx) => store.updateBucketConfig(tx, input.Bucket, { tags: null }))
-      await buckets.settled()
+      await setBucketConfig(deps, input.Bucket, { tags: null })
     },
 
     async PutBucketVersioning(input) {
@@ -111,8 +110,7 @@ export function bucketOperations(deps: S3Deps) {
       // MFA delete needs the root user's MFA device serial and code in x-amz-mfa; Palisade does not offer it.
       if (MFADelete === 'Enabled') throw new AwsError('NotImplemented', 501, 'MFA delete is not supported by Palisade.')
       if (Status === undefined) return // no change, as S3 treats an empty configuration
-      await database.transaction((tx) => store.updateBucketConfig(tx, input.Bucket, { versioning: Status }))
-      await buckets.settled()
+      await setBucketConfig(deps, input.Bucket, { versioning: Status })
     },
 
     async GetBucketVersioning(input) {

@@ -4,7 +4,7 @@
 import type { S3Api } from '../../../generated/s3/api.js'
 import { requireBucket } from '../bucket-lookup.js'
 import type { Bucket } from '../bucket-index.js'
-import { bucketStore } from '../bucket-store.js'
+import { setBucketConfig } from '../bucket-config.js'
 import { objectStore, type StoredObject } from '../object-store.js'
 import type { S3Deps } from '../s3-deps.js'
 import { noSuchKey, noSuchVersion } from '../s3-errors.js'
@@ -15,15 +15,13 @@ import { aclsEnabled } from './object-ownership.js'
 
 export function aclOperations(deps: S3Deps) {
   const { database, buckets } = deps
-  const store = bucketStore(database)
 
   return {
     async PutBucketAcl(input) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       const acl = requiredAcl(input, bucket.ownerAccountId, bucket.ownerAccountId)
       checkAclAllowed(deps, bucket, acl)
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { acl: JSON.stringify(acl) }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { acl: JSON.stringify(acl) })
     },
 
     async GetBucketAcl(input) {

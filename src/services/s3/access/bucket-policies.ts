@@ -5,7 +5,7 @@ import type { S3Api } from '../../../generated/s3/api.js'
 import { parsePolicy, policySizeWithoutWhitespace, PolicySyntaxError, type PolicyDocument } from '../../../policy/index.js'
 import { requireBucket } from '../bucket-lookup.js'
 import type { Bucket } from '../bucket-index.js'
-import { bucketStore } from '../bucket-store.js'
+import { setBucketConfig } from '../bucket-config.js'
 import type { S3Deps } from '../s3-deps.js'
 import { MalformedPolicyError, NoSuchBucketPolicyError, S3AccessDeniedError } from './access-errors.js'
 import { blockFor, isBucketPolicyPublic } from './bucket-access.js'
@@ -16,8 +16,7 @@ import { AwsError } from '../../../core/aws-error.js'
 const MAX_POLICY_BYTES = 20 * 1024
 
 export function bucketPolicyOperations(deps: S3Deps) {
-  const { database, buckets } = deps
-  const store = bucketStore(database)
+  const { buckets } = deps
 
   return {
     async PutBucketPolicy(input, ctx) {
@@ -28,8 +27,7 @@ export function bucketPolicyOperations(deps: S3Deps) {
         throw new S3AccessDeniedError('User: ' + ctx.caller.arn + ' is not authorized to perform: s3:PutBucketPolicy on resource: "arn:' +
           ctx.partition + ':s3:::' + bucket.name + '" because public policies are blocked by the BlockPublicPolicy block public access setting.')
       }
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { policy: input.Policy }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { policy: input.Policy })
     },
 
     async GetBucketPolicy(input, ctx) {
@@ -40,8 +38,7 @@ export function bucketPolicyOperations(deps: S3Deps) {
 
     async DeleteBucketPolicy(input, ctx) {
       const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { policy: null }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { policy: null })
     },
 
     async GetBucketPolicyStatus(input, ctx) {

@@ -1,6 +1,6 @@
 // Object Ownership: Put/Get/DeleteBucketOwnershipControls (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
 import type { S3Api } from '../../../generated/s3/api.js'
-import { bucketStore } from '../bucket-store.js'
+import { setBucketConfig } from '../bucket-config.js'
 import type { S3Deps } from '../s3-deps.js'
 import { InvalidBucketAclWithObjectOwnershipError, MalformedAclError, OwnershipControlsNotFoundError } from './access-errors.js'
 import { isOwnerOnlyAcl } from './acl.js'
@@ -9,9 +9,6 @@ import { ownedBucket } from './bucket-policies.js'
 import { OWNERSHIP_VALUES, type ObjectOwnership } from './object-ownership.js'
 
 export function ownershipControlsOperations(deps: S3Deps) {
-  const { database, buckets } = deps
-  const store = bucketStore(database)
-
   return {
     async PutBucketOwnershipControls(input, ctx) {
       const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
@@ -22,8 +19,7 @@ export function ownershipControlsOperations(deps: S3Deps) {
       if (rules[0]!.ObjectOwnership === 'BucketOwnerEnforced' && !isOwnerOnlyAcl(bucketAcl(bucket), bucket.ownerAccountId)) {
         throw new InvalidBucketAclWithObjectOwnershipError()
       }
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { ownership_controls: JSON.stringify({ Rules: [{ ObjectOwnership: rules[0]!.ObjectOwnership }] }) }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { ownership_controls: JSON.stringify({ Rules: [{ ObjectOwnership: rules[0]!.ObjectOwnership }] }) })
     },
 
     async GetBucketOwnershipControls(input, ctx) {
@@ -34,8 +30,7 @@ export function ownershipControlsOperations(deps: S3Deps) {
 
     async DeleteBucketOwnershipControls(input, ctx) {
       const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { ownership_controls: null }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { ownership_controls: null })
     },
   } satisfies Partial<S3Api>
 }

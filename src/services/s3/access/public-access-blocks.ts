@@ -1,22 +1,18 @@
 // Block Public Access at bucket level: PutPublicAccessBlock, GetPublicAccessBlock, DeletePublicAccessBlock
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html).
 import type { S3Api } from '../../../generated/s3/api.js'
-import { bucketStore } from '../bucket-store.js'
+import { setBucketConfig } from '../bucket-config.js'
 import type { S3Deps } from '../s3-deps.js'
 import { NoSuchPublicAccessBlockConfigurationError } from './access-errors.js'
 import { ownedBucket } from './bucket-policies.js'
 import { normalizeBlock } from './public-access-block.js'
 
 export function publicAccessBlockOperations(deps: S3Deps) {
-  const { database, buckets } = deps
-  const store = bucketStore(database)
-
   return {
     async PutPublicAccessBlock(input, ctx) {
       const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
       const block = normalizeBlock(input.PublicAccessBlockConfiguration)
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { public_access_block: JSON.stringify(block) }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { public_access_block: JSON.stringify(block) })
     },
 
     async GetPublicAccessBlock(input, ctx) {
@@ -27,8 +23,7 @@ export function publicAccessBlockOperations(deps: S3Deps) {
 
     async DeletePublicAccessBlock(input, ctx) {
       const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { public_access_block: null }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { public_access_block: null })
     },
   } satisfies Partial<S3Api>
 }

@@ -6,21 +6,17 @@ import type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from
 import { InvalidArgumentError, MalformedAclError } from '../access/access-errors.js'
 import { ownedBucket } from '../access/bucket-policies.js'
 import type { Bucket } from '../bucket-index.js'
-import { bucketStore } from '../bucket-store.js'
+import { setBucketConfig } from '../bucket-config.js'
 import type { S3Deps } from '../s3-deps.js'
 
 const SSE_S3_DEFAULT: ServerSideEncryptionRule = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }
 
 export function bucketEncryptionOperations(deps: S3Deps) {
-  const { database, buckets } = deps
-  const store = bucketStore(database)
-
   return {
     async PutBucketEncryption(input, ctx) {
       const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
       const rule = validRule(input.ServerSideEncryptionConfiguration)
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { encryption: JSON.stringify({ Rules: [rule] }) }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { encryption: JSON.stringify({ Rules: [rule] }) })
     },
 
     async GetBucketEncryption(input, ctx) {
@@ -30,8 +26,7 @@ export function bucketEncryptionOperations(deps: S3Deps) {
 
     async DeleteBucketEncryption(input, ctx) {
       const bucket = ownedBucket(deps, input.Bucket, input.ExpectedBucketOwner, ctx)
-      await database.transaction((tx) => store.updateBucketConfig(tx, bucket.name, { encryption: null }))
-      await buckets.settled()
+      await setBucketConfig(deps, bucket.name, { encryption: null })
     },
   } satisfies Partial<S3Api>
 }
