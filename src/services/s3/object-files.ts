@@ -3,7 +3,7 @@
 // or the new one, never a mix. Files no row names (a crash between rename and commit, or after a commit that
 // replaced an object) and anything left in tmp/ are orphans, removed by `sweep` at start.
 import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Ids } from '../../core/ids.js'
 import type { CipherEnvelope, ObjectCipher, SealSetting } from './encryption/object-cipher.js'
@@ -31,6 +31,8 @@ export interface ObjectFiles {
 }
 
 const READ_CHUNK = 256 * 1024
+/** How long a fan-out directory stays open for its next fsync. */
+const DIRECTORY_IDLE_MS = 1000
 const WRITE_BATCH = 1024 * 1024
 
 export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Ids): Promise<ObjectFiles> {
@@ -40,7 +42,17 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
   await mkdir(tmp, { recursive: true, mode: 0o700 })
   await mkdir(data, { recursive: true, mode: 0o700 })
   const pathOf = (file: string) => join(data, file.slice(0, 2), file)
-  const made = new Set<string>() // fan-out directories known to exist (none is ever removed)
+  const directories = new Map<string, DirectorySync>() // fan-out directories known to exist (none is ever removed)
+  const directoryOf = async (file: string): Promise<DirectorySync> => {
+    const path = join(data, file.slice(0, 2))
+    let directory = directories.get(path)
+    if (!directory) {
+      await mkdir(path, { recursive: true, mode: 0o700 })
+      directory = directories.get(path) ?? directorySync(path)
+      directories.set(path, directory)
+    }
+    return directory
+  }
 
   return {
     root,
@@ -79,13 +91,9 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
         throw error
       }
       await handle.close()
-      const directory = join(data, file.slice(0, 2))
-      if (!made.has(directory)) {
-        await mkdir(directory, { recursive: true, mode: 0o700 })
-        made.add(directory)
-      }
+      const directory = await directoryOf(file)
       await rename(temporary, pathOf(file))
-      await syncDirectory(directory)
+      await directory.sync()
       return { file, size, envelope }
     },
 
@@ -153,12 +161,54 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
   }
 }
 
-// The rename is durable only once the directory entry is on disk.
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
+/** A new file's name is durable only once its directory entry is on disk: fsync of the directory. */
+interface DirectorySync {
+  /** Resolves once an fsync of the directory that started after this call has finished. */
+  sync(): Promise<void>
+}
+
+/**
+ * Concurrent writes into one directory share fsyncs: a caller joins the next fsync to start (one that began before
+ * its file was created might not cover it), and the directory stays open between them instead of an open, fsync
+ * and close per write.
+ */
+function directorySync(path: string): DirectorySync {
+  let handle: Promise<FileHandle> | undefined
+  let running: Promise<void> | undefined
+  let next: Promise<void> | undefined
+  let idle: NodeJS.Timeout | undefined
+  const release = () => {
+    const opened = handle
+    handle = undefined
+    void opened?.then((open) => open.close()).catch(() => undefined)
+  }
+  const run = async (): Promise<void> => {
+    clearTimeout(idle)
+    handle ??= open(path, 'r')
+    try {
+      await (await handle).sync()
+    } catch (error) {
+      release() // open again next time
+      throw error
+    } finally {
+      // A directory no write has used for a while is closed: no descriptor outlives a burst (or the server) for long.
+      idle = setTimeout(() => { if (!running && !next) release() }, DIRECTORY_IDLE_MS).unref()
+    }
+  }
+  const start = (): Promise<void> => {
+    const sync = run()
+    running = sync
+    void sync.catch(() => undefined).then(() => { if (running === sync) running = undefined })
+    return sync
+  }
+  return {
+    sync() {
+      if (!running) return start()
+      next ??= running.catch(() => undefined).then(() => {
+        next = undefined
+        return start()
+      })
+      return next
+    },
   }
 }
