@@ -1,4 +1,5 @@
 import type { AuthorizationTarget } from '../../core/authorization-target.js'
+import type { DeliveryPort, DeliveryRefusal, ServiceDelivery } from '../../core/service-delivery.js'
 
 // The ports trails depend on, each small enough to fake in a unit test: the recorded events, the S3 bucket that
 // receives log and digest files, the KMS key a trail encrypts with, and the organization an account belongs to.
@@ -28,33 +29,13 @@ export interface TrailEventSource {
   subscribe(listener: (event: TrailEvent) => void): () => void
 }
 
-/** Why a bucket refuses CloudTrail's files: it does not exist, or its policy does not let cloudtrail.amazonaws.com write. */
-export type DeliveryRefusal = 'NoSuchBucket' | 'AccessDenied'
-
-export interface LogFileObject {
-  readonly bucket: string
-  readonly key: string
-  readonly body: Uint8Array
-  /** SSE-KMS with this key (the trail's KmsKeyId), else the bucket's default encryption. */
-  readonly kmsKeyId?: string
-  /** User metadata (`x-amz-meta-*`), e.g. a digest file's `signature`. */
-  readonly metadata?: Readonly<Record<string, string>>
-  /** aws:SourceArn / aws:SourceAccount of the write, as AWS sets them for CloudTrail (the trail ARN and its account). */
-  readonly sourceArn: string
-  readonly sourceAccount: string
-}
-
+export type { DeliveryRefusal }
+/** An object CloudTrail writes into S3: a log file or a digest file. */
+export type LogFileObject = ServiceDelivery
 /** Writes CloudTrail's files into S3 as the service principal cloudtrail.amazonaws.com, through the bucket policy. */
-export interface LogFileSink {
-  /** When the bucket refuses the object, throws an error whose `refusal` says why (e.g. `LogFileDeliveryError`). */
-  put(object: LogFileObject): Promise<void>
-  /**
-   * Why the bucket would refuse CloudTrail's files for `trailArn` (under `keyPrefix`): it does not exist, or its policy
-   * does not allow them; undefined when it would accept them.
-   */
-  refusal(bucket: string, trailArn: string, accountId: string, keyPrefix?: string): Promise<DeliveryRefusal | undefined>
-}
+export type LogFileSink = DeliveryPort
 
+/** An error carrying the refusal, for sinks other than S3's (the unit tests' fakes). */
 export class LogFileDeliveryError extends Error {
   constructor(readonly refusal: DeliveryRefusal | 'InternalError', message: string) {
     super(message)

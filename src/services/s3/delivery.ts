@@ -5,6 +5,7 @@
 // s3:GetBucketAcl on the bucket and s3:PutObject on the object with s3:x-amz-acl bucket-owner-full-control, under
 // aws:SourceArn (the trail) and aws:SourceAccount.
 import { createHash } from 'node:crypto'
+import type { DeliveryPort, DeliveryRefusal, ServiceDelivery } from '../../core/service-delivery.js'
 import { compilePolicy, evaluate, type CompiledPolicy, type ContextValue, type RequestPrincipal } from '../../policy/index.js'
 import type { Bucket } from './bucket-index.js'
 import { privateAcl } from './access/acl.js'
@@ -14,36 +15,13 @@ import type { ObjectEncryption, StoredObject } from './object-store.js'
 import { commitVersion, newVersion } from './object-versions.js'
 import type { S3Deps } from './s3-deps.js'
 
-/** Why a bucket refuses a delivery: it does not exist, or its policy (or the KMS key's) does not let the service write. */
-export type DeliveryRefusal = 'NoSuchBucket' | 'AccessDenied'
+export type { DeliveryPort, DeliveryRefusal, ServiceDelivery } from '../../core/service-delivery.js'
 
+/** What the S3 implementation of the port throws when a bucket refuses a delivery. */
 export class DeliveryRefusedError extends Error {
   constructor(readonly refusal: DeliveryRefusal, message: string) {
     super(message)
   }
-}
-
-export interface ServiceDelivery {
-  readonly bucket: string
-  readonly key: string
-  readonly body: Uint8Array
-  /** SSE-KMS under this key (its key policy must let the service make data keys); else the bucket's default encryption. */
-  readonly kmsKeyId?: string
-  /** User metadata (x-amz-meta-*). */
-  readonly metadata?: Readonly<Record<string, string>>
-  /** aws:SourceArn and aws:SourceAccount of the write (the trail's ARN and account). */
-  readonly sourceArn: string
-  readonly sourceAccount: string
-}
-
-export interface DeliveryPort {
-  /** Writes the object as the service, or throws DeliveryRefusedError. */
-  put(object: ServiceDelivery): Promise<void>
-  /**
-   * Undefined when the bucket exists and its policy would accept the service's files for `sourceArn` in
-   * `sourceAccount` (under `keyPrefix`, if the trail has one); else why not (InsufficientS3BucketPolicyException).
-   */
-  refusal(bucket: string, sourceArn: string, sourceAccount: string, keyPrefix?: string): Promise<DeliveryRefusal | undefined>
 }
 
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com'
