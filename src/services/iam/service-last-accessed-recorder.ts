@@ -23,17 +23,19 @@ export interface ServiceAccessRecorder extends Flushable {
   record(call: AccessedCall): void
 }
 
-const recorders = new WeakMap<Database, ServiceAccessRecorder>()
+/** This process's pending batch per database, for the reports to write out first. */
+const batches = new WeakMap<Database, Flushable>()
 
 /** Writes this process's pending accesses, so a report generated now sees every call that finished before it. */
 export async function flushServiceAccesses(database: Database): Promise<void> {
-  await recorders.get(database)?.flush()
+  await batches.get(database)?.flush()
 }
 
 export function serviceAccessRecorder(database: Database, options: { readonly flushMs?: number; readonly maxPending?: number } = {}): ServiceAccessRecorder {
   // A lost batch only makes a last-accessed date older than it should be; the next call records it again.
   const batch = batchWriter<ServiceAccess>(database, { ...options, write: recordServiceAccesses })
-  const recorder: ServiceAccessRecorder = {
+  batches.set(database, batch)
+  return {
     record(call) {
       const principalArn = trackedPrincipal(call.caller)
       if (principalArn === undefined || call.service === undefined || call.operation === undefined) return
@@ -44,13 +46,8 @@ export function serviceAccessRecorder(database: Database, options: { readonly fl
       batch.put(key, { accountId: call.caller!.accountId, principalArn, action, at: call.time, region: call.region })
     },
     flush: batch.flush,
-    async close() {
-      await batch.close()
-      recorders.delete(database)
-    },
+    close: batch.close,
   }
-  recorders.set(database, recorder)
-  return recorder
 }
 
 /** IAM users by their ARN, role sessions by their role's ARN; the root user and others are not reported on. */

@@ -20,11 +20,12 @@ export interface UsageRecorder extends Flushable {
   record(call: MeteredCall): void
 }
 
-const recorders = new WeakMap<Database, UsageRecorder>()
+/** This process's pending batch per database, for the reports to write out first. */
+const batches = new WeakMap<Database, Flushable>()
 
 /** Writes this process's pending counts, so a report made now sees every call that finished before it. */
 export async function flushUsage(database: Database): Promise<void> {
-  await recorders.get(database)?.flush()
+  await batches.get(database)?.flush()
 }
 
 /** A count being gathered; `requests` grows until its batch is written. */
@@ -36,7 +37,8 @@ export function usageRecorder(database: Database, options: { readonly flushMs?: 
   // A lost batch under-counts usage; nothing else depends on it.
   const batch = batchWriter<PendingRequests>(database, { ...options, write: addDailyRequests })
   const days = dayNames()
-  const recorder: UsageRecorder = {
+  batches.set(database, batch)
+  return {
     record(call) {
       const accountId = meteredAccount(call)
       if (accountId === undefined || call.service === undefined) return
@@ -47,13 +49,8 @@ export function usageRecorder(database: Database, options: { readonly flushMs?: 
       else batch.put(key, { accountId, day, service: call.service, requests: 1 })
     },
     flush: batch.flush,
-    async close() {
-      await batch.close()
-      recorders.delete(database)
-    },
+    close: batch.close,
   }
-  recorders.set(database, recorder)
-  return recorder
 }
 
 /**
