@@ -137,7 +137,7 @@ try {
   const cases: { name: string; input: LookupEventsRequest; secondPage?: boolean }[] = [
     { name: 'no attribute (newest 50)', input: {}, secondPage: true },
     { name: 'EventName frequent (GetCallerIdentity)', input: by('EventName', 'GetCallerIdentity'), secondPage: true },
-    { name: 'EventName rare (DeleteRole, ~10 events)', input: by('EventName', 'DeleteRole'), secondPage: true },
+    { name: 'EventName rare (DeleteRole, 1 in 92,000)', input: by('EventName', 'DeleteRole'), secondPage: true },
     { name: 'EventName absent', input: by('EventName', 'CreateTrail') },
     { name: 'EventSource kms.amazonaws.com', input: by('EventSource', 'kms.amazonaws.com') },
     { name: 'ReadOnly false (~1.3%)', input: by('ReadOnly', 'false'), secondPage: true },

@@ -7,6 +7,7 @@ import { sequentialIds } from '../../src/core/ids.js'
 import type { OperationContext } from '../../src/core/operation.js'
 import { serviceModels } from '../../src/generated/services.js'
 import { cloudTrailRecorder, expireEvents } from '../../src/services/cloudtrail/index.js'
+import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
 import { lookupOperations } from '../../src/services/cloudtrail/lookup-events.js'
 import { forEachDialect } from '../../src/storage/testing.js'
 
@@ -82,7 +83,7 @@ forEachDialect('CloudTrail event storage', (dialect) => {
     const clock = fixedClock(START.getTime() + 90.5 * 86_400_000)
     expect(await expireEvents(database, clock)).toBe(1)
     const batches = await database.db.selectFrom('cloudtrail_event_batches').select('records').execute()
-    expect(batches.map((batch) => JSON.parse(batch.records).eventName)).toEqual(['ListRoles'])
+    expect(batches.map((batch) => JSON.parse(decodeRecords(batch.records)).eventName)).toEqual(['ListRoles'])
     const keys = await database.db.selectFrom('cloudtrail_event_keys').select(['attribute', 'value']).where('attribute', '=', 'EventName').execute()
     expect(keys).toEqual([{ attribute: 'EventName', value: 'ListRoles' }])
     await recorder.close()

@@ -11,6 +11,7 @@ import { generate } from 'otplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../src/core/clock.js'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
+import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { clients as baseClients, lookupAll, type Credentials } from './cloudtrail-support.js'
 
@@ -117,7 +118,7 @@ describe.skipIf(!awsCliAvailable)('CloudTrail records no secret', () => {
   it('holds none of the secrets, in LookupEvents or in the stored rows', async () => {
     const fromLookup = JSON.stringify(await lookupAll(clients().cloudtrail))
     const file = new BetterSqlite3(join(palisade.dataDir, 'palisade.db'), { readonly: true })
-    const stored = (file.prepare('select records from cloudtrail_event_batches').all() as { records: string }[]).map((row) => row.records).join('\n')
+    const stored = (file.prepare('select records from cloudtrail_event_batches').all() as { records: string }[]).map((row) => decodeRecords(row.records)).join('\n')
     file.close()
     expect(stored.length).toBeGreaterThan(1000)
     for (const [name, secret] of Object.entries(secrets)) {

@@ -5,6 +5,7 @@ import type { CallRecord, StartedCall } from '../../src/audit/audit-sink.js'
 import { sequentialIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import { cloudTrailRecorder, type CloudTrailRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
+import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
 import { openDatabase, type Database } from '../../src/storage/database.js'
 
 const ACCOUNT = '000000000000'
@@ -27,7 +28,7 @@ describe('CloudTrail recorder', () => {
 
   /** The stored records of the account, read straight from the table. */
   const storedRecords = async () => (await database.db.selectFrom('cloudtrail_event_batches').select('records').execute())
-    .flatMap((row) => row.records.split('\n').map((line) => JSON.parse(line) as CloudTrailRecord))
+    .flatMap((row) => decodeRecords(row.records).split('\n').map((line) => JSON.parse(line) as CloudTrailRecord))
 
   beforeEach(async () => {
     database = await openDatabase({ url: ':memory:' })

@@ -2,7 +2,7 @@
 // attribute (or all batches of the account and region), merged so that overlapping batches still come out in order.
 import type { Db } from '../../storage/schema.js'
 import type { CloudTrailRecord } from './event-record.js'
-import { attributeValues, BATCH_KEY_LENGTH, INDEXED_VALUE_LENGTH, type LookupAttributeKey } from './event-store.js'
+import { attributeValues, BATCH_KEY_LENGTH, decodeRecords, INDEXED_VALUE_LENGTH, type LookupAttributeKey } from './event-store.js'
 
 export interface EventQuery {
   readonly accountId: string
@@ -99,7 +99,7 @@ async function* candidateBatches(db: Db, query: EventQuery, upper: string): Asyn
       rows = await select.orderBy('newest_time', 'desc').orderBy('batch_id', 'desc').limit(BATCHES_PER_READ).execute()
     }
     for (const row of rows) {
-      yield { batchId: row.batch_id, newestTime: row.newest_time, records: row.records, offsets: row.offsets ? row.offsets.split(',').map(Number) : undefined }
+      yield { batchId: row.batch_id, newestTime: row.newest_time, records: decodeRecords(row.records), offsets: row.offsets ? row.offsets.split(',').map(Number) : undefined }
     }
     const last = rows[rows.length - 1]
     if (!last || rows.length < BATCHES_PER_READ) return

@@ -1,5 +1,6 @@
 // The stored events: batches of records (JSON lines) per account and region with their lookup keys, written and
 // completed, and the 90-day expiry. event-search.ts reads them.
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { Db } from '../../storage/schema.js'
 import type { CloudTrailRecord } from './event-record.js'
 import { lookupResourceName } from './event-kinds.js'
@@ -49,7 +50,7 @@ export async function insertBatches(tx: Db, batches: readonly EventBatch[]): Pro
         oldest_time: oldest,
         newest_time: newest,
         event_count: batch.records.length,
-        records: batch.records.map((stored) => stored.json).join('\n'),
+        records: encodeRecords(batch.records),
       } as const
     })).execute()
   }
@@ -62,7 +63,7 @@ export async function insertBatches(tx: Db, batches: readonly EventBatch[]): Pro
  * transaction), and its keys where the outcome changed them (the resource a create call made).
  */
 export async function replaceBatch(tx: Db, before: EventBatch, after: EventBatch): Promise<void> {
-  await tx.updateTable('cloudtrail_event_batches').set({ records: after.records.map((stored) => stored.json).join('\n') })
+  await tx.updateTable('cloudtrail_event_batches').set({ records: encodeRecords(after.records) })
     .where('account_id', '=', after.accountId).where('region', '=', after.region).where('batch_id', '=', after.batchId).execute()
   if (!after.management) return
   const id = (key: { attribute: string; value: string; offsets: string }) => `${key.attribute}\n${key.value}\n${key.offsets}`
@@ -74,6 +75,20 @@ export async function replaceBatch(tx: Db, before: EventBatch, after: EventBatch
       .where('batch_id', '=', key.batch_id).execute()
   }
   if (added.length > 0) await tx.insertInto('cloudtrail_event_keys').values(added).execute()
+}
+
+/**
+ * A batch's records as stored: JSON lines, deflated (fastest level) and in base64 text, which both dialects keep
+ * alike. Records repeat most of their text, so a batch shrinks about tenfold: each group commit writes (and fsyncs,
+ * and later checkpoints) a tenth of the bytes, which costs the request path less than the deflate does.
+ */
+export function encodeRecords(records: readonly StoredRecord[]): string {
+  return deflateRawSync(records.map((stored) => stored.json).join('\n'), { level: 1 }).toString('base64')
+}
+
+/** The JSON lines of a stored batch. */
+export function decodeRecords(stored: string): string {
+  return inflateRawSync(Buffer.from(stored, 'base64')).toString('utf8')
 }
 
 /** A record's values for one lookup attribute (several for resources). */

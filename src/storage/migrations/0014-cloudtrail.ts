@@ -139,7 +139,7 @@ export interface CloudTrailEventBatchRow {
   oldest_time: DbTimestamp
   newest_time: DbTimestamp
   event_count: number
-  /** The CloudTrail records (AWS's JSON), one per line. */
+  /** The CloudTrail records (AWS's JSON), one per line, deflated and in base64 (event-store.ts encodeRecords). */
   records: string
 }
 
