@@ -1,5 +1,6 @@
 // Concurrent PutObjects share commits (group commit): every acknowledged write is stored, and each write's own
-// condition still holds on its own — of racing If-None-Match: * creates of one key exactly one wins.
+// condition still holds on its own — of racing If-None-Match: * creates of one key exactly one wins. Small objects
+// read again come from the server's cache of recently read ciphertext: whole and ranged reads, and overwrites, stay right.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestPalisade } from '../support/palisade.js'
@@ -33,5 +34,21 @@ describe('concurrent PutObject', () => {
     }
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'race' }))
     expect(await got.Body!.transformToString()).toBe(won[0])
+  })
+})
+
+describe('repeated small GetObject', () => {
+  it('returns the same bytes whole and by range on every read, and the new bytes once the key is overwritten', async () => {
+    const text = 'abcdefghijklmnopqrstuvwxyz'.repeat(100)
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hot', Body: text }))
+    for (let read = 0; read < 3; read++) {
+      const whole = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'hot' }))
+      expect(await whole.Body!.transformToString()).toBe(text)
+      const part = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'hot', Range: 'bytes=1000-1029' }))
+      expect(await part.Body!.transformToString()).toBe(text.slice(1000, 1030))
+    }
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hot', Body: 'replaced' }))
+    const after = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'hot' }))
+    expect(await after.Body!.transformToString()).toBe('replaced')
   })
 })

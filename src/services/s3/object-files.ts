@@ -43,6 +43,7 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
   await mkdir(tmp, { recursive: true, mode: 0o700 })
   await mkdir(data, { recursive: true, mode: 0o700 })
   const pathOf = (file: string) => join(data, file.slice(0, 2), file)
+  const recent = ciphertextCache()
   const directories = new Map<string, DirectorySync>() // fan-out directories known to exist (none is ever removed)
   const directoryOf = async (file: string): Promise<DirectorySync> => {
     const path = join(data, file.slice(0, 2))
@@ -135,12 +136,18 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
         if (segmentEnd > start && offset < end && segment.size > 0) {
           const from = Math.max(start, offset) - offset
           const length = Math.min(end, segmentEnd) - offset - from
-          const handle = await open(pathOf(segment.file), 'r')
-          try {
-            const { bytesRead } = await handle.read(out, written, length, from)
-            if (bytesRead !== length) throw new Error(`data file \`${segment.file}\` is shorter than its metadata says`)
-          } finally {
-            await handle.close()
+          const cached = recent.get(segment.file)
+          if (cached) {
+            cached.copy(out, written, from, from + length)
+          } else {
+            const handle = await open(pathOf(segment.file), 'r')
+            try {
+              const { bytesRead } = await handle.read(out, written, length, from)
+              if (bytesRead !== length) throw new Error(`data file \`${segment.file}\` is shorter than its metadata says`)
+            } finally {
+              await handle.close()
+            }
+            if (from === 0 && length === segment.size) recent.remember(segment.file, out.subarray(written, written + length))
           }
           const decrypt = cipher.open(segment.envelope, segment.file, from)
           decrypt(out.subarray(written, written + length)).copy(out, written)
@@ -153,7 +160,10 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
     },
 
     async remove(files) {
-      for (const file of files) await unlink(pathOf(file)).catch(() => undefined)
+      for (const file of files) {
+        recent.forget(file)
+        await unlink(pathOf(file)).catch(() => undefined)
+      }
     },
 
     async sweep(referenced) {
@@ -170,6 +180,44 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
         }
       }
       return removed
+    },
+  }
+}
+
+/** Small data files read whole are kept (least recently read dropped first) up to this many bytes in all. */
+const CACHE_BYTES = 32 * 1024 * 1024
+const CACHE_FILE_BYTES = 64 * 1024
+
+/**
+ * The ciphertext of recently read small data files: a data file is never changed once written (every write gets a
+ * fresh name), so a repeated small GET needs no open/read/close. Only ciphertext is kept; each read still decrypts.
+ */
+function ciphertextCache() {
+  const files = new Map<string, Buffer>() // in order of last use
+  let bytes = 0
+  return {
+    get(file: string): Buffer | undefined {
+      const hit = files.get(file)
+      if (hit) {
+        files.delete(file)
+        files.set(file, hit)
+      }
+      return hit
+    },
+    remember(file: string, ciphertext: Buffer): void {
+      if (ciphertext.length > CACHE_FILE_BYTES || files.has(file)) return
+      files.set(file, Buffer.from(ciphertext)) // a copy: the caller decrypts its buffer in place
+      bytes += ciphertext.length
+      for (const [oldest, kept] of files) {
+        if (bytes <= CACHE_BYTES) break
+        files.delete(oldest)
+        bytes -= kept.length
+      }
+    },
+    forget(file: string): void {
+      const kept = files.get(file)
+      if (kept) bytes -= kept.length
+      files.delete(file)
     },
   }
 }
