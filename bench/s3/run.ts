@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
 import { open, unlink } from 'node:fs/promises'
 import { request, Agent } from 'node:http'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BENCH_ROOT, freePort, load, loadSetup, printResults, Sha256, startMotoChild, startPalisadeChild, stopChildren, type LoadOptions, type Result } from '../support/http-load.js'
@@ -147,6 +147,8 @@ async function send(port: number, method: string, path: string, body: Buffer, ch
 
 function report(): void {
   console.log(`\nS3 4 KiB objects: ${loadOptions.connections} connections, ${loadOptions.seconds} s each; 64 MiB objects: ${ROUNDS} sequential rounds; ${process.version}`)
+  // The machine may be shared: the load average at the end says how noisy the figures are.
+  console.log(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (${availableParallelism()} CPUs)`)
   console.log(loadSetup())
   printResults(small, 34)
   console.log(['\ntarget'.padEnd(35), 'MB/s'.padStart(10), 'p99 ms'.padStart(10)].join(' '))
