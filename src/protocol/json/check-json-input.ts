@@ -2,6 +2,7 @@
 import { AwsError } from '../../core/aws-error.js'
 import type { ServiceModel, StructureShape } from '../../model/types.js'
 import { checkConstraints, describeViolation, formatViolations, type ConstraintViolation } from '../shared/constraints.js'
+import { organizationsInputError } from './organizations-input-error.js'
 
 /**
  * Throws the service's validation error, with AWS's "N validation error(s) detected: …" message, when the input
@@ -13,6 +14,7 @@ import { checkConstraints, describeViolation, formatViolations, type ConstraintV
 export function checkJsonInput(input: Record<string, unknown>, shapeName: string, service: ServiceModel): void {
   const violations = checkConstraints(service, shapeName, input)
   if (violations.length === 0) return
+  if (service.name === 'organizations') throw organizationsInputError(violations[0]!)
   const code = VALIDATION_ERROR_CODES[service.name] ?? 'ValidationException'
   const shape = service.shapes[code]
   const fields = shape?.type === 'structure' ? modelledFields(shape, service, violations) : {}
