@@ -237,9 +237,14 @@ function stored(record: CloudTrailRecord): StoredRecord {
  * (the key EventId lookups find the batch by).
  */
 function batchBuilder(ids: Ids, nextBatchId: () => string) {
-  const open = new Map<string, { batch: EventBatch & { records: StoredRecord[] }; prefix: string; drawn: number }>()
+  type OpenBatch = { batch: EventBatch & { records: StoredRecord[] }; prefix: string; drawn: number }
+  const open = new Map<string, OpenBatch>()
   const byPrefix = new Map<string, EventBatch & { records: StoredRecord[] }>()
   const all: EventBatch[] = []
+  // Per call, the batch of the previous draw is usually the one to use again, and the record drawing the last id is
+  // the next one added: remembered, so that the common case builds no map key and looks nothing up.
+  let lastEntry: OpenBatch | undefined
+  let lastId: string | undefined
   const openBatch = (accountId: string, region: string, management: boolean) => {
     const key = `${accountId}\n${region}\n${management}`
     let entry = open.get(key)
@@ -254,12 +259,18 @@ function batchBuilder(ids: Ids, nextBatchId: () => string) {
   }
   return {
     eventId(accountId: string, region: string, management: boolean): string {
-      const entry = openBatch(accountId, region, management)
+      const last = lastEntry
+      const entry = last && last.drawn < RECORDS_PER_BATCH && last.batch.accountId === accountId && last.batch.region === region
+        && last.batch.management === management
+        ? last
+        : openBatch(accountId, region, management)
       entry.drawn++
-      return entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
+      lastEntry = entry
+      lastId = entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
+      return lastId
     },
     add(record: CloudTrailRecord): void {
-      let batch = byPrefix.get(record.eventID.slice(0, BATCH_KEY_LENGTH))
+      let batch = record.eventID === lastId ? lastEntry!.batch : byPrefix.get(record.eventID.slice(0, BATCH_KEY_LENGTH))
       if (!batch || batch.accountId !== record.recipientAccountId || batch.region !== record.awsRegion) {
         // A record made outside the pipeline brings its own id: it is a batch of its own.
         batch = { accountId: record.recipientAccountId, region: record.awsRegion, batchId: nextBatchId(), management: record.managementEvent, records: [] }
