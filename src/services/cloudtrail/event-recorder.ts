@@ -205,7 +205,8 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       return runScoped(call, work)
     },
     record(call) {
-      const committed = committedCalls.get(call.requestId)
+      // Most calls commit nothing of their own: then there is nothing to look up (nor a request id to hash).
+      const committed = committedCalls.size === 0 ? undefined : committedCalls.get(call.requestId)
       if (committed) committedCalls.delete(call.requestId)
       enqueue({ call, committed })
     },
