@@ -1,38 +1,11 @@
 // End to end as a new user does it: `palisade serve` in its own process, first-start credentials, the real AWS CLI.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
-
-const ENTRY = `const { main } = await import(${JSON.stringify(new URL('../../src/cli/main.ts', import.meta.url).pathname)});
-process.exitCode = await main(process.argv.slice(1), process.env)`
-
-interface Served {
-  readonly child: ChildProcess
-  readonly url: string
-  readonly stdout: () => string
-}
-
-/** Starts `palisade serve` with `args`; resolves once it prints where it listens. */
-function serve(args: readonly string[]): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', ENTRY, 'serve', ...args], {
-    env: { PATH: process.env['PATH'], PALISADE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk })
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(stdout)
-      if (match) resolve({ child, url: match[1]!, stdout: () => stdout })
-    })
-    child.once('exit', (code) => reject(new Error(`palisade serve exited with ${code}: ${stderr}`)))
-  })
-}
+import { startServeProcess, type ServeProcess } from '../support/serve-process.js'
 
 function exitCode(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
@@ -40,11 +13,11 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 
 describe.skipIf(!awsCliAvailable)('palisade serve with the AWS CLI', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'palisade-serve-'))
-  let first: Served
+  let first: ServeProcess
   let secrets: { accountId: string; accessKeyId: string; secretAccessKey: string; consolePassword: string }
 
   beforeAll(async () => {
-    first = await serve(['--port', '0', '--data-dir', dataDir])
+    first = await startServeProcess(['--port', '0', '--data-dir', dataDir])
     secrets = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'))
   })
   afterAll(() => {
@@ -77,7 +50,7 @@ describe.skipIf(!awsCliAvailable)('palisade serve with the AWS CLI', () => {
   it('shuts down cleanly on SIGTERM, and a restart keeps the account without printing secrets again', async () => {
     first.child.kill('SIGTERM')
     expect(await exitCode(first.child)).toBe(0)
-    const second = await serve(['--port', '0', '--data-dir', dataDir])
+    const second = await startServeProcess(['--port', '0', '--data-dir', dataDir])
     try {
       expect(second.stdout()).not.toContain(secrets.secretAccessKey)
       const result = await awsCli(second.url, secrets, ['sts', 'get-caller-identity'])

@@ -1,7 +1,6 @@
 // Durability and data at rest, with `palisade serve` in its own process: SIGKILL during a large upload leaves the old
 // object and no orphan files after restart; object bytes on disk are ciphertext; a large upload and download keep
 // the server's memory flat.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,37 +9,19 @@ import { Readable } from 'node:stream'
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_ROOT_ACCESS_KEY_ID, TEST_ROOT_SECRET_ACCESS_KEY } from '../support/palisade.js'
+import { startServeProcess, type ServeProcess } from '../support/serve-process.js'
 
-const ENTRY = `const { main } = await import(${JSON.stringify(new URL('../../src/cli/main.ts', import.meta.url).pathname)});
-process.exitCode = await main(process.argv.slice(1), process.env)`
 const MiB = 1024 * 1024
 
-interface Served {
-  readonly child: ChildProcess
-  readonly url: string
+interface Served extends ServeProcess {
   readonly s3: S3Client
 }
 
-function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', ENTRY, 'serve', '--port', '0', '--data-dir', dataDir,
-    '--root-access-key-id', TEST_ROOT_ACCESS_KEY_ID, '--root-secret-access-key', TEST_ROOT_SECRET_ACCESS_KEY], {
-    env: { PATH: process.env['PATH'], PALISADE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk })
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(stdout)
-      if (match) {
-        const credentials = { accessKeyId: TEST_ROOT_ACCESS_KEY_ID, secretAccessKey: TEST_ROOT_SECRET_ACCESS_KEY }
-        resolve({ child, url: match[1]!, s3: new S3Client({ endpoint: match[1]!, region: 'us-east-1', credentials, forcePathStyle: true, maxAttempts: 1 }) })
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`palisade serve exited with ${code}: ${stderr}`)))
-  })
+async function serve(dataDir: string): Promise<Served> {
+  const started = await startServeProcess(['--port', '0', '--data-dir', dataDir,
+    '--root-access-key-id', TEST_ROOT_ACCESS_KEY_ID, '--root-secret-access-key', TEST_ROOT_SECRET_ACCESS_KEY])
+  const credentials = { accessKeyId: TEST_ROOT_ACCESS_KEY_ID, secretAccessKey: TEST_ROOT_SECRET_ACCESS_KEY }
+  return { ...started, s3: new S3Client({ endpoint: started.url, region: 'us-east-1', credentials, forcePathStyle: true, maxAttempts: 1 }) }
 }
 
 function kill(served: Served): Promise<void> {
