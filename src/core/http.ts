@@ -22,6 +22,8 @@ export interface HttpRequest {
   readonly secure: boolean
   /** The TLS version of a secure request, as S3's s3:TlsVersion gives it (`1.2`, `1.3`). */
   readonly tlsVersion?: string
+  /** The negotiated cipher suite of a secure request, by its OpenSSL name (CloudTrail's tlsDetails.cipherSuite). */
+  readonly tlsCipherSuite?: string
 }
 
 /** A request body not read yet; iterable once. */

@@ -115,7 +115,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         input,
         resources: target?.resources,
         resourceAccountId: target?.resourcePolicies?.ownerAccountId,
-        tls: request.secure ? { hostHeader: request.headers.host } : undefined,
+        // CloudTrail's tlsDetails: `TLSv1.3`, the cipher suite and the Host header the client sent.
+        tls: request.secure
+          ? { hostHeader: request.headers.host, version: request.tlsVersion && `TLSv${request.tlsVersion}`, cipherSuite: request.tlsCipherSuite }
+          : undefined,
       }
     }
 

@@ -126,8 +126,13 @@ export function toHttpRequest(message: IncomingMessage, body: Buffer, bodyStream
     ...(bodyStream && { bodyStream }),
     remoteAddress: normalizeAddress(message.socket.remoteAddress ?? '127.0.0.1'),
     secure: Boolean((message.socket as TLSSocket).encrypted),
-    ...((message.socket as TLSSocket).encrypted && { tlsVersion: tlsVersionOf(message.socket as TLSSocket) }),
+    ...((message.socket as TLSSocket).encrypted && tlsFacts(message.socket as TLSSocket)),
   }
+}
+
+function tlsFacts(socket: TLSSocket): { tlsVersion: string; tlsCipherSuite?: string } {
+  const cipher = socket.getCipher()?.name
+  return cipher ? { tlsVersion: tlsVersionOf(socket), tlsCipherSuite: cipher } : { tlsVersion: tlsVersionOf(socket) }
 }
 
 /** `TLSv1.3` → `1.3`. */

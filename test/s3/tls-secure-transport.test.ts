@@ -1,5 +1,6 @@
 // Encryption in transit: `--tls` serves HTTPS with a self-signed certificate made at first start (key file 0600),
 // and a bucket policy denying requests without aws:SecureTransport refuses HTTP while HTTPS passes.
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import { CreateBucketCommand, GetBucketLocationCommand, PutBucketPolicyCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { readFileSync, statSync } from 'node:fs'
@@ -51,6 +52,20 @@ describe('palisade serve --tls', () => {
 
   it('refuses a client that does not trust the certificate', async () => {
     await expect(client(https!.url).send(new CreateBucketCommand({ Bucket: 'tls-untrusted' }))).rejects.toThrow(/self[- ]signed|certificate/i)
+  })
+
+  it('records the TLS version, cipher suite and Host header of an HTTPS call in its CloudTrail event', async () => {
+    const ca = readFileSync(join(https!.dataDir, 'tls-cert.pem'), 'utf8')
+    await client(https!.url, ca).send(new CreateBucketCommand({ Bucket: 'tls-recorded' }))
+    const trail = new CloudTrailClient({
+      endpoint: https!.url, region: 'us-east-1', credentials: root, maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca }) }),
+    })
+    const found = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateBucket' }] }))
+    const event = found.Events!.map((each) => JSON.parse(each.CloudTrailEvent!)).find((each) => each.requestParameters?.bucketName === 'tls-recorded')
+    expect(event?.tlsDetails).toMatchObject({ tlsVersion: expect.stringMatching(/^TLSv1\.[23]$/), clientProvidedHostHeader: new URL(https!.url).host })
+    expect(event.tlsDetails.cipherSuite).toMatch(/^[A-Z0-9_-]+$/)
+    trail.destroy()
   })
 
   it('allows over HTTPS what a bucket policy denies without aws:SecureTransport, and denies it over HTTP', async () => {
