@@ -1,6 +1,6 @@
 // End to end: sts:AssumeRole — the session's identity, role chaining, durations, session policies and tags, source
-// identity, MFA, and the SDK's fromTemporaryCredentials provider. (Decisions that need the trust policy or session
-// policies enforced by the authorization stage are in pending-authz.test.ts.txt until that wiring lands.)
+// identity, MFA, and the SDK's fromTemporaryCredentials provider. (Trust-policy and session-policy decisions are
+// in trust.test.ts and session-authorization.test.ts.)
 import { randomBytes } from 'node:crypto'
 import { CreateVirtualMFADeviceCommand, DeleteRoleCommand, DeleteRolePolicyCommand, EnableMFADeviceCommand, IAMClient, ListRolesCommand, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts'
