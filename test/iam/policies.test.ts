@@ -42,20 +42,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { ACCOUNT, allow, rootClient } from './enforcement-support.js'
+import { failure } from '../support/failure.js'
 
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] })
 
 /** The error a call rejects with: its code, HTTP status and message. */
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await promise
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } }
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message }
-  }
-  throw new Error('expected the call to fail')
-}
-
 /** A valid identity policy of about `size` characters without whitespace. */
 function policyOfSize(size: number): string {
   const base = allow('s3:GetObject', 'arn:aws:s3:::')

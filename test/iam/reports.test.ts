@@ -20,6 +20,7 @@ import { totpCode, totpStep } from '../../src/services/iam/mfa-totp.js'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { ACCOUNT } from './enforcement-support.js'
+import { failure } from '../support/failure.js'
 
 const HOUR_MS = 3_600_000
 /** `2026-11-22T14:38:18+00:00`: the report's time format. */
@@ -30,16 +31,6 @@ function parseReport(content: Uint8Array | undefined): { header: string[]; rows:
   const [headerLine, ...lines] = new TextDecoder().decode(content).split('\n')
   const header = headerLine!.split(',')
   return { header, rows: lines.map((line) => Object.fromEntries(line.split(',').map((value, index) => [header[index]!, value]))) }
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } }
-    return { name: e.name, status: e.$metadata?.httpStatusCode }
-  }
-  throw new Error('expected the call to fail')
 }
 
 describe('IAM credential report', () => {
@@ -56,7 +47,10 @@ describe('IAM credential report', () => {
   afterAll(() => palisade.stop())
 
   it('answers ReportNotPresent (410) before any report was generated', async () => {
-    expect(await failure(client().send(new GetCredentialReportCommand({})))).toEqual({ name: 'CredentialReportNotPresentException', status: 410 })
+    expect(await failure(client().send(new GetCredentialReportCommand({})))).toEqual({
+      name: 'CredentialReportNotPresentException', status: 410,
+      message: 'Credential report does not exist. To generate a credential report, use GenerateCredentialReport.',
+    })
   })
 
   it('lists the root user first, then every user, with AWS columns and values', async () => {
@@ -133,7 +127,10 @@ describe('IAM credential report', () => {
     expect((await client().send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE')
     expect((await client().send(new GetCredentialReportCommand({}))).GeneratedTime).toEqual(before.GeneratedTime)
     offsetMs += HOUR_MS
-    expect(await failure(client().send(new GetCredentialReportCommand({})))).toEqual({ name: 'CredentialReportExpiredException', status: 410 })
+    expect(await failure(client().send(new GetCredentialReportCommand({})))).toEqual({
+      name: 'CredentialReportExpiredException', status: 410,
+      message: 'The most recent credential report has expired. To generate a new credential report, use GenerateCredentialReport.',
+    })
     expect((await client().send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED')
     const fresh = await client().send(new GetCredentialReportCommand({}))
     expect(fresh.GeneratedTime!.getTime()).toBeGreaterThan(before.GeneratedTime!.getTime() + 4 * HOUR_MS - 60_000)

@@ -19,18 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { ACCOUNT, allow, createTestUser, expectDenied, policy, rootClient } from './enforcement-support.js'
+import { failure } from '../support/failure.js'
 
 const OTHER_ACCOUNT = '111122223333'
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await promise
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } }
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message }
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('IAM policy simulator', () => {
   let palisade: TestPalisade
