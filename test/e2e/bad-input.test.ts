@@ -219,7 +219,7 @@ const cases: readonly Case[] = [
     shape: 's3',
   },
   {
-    // S3 keys are literal: `..` and an encoded slash are characters of the key (GetObject is not implemented yet).
+    // S3 keys are literal: `..` and an encoded slash are characters of the key, never a path on disk.
     name: 'encoded slashes and dot segments in an S3 key',
     send: async (sign) => serializeRequest(await sign({ method: 'GET', target: '/bucket/..%2F..%2Fetc' }, { service: 's3', s3: true })),
     status: 404,
