@@ -62,8 +62,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       route = deps.router.resolve(request, scope)
       if (request.bodyStream?.readAll && !hasStreamingPayload(route.binding.model, route.operation.input)) {
         // The server leaves upload bodies unread; only streaming payloads (S3 PutObject, UploadPart) are read as they arrive.
-        request = withBody(request, await request.bodyStream.readAll())
-        route = deps.router.resolve(request, scope)
+        // The operation is matched by method, path and headers alone: the route stands, with the body now read.
+        const body = await request.bodyStream.readAll()
+        const routed = route.request === request ? undefined : withBody(route.request, body)
+        request = withBody(request, body)
+        route = { ...route, request: routed ?? request }
       }
       const authenticated = await deps.authenticate(request, route, time)
       caller = authenticated.caller
