@@ -55,11 +55,12 @@ export function allAuditSinks(sinks: readonly AuditSink[]): AuditSink {
   // Every request passes here: no wrapper when no sink, or one, has a scope.
   if (scoped.length === 0) return { record }
   if (scoped.length === 1) return { record, during: scoped[0]!.during!.bind(scoped[0]) }
+  const innermostFirst = [...scoped].reverse()
   return {
     record,
     during<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
       let run = work
-      for (const sink of [...scoped].reverse()) {
+      for (const sink of innermostFirst) {
         const inner = run
         run = () => sink.during!(call, inner)
       }
