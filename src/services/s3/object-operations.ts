@@ -18,7 +18,7 @@ import { byteRange, checkConditions, checkVersionId, objectToRead, partRange, ty
 import { objectStore, type StoredObject } from './object-store.js'
 import { commitVersion, newVersion, NULL_VERSION, reportsVersions } from './object-versions.js'
 import type { S3Deps } from './s3-deps.js'
-import { entityTooLarge } from './s3-errors.js'
+import { entityTooLarge, preconditionFailed } from './s3-errors.js'
 import { parseTaggingHeader } from './tags.js'
 
 /** Bodies up to this size are read into memory whole rather than streamed. */
@@ -154,7 +154,7 @@ export function objectOperations(deps: S3Deps) {
         try {
           // Each key is decided with the bucket's policies (the table leaves DeleteObjects to this loop).
           if (!ctx.authorize) throw new Error('DeleteObjects needs the authorization stage')
-          ctx.authorize(deleteObjectTarget(buckets, bucket.name, Key, VersionId, { caller: ctx.caller, accountId: ctx.accountId, region: ctx.region, partition: ctx.partition }))
+          ctx.authorize(deleteObjectTarget(buckets, bucket.name, Key, VersionId, ctx)) // ctx carries the call's facts
           const result = await deleteOne(bucket, Key, VersionId, ctx)
           if (input.Delete.Quiet) continue
           Deleted.push({
@@ -175,6 +175,6 @@ export function objectOperations(deps: S3Deps) {
 
 function refuseExisting(latest: StoredObject | undefined): void {
   if (latest && !latest.isDeleteMarker) {
-    throw new AwsError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { fields: { Condition: 'If-None-Match' } })
+    throw preconditionFailed('If-None-Match')
   }
 }

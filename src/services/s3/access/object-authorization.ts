@@ -1,6 +1,5 @@
 // Object-decided authorization: the operations the table defers (OBJECT_DECIDED) are decided here, once the object
 // is looked up, with its ACL and tags, through the same authorization stage (ctx.authorize).
-import type { CallFacts } from '../../../core/authorization-target.js'
 import type { OperationContext } from '../../../core/operation.js'
 import type { S3Api } from '../../../generated/s3/api.js'
 import { COPY_DECIDED, OBJECT_DECIDED, type ObjectFacts, type ObjectTarget } from '../authorization.js'
@@ -21,8 +20,8 @@ export function withObjectAuthorization(handlers: Partial<S3Api>, deps: S3Deps, 
     wrapped[operation] = async (input: ObjectInput, ctx: OperationContext) => {
       // INVARIANT: the pipeline always gives ctx.authorize; without it the call must not run unchecked.
       if (!ctx.authorize) throw new Error(`${operation} needs the authorization stage`)
-      const call: CallFacts = { caller: ctx.caller, accountId: ctx.accountId, region: ctx.region, partition: ctx.partition }
-      ctx.authorize(objectTarget(operation, input as never, call, await objectFacts(deps, input)))
+      // The context carries the call's facts (caller, account, region, partition) itself.
+      ctx.authorize(objectTarget(operation, input as never, ctx, await objectFacts(deps, input)))
       return handler(input, ctx)
     }
   }
@@ -36,8 +35,7 @@ export function withObjectAuthorization(handlers: Partial<S3Api>, deps: S3Deps, 
       // The handler's own parser (InvalidArgument for a bad header), so both read the same source.
       const parsed = parseCopySource(input.CopySource)
       const source = { Bucket: parsed.bucket, Key: parsed.key, ...(parsed.versionId !== undefined && { VersionId: parsed.versionId }) }
-      const call: CallFacts = { caller: ctx.caller, accountId: ctx.accountId, region: ctx.region, partition: ctx.partition }
-      ctx.authorize(objectTarget('GetObject', source as never, call, await objectFacts(deps, source)))
+      ctx.authorize(objectTarget('GetObject', source as never, ctx, await objectFacts(deps, source)))
       return handler(input, ctx)
     }
   }
