@@ -84,9 +84,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     if (!own && caller.type === 'Root' && caller.accountId === call.accountId && !caller.session && !limitsRootUser(organizations, caller.accountId)) return
     const found = principalPolicies(caller, target, options.identities)
     const now = options.clock.now()
-    const context = caller.session
-      ? globalContext(request, call, now, { ...sessionConditionKeys(caller, now), ...target.context })
-      : globalContext(request, call, now, target.context)
+    const context = globalContext(request, call, now, target.context, caller.session && sessionConditionKeys(caller, now))
     const scope = organizations && organizationScope(organizations, caller, target.action, own?.ownerAccountId ?? call.accountId)
     if (scope) addOrganizationKeys(context, scope)
     if (target.action.startsWith('s3:')) addS3RequestKeys(context, request)

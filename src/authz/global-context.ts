@@ -10,7 +10,14 @@ import type { ContextValue } from '../policy/index.js'
  * `aws:MultiFactorAuthPresent` is left out on purpose: AWS omits it for requests signed with long-term access keys,
  * and only temporary credentials (STS sessions) carry it.
  */
-export function globalContext(request: HttpRequest, call: CallFacts, now: Date, operationKeys: ContextValues | undefined): Record<string, ContextValue> {
+export function globalContext(
+  request: HttpRequest,
+  call: CallFacts,
+  now: Date,
+  operationKeys: ContextValues | undefined,
+  /** An STS session's keys (sessionConditionKeys); the operation's own keys win over them. */
+  sessionKeys?: Readonly<Record<string, string>>,
+): Record<string, ContextValue> {
   const context: Record<string, ContextValue> = {
     'aws:SourceIp': sourceIp(request.remoteAddress),
     'aws:CurrentTime': isoSeconds(now),
@@ -21,6 +28,7 @@ export function globalContext(request: HttpRequest, call: CallFacts, now: Date, 
   }
   const userAgent = request.headers['user-agent']
   if (userAgent !== undefined) context['aws:UserAgent'] = userAgent
+  if (sessionKeys) for (const key in sessionKeys) context[key] = sessionKeys[key]!
   if (operationKeys) for (const key in operationKeys) context[key] = operationKeys[key]!
   return context
 }
