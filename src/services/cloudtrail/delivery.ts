@@ -123,12 +123,15 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
 
   return {
     accept(event) {
+      const trails = deps.trails.all()
+      if (trails.length === 0) return // most deployments: no trail, nothing to parse or route
       const at = Date.parse(event.eventTime)
-      for (const trail of deps.trails.all()) {
+      for (const trail of trails) {
         if (!loggingAt(trail, at) || !recordsFor(trail, event)) continue
-        const id = `${trailKey(trail)}|${event.awsRegion}|${event.recipientAccountId}`
+        const key = trailKey(trail)
+        const id = `${key}|${event.awsRegion}|${event.recipientAccountId}`
         let buffer = buffers.get(id)
-        if (!buffer) buffers.set(id, buffer = { trailKey: trailKey(trail), accountId: event.recipientAccountId, region: event.awsRegion, events: [] })
+        if (!buffer) buffers.set(id, buffer = { trailKey: key, accountId: event.recipientAccountId, region: event.awsRegion, events: [] })
         buffer.events.push(event)
         if (buffer.events.length === MAX_RECORDS_PER_FILE) void serially(() => writeBuffers((candidate) => candidate === buffer))
       }
