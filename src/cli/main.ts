@@ -1,4 +1,5 @@
-// The `palisade` program: dispatches to serve, policy, rotate-root-key, --version and --help; returns the exit code.
+// The `palisade` program: dispatches to serve, policy, rotate-root-key, billing, trail tail/validate, --version and
+// --help; returns the exit code.
 import { createRequire } from 'node:module'
 import { startPalisade, type Palisade } from '../app/start-palisade.js'
 import { ConfigError, readConfig } from '../config/config.js'

@@ -53,10 +53,10 @@ export const rotateRootKeyHelp = `Usage: palisade rotate-root-key [--data-dir DI
                                 [--new-root-key KEY | --new-root-key-file FILE]
 
 Re-seals every secret Palisade keeps at rest (access keys, MFA seeds, server certificates' private keys, STS
-session secrets, KMS key material) under a new root key, in one database transaction: all or nothing. Ciphertexts,
-access keys and session credentials that clients hold keep working. Stop every Palisade process using the
-database first: the command refuses while another process has the SQLite file open; with PostgreSQL it cannot
-tell, so stop them all, then restart every one with the new key.
+session secrets, KMS key material, CloudTrail's digest signing keys) under a new root key, in one database
+transaction: all or nothing. Ciphertexts, access keys and session credentials that clients hold keep working.
+Stop every Palisade process using the database first: the command refuses while another process has the SQLite
+file open; with PostgreSQL it cannot tell, so stop them all, then restart every one with the new key.
 
 The current key is read the way \`palisade serve\` reads it (flag, PALISADE_* variable, then <data-dir>/root.key).
 The new key is --new-root-key (32 bytes, base64 or hex), the contents of --new-root-key-file, or fresh random bytes.
