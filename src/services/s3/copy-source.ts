@@ -4,7 +4,7 @@
 import { AwsError } from '../../core/aws-error.js'
 import type { BucketIndex } from './bucket-index.js'
 import { requireBucket } from './bucket-lookup.js'
-import { objectToRead, unquote } from './object-read.js'
+import { etagMatches, objectToRead } from './object-read.js'
 import type { ObjectStore, StoredObject } from './object-store.js'
 import { invalidArgument, preconditionFailed } from './s3-errors.js'
 
@@ -54,7 +54,7 @@ export async function readCopySource(buckets: BucketIndex, store: ObjectStore, h
 
 function checkCopyConditions(object: StoredObject, conditions: CopyConditions): void {
   const modified = Math.floor(object.lastModified.getTime() / 1000)
-  const matches = (condition: string) => condition.split(',').some((value) => value.trim() === '*' || unquote(value.trim()) === unquote(object.etag))
+  const matches = (condition: string) => etagMatches(condition, object.etag)
   if (conditions.CopySourceIfMatch !== undefined) {
     if (!matches(conditions.CopySourceIfMatch)) throw preconditionFailed('x-amz-copy-source-If-Match')
   } else if (conditions.CopySourceIfUnmodifiedSince !== undefined && modified > Math.floor(conditions.CopySourceIfUnmodifiedSince.getTime() / 1000)) {

@@ -42,12 +42,12 @@ export interface Conditions {
  * over If-Unmodified-Since (412), If-None-Match over If-Modified-Since (304). Dates compare at whole seconds, the
  * precision of HTTP dates.
  */
-export function checkConditions(object: StoredObject, conditions: Conditions, names: { readonly ifMatch: string; readonly ifUnmodifiedSince: string } = { ifMatch: 'If-Match', ifUnmodifiedSince: 'If-Unmodified-Since' }): void {
+export function checkConditions(object: StoredObject, conditions: Conditions): void {
   const modified = Math.floor(object.lastModified.getTime() / 1000)
   if (conditions.IfMatch !== undefined) {
-    if (!etagMatches(conditions.IfMatch, object.etag)) throw preconditionFailed(names.ifMatch)
+    if (!etagMatches(conditions.IfMatch, object.etag)) throw preconditionFailed('If-Match')
   } else if (conditions.IfUnmodifiedSince !== undefined && modified > Math.floor(conditions.IfUnmodifiedSince.getTime() / 1000)) {
-    throw preconditionFailed(names.ifUnmodifiedSince)
+    throw preconditionFailed('If-Unmodified-Since')
   }
   if (conditions.IfNoneMatch !== undefined) {
     if (etagMatches(conditions.IfNoneMatch, object.etag)) throw notModified(validatorHeaders(object))
@@ -56,7 +56,8 @@ export function checkConditions(object: StoredObject, conditions: Conditions, na
   }
 }
 
-function etagMatches(condition: string, etag: string): boolean {
+/** Whether an If-Match/If-None-Match value (a comma-separated list of ETags, or `*`) names `etag`. */
+export function etagMatches(condition: string, etag: string): boolean {
   return condition.split(',').some((candidate) => {
     const value = candidate.trim()
     return value === '*' || unquote(value) === unquote(etag)
