@@ -21,7 +21,7 @@ import { multipartStore, type MultipartUpload, type StoredPart } from './multipa
 import { commitVersion, newVersion } from './object-versions.js'
 import { ownerOf } from './owner.js'
 import type { S3Deps } from './s3-deps.js'
-import { invalidArgument, invalidRequest, noSuchUpload } from './s3-errors.js'
+import { invalidArgument, invalidRequest, malformedXml, noSuchUpload } from './s3-errors.js'
 import { parseTaggingHeader } from './tags.js'
 
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
@@ -122,7 +122,7 @@ export function multipartOperations(deps: S3Deps) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       const upload = await requireUpload(bucket.name, input.UploadId, input.Key)
       const requested = input.MultipartUpload?.Parts ?? []
-      if (requested.length === 0) throw new AwsError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema')
+      if (requested.length === 0) throw malformedXml()
       const stored = new Map((await multipartStore(database.db).parts(bucket.name, upload.uploadId)).map((part) => [part.partNumber, part]))
       const chosen: StoredPart[] = []
       // The whole list is checked for order before any part is looked at.

@@ -18,7 +18,7 @@ import { byteRange, checkConditions, checkVersionId, objectToRead, partRange, ty
 import { objectStore, type StoredObject } from './object-store.js'
 import { commitVersion, newVersion, NULL_VERSION, reportsVersions } from './object-versions.js'
 import type { S3Deps } from './s3-deps.js'
-import { entityTooLarge, preconditionFailed } from './s3-errors.js'
+import { entityTooLarge, malformedXml, preconditionFailed } from './s3-errors.js'
 import { parseTaggingHeader } from './tags.js'
 
 /** Bodies up to this size are read into memory whole rather than streamed. */
@@ -146,7 +146,7 @@ export function objectOperations(deps: S3Deps) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       const objects = input.Delete.Objects ?? []
       if (objects.length > MAX_DELETE_KEYS || objects.length === 0) {
-        throw new AwsError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema')
+        throw malformedXml()
       }
       const Deleted: DeletedObject[] = []
       const Errors: DeleteError[] = []

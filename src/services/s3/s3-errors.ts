@@ -2,6 +2,7 @@
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
 import { AwsError } from '../../core/aws-error.js'
 import { NoSuchBucket, NoSuchKey, NoSuchUpload } from '../../generated/s3/errors.js'
+import { MalformedXmlError } from '../../protocol/rest-xml/s3-request-errors.js'
 
 export function noSuchBucket(bucket: string): AwsError {
   return new NoSuchBucket('The specified bucket does not exist', { BucketName: bucket })
@@ -21,6 +22,11 @@ export function noSuchUpload(uploadId: string): AwsError {
 
 export function invalidArgument(message: string, name: string, value?: string): AwsError {
   return new AwsError('InvalidArgument', 400, message, { fields: value === undefined ? { ArgumentName: name } : { ArgumentName: name, ArgumentValue: value } })
+}
+
+/** The codec's MalformedXML, for a body that parses but breaks the schema's bounds (an empty or over-long list). */
+export function malformedXml(): AwsError {
+  return new MalformedXmlError()
 }
 
 export function invalidRequest(message: string): AwsError {
