@@ -85,6 +85,12 @@ describe('validateLogs', () => {
     expect(report.digests).toEqual(['0 signature invalid', '1 valid', '2 valid'])
   })
 
+  it('reports a digest replaced by JSON that is not an object as unreadable', async () => {
+    object(digests[0]!).body = gzipSync('null')
+    const report = statuses(await validate())
+    expect(report.digests).toEqual(['0 unreadable', '1 valid', '2 valid'])
+  })
+
   it('reports a log file no digest lists', async () => {
     const forged = `AWSLogs/${ACCOUNT}/CloudTrail/${REGION}/2026/11/22/${ACCOUNT}_CloudTrail_${REGION}_20261122T1130Z_AAAAAAAAAAAAAAAA.json.gz`
     t.bucket.objects.get(BUCKET)!.set(forged, { body: gzipSync('{"Records":[]}'), metadata: {} })

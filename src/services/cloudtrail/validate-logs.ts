@@ -134,7 +134,10 @@ async function readDigest(reader: LogBucketReader, bucket: string, key: string):
   if (!object) return undefined
   try {
     const content = gunzipSync(object.body).toString('utf8')
-    return { digest: JSON.parse(content) as DigestFile, content, signature: object.metadata['signature'] ?? '' }
+    const digest: unknown = JSON.parse(content)
+    // Replaced by JSON that is not an object (`null`, a number): unreadable, not a crash on its first field.
+    if (typeof digest !== 'object' || digest === null || Array.isArray(digest)) return undefined
+    return { digest: digest as DigestFile, content, signature: object.metadata['signature'] ?? '' }
   } catch {
     return undefined
   }
