@@ -28,10 +28,8 @@ export interface KmsDataKeys {
 
 export function kmsDataKeys(keys: KeyIndex, ids: Ids): KmsDataKeys {
   const usable = (key: KmsKey) => key.state === 'Enabled' && key.keyUsage === 'ENCRYPT_DECRYPT' && key.keySpec === 'SYMMETRIC_DEFAULT'
-  const keyOf = (arn: string) => {
-    const match = /^arn:[^:]+:kms:[^:]*:(\d{12}):key\/(.+)$/.exec(arn)
-    return match ? keys.get(match[1]!, match[2]!) : undefined
-  }
+  // A key ARN names its own account, so the caller's account does not matter to the index's resolve.
+  const keyOf = (arn: string) => (arn.startsWith('arn:') ? keys.resolve(arn, '') : undefined)
   return {
     resolve(parameter, accountId) {
       const key = keys.resolve(parameter, accountId)
