@@ -19,7 +19,8 @@ export function tagMap(tags: readonly Tag[], limit: number): Record<string, stri
   const map: Record<string, string> = {}
   for (const { Key, Value } of tags) {
     if (Object.hasOwn(map, Key)) throw invalidTag('Cannot provide multiple Tags with the same key')
-    if ([...Key].length < 1 || [...Key].length > 128) throw invalidTag('The TagKey you have provided is invalid')
+    const keyLength = [...Key].length // code points, as S3 counts them
+    if (keyLength < 1 || keyLength > 128) throw invalidTag('The TagKey you have provided is invalid')
     if ([...(Value ?? '')].length > 256) throw invalidTag('The TagValue you have provided is invalid')
     if (Key.toLowerCase().startsWith('aws:')) throw invalidTag('Your TagKey cannot be prefixed with aws:')
     map[Key] = Value ?? ''
