@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { ConfigError, readConfig } from '../config/config.js'
 import { billingReport, formatBillingReport, NotAManagementAccountError, type BillingPeriod } from '../services/organizations/billing-report.js'
-import { isPostgresUrl, openDatabase } from '../storage/database.js'
+import { isPostgresUrl, openDatabase, type Database } from '../storage/database.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -60,7 +60,14 @@ export async function billingCommand(args: readonly string[], env: Env, io: Bill
     io.stderr(`palisade billing: no database at ${options.database}; check --data-dir or --database\n`)
     return 1
   }
-  const database = await openDatabase({ url: options.database })
+  let database: Database
+  try {
+    database = await openDatabase({ url: options.database })
+  } catch (error) {
+    // An unreachable PostgreSQL or an unreadable file: say so, without a stack trace.
+    io.stderr(`palisade billing: cannot open the database: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
   try {
     const report = await billingReport(database.db, options.period, options.account)
     io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatBillingReport(report))

@@ -96,4 +96,10 @@ describe('palisade billing', () => {
     })
     expect((await billing(['--data-dir', join(dataDir, 'nowhere')])).code).toBe(1)
   })
+
+  it('fails with exit code 1 and a one-line message when PostgreSQL cannot be reached', async () => {
+    const answer = await billing(['--database', 'postgres://palisade@127.0.0.1:1/none'])
+    expect(answer.code).toBe(1)
+    expect(answer.stderr).toMatch(/^palisade billing: cannot open the database: .+\n$/)
+  })
 })
