@@ -21,7 +21,7 @@ import { multipartStore, type MultipartUpload, type StoredPart } from './multipa
 import { commitVersion, newVersion } from './object-versions.js'
 import { ownerOf } from './owner.js'
 import type { S3Deps } from './s3-deps.js'
-import { invalidArgument, invalidRequest, malformedXml, noSuchUpload } from './s3-errors.js'
+import { entityTooSmall, invalidArgument, invalidRequest, malformedXml, noSuchUpload } from './s3-errors.js'
 import { parseTaggingHeader } from './tags.js'
 
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
@@ -139,9 +139,7 @@ export function multipartOperations(deps: S3Deps) {
           })
         }
         if (index < requested.length - 1 && part.size < MIN_PART_BYTES) {
-          throw new AwsError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', {
-            fields: { ProposedSize: part.size, MinSizeAllowed: MIN_PART_BYTES, PartNumber, ETag: part.etag },
-          })
+          throw entityTooSmall(part.size, MIN_PART_BYTES, { PartNumber, ETag: part.etag })
         }
         chosen.push(part)
       }

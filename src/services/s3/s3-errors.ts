@@ -49,8 +49,9 @@ export function entityTooLarge(size: number, max: number): AwsError {
   return new AwsError('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', { fields: { ProposedSize: size, MaxSizeAllowed: max } })
 }
 
-export function entityTooSmall(size: number, min: number): AwsError {
-  return new AwsError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { fields: { ProposedSize: size, MinSizeAllowed: min } })
+/** `part`: CompleteMultipartUpload names the part that is too small. */
+export function entityTooSmall(size: number, min: number, part: { readonly PartNumber: number; readonly ETag: string } | undefined = undefined): AwsError {
+  return new AwsError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { fields: { ProposedSize: size, MinSizeAllowed: min, ...part } })
 }
 
 export function preconditionFailed(condition: string): AwsError {
