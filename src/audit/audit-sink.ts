@@ -43,7 +43,7 @@ export interface AuditSink {
   during?<T>(call: StartedCall, work: () => Promise<T>): Promise<T>
 }
 
-/** Keeps nothing: the default until CloudTrail is wired in. */
+/** Keeps nothing: the extra sink when none is given (CloudTrail is wired in beside it), and benchmarks without auditing. */
 export const discardingAuditSink: AuditSink = { record: () => {} }
 
 /** One sink that hands each call to every sink in `sinks`, nesting their scopes around the handler. */
