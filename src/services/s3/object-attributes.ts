@@ -18,7 +18,7 @@ export function objectAttributeOperations(deps: S3Deps) {
   return {
     async GetObjectAttributes(input, ctx) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
-      const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId)
+      const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId, input)
       segmentsToRead(object.segments, input, ctx.secure) // SSE-C: the request's key, as for HeadObject
       const wanted = new Set(input.ObjectAttributes)
       const maxParts = Math.min(checkMaxKeys(input.MaxParts, 'max-parts'), MAX_PARTS)

@@ -58,7 +58,7 @@ export function objectOperations(deps: S3Deps) {
 
   async function readObject(input: { Bucket: string; Key: string; VersionId?: string; ExpectedBucketOwner?: string; PartNumber?: number; Range?: string } & Conditions) {
     const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
-    const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId)
+    const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId, input)
     checkConditions(object, input)
     let range: ByteRange | undefined
     if (input.PartNumber !== undefined) {

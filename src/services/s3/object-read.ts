@@ -4,8 +4,22 @@ import { AwsError } from '../../core/aws-error.js'
 import type { ObjectStore, StoredObject } from './object-store.js'
 import { invalidArgument, invalidRange, methodNotAllowed, noSuchKey, noSuchVersion, notModified, preconditionFailed } from './s3-errors.js'
 
-/** The object a read names; delete markers answer as S3 does (404 for the latest, 405 for a named version). */
-export async function objectToRead(store: ObjectStore, bucket: string, key: string, versionId: string | undefined): Promise<StoredObject> {
+// The object the object-decided authorization (access/object-authorization.ts) found for a call's input: the handler
+// then reads that row instead of looking the same object up a second time on every GET and HEAD.
+const lookedUp = new WeakMap<object, StoredObject>()
+
+/** Notes the live object (never a delete marker) authorization found for `input`. */
+export function rememberLookup(input: object, object: StoredObject): void {
+  lookedUp.set(input, object)
+}
+
+/**
+ * The object a read names; delete markers answer as S3 does (404 for the latest, 405 for a named version). `input`:
+ * the call's input, whose object authorization may already have looked up.
+ */
+export async function objectToRead(store: ObjectStore, bucket: string, key: string, versionId: string | undefined, input?: object): Promise<StoredObject> {
+  const known = input && lookedUp.get(input)
+  if (known) return known
   if (versionId !== undefined) {
     checkVersionId(versionId)
     const version = await store.version(bucket, key, versionId)

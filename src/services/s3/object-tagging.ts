@@ -12,7 +12,7 @@ export function objectTaggingOperations(deps: S3Deps) {
 
   async function target(input: { Bucket: string; Key: string; VersionId?: string; ExpectedBucketOwner?: string }) {
     const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
-    const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId)
+    const object = await objectToRead(objectStore(database.db), bucket.name, input.Key, input.VersionId, input)
     return { bucket, object }
   }
 

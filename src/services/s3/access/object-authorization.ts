@@ -4,7 +4,8 @@ import type { OperationContext } from '../../../core/operation.js'
 import type { S3Api } from '../../../generated/s3/api.js'
 import { COPY_DECIDED, OBJECT_DECIDED, type ObjectFacts, type ObjectTarget } from '../authorization.js'
 import { parseCopySource } from '../copy-source.js'
-import { objectStore } from '../object-store.js'
+import { rememberLookup } from '../object-read.js'
+import { objectStore, type StoredObject } from '../object-store.js'
 import type { S3Deps } from '../s3-deps.js'
 import { privateAcl } from './acl.js'
 import { isStoredAcl } from './bucket-access.js'
@@ -21,7 +22,9 @@ export function withObjectAuthorization(handlers: Partial<S3Api>, deps: S3Deps, 
       // INVARIANT: the pipeline always gives ctx.authorize; without it the call must not run unchecked.
       if (!ctx.authorize) throw new Error(`${operation} needs the authorization stage`)
       // The context carries the call's facts (caller, account, region, partition) itself.
-      ctx.authorize(objectTarget(operation, input as never, ctx, await objectFacts(deps, input)))
+      const object = await liveObject(deps, input)
+      ctx.authorize(objectTarget(operation, input as never, ctx, object && factsOf(object)))
+      if (object) rememberLookup(input, object)
       return handler(input, ctx)
     }
   }
@@ -35,18 +38,23 @@ export function withObjectAuthorization(handlers: Partial<S3Api>, deps: S3Deps, 
       // The handler's own parser (InvalidArgument for a bad header), so both read the same source.
       const parsed = parseCopySource(input.CopySource)
       const source = { Bucket: parsed.bucket, Key: parsed.key, ...(parsed.versionId !== undefined && { VersionId: parsed.versionId }) }
-      ctx.authorize(objectTarget('GetObject', source as never, ctx, await objectFacts(deps, source)))
+      const object = await liveObject(deps, source)
+      ctx.authorize(objectTarget('GetObject', source as never, ctx, object && factsOf(object)))
       return handler(input, ctx)
     }
   }
   return wrapped as Partial<S3Api>
 }
 
-/** The object's ACL and tags, or undefined when the key (or version) does not exist. */
-async function objectFacts(deps: S3Deps, input: ObjectInput): Promise<ObjectFacts | undefined> {
+/** The object (or version) the input names, or undefined when it does not exist or is a delete marker. */
+async function liveObject(deps: S3Deps, input: ObjectInput): Promise<StoredObject | undefined> {
   if (!deps.buckets.get(input.Bucket)) return undefined
   const store = objectStore(deps.database.db)
   const object = input.VersionId === undefined ? await store.latest(input.Bucket, input.Key) : await store.version(input.Bucket, input.Key, input.VersionId).catch(() => undefined)
-  if (!object || object.isDeleteMarker) return undefined
+  return object && !object.isDeleteMarker ? object : undefined
+}
+
+/** What authorization weighs of an object: its ACL and tags. */
+function factsOf(object: StoredObject): ObjectFacts {
   return { acl: isStoredAcl(object.acl) ? object.acl : privateAcl(object.ownerAccountId), tags: object.tags }
 }
