@@ -124,7 +124,11 @@ function readBody(request: HttpRequest, shape: StructureShape, service: ServiceM
   const layout = bodyLayoutOf(shape, service)
   if (layout.kind === 'none') return {}
   if (layout.kind === 'payload') {
-    if (layout.shape.type === 'blob') return { [layout.name]: request.bodyStream && layout.ref.streaming ? request.bodyStream : body }
+    if (layout.shape.type === 'blob') {
+      // Streaming as hasStreamingPayload says (the member or its blob shape), the rule the pipeline read the body by.
+      const streaming = layout.ref.streaming === true || layout.shape.streaming === true
+      return { [layout.name]: request.bodyStream && streaming ? request.bodyStream : body }
+    }
     if (isBlank(body)) return {}
     if (layout.shape.type === 'string') return { [layout.name]: body.toString('utf8') }
     const root = parseBodyXml(body)
