@@ -50,12 +50,6 @@ export class InvalidArgumentError extends AwsError {
   }
 }
 
-export class InvalidRequestError extends AwsError {
-  constructor(message: string) {
-    super('InvalidRequest', 400, message)
-  }
-}
-
 export class UnresolvableGrantByEmailAddressError extends AwsError {
   constructor() {
     super('UnresolvableGrantByEmailAddress', 400, 'The email address you provided does not match any account on record.')

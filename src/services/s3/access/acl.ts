@@ -1,8 +1,9 @@
 // S3 access control lists: the stored form, canned ACLs, x-amz-grant-* headers and the AccessControlPolicy body
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html).
 import type { AccessControlPolicy, Grant, Grantee, Permission } from '../../../generated/s3/types.js'
-import { InvalidArgumentError, InvalidRequestError, MalformedAclError, UnresolvableGrantByEmailAddressError } from './access-errors.js'
+import { InvalidArgumentError, MalformedAclError, UnresolvableGrantByEmailAddressError } from './access-errors.js'
 import { accountOfCanonicalUser, canonicalUserId } from './canonical-user.js'
+import { invalidRequest } from '../s3-errors.js'
 
 export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers'
 export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers'
@@ -54,7 +55,7 @@ export function requestedAcl(request: AclRequest, owner: string, bucketOwner: st
   const headers = grantHeaders(request)
   const given = [request.ACL !== undefined, headers.length > 0, request.AccessControlPolicy !== undefined].filter(Boolean).length
   if (given > 1) {
-    throw new InvalidRequestError(request.ACL !== undefined && headers.length > 0
+    throw invalidRequest(request.ACL !== undefined && headers.length > 0
       ? 'Specifying both Canned ACLs and Header Grants is not allowed'
       : 'This request does not support content')
   }

@@ -8,10 +8,11 @@ import { setBucketConfig } from '../bucket-config.js'
 import { objectStore, type StoredObject } from '../object-store.js'
 import type { S3Deps } from '../s3-deps.js'
 import { noSuchKey, noSuchVersion } from '../s3-errors.js'
-import { AccessControlListNotSupportedError, InvalidRequestError, S3AccessDeniedError } from './access-errors.js'
+import { AccessControlListNotSupportedError, S3AccessDeniedError } from './access-errors.js'
 import { isOwnerOnlyAcl, isPublicAcl, privateAcl, requestedAcl, toAccessControlPolicy, type AclRequest, type StoredAcl } from './acl.js'
 import { blockFor, bucketAcl, isStoredAcl } from './bucket-access.js'
 import { aclsEnabled } from './object-ownership.js'
+import { invalidRequest } from '../s3-errors.js'
 
 export function aclOperations(deps: S3Deps) {
   const { database, buckets } = deps
@@ -64,7 +65,7 @@ export function checkAclAllowed(deps: S3Deps, bucket: Bucket, acl: StoredAcl): v
 
 function requiredAcl(input: AclRequest, owner: string, bucketOwner: string): StoredAcl {
   const acl = requestedAcl(input, owner, bucketOwner)
-  if (!acl) throw new InvalidRequestError('Neither an ACL nor grants were given in the request')
+  if (!acl) throw invalidRequest('Neither an ACL nor grants were given in the request')
   return acl
 }
 

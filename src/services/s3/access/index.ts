@@ -2,7 +2,7 @@
 // starts with.
 import type { CreateBucketRequest } from '../../../generated/s3/types.js'
 import type { S3Deps } from '../s3-deps.js'
-import { InvalidBucketAclWithObjectOwnershipError, InvalidRequestError, S3AccessDeniedError } from './access-errors.js'
+import { InvalidBucketAclWithObjectOwnershipError, S3AccessDeniedError } from './access-errors.js'
 import { isOwnerOnlyAcl, isPublicAcl, privateAcl, requestedAcl } from './acl.js'
 import { aclOperations } from './acls.js'
 import { bucketPolicyOperations } from './bucket-policies.js'
@@ -10,6 +10,7 @@ import { DEFAULT_OWNERSHIP, OWNERSHIP_VALUES, type ObjectOwnership } from './obj
 import { ownershipControlsOperations } from './ownership-controls.js'
 import { ALL_BLOCKED } from './public-access-block.js'
 import { publicAccessBlockOperations } from './public-access-blocks.js'
+import { invalidRequest } from '../s3-errors.js'
 
 export function accessOperations(deps: S3Deps) {
   return {
@@ -28,7 +29,7 @@ export function accessOperations(deps: S3Deps) {
  */
 export function newBucketAccessColumns(input: CreateBucketRequest, ownerAccountId: string): { acl: string; public_access_block: string; ownership_controls: string } {
   const ownership = (input.ObjectOwnership ?? DEFAULT_OWNERSHIP) as ObjectOwnership
-  if (!OWNERSHIP_VALUES.includes(ownership)) throw new InvalidRequestError('Invalid x-amz-object-ownership header')
+  if (!OWNERSHIP_VALUES.includes(ownership)) throw invalidRequest('Invalid x-amz-object-ownership header')
   const acl = requestedAcl(input, ownerAccountId, ownerAccountId) ?? privateAcl(ownerAccountId)
   if (ownership === 'BucketOwnerEnforced' && !isOwnerOnlyAcl(acl, ownerAccountId)) {
     throw new InvalidBucketAclWithObjectOwnershipError()
