@@ -1,5 +1,6 @@
 // The rest-xml codec on S3's model, request by request: routing, decoding, S3's request errors and the XML it writes.
 import fc from 'fast-check'
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { AwsError } from '../../src/core/aws-error.js'
 import { InternalFailureError } from '../../src/core/common-errors.js'
@@ -16,7 +17,8 @@ function request(method: string, url: string, options: { headers?: Record<string
     method,
     path: queryAt === -1 ? url : url.slice(0, queryAt),
     query: queryAt === -1 ? '' : url.slice(queryAt + 1),
-    headers: { host: '127.0.0.1:4566', ...options.headers },
+    // Content-MD5 as the SDKs send it: S3 requires it (or an x-amz-checksum-*) on httpChecksumRequired operations.
+    headers: { host: '127.0.0.1:4566', 'content-md5': createHash('md5').update(options.body ?? '').digest('base64'), ...options.headers },
     body: Buffer.from(options.body ?? ''),
     remoteAddress: '127.0.0.1',
     secure: false,
@@ -128,6 +130,7 @@ describe('rest-xml parseRequest on the S3 model', () => {
       '</AccessControlPolicy>'
     expect(parse(request('PUT', '/b?acl', { body })).input).toEqual({
       Bucket: 'b',
+      ContentMD5: createHash('md5').update(body).digest('base64'),
       AccessControlPolicy: {
         Owner: { ID: 'owner-id' },
         Grants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }],

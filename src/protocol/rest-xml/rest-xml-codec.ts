@@ -90,7 +90,7 @@ function parseRestXmlRequest(request: HttpRequest, operation: OperationModel, se
   const input = readHttpBindings(request, shape, service, labels, {
     invalidValue: (_message, _member, wireName, text) => invalidS3Argument(wireName, text),
   })
-  if (service.name === 's3' && !request.bodyStream) checkS3BodyDigests(request)
+  if (service.name === 's3' && !request.bodyStream) checkS3BodyDigests(request, operation.httpChecksumRequired === true)
   const body = readBody(request, shape, service)
   if (service.name === 's3') checkS3Names(input)
   // A streamed payload is checked by whoever reads it (sizes, digests), not as a value.

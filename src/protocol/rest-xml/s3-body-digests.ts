@@ -6,8 +6,16 @@ import { AwsError } from '../../core/aws-error.js'
 import { CHECKSUM_HEADERS, checksumBase64, type ChecksumAlgorithm } from '../../core/checksums.js'
 import type { HttpRequest } from '../../core/http.js'
 
-export function checkS3BodyDigests(request: HttpRequest): void {
+/**
+ * `required`: the operation's model says httpChecksumRequired (DeleteObjects, PutBucketPolicy, PutObjectAcl, …); S3
+ * refuses such a request that carries neither Content-MD5 nor an x-amz-checksum-* value (header or aws-chunked
+ * trailer) with InvalidRequest (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+ */
+export function checkS3BodyDigests(request: HttpRequest, required = false): void {
   const md5 = request.headers['content-md5']
+  if (required && md5 === undefined && request.headers['x-amz-trailer'] === undefined && !Object.values(CHECKSUM_HEADERS).some((header) => request.headers[header] !== undefined)) {
+    throw new AwsError('InvalidRequest', 400, 'Missing required header for this request: Content-MD5')
+  }
   if (md5 !== undefined) {
     const expected = Buffer.from(md5, 'base64')
     if (expected.length !== 16) throw new AwsError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.')

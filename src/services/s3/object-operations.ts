@@ -1,13 +1,11 @@
 // Objects: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects — versioned as the bucket says, bytes
 // streamed to and from encrypted files, metadata committed only once the bytes are durable.
 import type { S3Api } from '../../generated/s3/api.js'
-import type { DeletedObject, ErrorShape as DeleteError } from '../../generated/s3/types.js'
-import type { OperationContext } from '../../core/operation.js'
 import { AwsError } from '../../core/aws-error.js'
 import { requireBucket } from './bucket-lookup.js'
 import type { Bucket } from './bucket-index.js'
 import { objectWriteAccess } from './access/object-write-access.js'
-import { deleteObjectTarget } from './authorization.js'
+import { deleteKeys, deleteObjects } from './delete-objects.js'
 import { segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
@@ -16,45 +14,17 @@ import { expectedDigests, MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-
 import { contentHeadersOf, metadataOf, objectResponseMembers, responseOverrides, storageClassOf } from './object-headers.js'
 import { byteRange, checkConditions, checkVersionId, objectToRead, partRange, type ByteRange, type Conditions } from './object-read.js'
 import { objectStore, type StoredObject } from './object-store.js'
-import { commitVersion, newVersion, NULL_VERSION, reportsVersions } from './object-versions.js'
+import { newVersion, NULL_VERSION, reportsVersions } from './object-versions.js'
 import type { S3Deps } from './s3-deps.js'
-import { entityTooLarge, malformedXml, preconditionFailed } from './s3-errors.js'
+import { entityTooLarge, preconditionFailed } from './s3-errors.js'
 import { parseTaggingHeader } from './tags.js'
 
 /** Bodies up to this size are read into memory whole rather than streamed. */
 const WHOLE_READ_BYTES = 256 * 1024
 
-/** DeleteObjects takes at most 1,000 keys (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). */
-const MAX_DELETE_KEYS = 1000
-
 export function objectOperations(deps: S3Deps) {
   const { database, buckets, files, clock, ids } = deps
   const commitPut = groupCommit(database, files)
-
-  /** Removes or marks one key as DeleteObject does; what the response reports. */
-  async function deleteOne(bucket: Bucket, key: string, versionId: string | undefined, ctx: OperationContext): Promise<{ DeleteMarker?: boolean; VersionId?: string }> {
-    if (versionId !== undefined) {
-      checkVersionId(versionId)
-      const version = await objectStore(database.db).version(bucket.name, key, versionId)
-      const freed = await database.transaction((tx) => objectStore(tx).deleteVersion(bucket.name, key, versionId))
-      await files.remove(freed)
-      return { VersionId: versionId, ...(version?.isDeleteMarker && { DeleteMarker: true }) }
-    }
-    if (bucket.versioning === undefined) {
-      const freed = await database.transaction((tx) => objectStore(tx).deleteVersion(bucket.name, key, NULL_VERSION))
-      await files.remove(freed)
-      return {}
-    }
-    // Versioned or suspended: the key gets a delete marker as its latest version (suspended: the 'null' one).
-    const stamp = newVersion(bucket, clock, ids)
-    const marker: StoredObject = {
-      bucket: bucket.name, key, versionId: stamp.versionId, sequence: stamp.sequence, ownerAccountId: ctx.accountId, isLatest: true,
-      isDeleteMarker: true, size: 0, etag: '', lastModified: clock.now(), storageClass: 'STANDARD', headers: {}, metadata: {}, tags: {},
-      segments: [], encryption: { ServerSideEncryption: 'AES256' },
-    }
-    await commitVersion(database, files, marker, stamp.replacesNull)
-    return { DeleteMarker: true, VersionId: stamp.versionId }
-  }
 
   async function readObject(input: { Bucket: string; Key: string; VersionId?: string; ExpectedBucketOwner?: string; PartNumber?: number; Range?: string } & Conditions) {
     const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
@@ -139,36 +109,13 @@ export function objectOperations(deps: S3Deps) {
 
     async DeleteObject(input, ctx) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
-      return deleteOne(bucket, input.Key, input.VersionId, ctx)
+      if (input.VersionId !== undefined) checkVersionId(input.VersionId)
+      const [result] = await deleteKeys(deps, bucket, [{ key: input.Key, ...(input.VersionId !== undefined && { versionId: input.VersionId }) }], ctx)
+      return result!
     },
 
     async DeleteObjects(input, ctx) {
-      const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
-      const objects = input.Delete.Objects ?? []
-      if (objects.length > MAX_DELETE_KEYS || objects.length === 0) {
-        throw malformedXml()
-      }
-      const Deleted: DeletedObject[] = []
-      const Errors: DeleteError[] = []
-      for (const { Key, VersionId } of objects) {
-        try {
-          // Each key is decided with the bucket's policies (the table leaves DeleteObjects to this loop).
-          if (!ctx.authorize) throw new Error('DeleteObjects needs the authorization stage')
-          ctx.authorize(deleteObjectTarget(buckets, bucket.name, Key, VersionId, ctx)) // ctx carries the call's facts
-          const result = await deleteOne(bucket, Key, VersionId, ctx)
-          if (input.Delete.Quiet) continue
-          Deleted.push({
-            Key,
-            ...(VersionId !== undefined && { VersionId }),
-            ...(result.DeleteMarker && { DeleteMarker: true }),
-            ...(result.DeleteMarker && VersionId === undefined && { DeleteMarkerVersionId: result.VersionId }),
-          })
-        } catch (error) {
-          if (!(error instanceof AwsError)) throw error
-          Errors.push({ Key, ...(VersionId !== undefined && { VersionId }), Code: error.code, Message: error.message })
-        }
-      }
-      return { ...(Deleted.length > 0 && { Deleted }), ...(Errors.length > 0 && { Errors }) }
+      return deleteObjects(deps, requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner), input.Delete, ctx)
     },
   } satisfies Partial<S3Api>
 }

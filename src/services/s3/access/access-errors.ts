@@ -44,12 +44,6 @@ export class MalformedAclError extends AwsError {
   }
 }
 
-export class InvalidArgumentError extends AwsError {
-  constructor(message: string) {
-    super('InvalidArgument', 400, message)
-  }
-}
-
 export class UnresolvableGrantByEmailAddressError extends AwsError {
   constructor() {
     super('UnresolvableGrantByEmailAddress', 400, 'The email address you provided does not match any account on record.')

@@ -1,9 +1,9 @@
 // S3 access control lists: the stored form, canned ACLs, x-amz-grant-* headers and the AccessControlPolicy body
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html).
 import type { AccessControlPolicy, Grant, Grantee, Permission } from '../../../generated/s3/types.js'
-import { InvalidArgumentError, MalformedAclError, UnresolvableGrantByEmailAddressError } from './access-errors.js'
+import { MalformedAclError, UnresolvableGrantByEmailAddressError } from './access-errors.js'
 import { accountOfCanonicalUser, canonicalUserId } from './canonical-user.js'
-import { invalidRequest } from '../s3-errors.js'
+import { invalidArgument, invalidRequest } from '../s3-errors.js'
 
 export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers'
 export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers'
@@ -86,7 +86,7 @@ export function cannedAcl(name: string, owner: string, bucketOwner: string): Sto
     case 'bucket-owner-full-control':
       return { owner, grants: owner === bucketOwner ? [own] : [own, { grantee: { account: bucketOwner }, permission: 'FULL_CONTROL' }] }
     default:
-      throw new InvalidArgumentError(`Invalid canned ACL: ${name}`)
+      throw invalidArgument(`Invalid canned ACL: ${name}`, 'x-amz-acl', name)
   }
 }
 
@@ -112,6 +112,11 @@ function toGrantee(grantee: AclGrantee): Grantee {
   return 'account' in grantee ? { Type: 'CanonicalUser', ID: canonicalUserId(grantee.account) } : { Type: 'Group', URI: grantee.group }
 }
 
+/** The x-amz-grant-* header each permission is granted by, named in InvalidArgument's ArgumentName. */
+const GRANT_HEADERS: Readonly<Record<AclPermission, string>> = {
+  FULL_CONTROL: 'x-amz-grant-full-control', READ: 'x-amz-grant-read', READ_ACP: 'x-amz-grant-read-acp', WRITE: 'x-amz-grant-write', WRITE_ACP: 'x-amz-grant-write-acp',
+}
+
 function grantHeaders(request: AclRequest): [AclPermission, string][] {
   const pairs: [AclPermission, string | undefined][] = [
     ['FULL_CONTROL', request.GrantFullControl], ['READ', request.GrantRead], ['READ_ACP', request.GrantReadACP],
@@ -128,16 +133,16 @@ export function parseGrantHeader(value: string, permission: AclPermission): AclG
   const grants: AclGrant[] = []
   for (const part of value.split(',')) {
     const match = /^\s*(id|uri|emailAddress)\s*=\s*"?([^"]*)"?\s*$/i.exec(part)
-    if (!match) throw new InvalidArgumentError('Invalid header value for grant')
+    if (!match) throw invalidArgument('Invalid header value for grant', GRANT_HEADERS[permission], value)
     const kind = match[1]!.toLowerCase()
-    grants.push({ grantee: resolveGrantee(kind === 'id' ? 'CanonicalUser' : kind === 'uri' ? 'Group' : 'AmazonCustomerByEmail', match[2]!), permission })
+    grants.push({ grantee: resolveGrantee(kind === 'id' ? 'CanonicalUser' : kind === 'uri' ? 'Group' : 'AmazonCustomerByEmail', match[2]!, GRANT_HEADERS[permission]), permission })
   }
   return grants
 }
 
 function fromAccessControlPolicy(policy: AccessControlPolicy, owner: string): StoredAcl {
   if (policy.Owner?.ID === undefined) throw new MalformedAclError()
-  if (accountOfCanonicalUser(policy.Owner.ID) !== owner) throw new InvalidArgumentError('Invalid id')
+  if (accountOfCanonicalUser(policy.Owner.ID) !== owner) throw invalidArgument('Invalid id', 'CanonicalUser/ID', policy.Owner.ID)
   const grants = (policy.Grants ?? []).map((grant): AclGrant => {
     const grantee = grant.Grantee
     if (!grantee || grant.Permission === undefined || !PERMISSIONS.has(grant.Permission)) throw new MalformedAclError()
@@ -148,14 +153,18 @@ function fromAccessControlPolicy(policy: AccessControlPolicy, owner: string): St
   return { owner, grants: limited(grants) }
 }
 
-function resolveGrantee(type: string, value: string): AclGrantee {
+/**
+ * `header`: the x-amz-grant-* header the grantee came in, which InvalidArgument names; a body's grantee is named by
+ * its element, as S3 does (`CanonicalUser/ID`, `Group/URI`).
+ */
+function resolveGrantee(type: string, value: string, header?: string): AclGrantee {
   if (type === 'CanonicalUser') {
     const account = accountOfCanonicalUser(value)
-    if (account === undefined) throw new InvalidArgumentError('Invalid id')
+    if (account === undefined) throw invalidArgument('Invalid id', header ?? 'CanonicalUser/ID', value)
     return { account }
   }
   if (type === 'Group') {
-    if (!GROUPS.has(value)) throw new InvalidArgumentError('Invalid group uri')
+    if (!GROUPS.has(value)) throw invalidArgument('Invalid group uri', header ?? 'Group/URI', value)
     return { group: value }
   }
   // Grants by e-mail address are retired (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html).

@@ -3,11 +3,11 @@
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html).
 import type { S3Api } from '../../../generated/s3/api.js'
 import type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from '../../../generated/s3/types.js'
-import { InvalidArgumentError, MalformedAclError } from '../access/access-errors.js'
 import { ownedBucket } from '../access/bucket-policies.js'
 import type { Bucket } from '../bucket-index.js'
 import { setBucketConfig } from '../bucket-config.js'
 import type { S3Deps } from '../s3-deps.js'
+import { invalidArgument, malformedXml } from '../s3-errors.js'
 
 const SSE_S3_DEFAULT: ServerSideEncryptionRule = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }
 
@@ -38,14 +38,14 @@ export function defaultEncryption(bucket: Bucket): ServerSideEncryptionRule {
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
 function validRule(config: ServerSideEncryptionConfiguration): ServerSideEncryptionRule {
-  if (config.Rules.length !== 1) throw new MalformedAclError('The XML you provided was not well-formed or did not validate against our published schema')
+  if (config.Rules.length !== 1) throw malformedXml()
   const rule = config.Rules[0]!
   const byDefault = rule.ApplyServerSideEncryptionByDefault
-  if (!byDefault) throw new MalformedAclError('The XML you provided was not well-formed or did not validate against our published schema')
+  if (!byDefault) throw malformedXml()
   const algorithm = byDefault.SSEAlgorithm
-  if (algorithm !== 'AES256' && algorithm !== 'aws:kms' && algorithm !== 'aws:kms:dsse') throw new InvalidArgumentError('Invalid server side encryption algorithm')
+  if (algorithm !== 'AES256' && algorithm !== 'aws:kms' && algorithm !== 'aws:kms:dsse') throw invalidArgument('Invalid server side encryption algorithm', 'SSEAlgorithm', algorithm)
   if (byDefault.KMSMasterKeyID !== undefined && algorithm === 'AES256') {
-    throw new InvalidArgumentError('a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse')
+    throw invalidArgument('a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse', 'ApplyServerSideEncryptionByDefault', byDefault.KMSMasterKeyID)
   }
   return {
     ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm, ...(byDefault.KMSMasterKeyID !== undefined && { KMSMasterKeyID: byDefault.KMSMasterKeyID }) },
