@@ -1,7 +1,7 @@
 // Event selectors: which events each kind of selector selects, and the selectors PutEventSelectors refuses.
 import { describe, expect, it } from 'vitest'
 import type { AdvancedEventSelector, EventSelector } from '../../src/generated/cloudtrail/types.js'
-import { compileSelectors } from '../../src/services/cloudtrail/selectors.js'
+import { compileSelectors, selectsDataEvents } from '../../src/services/cloudtrail/selectors.js'
 import { checkAdvancedEventSelectors, checkEventSelectors } from '../../src/services/cloudtrail/selectors-validate.js'
 import { managementEvent, s3ObjectEvent } from './trails-support.js'
 
@@ -89,5 +89,17 @@ describe('event selector validation', () => {
   it('accepts AWS documented forms', () => {
     expect(() => checkEventSelectors([{ ReadWriteType: 'All', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::amzn-s3-demo-bucket/prefix'] }] }])).not.toThrow()
     expect(() => checkAdvancedEventSelectors([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }] }])).not.toThrow()
+  })
+})
+
+describe('selectsDataEvents (whether the recorder builds data events for a trail at all)', () => {
+  it.each([
+    { name: 'no selectors (management events only)', selectors: {}, data: false },
+    { name: 'basic selectors without data resources', selectors: { eventSelectors: [{ ReadWriteType: 'All' as const, IncludeManagementEvents: true, DataResources: [] }] }, data: false },
+    { name: 'a basic selector with S3 data resources', selectors: { eventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }, data: true },
+    { name: 'advanced selectors for management events', selectors: { advancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] }, data: false },
+    { name: 'an advanced selector for data events', selectors: { advancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }] }] }, data: true },
+  ])('$name: $data', ({ selectors, data }) => {
+    expect(selectsDataEvents(selectors)).toBe(data)
   })
 })

@@ -11,6 +11,13 @@ import { trailStore, type Trail } from './trails-store.js'
 export interface TrailDelivery {
   /** Buffers `event` for every logging trail that records it; never waits and never throws (the request path calls it). */
   accept(event: TrailEvent): void
+  /**
+   * Whether a logging trail that may select data events covers `accountId` in `region` at `at` (ms): the recorder
+   * builds no data event otherwise. Cheap: it runs on the request path of every S3 object call.
+   */
+  coversDataEvents(accountId: string, region: string, at: number): boolean
+  /** Whether some logging trail records `event` (a data event is built and stored only then). */
+  selects(event: TrailEvent): boolean
   /** Writes every buffered log file, then every digest that is due. */
   deliver(): Promise<void>
   /** StartLogging: opens the trail's digest chain in its home region. */
@@ -61,12 +68,17 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
     return next
   }
 
-  const recordsFor = (trail: IndexedTrail, event: TrailEvent): boolean => {
-    if (event.recipientAccountId !== trail.accountId) {
+  /** Whether the trail covers the account (its own; a member's, for an organization trail) and the region. */
+  const covers = (trail: IndexedTrail, accountId: string, region: string): boolean => {
+    if (accountId !== trail.accountId) {
       if (!trail.isOrganizationTrail || trail.organizationId === undefined) return false
-      if (deps.organizations?.membership(event.recipientAccountId)?.organizationId !== trail.organizationId) return false
+      if (deps.organizations?.membership(accountId)?.organizationId !== trail.organizationId) return false
     }
-    if (event.awsRegion !== trail.homeRegion && !trail.isMultiRegionTrail) return false
+    return region === trail.homeRegion || trail.isMultiRegionTrail
+  }
+
+  const recordsFor = (trail: IndexedTrail, event: TrailEvent): boolean => {
+    if (!covers(trail, event.recipientAccountId, event.awsRegion)) return false
     if (!trail.includeGlobalServiceEvents && GLOBAL_SOURCES.has(event.eventSource)) return false
     return trail.selects(event)
   }
@@ -122,6 +134,17 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
   digestTimer.unref()
 
   return {
+    coversDataEvents(accountId, region, at) {
+      const trails = deps.trails.all()
+      for (const trail of trails) {
+        if (trail.logsDataEvents && loggingAt(trail, at) && covers(trail, accountId, region)) return true
+      }
+      return false
+    },
+    selects(event) {
+      const at = Date.parse(event.eventTime)
+      return deps.trails.all().some((trail) => loggingAt(trail, at) && recordsFor(trail, event))
+    },
     accept(event) {
       const trails = deps.trails.all()
       if (trails.length === 0) return // most deployments: no trail, nothing to parse or route

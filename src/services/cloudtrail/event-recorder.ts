@@ -19,18 +19,21 @@ import type { Ids } from '../../core/ids.js'
 import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
 import { eventRecords, type CloudTrailRecord, type RecordContext } from './event-record.js'
-import { isReadOnlyEvent } from './event-kinds.js'
+import { isDataEvent, isReadOnlyEvent } from './event-kinds.js'
 import { BATCH_KEY_LENGTH, RECORDS_PER_BATCH, insertBatches, replaceBatch, type EventBatch, type StoredRecord } from './event-store.js'
+import type { DataEventInterest } from './trail-ports.js'
 
 export type CloudTrailListener = (record: CloudTrailRecord) => void
 
-/** The in-process feed of committed records, management and data events alike, in commit order. */
+/** The in-process feed of committed records, in commit order. */
 export interface CloudTrailEvents {
   /**
-   * `listener` hears every record once it is committed (AWS's JSON record object: treat it as read-only). A throwing
-   * listener is reported to `onError` and does not stop the others. The result unsubscribes.
+   * `listener` hears every management record once it is committed (AWS's JSON record object: treat it as read-only),
+   * and the data events `dataEvents` wants: a data event is built, stored and announced only when some subscriber
+   * wants it (AWS logs data events only for trails that select them). A throwing listener is reported to `onError` and
+   * does not stop the others. The result unsubscribes.
    */
-  subscribe(listener: CloudTrailListener): () => void
+  subscribe(listener: CloudTrailListener, dataEvents?: DataEventInterest): () => void
 }
 
 export interface CloudTrailRecorder extends AuditSink {
@@ -89,7 +92,23 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   const maxPending = deps.maxPending ?? 4000
   const scopes = new AsyncLocalStorage<Scope>()
   const committedCalls = new Map<string, Committed>()
-  const listeners = new Set<CloudTrailListener>()
+  const listeners = new Map<CloudTrailListener, DataEventInterest | undefined>()
+  const interests: DataEventInterest[] = []
+  /**
+   * Whether a data call may be wanted by some subscriber, asked before anything is built: for the account that made it
+   * and for the resource owner's (AWS logs a data event in both when their trails select it).
+   */
+  const dataCallWanted = (call: StartedCall): boolean => {
+    if (interests.length === 0) return false
+    const at = call.time.getTime()
+    const signed = call.caller !== undefined && call.caller.type !== 'Anonymous'
+    const accounts = [signed ? call.caller!.accountId : undefined, call.resourceAccountId].filter((account) => account !== undefined)
+    if (accounts.length === 0) accounts.push(call.caller?.accountId ?? defaultAccountId)
+    return interests.some((interest) => accounts.some((account) => interest.coversDataEvents(account, call.region, at)))
+  }
+  /** Whether a built record is kept: every management event; a data event some subscriber selects. */
+  const kept = (record: CloudTrailRecord): boolean => record.managementEvent || interests.some((interest) => interest.selects(record))
+  const isDataCall = (call: StartedCall): boolean => isDataEvent(call.service, call.operation)
   let queue: Queued[] = []
   let timer: NodeJS.Timeout | undefined
   let writing: Promise<void> = Promise.resolve()
@@ -120,7 +139,9 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       draws.push(id)
       return id
     }
-    const batches = eventRecords(scope.call, { models, defaultAccountId, eventId: draw, uuid: draw }).map((record) => ({
+    const records = eventRecords(scope.call, { models, defaultAccountId, eventId: draw, uuid: draw }).filter(kept)
+    if (records.length === 0) return
+    const batches = records.map((record) => ({
       accountId: record.recipientAccountId,
       region: record.awsRegion,
       batchId: nextBatchId(),
@@ -155,10 +176,15 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
         // The final records, with the ids the stored ones drew, in the order they drew them.
         const draws = [...item.committed.draws]
         const replay = () => draws.shift() ?? deps.ids.uuid()
-        const records = eventRecords(item.call, { models, defaultAccountId, eventId: replay, uuid: replay })
-        item.committed.batches.forEach((batch, index) => completed.push({ before: batch, after: { ...batch, records: [stored(records[index]!)] } }))
+        const records = new Map(eventRecords(item.call, { models, defaultAccountId, eventId: replay, uuid: replay }).map((record) => [record.eventID, record]))
+        for (const batch of item.committed.batches) {
+          const final = records.get(batch.records[0]!.record.eventID)
+          if (final) completed.push({ before: batch, after: { ...batch, records: [stored(final)] } })
+        }
       } else {
-        for (const record of eventRecords(item.call, context)) batches.add(record)
+        for (const record of eventRecords(item.call, context)) {
+          if (kept(record)) batches.add(record)
+        }
       }
     }
     const fresh = batches.done()
@@ -182,7 +208,8 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   }
 
   function announce(record: CloudTrailRecord): void {
-    for (const listener of listeners) {
+    for (const [listener, dataEvents] of listeners) {
+      if (!record.managementEvent && !dataEvents?.selects(record)) continue
       try {
         listener(record)
       } catch (error) {
@@ -200,23 +227,31 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
 
   return {
     during<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
-      // Read-only calls (most of them) run as they are: their records wait for the batch.
+      // Read-only calls (most of them) run as they are: their records wait for the batch. So do data calls no trail
+      // selects: they are not recorded at all.
       if (isReadOnlyEvent(call.service, call.operation, call.readOnly)) return work()
+      if (isDataCall(call) && !dataCallWanted(call)) return work()
       return runScoped(call, work)
     },
     record(call) {
       // Most calls commit nothing of their own: then there is nothing to look up (nor a request id to hash).
       const committed = committedCalls.size === 0 ? undefined : committedCalls.get(call.requestId)
       if (committed) committedCalls.delete(call.requestId)
+      // A data call no subscriber wants costs nothing more (AWS logs data events only for the trails selecting them).
+      else if (isDataCall(call) && !dataCallWanted(call)) return
       enqueue({ call, committed })
     },
     append(records) {
       enqueue({ records })
     },
     events: {
-      subscribe(listener) {
-        listeners.add(listener)
-        return () => void listeners.delete(listener)
+      subscribe(listener, dataEvents) {
+        listeners.set(listener, dataEvents)
+        if (dataEvents) interests.push(dataEvents)
+        return () => {
+          listeners.delete(listener)
+          if (dataEvents && interests.includes(dataEvents)) interests.splice(interests.indexOf(dataEvents), 1)
+        }
       },
     },
     flush,

@@ -21,6 +21,19 @@ export function compileSelectors(selectors: { eventSelectors?: readonly EventSel
   return (event) => compiled.some((selects) => selects(event))
 }
 
+/**
+ * Whether the selectors may select any data event: basic selectors with DataResources, advanced selectors whose
+ * eventCategory condition admits `Data`. Without one, the recorder builds no data event for the trail
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html).
+ */
+export function selectsDataEvents(selectors: { eventSelectors?: readonly EventSelector[]; advancedEventSelectors?: readonly AdvancedEventSelector[] }): boolean {
+  if (selectors.advancedEventSelectors) {
+    return selectors.advancedEventSelectors.some((selector) => selector.FieldSelectors
+      .filter((field) => field.Field === 'eventCategory').every((field) => conditionMatcher(field)('Data')))
+  }
+  return (selectors.eventSelectors ?? DEFAULT_EVENT_SELECTORS).some((selector) => (selector.DataResources ?? []).length > 0)
+}
+
 export function isManagementEvent(event: TrailEvent): boolean {
   return event.eventCategory === undefined ? event.managementEvent !== false : event.eventCategory === 'Management'
 }

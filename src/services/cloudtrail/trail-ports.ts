@@ -23,10 +23,25 @@ export interface TrailEvent {
   readonly [field: string]: unknown
 }
 
+/**
+ * Which data events a subscriber wants: data events are recorded only for trails that select them (event history holds
+ * management events only, https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html),
+ * so the recorder asks before it builds one.
+ */
+export interface DataEventInterest {
+  /** A cheap first look, before any record is built: may a data event of `accountId` in `region` at `at` (ms) be wanted? */
+  coversDataEvents(accountId: string, region: string, at: number): boolean
+  /** Whether this built data event is wanted. */
+  selects(event: TrailEvent): boolean
+}
+
 /** Committed events, as the recording side publishes them inside the process. */
 export interface TrailEventSource {
-  /** `listener` hears every event committed from now on; the result unsubscribes. */
-  subscribe(listener: (event: TrailEvent) => void): () => void
+  /**
+   * `listener` hears every management event committed from now on, and the data events `dataEvents` wants (none
+   * without it); the result unsubscribes.
+   */
+  subscribe(listener: (event: TrailEvent) => void, dataEvents?: DataEventInterest): () => void
 }
 
 export type { DeliveryRefusal }

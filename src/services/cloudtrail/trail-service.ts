@@ -23,7 +23,7 @@ export { TRAILS_CHANGED } from './trails-index.js'
 export { resealSigningKeys } from './digest-keys.js'
 export type { DeliveryOptions } from './delivery.js'
 export type { TrailDeps } from './trail-deps.js'
-export { LogFileDeliveryError, type DeliveryRefusal, type LogFileObject, type LogFileSink, type TrailEvent, type TrailEventSource, type TrailKmsKeys, type TrailOrganizations } from './trail-ports.js'
+export { LogFileDeliveryError, type DataEventInterest, type DeliveryRefusal, type LogFileObject, type LogFileSink, type TrailEvent, type TrailEventSource, type TrailKmsKeys, type TrailOrganizations } from './trail-ports.js'
 
 export function trailHandlers(deps: TrailDeps): Pick<CloudtrailApi, TrailOperationName> {
   return {
@@ -66,7 +66,7 @@ export async function startTrails(options: TrailRuntimeOptions): Promise<TrailRu
   const trails = await loadTrailIndex(database, options.partition)
   const signingKeys = digestSigningKeys({ database, box, clock })
   const delivery = trailDelivery({ database, clock, ids, sink, signingKeys, trails, log, ...(options.organizations && { organizations: options.organizations }) }, options.delivery)
-  const unsubscribe = options.events?.subscribe((event) => delivery.accept(event)) ?? (() => {})
+  const unsubscribe = options.events?.subscribe((event) => delivery.accept(event), delivery) ?? (() => {})
   const deps: TrailDeps = {
     database, clock, ids, trails, sink, delivery, signingKeys,
     ...(options.kmsKeys && { kmsKeys: options.kmsKeys }),

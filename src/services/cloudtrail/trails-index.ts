@@ -1,13 +1,15 @@
 // TrailIndex: every trail in memory with its compiled selectors, so routing each recorded event to the trails that
 // log it never queries SQL. Writers notify `cloudtrail.trails`; trails are few, so the index reloads them all.
 import type { Database } from '../../storage/database.js'
-import { compileSelectors, type EventPredicate } from './selectors.js'
+import { compileSelectors, selectsDataEvents, type EventPredicate } from './selectors.js'
 import { toTrail, trailStore, type Trail } from './trails-store.js'
 
 export const TRAILS_CHANGED = 'cloudtrail.trails'
 
 export interface IndexedTrail extends Trail {
   readonly selects: EventPredicate
+  /** Whether its selectors may select data events (most trails log management events only). */
+  readonly logsDataEvents: boolean
 }
 
 export interface TrailIndex {
@@ -40,7 +42,7 @@ export async function loadTrailIndex(database: Database, partition: string): Pro
     const next = new Map<string, IndexedTrail>()
     for (const row of await trailStore(database.db).all()) {
       const trail = toTrail(row, partition)
-      next.set(key(trail.accountId, trail.homeRegion, trail.name), { ...trail, selects: compileSelectors(trail) })
+      next.set(key(trail.accountId, trail.homeRegion, trail.name), { ...trail, selects: compileSelectors(trail), logsDataEvents: selectsDataEvents(trail) })
     }
     trails = next
     list = [...next.values()]
