@@ -1,6 +1,6 @@
 // Concurrent PutObjects share commits (group commit): every acknowledged write is stored, and each write's own
 // condition still holds on its own — of racing If-None-Match: * creates of one key exactly one wins. Small objects
-// read again come from the server's cache of recently read ciphertext: whole and ranged reads, and overwrites, stay right.
+// read again come from the server's cache of recently read small files (SSE-S3 kept decrypted): whole and ranged reads, and overwrites, stay right.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestPalisade } from '../support/palisade.js'

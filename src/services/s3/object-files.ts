@@ -2,7 +2,7 @@
 // into data/ and its directory fsync'd before the metadata that names it commits, so a crash leaves the old object
 // or the new one, never a mix. Files no row names (a crash between rename and commit, or after a commit that
 // replaced an object) and anything left in tmp/ are orphans, removed by `sweep` at start.
-import { createReadStream } from 'node:fs'
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Ids } from '../../core/ids.js'
@@ -22,7 +22,10 @@ export interface ObjectFiles {
   write(source: AsyncIterable<Buffer>, setting: SealSetting): Promise<StoredSegment>
   /** The plaintext bytes from `start` (inclusive) to `end` (exclusive) of the object the segments make up. */
   read(segments: readonly StoredSegment[], start: number, end: number): AsyncIterable<Buffer>
-  /** The same bytes in one buffer, for small reads: one positioned read per segment instead of a stream. */
+  /**
+   * The same bytes in one buffer, for small reads: one positioned read per segment instead of a stream. The buffer
+   * may be the cache's own copy: read it, never change it.
+   */
   readWhole(segments: readonly StoredSegment[], start: number, end: number): Promise<Buffer>
   /** Deletes data files (already unreferenced); missing files are ignored. */
   remove(files: Iterable<string>): Promise<void>
@@ -43,7 +46,7 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
   await mkdir(tmp, { recursive: true, mode: 0o700 })
   await mkdir(data, { recursive: true, mode: 0o700 })
   const pathOf = (file: string) => join(data, file.slice(0, 2), file)
-  const recent = ciphertextCache()
+  const recent = recentFiles()
   const directories = new Map<string, DirectorySync>() // fan-out directories known to exist (none is ever removed)
   const directoryOf = async (file: string): Promise<DirectorySync> => {
     const path = join(data, file.slice(0, 2))
@@ -54,6 +57,43 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
       directories.set(path, directory)
     }
     return directory
+  }
+
+  /**
+   * Bytes `from`..`from + length` of one segment, decrypted, into `into`. A small file is read with one synchronous
+   * positioned read: a page-cache read of at most CACHE_FILE_BYTES costs less than the three threadpool round trips of
+   * open, read and close. A small segment read whole is remembered: SSE-S3 as plaintext (reading it needs no key from
+   * the request, as SSE-C does, nor a KMS decision, as SSE-KMS does; those are kept as ciphertext and decrypted per read).
+   */
+  const readSegment = async (segment: StoredSegment, from: number, length: number, into: Buffer): Promise<void> => {
+    const kept = recent.get(segment.file)
+    if (kept?.plaintext) {
+      kept.bytes.copy(into, 0, from, from + length)
+      return
+    }
+    if (kept) kept.bytes.copy(into, 0, from, from + length)
+    else if (length <= CACHE_FILE_BYTES) readSmall(segment.file, into, from)
+    else await readLarge(segment.file, into, from)
+    const whole = !kept && from === 0 && length === segment.size
+    if (whole && segment.envelope.kind !== 'AES256') recent.remember(segment.file, into, false)
+    cipher.open(segment.envelope, segment.file, from)(into).copy(into)
+    if (whole && segment.envelope.kind === 'AES256') recent.remember(segment.file, into, true)
+  }
+  const readSmall = (file: string, into: Buffer, from: number): void => {
+    const descriptor = openSync(pathOf(file), 'r')
+    try {
+      if (readSync(descriptor, into, 0, into.length, from) !== into.length) throw shortFile(file)
+    } finally {
+      closeSync(descriptor)
+    }
+  }
+  const readLarge = async (file: string, into: Buffer, from: number): Promise<void> => {
+    const handle = await open(pathOf(file), 'r')
+    try {
+      if ((await handle.read(into, 0, into.length, from)).bytesRead !== into.length) throw shortFile(file)
+    } finally {
+      await handle.close()
+    }
   }
 
   return {
@@ -128,6 +168,10 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
     },
 
     async readWhole(segments, start, end) {
+      // The usual small GET: one segment read whole, already in the cache as plaintext, handed out as it is.
+      const only = segments.length === 1 ? segments[0]! : undefined
+      const kept = only && recent.get(only.file)
+      if (kept?.plaintext && end <= kept.bytes.length) return kept.bytes.subarray(start, end)
       const out = Buffer.allocUnsafe(end - start)
       let offset = 0
       let written = 0
@@ -136,21 +180,7 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
         if (segmentEnd > start && offset < end && segment.size > 0) {
           const from = Math.max(start, offset) - offset
           const length = Math.min(end, segmentEnd) - offset - from
-          const cached = recent.get(segment.file)
-          if (cached) {
-            cached.copy(out, written, from, from + length)
-          } else {
-            const handle = await open(pathOf(segment.file), 'r')
-            try {
-              const { bytesRead } = await handle.read(out, written, length, from)
-              if (bytesRead !== length) throw new Error(`data file \`${segment.file}\` is shorter than its metadata says`)
-            } finally {
-              await handle.close()
-            }
-            if (from === 0 && length === segment.size) recent.remember(segment.file, out.subarray(written, written + length))
-          }
-          const decrypt = cipher.open(segment.envelope, segment.file, from)
-          decrypt(out.subarray(written, written + length)).copy(out, written)
+          await readSegment(segment, from, length, out.subarray(written, written + length))
           written += length
         }
         offset = segmentEnd
@@ -189,14 +219,15 @@ const CACHE_BYTES = 32 * 1024 * 1024
 const CACHE_FILE_BYTES = 64 * 1024
 
 /**
- * The ciphertext of recently read small data files: a data file is never changed once written (every write gets a
- * fresh name), so a repeated small GET needs no open/read/close. Only ciphertext is kept; each read still decrypts.
+ * Recently read small data files: a data file is never changed once written (every write gets a fresh name), so a
+ * repeated small GET needs no open/read/close, and for SSE-S3 no decryption either. Entries are copies, never shared
+ * with a caller's buffer, and may be handed out read-only (readWhole).
  */
-function ciphertextCache() {
-  const files = new Map<string, Buffer>() // in order of last use
+function recentFiles() {
+  const files = new Map<string, KeptFile>() // in order of last use
   let bytes = 0
   return {
-    get(file: string): Buffer | undefined {
+    get(file: string): KeptFile | undefined {
       const hit = files.get(file)
       if (hit) {
         files.delete(file)
@@ -204,22 +235,32 @@ function ciphertextCache() {
       }
       return hit
     },
-    remember(file: string, ciphertext: Buffer): void {
-      if (ciphertext.length > CACHE_FILE_BYTES || files.has(file)) return
-      files.set(file, Buffer.from(ciphertext)) // a copy: the caller decrypts its buffer in place
-      bytes += ciphertext.length
+    remember(file: string, contents: Buffer, plaintext: boolean): void {
+      if (contents.length > CACHE_FILE_BYTES || files.has(file)) return
+      files.set(file, { bytes: Buffer.from(contents), plaintext })
+      bytes += contents.length
       for (const [oldest, kept] of files) {
         if (bytes <= CACHE_BYTES) break
         files.delete(oldest)
-        bytes -= kept.length
+        bytes -= kept.bytes.length
       }
     },
     forget(file: string): void {
       const kept = files.get(file)
-      if (kept) bytes -= kept.length
+      if (kept) bytes -= kept.bytes.length
       files.delete(file)
     },
   }
+}
+
+interface KeptFile {
+  readonly bytes: Buffer
+  /** Decrypted (SSE-S3), or the file's ciphertext. */
+  readonly plaintext: boolean
+}
+
+function shortFile(file: string): Error {
+  return new Error(`data file \`${file}\` is shorter than its metadata says`)
 }
 
 /** A new file's name is durable only once its directory entry is on disk: fsync of the directory. */

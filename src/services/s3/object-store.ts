@@ -1,4 +1,5 @@
 // ObjectStore: the SQL for object versions (rows as migration 0013 defines them), mapped to StoredObject.
+import type { Compilable, CompiledQuery } from 'kysely'
 import type { S3ObjectRow } from '../../storage/migrations/0013-s3.js'
 import type { Db } from '../../storage/schema.js'
 import type { StoredSegment } from './object-files.js'
@@ -60,13 +61,14 @@ export function objectStore(db: Db) {
     db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket).where('object_key', '=', key)
 
   return {
+    // Every GET and HEAD runs one of these two: compiled once per handle (see compiledOnce).
     async latest(bucket: string, key: string): Promise<StoredObject | undefined> {
-      const row = await versions(bucket, key).where('is_latest', '=', 1).executeTakeFirst()
+      const { rows: [row] } = await db.executeQuery(latestQuery(db, [bucket, key]))
       return row && toObject(row)
     },
 
     async version(bucket: string, key: string, versionId: string): Promise<StoredObject | undefined> {
-      const row = await versions(bucket, key).where('version_id', '=', versionId).executeTakeFirst()
+      const { rows: [row] } = await db.executeQuery(versionQuery(db, [bucket, key, versionId]))
       return row && toObject(row)
     },
 
@@ -159,6 +161,32 @@ export function objectStore(db: Db) {
 }
 
 export type ObjectStore = ReturnType<typeof objectStore>
+
+const latestQuery = compiledOnce((db, [bucket, key]: [string, string]) =>
+  db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket).where('object_key', '=', key).where('is_latest', '=', 1).limit(1))
+const versionQuery = compiledOnce((db, [bucket, key, versionId]: [string, string, string]) =>
+  db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket).where('object_key', '=', key).where('version_id', '=', versionId).limit(1))
+
+/**
+ * A query kysely builds and compiles once per database handle, then runs with the caller's values in place of its
+ * parameters: building and compiling it per call cost about as much as SQLite running it. The query is compiled with
+ * marker values, and each marker's position among the compiled parameters is where the caller's value goes.
+ */
+function compiledOnce<A extends string[]>(build: (db: Db, args: A) => Compilable<S3ObjectRow>) {
+  const compiled = new WeakMap<Db, { query: CompiledQuery<S3ObjectRow>; slots: number[] }>()
+  return (db: Db, args: A): CompiledQuery<S3ObjectRow> => {
+    let template = compiled.get(db)
+    if (!template) {
+      const markers = args.map((_, index) => `\u0000parameter ${index}`) as A
+      const query = build(db, markers).compile()
+      const slots = query.parameters.map((parameter) => markers.indexOf(parameter as string))
+      template = { query, slots }
+      compiled.set(db, template)
+    }
+    const { query, slots } = template
+    return { ...query, parameters: slots.map((slot, index) => (slot === -1 ? query.parameters[index] : args[slot])) }
+  }
+}
 
 /** The smallest string greater than every string that starts with `prefix` (UTF-8 byte order). */
 export function prefixEnd(prefix: string): string {

@@ -64,6 +64,7 @@ export interface ObjectCipher {
 const BLOCK = 16
 
 export function objectCipher(box: SecretBox, ids: Ids, kms?: EnvelopeKeys): ObjectCipher {
+  const dataKeys = openedKeys(box)
   return {
     seal(setting, file) {
       const iv = ids.bytes(BLOCK)
@@ -83,13 +84,40 @@ export function objectCipher(box: SecretBox, ids: Ids, kms?: EnvelopeKeys): Obje
       return { envelope, encrypt: transformOf(createCipheriv('aes-256-ctr', key, iv)) }
     },
     open(envelope, file, start) {
-      const key = envelope.kind === 'aws:kms' ? kmsDataKey(kms, envelope) : envelope.kind === 'SSE-C' ? customerKeyOf(envelope) : box.open(envelope.sealedKey, keyContext(file))
-      const decipher = createDecipheriv('aes-256-ctr', key, counterAt(Buffer.from(envelope.iv, 'base64'), Math.floor(start / BLOCK)))
+      const key = envelope.kind === 'aws:kms' ? kmsDataKey(kms, envelope) : envelope.kind === 'SSE-C' ? customerKeyOf(envelope) : dataKeys.open(envelope.sealedKey, file)
+      const iv = Buffer.from(envelope.iv, 'base64')
+      const decipher = createDecipheriv('aes-256-ctr', key, start < BLOCK ? iv : counterAt(iv, Math.floor(start / BLOCK)))
       const transform = transformOf(decipher)
       // CTR starts at a block boundary: decrypt and drop the bytes of the first block before `start`.
       const skip = start % BLOCK
       if (skip > 0) transform(Buffer.alloc(skip))
       return transform
+    },
+  }
+}
+
+/** SSE-S3 data keys kept opened, at most this many (32 bytes each, in this process's memory only). */
+const OPENED_KEYS = 4096
+
+/**
+ * SSE-S3 data keys recently unsealed, so a repeated read of a segment skips the root-key AES-GCM open. Keyed by the
+ * sealed blob and kept with the file it was bound to: a hit needs both to match, so a blob copied onto another
+ * segment's row still fails as the sealed open would. The cache decides no access: the reader is authorized before.
+ */
+function openedKeys(box: SecretBox) {
+  const keys = new Map<string, { readonly file: string; readonly key: Buffer }>() // in order of last use
+  return {
+    open(sealedKey: string, file: string): Buffer {
+      const hit = keys.get(sealedKey)
+      if (hit && hit.file === file) {
+        keys.delete(sealedKey)
+        keys.set(sealedKey, hit)
+        return hit.key
+      }
+      const key = box.open(sealedKey, keyContext(file))
+      keys.set(sealedKey, { file, key })
+      if (keys.size > OPENED_KEYS) keys.delete(keys.keys().next().value!)
+      return key
     },
   }
 }
