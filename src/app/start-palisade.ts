@@ -103,7 +103,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
     // Object bytes live under <data-dir>/s3; opening it removes files a crash or a replaced object left behind.
     const s3Buckets = await loadBucketIndex(database)
     // SSE-KMS objects take their data keys from the KMS keys through KMS's data-key port.
-    const s3Kms = kmsDataKeys(kmsKeys, ids)
+    const s3Kms = kmsDataKeys(kmsKeys, ids, kms) // with KMS's deps: it creates the AWS managed key aws/s3 on first use
     const s3Storage = await openS3Storage(config.dataDir, database, box, ids, s3Kms)
     const s3 = { database, clock, ids, box, buckets: s3Buckets, files: s3Storage.files, cipher: s3Storage.cipher, partition: PARTITION, kms: s3Kms }
     // CloudTrail trails: recorded events go to each logging trail's bucket through S3's delivery port, digests signed per region.

@@ -4,6 +4,8 @@ import type { AuthorizationTarget } from '../../core/authorization-target.js'
 import type { Ids } from '../../core/ids.js'
 import { BLOB_IV_BYTES, openBlob, readBlobHeader, sealBlob } from './ciphertext-blob.js'
 import type { KeyIndex, KmsKey } from './key-index.js'
+import { awsManagedKeys, type ManagedKeyService } from './aws-managed-keys.js'
+import type { KmsDeps } from './kms-deps.js'
 
 export interface DataKeyKey {
   readonly arn: string
@@ -15,6 +17,8 @@ export interface DataKeyKey {
 export interface KmsDataKeys {
   /** The key a KeyId parameter names (key id or ARN, alias name or ARN) in `accountId`, or undefined. */
   resolve(keyIdParameter: string, accountId: string): DataKeyKey | undefined
+  /** The account's AWS managed key for `service` (alias/aws/s3), created on first use; absent without KMS's deps. */
+  awsManagedKey?(accountId: string, service: ManagedKeyService): Promise<DataKeyKey>
   /**
    * What calling `operation` (GenerateDataKey, Decrypt) on the key through `viaService` needs: the action on the key
    * ARN with kms:ViaService and kms:EncryptionContext:*, its key policy and grants as resource policies that must allow.
@@ -26,7 +30,9 @@ export interface KmsDataKeys {
   decrypt(ciphertext: Uint8Array, context: Readonly<Record<string, string>>): Buffer | undefined
 }
 
-export function kmsDataKeys(keys: KeyIndex, ids: Ids): KmsDataKeys {
+/** `deps`: KMS's own dependencies, with which the port can create AWS managed keys. */
+export function kmsDataKeys(keys: KeyIndex, ids: Ids, deps?: KmsDeps): KmsDataKeys {
+  const managed = deps && awsManagedKeys(deps)
   const usable = (key: KmsKey) => key.state === 'Enabled' && key.keyUsage === 'ENCRYPT_DECRYPT' && key.keySpec === 'SYMMETRIC_DEFAULT'
   // A key ARN names its own account, so the caller's account does not matter to the index's resolve.
   const keyOf = (arn: string) => (arn.startsWith('arn:') ? keys.resolve(arn, '') : undefined)
@@ -35,6 +41,12 @@ export function kmsDataKeys(keys: KeyIndex, ids: Ids): KmsDataKeys {
       const key = keys.resolve(parameter, accountId)
       return key && { arn: key.arn, accountId: key.accountId, usable: usable(key) }
     },
+    ...(managed && {
+      async awsManagedKey(accountId: string, service: ManagedKeyService) {
+        const key = await managed(accountId, service)
+        return { arn: key.arn, accountId: key.accountId, usable: usable(key) }
+      },
+    }),
     authorization(keyArn, operation, callerAccountId, viaService, context) {
       const key = keyOf(keyArn)
       const pairs = Object.entries(context)

@@ -1,6 +1,7 @@
 // toKeyMetadata: a key as DescribeKey, CreateKey and friends describe it.
 import type { KeyMetadata } from '../../generated/kms/types.js'
 import type { KmsKey } from './key-index.js'
+import { isAwsManagedKey } from './aws-managed-keys.js'
 import { keyAlgorithms } from './key-specs.js'
 
 export function toKeyMetadata(key: KmsKey): KeyMetadata {
@@ -16,7 +17,7 @@ export function toKeyMetadata(key: KmsKey): KeyMetadata {
     KeyState: key.state,
     ...(key.deletionDate && { DeletionDate: key.deletionDate, PendingDeletionWindowInDays: key.pendingWindowDays }),
     Origin: 'AWS_KMS',
-    KeyManager: 'CUSTOMER',
+    KeyManager: isAwsManagedKey(key) ? 'AWS' : 'CUSTOMER',
     CustomerMasterKeySpec: key.keySpec as KeyMetadata['CustomerMasterKeySpec'],
     KeySpec: key.keySpec,
     ...(algorithms.encryptionAlgorithms.length > 0 && { EncryptionAlgorithms: [...algorithms.encryptionAlgorithms] }),

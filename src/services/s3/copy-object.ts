@@ -30,12 +30,13 @@ export function copyObjectOperations(deps: S3Deps) {
         throw invalidRequest('The specified copy source is larger than the maximum allowable size for a copy source: 5368709120')
       }
       const sameObject = source.bucket === bucket.name && source.key === input.Key && (source.versionId === undefined || object.isLatest)
-      const changesSomething = directive === 'REPLACE' || input.StorageClass !== undefined || input.WebsiteRedirectLocation !== undefined || input.ServerSideEncryption !== undefined
+      const changesSomething = directive === 'REPLACE' || input.StorageClass !== undefined || input.WebsiteRedirectLocation !== undefined
+        || input.ServerSideEncryption !== undefined || input.SSECustomerAlgorithm !== undefined
       if (sameObject && !changesSomething) {
         throw invalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
       }
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms) // SSE-KMS source: kms:Decrypt
-      const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
+      const encryption = await encryptionForWrite(input, bucket, ctx, deps.kms) // SSE-C target: the x-amz-server-side-encryption-customer-* key
       const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL, as Object Ownership says
       const received = await receiveBody(files, files.read(segmentsToRead(object.segments, copySourceKey(input), ctx.secure), 0, object.size), input.ChecksumAlgorithm ? { algorithm: input.ChecksumAlgorithm as 'CRC32' } : {}, encryption.setting)
       const stamp = newVersion(bucket, clock, ids)
@@ -55,7 +56,7 @@ export function copyObjectOperations(deps: S3Deps) {
         CopyObjectResult: { ETag: copy.etag, LastModified: copy.lastModified, ...(copy.checksum && { [`Checksum${copy.checksum.algorithm}`]: copy.checksum.value }) },
         ...(object.versionId !== NULL_VERSION && { CopySourceVersionId: object.versionId }),
         ...(bucket.versioning === 'Enabled' && { VersionId: stamp.versionId }),
-        ServerSideEncryption: encryption.reported.ServerSideEncryption as 'AES256',
+        ...encryption.reported, ServerSideEncryption: encryption.reported.ServerSideEncryption as 'AES256',
       }
     },
   } satisfies Partial<S3Api>

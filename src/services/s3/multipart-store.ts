@@ -2,8 +2,11 @@
 import type { S3MultipartPartRow, S3MultipartUploadRow } from '../../storage/migrations/0013-s3.js'
 import type { Db } from '../../storage/schema.js'
 import type { SealSetting } from './encryption/object-cipher.js'
+import type { CustomerKeyFingerprint } from './encryption/sse-c.js'
 import type { StoredSegment } from './object-files.js'
 import type { ContentHeaders, ObjectEncryption, StoredChecksum } from './object-store.js'
+
+export type UploadSeal = Exclude<SealSetting, { readonly kind: 'SSE-C' }> | ({ readonly kind: 'SSE-C' } & CustomerKeyFingerprint)
 
 /** What CreateMultipartUpload fixed for the object CompleteMultipartUpload makes. */
 export interface UploadSettings {
@@ -13,8 +16,11 @@ export interface UploadSettings {
   readonly checksumAlgorithm?: StoredChecksum['algorithm']
   readonly checksumType?: StoredChecksum['type']
   readonly encryption: ObjectEncryption
-  /** How each part is encrypted (no secret: SSE-S3 names none, SSE-KMS its key and context). */
-  readonly seal: SealSetting
+  /**
+   * How each part is encrypted, without a secret: SSE-S3 names none, SSE-KMS its key and context, SSE-C only a salted
+   * HMAC of the customer key, which each part request must carry again.
+   */
+  readonly seal: UploadSeal
   readonly acl?: unknown
   /** The account that will own the completed object (Object Ownership, decided at create). */
   readonly owner?: string

@@ -9,7 +9,8 @@ import type { ChecksumAlgorithm } from '../../generated/s3/types.js'
 import { requireBucket } from './bucket-lookup.js'
 import { readCopySource } from './copy-source.js'
 import { objectWriteAccess } from './access/object-write-access.js'
-import { copySourceKey, segmentsToRead } from './encryption/sse-c.js'
+import { copySourceKey, fingerprintOf, partCustomerKey, segmentsToRead, type CustomerKeyHeaders } from './encryption/sse-c.js'
+import type { SealSetting } from './encryption/object-cipher.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
 import { encryptionForWrite } from './encryption/write-encryption.js'
 import { checkMaxKeys, keyEncoder } from './listing.js'
@@ -17,7 +18,7 @@ import { expectedDigests, receiveBody, type ReceivedBody } from './object-body.j
 import { contentHeadersOf, metadataOf, storageClassOf } from './object-headers.js'
 import { byteRange } from './object-read.js'
 import { objectStore, type StoredObject } from './object-store.js'
-import { multipartStore, type MultipartUpload, type StoredPart } from './multipart-store.js'
+import { multipartStore, type MultipartUpload, type StoredPart, type UploadSeal } from './multipart-store.js'
 import { commitVersion, newVersion } from './object-versions.js'
 import { ownerOf } from './owner.js'
 import type { S3Deps } from './s3-deps.js'
@@ -63,7 +64,7 @@ export function multipartOperations(deps: S3Deps) {
   return {
     async CreateMultipartUpload(input, ctx) {
       const bucket = requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
-      const encryption = encryptionForWrite(input, bucket, ctx, deps.kms)
+      const encryption = await encryptionForWrite(input, bucket, ctx, deps.kms)
       const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL of the object it completes into
       const algorithm = input.ChecksumAlgorithm
       if (algorithm !== undefined && !['CRC32', 'CRC32C', 'SHA1', 'SHA256'].includes(algorithm)) {
@@ -76,7 +77,7 @@ export function multipartOperations(deps: S3Deps) {
           headers: contentHeadersOf(input), metadata: metadataOf(input),
           tags: input.Tagging === undefined ? {} : parseTaggingHeader(input.Tagging),
           ...(algorithm !== undefined && { checksumAlgorithm: algorithm as 'CRC32', checksumType: 'COMPOSITE' as const }),
-          encryption: encryption.reported, seal: encryption.setting,
+          encryption: encryption.reported, seal: uploadSeal(encryption.setting, ids.bytes(16)),
           owner: access.ownerAccountId, ...(access.acl && { acl: access.acl }),
         },
       }
@@ -88,12 +89,13 @@ export function multipartOperations(deps: S3Deps) {
       }
     },
 
-    async UploadPart(input) {
+    async UploadPart(input, ctx) {
       requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       checkPartNumber(input.PartNumber)
       const upload = await requireUpload(input.Bucket, input.UploadId, input.Key)
+      const seal = partSeal(upload, input, ctx.secure)
       const expected = expectedDigests({ ...input, ChecksumAlgorithm: input.ChecksumAlgorithm ?? upload.settings.checksumAlgorithm })
-      const received = await receiveBody(files, input.Body, expected, upload.settings.seal)
+      const received = await receiveBody(files, input.Body, expected, seal)
       const part = await storePart(upload, input.PartNumber, received)
       return {
         ETag: part.etag, ...upload.settings.encryption, ServerSideEncryption: upload.settings.encryption.ServerSideEncryption as 'AES256',
@@ -105,16 +107,17 @@ export function multipartOperations(deps: S3Deps) {
       requireBucket(buckets, input.Bucket, input.ExpectedBucketOwner)
       checkPartNumber(input.PartNumber)
       const upload = await requireUpload(input.Bucket, input.UploadId, input.Key)
+      const seal = partSeal(upload, input, ctx.secure)
       const { object } = await readCopySource(buckets, objectStore(database.db), input.CopySource, input, input.ExpectedSourceBucketOwner)
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms)
       const range = copyRange(input.CopySourceRange, object.size)
       const source = files.read(segmentsToRead(object.segments, copySourceKey(input), ctx.secure), range.start, range.end)
-      const received = await receiveBody(files, source, upload.settings.checksumAlgorithm ? { algorithm: upload.settings.checksumAlgorithm } : {}, upload.settings.seal)
+      const received = await receiveBody(files, source, upload.settings.checksumAlgorithm ? { algorithm: upload.settings.checksumAlgorithm } : {}, seal)
       const part = await storePart(upload, input.PartNumber, received)
       return {
         CopyPartResult: { ETag: part.etag, LastModified: part.lastModified, ...(part.checksum && { [`Checksum${part.checksum.algorithm}`]: part.checksum.value }) },
         ...(object.versionId !== 'null' && { CopySourceVersionId: object.versionId }),
-        ServerSideEncryption: upload.settings.encryption.ServerSideEncryption as 'AES256',
+        ...upload.settings.encryption, ServerSideEncryption: upload.settings.encryption.ServerSideEncryption as 'AES256',
       }
     },
 
@@ -247,6 +250,18 @@ export function multipartOperations(deps: S3Deps) {
       }
     },
   } satisfies Partial<S3Api>
+}
+
+/** What an upload keeps of its encryption: an SSE-C key only as its salted fingerprint, never the key. */
+function uploadSeal(setting: SealSetting, salt: Buffer): UploadSeal {
+  return setting.kind === 'SSE-C' ? { kind: 'SSE-C', ...fingerprintOf(setting.key, salt) } : setting
+}
+
+/** How one part is encrypted: as the upload says, with the customer key the part request carries again (SSE-C). */
+function partSeal(upload: MultipartUpload, input: CustomerKeyHeaders, secure: boolean | undefined): SealSetting {
+  const seal = upload.settings.seal
+  const key = partCustomerKey(seal.kind === 'SSE-C' ? seal : undefined, input, secure)
+  return key ? { kind: 'SSE-C', key } : seal as SealSetting
 }
 
 function checkPartNumber(partNumber: number): void {

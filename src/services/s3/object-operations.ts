@@ -64,7 +64,7 @@ export function objectOperations(deps: S3Deps) {
       const metadata = metadataOf(input)
       const storageClass = storageClassOf(input)
       const tags = input.Tagging === undefined ? {} : parseTaggingHeader(input.Tagging)
-      const encryption = encryptionForWrite(input, bucket, ctx, deps.kms, { customerKeys: true })
+      const encryption = await encryptionForWrite(input, bucket, ctx, deps.kms)
       const access = objectWriteAccess(deps, bucket, input, ctx) // owner and ACL, as Object Ownership says
       const expected = expectedDigests(input)
       const received = await receiveBody(files, input.Body, expected, encryption.setting)

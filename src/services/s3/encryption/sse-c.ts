@@ -54,6 +54,34 @@ export function keyFingerprint(key: Buffer, salt: Buffer): string {
   return createHmac('sha256', salt).update(key).digest('base64')
 }
 
+/** What a pending multipart upload keeps of its customer key: enough to recognise it in each part, never to recover it. */
+export interface CustomerKeyFingerprint {
+  readonly salt: string
+  readonly keyHmac: string
+}
+
+export function fingerprintOf(key: Buffer, salt: Buffer): CustomerKeyFingerprint {
+  return { salt: salt.toString('base64'), keyHmac: keyFingerprint(key, salt) }
+}
+
+/**
+ * The customer key an UploadPart (or UploadPartCopy) encrypts its part with: the upload's own, which every part
+ * request must carry (https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html); undefined for an upload
+ * without SSE-C, which refuses customer-key headers.
+ */
+export function partCustomerKey(upload: CustomerKeyFingerprint | undefined, input: CustomerKeyHeaders, secure: boolean | undefined): Buffer | undefined {
+  const given = customerKey(input, secure)
+  if (!upload) {
+    if (given) throw invalidRequest('The provided encryption parameters did not match the ones used originally.')
+    return undefined
+  }
+  if (!given) throw invalidRequest('The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.')
+  if (!safeEqual(Buffer.from(keyFingerprint(given.key, Buffer.from(upload.salt, 'base64'))), Buffer.from(upload.keyHmac))) {
+    throw invalidRequest('The provided encryption parameters did not match the ones used originally.')
+  }
+  return given.key
+}
+
 /**
  * The segments of an object ready to read with the request's customer key: an SSE-C object needs the right key
  * (InvalidRequest without one, AccessDenied for a wrong one); other objects refuse customer-key headers.

@@ -23,9 +23,10 @@ export interface KmsWrite {
 }
 
 /** The seal setting and reported headers of an SSE-KMS write, once the caller may have the key make a data key. */
-export function kmsWriteEncryption(write: KmsWrite, ctx: OperationContext, kms: KmsDataKeys): { setting: SealSetting; reported: ObjectEncryption } {
+export async function kmsWriteEncryption(write: KmsWrite, ctx: OperationContext, kms: KmsDataKeys): Promise<{ setting: SealSetting; reported: ObjectEncryption }> {
   const keyId = write.keyId ?? S3_MANAGED_KEY
-  const key = kms.resolve(keyId, ctx.accountId)
+  // No key named (or the AWS managed one by its alias): the account's aws/s3 key, which S3 creates on first use.
+  const key = keyId === S3_MANAGED_KEY && kms.awsManagedKey ? await kms.awsManagedKey(ctx.accountId, 's3') : kms.resolve(keyId, ctx.accountId)
   if (!key) throw new AwsError('KMS.NotFoundException', 400, `Invalid keyId ${keyId}`)
   if (!key.usable) throw new AwsError('KMS.DisabledException', 400, `${key.arn} is disabled.`)
   const resource = `arn:${ctx.partition}:s3:::${write.bucket}${write.bucketKeyEnabled || write.key === undefined ? '' : `/${write.key}`}`

@@ -26,14 +26,12 @@ export interface EncryptionRequest extends CustomerKeyHeaders {
 }
 
 /**
- * `ctx` and `kms` (KMS's data-key port) make SSE-KMS writes possible; without them they are NotImplemented.
- * `customerKeys`: the write may use SSE-C (single-request writes only: the key must never be kept with a pending
- * upload's settings).
+ * `ctx` and `kms` (KMS's data-key port) make SSE-KMS writes possible; without them they are NotImplemented. An SSE-C
+ * setting holds the customer key for this request only: a multipart upload keeps just its fingerprint (multipart.ts).
  */
-export function encryptionForWrite(input: EncryptionRequest, bucket: Bucket, ctx?: OperationContext, kms?: KmsDataKeys, options: { readonly customerKeys?: boolean } = {}): WriteEncryption {
+export async function encryptionForWrite(input: EncryptionRequest, bucket: Bucket, ctx?: OperationContext, kms?: KmsDataKeys): Promise<WriteEncryption> {
   const customer = customerKey(input, ctx?.secure)
   if (customer) {
-    if (!options.customerKeys) throw new NotImplementedError('Palisade supports SSE-C for PutObject, GetObject and HeadObject only.')
     if (input.ServerSideEncryption !== undefined || input.SSEKMSKeyId !== undefined) {
       throw invalidArgument('Server Side Encryption with Customer provided key is incompatible with the encryption method specified', 'x-amz-server-side-encryption', input.ServerSideEncryption)
     }
