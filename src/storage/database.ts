@@ -18,6 +18,11 @@ export interface StorageConfig {
   readonly url: string
   /** SQLite: how long a write waits for another connection's lock. Default 5000. */
   readonly busyTimeoutMs?: number
+  /**
+   * SQLite: what makes committed writes durable before they are acknowledged; default an fdatasync of the `-wal` file
+   * (see dialects/sqlite.ts). Tests pass one they can hold.
+   */
+  readonly syncWal?: () => Promise<void>
   /** PostgreSQL: connections in the pool. Default 10. */
   readonly poolSize?: number
   /** The migrations to run at open; default all of migrations/index.ts (tests pass their own). */
@@ -67,7 +72,7 @@ const TRANSACTION_ATTEMPTS = 8
 export async function openDatabase(config: StorageConfig): Promise<Database> {
   const dialect = isPostgresUrl(config.url)
     ? postgresDialect({ url: config.url, poolSize: config.poolSize ?? 10 })
-    : sqliteDialect({ file: config.url, busyTimeoutMs: config.busyTimeoutMs ?? 5000 })
+    : sqliteDialect({ file: config.url, busyTimeoutMs: config.busyTimeoutMs ?? 5000, syncWal: config.syncWal })
   const { database, transactions } = databaseOn(dialect)
   try {
     await migrate(transactions, dialect, config.migrations ?? allMigrations)
@@ -90,6 +95,7 @@ function databaseOn(dialect: StorageDialect): { database: Database; transactions
       uniqueViolation: dialect.uniqueViolation,
       beginSql: dialect.beginSql,
       connectionLock: dialect.connectionLock,
+      untilDurable: dialect.untilDurable,
       beforeAcquire() {
         if (transactions?.current()) {
           throw new Error(

@@ -19,6 +19,12 @@ export interface DriverGuards {
   readonly beginSql?: string
   /** Held from acquiring a connection to releasing it (SQLite: shared by the handles on one file). */
   readonly connectionLock?: AsyncMutex
+  /**
+   * Asked as a connection is released, before anyone else can take it: a promise that resolves once what was
+   * committed on it is durable, or undefined when nothing needs waiting for. The query or transaction that held the
+   * connection resolves only after it (SQLite: the group sync of its write-ahead log; see dialects/sqlite.ts).
+   */
+  readonly untilDurable?: () => Promise<void> | undefined
 }
 
 export function guardedDialect(inner: Dialect, guards: DriverGuards): Dialect {
@@ -67,11 +73,14 @@ function guardedDriver(driver: Driver, guards: DriverGuards): Driver {
     },
     async releaseConnection(connection) {
       const { original, unlock } = session(connection)
+      const durable = guards.untilDurable?.()
       try {
         await driver.releaseConnection(original)
       } finally {
         unlock?.()
       }
+      // Waited for with the connection already free: the commits that follow can share the same sync.
+      await durable
     },
     async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
       const current = session(connection)

@@ -42,6 +42,7 @@ export interface StorageDialect {
   /** Errors after which a whole transaction should simply be run again. */
   isRetryable(error: unknown): boolean
   readonly connectionLock?: DriverGuards['connectionLock']
+  readonly untilDurable?: DriverGuards['untilDurable']
   readonly notifications: Notifications
   uniqueViolation: DriverGuards['uniqueViolation']
   /** Inside a migration transaction: makes concurrent migrators of the same database wait for this one. */

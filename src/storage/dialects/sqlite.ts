@@ -5,27 +5,28 @@ import { sql, SqliteDialect, type Kysely, type SqliteDatabase } from 'kysely'
 import { asyncMutex, type AsyncMutex } from '../async-mutex.js'
 import { changeBus, type ChangeBus } from '../change-bus.js'
 import type { StorageDialect } from '../storage-dialect.js'
+import { statementCache } from './statement-cache.js'
+import { groupSync, walFileSync, type SyncFile } from './wal-sync.js'
 
 export interface SqliteOptions {
   /** A file path, or `:memory:` for a private database that lives as long as the handle. */
   readonly file: string
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
   readonly busyTimeoutMs: number
-}
-
-/** The few better-sqlite3 methods we use, beyond what kysely's SqliteDialect needs. */
-interface SqliteFile extends SqliteDatabase {
-  pragma(source: string, options: { simple: true }): unknown
+  /** Makes what was written to the log durable; default an fdatasync of the `-wal` file (tests hold it). */
+  readonly syncWal?: SyncFile
 }
 
 export function sqliteDialect(options: SqliteOptions): StorageDialect {
-  const file: SqliteFile = new BetterSqlite3(options.file, { timeout: options.busyTimeoutMs })
+  const file = new BetterSqlite3(options.file, { timeout: options.busyTimeoutMs })
   configure(file, options)
   const shared = sharedPerFile(options.file)
   const subscriptions = new Set<() => void>()
+  const connection = trackedConnection(file)
+  const walSync = options.file === ':memory:' ? undefined : groupSync(options.syncWal ?? walFileSync(resolve(options.file)))
   return {
     name: 'sqlite',
-    kysely: new SqliteDialect({ database: file }),
+    kysely: new SqliteDialect({ database: connection }),
     capabilities: { skipLocked: false, concurrentWriters: false },
     // Deferred transactions that read and then write fail with SQLITE_BUSY when another
     // connection wrote in between; taking the write lock at BEGIN makes them wait instead.
@@ -34,6 +35,9 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
     // handle on the same file in this process would then block the very transaction it waits
     // for. Handles on one file take turns here instead.
     connectionLock: shared.lock,
+    // Commits do not sync (synchronous = NORMAL, see configure): a write is acknowledged once a sync of the log that
+    // started after its commit has finished, shared with every other commit before it, off the event loop.
+    untilDurable: walSync && (() => (connection.takeCommittedWrite() ? walSync.request() : undefined)),
     uniqueViolation,
     // One writer at a time means no write conflicts; a busy file is waited for (busy_timeout).
     isRetryable: () => false,
@@ -63,17 +67,56 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
   }
 }
 
-function configure(file: SqliteFile, options: SqliteOptions): void {
+function configure(file: BetterSqlite3.Database, options: SqliteOptions): void {
   if (options.file !== ':memory:') {
     const mode = file.pragma('journal_mode = WAL', { simple: true })
     if (mode !== 'wal') throw new Error(`SQLite refused WAL mode for \`${options.file}\` (journal_mode is \`${String(mode)}\`)`)
   }
-  // FULL also syncs the WAL at each commit, so a committed transaction survives power loss;
-  // NORMAL would only survive a crash of the process (https://www.sqlite.org/pragma.html#pragma_synchronous).
-  file.pragma('synchronous = FULL', { simple: true })
+  // Durable commits without a sync on the event loop. FULL would fdatasync the log inside every COMMIT, blocking
+  // every other request meanwhile. NORMAL writes the commit's frames to the log without syncing them
+  // (https://www.sqlite.org/pragma.html#pragma_synchronous: in WAL mode it syncs only around checkpoints, and the
+  // database stays consistent), so a commit alone would survive a crash of the process but not a power loss. No
+  // write is acknowledged alone: `untilDurable` holds its transaction's (or statement's) promise until an fdatasync of
+  // the log that started after the commit has finished, in the threadpool and shared by every commit before it. The
+  // log is appended in commit order, so that sync also covers every commit the write read from: an acknowledged
+  // write is as durable as under FULL. What a power loss can take is a commit not yet acknowledged, which other
+  // readers may have seen meanwhile (as they may see a write whose caller has not been answered yet); change notices
+  // of a transaction (afterCommit) go out only once it is durable.
+  file.pragma('synchronous = NORMAL', { simple: true })
   file.pragma('foreign_keys = ON', { simple: true })
   file.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`, { simple: true })
 }
+
+/**
+ * The handle kysely's SqliteDriver runs queries on: cached prepared statements, and a record of whether a write
+ * committed since the last `takeCommittedWrite`, asked as the connection is released. Its statements show what they
+ * do: a statement that may change the database (sqlite3_stmt_readonly false: DML, DDL) marks the connection as
+ * written; once no transaction is open, that write has committed, unless a full `rollback` undid it first.
+ * Transaction control (commit, savepoint) counts as read-only, except `begin immediate` (it takes the write lock), so
+ * it is told apart by its text: a read-only transaction waits for no sync.
+ */
+function trackedConnection(file: BetterSqlite3.Database): SqliteDatabase & { takeCommittedWrite(): boolean } {
+  const statements = statementCache(file)
+  let wrote = false
+  return {
+    close: () => file.close(),
+    prepare(source) {
+      const statement = statements.prepare(source)
+      if (!statement.readonly) wrote ||= !BEGIN.test(source)
+      else if (wrote && FULL_ROLLBACK.test(source)) wrote = false
+      return statement
+    },
+    takeCommittedWrite() {
+      if (!wrote || file.inTransaction) return false
+      wrote = false
+      return true
+    },
+  }
+}
+
+const BEGIN = /^\s*begin\b/i
+/** `rollback` of the whole transaction, not `rollback to` a savepoint. */
+const FULL_ROLLBACK = /^\s*rollback(\s+transaction)?\s*;?\s*$/i
 
 // better-sqlite3 errors carry extended result codes (https://www.sqlite.org/rescode.html#constraint_unique).
 function uniqueViolation(error: unknown): { constraint: string | undefined } | undefined {

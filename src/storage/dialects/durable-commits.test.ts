@@ -1,0 +1,199 @@
+// Durable commits on SQLite: a write is acknowledged only after a sync of the write-ahead log that started after its
+// commit; concurrent commits share one sync; reads, read-only and rolled-back transactions wait for none.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { afterEach, describe, expect, it } from 'vitest'
+import { toDbBoolean } from '../columns.js'
+import { openDatabase, type Database } from '../database.js'
+import { widgets, withWidgets } from '../fixtures/widgets.js'
+import { walFileSync } from './wal-sync.js'
+
+/** A log sync the test finishes by hand, one round at a time, once the database is open (migrations write too). */
+function heldSync() {
+  const rounds: { finish: () => void; fail: (error: Error) => void }[] = []
+  let holding = false
+  return {
+    get calls() {
+      return rounds.length
+    },
+    hold: () => void (holding = true),
+    sync: () => (holding ? new Promise<void>((finish, fail) => void rounds.push({ finish, fail })) : Promise.resolve()),
+    finish: (round: number) => rounds[round - 1]!.finish(),
+    fail: (round: number, error: Error) => rounds[round - 1]!.fail(error),
+  }
+}
+
+/** Whether `promise` has settled yet, read without waiting for it. */
+function watch<T>(promise: Promise<T>) {
+  const state = { settled: false, promise }
+  promise.then(() => (state.settled = true), () => (state.settled = true))
+  return state
+}
+
+/** Lets the event loop turn until `condition` holds (a bounded number of turns, not a time). */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let turn = 0; turn < 10_000; turn++) {
+    if (await condition()) return
+    await nextTurn()
+  }
+  throw new Error('condition never held')
+}
+
+/** A few turns of the event loop: what would resolve without the sync has resolved by then. */
+async function settleTurns(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await nextTurn()
+}
+
+const widget = (name: string) => ({ account_id: '111122223333', name, serial: `serial-${name}`, created_at: '2026-01-01T00:00:00.000Z', enabled: toDbBoolean(true) })
+
+describe('SQLite durable commits', () => {
+  let directory: string | undefined
+  let database: Database | undefined
+  afterEach(async () => {
+    await database?.close()
+    database = undefined
+    if (directory) rmSync(directory, { recursive: true, force: true })
+    directory = undefined
+  })
+
+  async function openWith(held?: ReturnType<typeof heldSync>): Promise<Database> {
+    directory = mkdtempSync(join(tmpdir(), 'palisade-durable-'))
+    database = await openDatabase({ url: join(directory, 'palisade.db'), ...withWidgets, syncWal: held?.sync })
+    held?.hold()
+    return database
+  }
+  const insert = (db: Database['db'], name: string) => widgets(db).insertInto('widgets').values(widget(name)).execute()
+  const names = async () => (await widgets(database!.db).selectFrom('widgets').select('name').orderBy('name').execute()).map((row) => row.name)
+
+  it('resolves a write transaction only once the log sync after its commit has finished', async () => {
+    const held = heldSync()
+    const db = await openWith(held)
+    const written = watch(db.transaction(async (tx) => {
+      await insert(tx, 'a')
+      return 'done'
+    }))
+
+    await until(() => held.calls === 1)
+    await settleTurns()
+    expect(written.settled).toBe(false)
+    // Committed already: the connection is free for others while the sync runs.
+    expect(await names()).toEqual(['a'])
+
+    held.finish(1)
+    expect(await written.promise).toBe('done')
+    expect(held.calls).toBe(1)
+  })
+
+  it('resolves a write outside a transaction (autocommit) only after the log sync', async () => {
+    const held = heldSync()
+    const db = await openWith(held)
+    const written = watch(insert(db.db, 'a'))
+    await until(() => held.calls === 1)
+    await settleTurns()
+    expect(written.settled).toBe(false)
+    held.finish(1)
+    await written.promise
+    expect(await names()).toEqual(['a'])
+  })
+
+  it('makes commits that arrive during a sync share the next one', async () => {
+    const held = heldSync()
+    const db = await openWith(held)
+    const first = watch(db.transaction((tx) => insert(tx, 'a')))
+    await until(() => held.calls === 1)
+
+    // Committed while the first sync runs: it may have started before their writes, so they wait for the next.
+    const second = watch(db.transaction((tx) => insert(tx, 'b')))
+    const third = watch(insert(db.db, 'c'))
+    await until(async () => (await names()).length === 3)
+    await settleTurns()
+    expect(held.calls).toBe(1) // one sync at a time
+    expect([first.settled, second.settled, third.settled]).toEqual([false, false, false])
+
+    held.finish(1)
+    await first.promise
+    await until(() => held.calls === 2)
+    await settleTurns()
+    expect([second.settled, third.settled]).toEqual([false, false])
+
+    held.finish(2)
+    await Promise.all([second.promise, third.promise])
+    expect(held.calls).toBe(2) // three commits, two syncs
+  })
+
+  it('does not make reads, read-only transactions or rolled-back transactions wait for a sync', async () => {
+    const held = heldSync() // never finished: anything that waited for it would hang the test
+    const db = await openWith(held)
+    expect(await names()).toEqual([])
+    expect(await db.transaction(async (tx) => (await widgets(tx).selectFrom('widgets').selectAll().execute()).length)).toBe(0)
+    await expect(db.transaction(async (tx) => {
+      await insert(tx, 'a')
+      throw new Error('changed my mind')
+    })).rejects.toThrow('changed my mind')
+    expect(held.calls).toBe(0)
+  })
+
+  it('sends a transaction\'s change notices only once its write is durable', async () => {
+    const held = heldSync()
+    const db = await openWith(held)
+    const heard: string[] = []
+    await db.subscribe('widgets', (payload) => heard.push(payload))
+    const written = db.transaction(async (tx) => {
+      await insert(tx, 'a')
+      await db.notify('widgets', 'a')
+    })
+    await until(() => held.calls === 1)
+    await settleTurns()
+    expect(heard).toEqual([])
+    held.finish(1)
+    await written
+    await until(() => heard.length === 1)
+    expect(heard).toEqual(['a'])
+  })
+
+  it('fails the writes a failed sync was to make durable, and syncs again for the next ones', async () => {
+    const held = heldSync()
+    const db = await openWith(held)
+    const written = db.transaction((tx) => insert(tx, 'a'))
+    await until(() => held.calls === 1)
+    held.fail(1, new Error('EIO: i/o error, fdatasync'))
+    await expect(written).rejects.toThrow('EIO')
+
+    const next = db.transaction((tx) => insert(tx, 'b'))
+    await until(() => held.calls === 2)
+    held.finish(2)
+    await next
+    expect(await names()).toEqual(['a', 'b'])
+  })
+
+  it('never syncs an in-memory database', async () => {
+    const held = heldSync()
+    held.hold()
+    database = await openDatabase({ url: ':memory:', ...withWidgets, syncWal: held.sync })
+    await database.transaction((tx) => insert(tx, 'a'))
+    await insert(database.db, 'b')
+    expect(held.calls).toBe(0)
+    expect(await names()).toEqual(['a', 'b'])
+  })
+
+  it('syncs the real -wal file by default', async () => {
+    const db = await openWith()
+    await db.transaction((tx) => insert(tx, 'a'))
+    await Promise.all(['b', 'c', 'd'].map((name) => db.transaction((tx) => insert(tx, name))))
+    expect(existsSync(join(directory!, 'palisade.db-wal'))).toBe(true)
+    expect(await names()).toEqual(['a', 'b', 'c', 'd'])
+  })
+})
+
+describe('walFileSync', () => {
+  it('has nothing to sync when the log does not exist (checkpointed and removed at close)', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'palisade-wal-'))
+    try {
+      await expect(walFileSync(join(directory, 'absent.db'))()).resolves.toBeUndefined()
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+})
