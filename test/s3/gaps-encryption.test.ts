@@ -9,10 +9,12 @@ import { DescribeKeyCommand, DisableKeyCommand, GetKeyPolicyCommand, KMSClient, 
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { Agent } from 'node:https'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awsCli, awsCliAvailable } from '../support/aws-cli.js'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
 import { failure } from './s3-support.js'
 
@@ -93,6 +95,33 @@ describe('SSE-C multipart uploads', () => {
       ...upload, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult!.ETag! }, { PartNumber: 2, ETag: last.ETag! }] },
     }))
     expect((await body(s3.send(new GetObjectCommand({ Bucket: 'gaps', Key: 'copied-parts.bin', ...withKey(key) })))).equals(Buffer.concat([part1, part2]))).toBe(true)
+  })
+})
+
+describe('SSE-C from the AWS CLI', () => {
+  it.skipIf(!awsCliAvailable)('uploads, copies (multipart, so UploadPartCopy) and downloads a 9 MiB file with customer keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-sse-c-cli-'))
+    try {
+      const content = randomBytes(9 * 1024 * 1024)
+      writeFileSync(join(dir, 'big.bin'), content)
+      writeFileSync(join(dir, 'key'), key)
+      writeFileSync(join(dir, 'other-key'), otherKey)
+      writeFileSync(join(dir, 'ca.pem'), ca)
+      const cli = (...args: string[]) => awsCli(server.url, server.root, ['--ca-bundle', join(dir, 'ca.pem'), ...args])
+      const sseC = (file: string) => ['--sse-c', 'AES256', '--sse-c-key', `fileb://${join(dir, file)}`]
+      const put = await cli('s3', 'cp', join(dir, 'big.bin'), 's3://gaps/cli/big.bin', ...sseC('key'))
+      expect(put.code, put.stderr).toBe(0)
+      const copy = await cli('s3', 'cp', 's3://gaps/cli/big.bin', 's3://gaps/cli/copy.bin', ...sseC('other-key'),
+        '--sse-c-copy-source', 'AES256', '--sse-c-copy-source-key', `fileb://${join(dir, 'key')}`)
+      expect(copy.code, copy.stderr).toBe(0)
+      const get = await cli('s3', 'cp', 's3://gaps/cli/copy.bin', join(dir, 'back.bin'), ...sseC('other-key'))
+      expect(get.code, get.stderr).toBe(0)
+      expect(readFileSync(join(dir, 'back.bin')).equals(content)).toBe(true)
+      const wrong = await cli('s3', 'cp', 's3://gaps/cli/copy.bin', join(dir, 'wrong.bin'), ...sseC('key'))
+      expect(wrong.code).not.toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
