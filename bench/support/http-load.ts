@@ -50,6 +50,11 @@ export function stopChildren(): void {
   children.forEach((child) => child.kill('SIGTERM'))
 }
 
+/** `command args` as run on the server core (through taskset where installed): for measuring what that core can do. */
+export function onServerCore(command: string, args: readonly string[]): [string, string[]] {
+  return TASKSET ? [TASKSET, ['-c', SERVER_CPU, command, ...args]] : [command, [...args]]
+}
+
 /** Starts `command` (pinned to the server core) and resolves with its process once it answers HTTP on `port`. */
 export async function startChild(name: string, command: string, args: readonly string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
   const [file, argv] = TASKSET ? [TASKSET, ['-c', SERVER_CPU, command, ...args]] : [command, args]
