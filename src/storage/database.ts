@@ -39,7 +39,8 @@ export interface Database {
    * PostgreSQL they may run concurrently, and when PostgreSQL aborts one for a conflict, `work`
    * runs again from the start. So `work` should touch nothing outside the database (send
    * notifications with `notify`, which waits for the commit). Nested calls become savepoints of
-   * the outer transaction.
+   * the outer transaction. A transaction that wrote resolves once its commit is on disk (SQLite: a group sync of
+   * the log, see dialects/sqlite.ts); when that sync fails it rejects with CommitNotDurableError.
    */
   transaction<T>(work: (tx: Db) => Promise<T>, options?: Pick<RunOptions, 'carries'>): Promise<T>
   /**

@@ -1,6 +1,7 @@
 // transactionRunner: top-level transactions, nested ones as savepoints, and work deferred until commit.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql } from 'kysely'
+import { CommitNotDurableError } from './commit-not-durable-error.js'
 import type { Db } from './schema.js'
 
 export interface TransactionRunner {
@@ -108,7 +109,9 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
         }
       })
     } catch (error) {
-      for (const effect of rolledBack) effect()
+      // Committed after all, only not known to be durable: what follows a commit (cache notices) must still happen.
+      const effects = error instanceof CommitNotDurableError ? committed?.afterCommit ?? [] : rolledBack
+      for (const effect of effects) effect()
       throw error
     }
     for (const effect of committed?.afterCommit ?? []) effect()

@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { toDbBoolean } from '../columns.js'
+import { CommitNotDurableError } from '../commit-not-durable-error.js'
 import { openDatabase, type Database } from '../database.js'
 import { widgets, withWidgets } from '../fixtures/widgets.js'
-import { walFileSync } from './wal-sync.js'
+import { groupSync, walFileSync } from './wal-sync.js'
 
 /** A log sync the test finishes by hand, one round at a time, once the database is open (migrations write too). */
 function heldSync() {
@@ -153,13 +154,22 @@ describe('SQLite durable commits', () => {
     expect(heard).toEqual(['a'])
   })
 
-  it('fails the writes a failed sync was to make durable, and syncs again for the next ones', async () => {
+  it('fails the writes a failed sync was to make durable, still sends their notices, and syncs again for the next', async () => {
     const held = heldSync()
     const db = await openWith(held)
-    const written = db.transaction((tx) => insert(tx, 'a'))
+    const heard: string[] = []
+    await db.subscribe('widgets', (payload) => heard.push(payload))
+    const written = db.transaction(async (tx) => {
+      await insert(tx, 'a')
+      await db.notify('widgets', 'a')
+    })
     await until(() => held.calls === 1)
     held.fail(1, new Error('EIO: i/o error, fdatasync'))
-    await expect(written).rejects.toThrow('EIO')
+    const failure = await written.catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(CommitNotDurableError)
+    expect((failure as Error).message).toMatch(/committed, but syncing the database log to disk failed: EIO/)
+    // The write is visible to every reader, so the caches its notice keeps fresh must hear of it.
+    await until(() => heard.length === 1)
 
     const next = db.transaction((tx) => insert(tx, 'b'))
     await until(() => held.calls === 2)
@@ -184,6 +194,20 @@ describe('SQLite durable commits', () => {
     await Promise.all(['b', 'c', 'd'].map((name) => db.transaction((tx) => insert(tx, name))))
     expect(existsSync(join(directory!, 'palisade.db-wal'))).toBe(true)
     expect(await names()).toEqual(['a', 'b', 'c', 'd'])
+  })
+})
+
+describe('groupSync', () => {
+  it('rejects the round of a sync that throws at once, and runs the next round normally', async () => {
+    let calls = 0
+    const group = groupSync(() => {
+      calls++
+      if (calls === 1) throw new Error('EBADF')
+      return Promise.resolve()
+    })
+    await expect(group.request()).rejects.toThrow('EBADF')
+    await expect(group.request()).resolves.toBeUndefined()
+    expect(calls).toBe(2)
   })
 })
 

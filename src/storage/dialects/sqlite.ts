@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { sql, SqliteDialect, type Kysely, type SqliteDatabase } from 'kysely'
 import { asyncMutex, type AsyncMutex } from '../async-mutex.js'
 import { changeBus, type ChangeBus } from '../change-bus.js'
+import { CommitNotDurableError } from '../commit-not-durable-error.js'
 import type { StorageDialect } from '../storage-dialect.js'
 import { statementCache } from './statement-cache.js'
 import { groupSync, walFileSync, type SyncFile } from './wal-sync.js'
@@ -23,7 +24,14 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
   const shared = sharedPerFile(options.file)
   const subscriptions = new Set<() => void>()
   const connection = trackedConnection(file)
-  const walSync = options.file === ':memory:' ? undefined : groupSync(options.syncWal ?? walFileSync(resolve(options.file)))
+  const syncWal = options.syncWal ?? walFileSync(resolve(options.file))
+  const walSync = options.file === ':memory:' ? undefined : groupSync(async () => {
+    try {
+      await syncWal()
+    } catch (error) {
+      throw new CommitNotDurableError(error)
+    }
+  })
   return {
     name: 'sqlite',
     kysely: new SqliteDialect({ database: connection }),
