@@ -5,7 +5,7 @@ import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
   PutObjectCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3'
-import { DescribeKeyCommand, DisableKeyCommand, GetKeyPolicyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms'
+import { DeleteAliasCommand, DescribeKeyCommand, DisableKeyCommand, GetKeyPolicyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms'
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { createHash, randomBytes } from 'node:crypto'
@@ -181,5 +181,8 @@ describe('SSE-KMS with the AWS managed key aws/s3', () => {
     // Not even the account's root user may manage an AWS managed key.
     const disabled = await kms.send(new DisableKeyCommand({ KeyId: 'alias/aws/s3' })).then(() => undefined, (error: unknown) => error as Error)
     expect(disabled?.name).toBe('AccessDeniedException')
+    const unaliased = await kms.send(new DeleteAliasCommand({ AliasName: 'alias/aws/s3' })).then(() => undefined, (error: unknown) => error as Error)
+    expect(unaliased?.name).toBe('AccessDeniedException')
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/s3' }))).KeyMetadata?.KeyManager).toBe('AWS')
   })
 })
