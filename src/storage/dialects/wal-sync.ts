@@ -80,7 +80,8 @@ export function walFileSync(databaseFile: string): SyncFile {
       await syncDirectory(dirname(walFile))
       syncedInode = ino
     } finally {
-      await log.close()
+      // Closing makes nothing more durable: the commits waiting for this round need not wait for it too.
+      log.close().catch(() => {})
     }
   }
 }
