@@ -59,6 +59,7 @@ describe('SSE-C multipart uploads', () => {
     const upload = { Bucket: 'gaps', Key: 'big.bin', UploadId: created.UploadId! }
     const first = await s3.send(new UploadPartCommand({ ...upload, PartNumber: 1, Body: part1, ...withKey(key) }))
     expect(first.SSECustomerKeyMD5).toBe(created.SSECustomerKeyMD5)
+    expect(first.ServerSideEncryption).toBeUndefined() // S3 reports SSE-C by its own headers only
     const second = await s3.send(new UploadPartCommand({ ...upload, PartNumber: 2, Body: part2, ...withKey(key) }))
     await s3.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: first.ETag! }, { PartNumber: 2, ETag: second.ETag! }] } }))
     expect((await body(s3.send(new GetObjectCommand({ Bucket: 'gaps', Key: 'big.bin', ...withKey(key) })))).equals(Buffer.concat([part1, part2]))).toBe(true)
@@ -130,6 +131,7 @@ describe('SSE-C copy targets', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'gaps', Key: 'plain.txt', Body: 'plain text' }))
     const copied = await s3.send(new CopyObjectCommand({ Bucket: 'gaps', Key: 'sealed.txt', CopySource: 'gaps/plain.txt', ...withKey(key) }))
     expect(copied.SSECustomerKeyMD5).toBe(createHash('md5').update(key).digest('base64'))
+    expect(copied.ServerSideEncryption).toBeUndefined()
     expect((await failure(s3.send(new HeadObjectCommand({ Bucket: 'gaps', Key: 'sealed.txt' })))).$metadata.httpStatusCode).toBe(400)
     expect((await body(s3.send(new GetObjectCommand({ Bucket: 'gaps', Key: 'sealed.txt', ...withKey(key) })))).toString()).toBe('plain text')
     // Key rotation in place: the source's key to read, the new key to write.

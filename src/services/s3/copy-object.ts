@@ -6,7 +6,7 @@ import { readCopySource } from './copy-source.js'
 import { objectWriteAccess } from './access/object-write-access.js'
 import { copySourceKey, segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
-import { encryptionForWrite } from './encryption/write-encryption.js'
+import { encryptionForWrite, encryptionResponse } from './encryption/write-encryption.js'
 import { MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-body.js'
 import { contentHeadersOf, metadataOf, storageClassOf } from './object-headers.js'
 import { objectStore, type StoredObject } from './object-store.js'
@@ -56,7 +56,7 @@ export function copyObjectOperations(deps: S3Deps) {
         CopyObjectResult: { ETag: copy.etag, LastModified: copy.lastModified, ...(copy.checksum && { [`Checksum${copy.checksum.algorithm}`]: copy.checksum.value }) },
         ...(object.versionId !== NULL_VERSION && { CopySourceVersionId: object.versionId }),
         ...(bucket.versioning === 'Enabled' && { VersionId: stamp.versionId }),
-        ...encryption.reported, ServerSideEncryption: encryption.reported.ServerSideEncryption as 'AES256',
+        ...encryptionResponse(encryption.reported),
       }
     },
   } satisfies Partial<S3Api>

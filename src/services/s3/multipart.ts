@@ -12,7 +12,7 @@ import { objectWriteAccess } from './access/object-write-access.js'
 import { copySourceKey, fingerprintOf, partCustomerKey, segmentsToRead, type CustomerKeyHeaders } from './encryption/sse-c.js'
 import type { SealSetting } from './encryption/object-cipher.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
-import { encryptionForWrite } from './encryption/write-encryption.js'
+import { encryptionForWrite, encryptionResponse } from './encryption/write-encryption.js'
 import { checkMaxKeys, keyEncoder } from './listing.js'
 import { expectedDigests, receiveBody, type ReceivedBody } from './object-body.js'
 import { contentHeadersOf, metadataOf, storageClassOf } from './object-headers.js'
@@ -84,7 +84,7 @@ export function multipartOperations(deps: S3Deps) {
       await database.transaction((tx) => multipartStore(tx).insertUpload(upload))
       return {
         Bucket: bucket.name, Key: input.Key, UploadId: upload.uploadId,
-        ...encryption.reported, ServerSideEncryption: encryption.reported.ServerSideEncryption as 'AES256',
+        ...encryptionResponse(encryption.reported),
         ...(algorithm !== undefined && { ChecksumAlgorithm: algorithm }),
       }
     },
@@ -98,7 +98,7 @@ export function multipartOperations(deps: S3Deps) {
       const received = await receiveBody(files, input.Body, expected, seal)
       const part = await storePart(upload, input.PartNumber, received)
       return {
-        ETag: part.etag, ...upload.settings.encryption, ServerSideEncryption: upload.settings.encryption.ServerSideEncryption as 'AES256',
+        ETag: part.etag, ...encryptionResponse(upload.settings.encryption),
         ...(part.checksum && { [`Checksum${part.checksum.algorithm}`]: part.checksum.value }),
       }
     },
@@ -117,7 +117,7 @@ export function multipartOperations(deps: S3Deps) {
       return {
         CopyPartResult: { ETag: part.etag, LastModified: part.lastModified, ...(part.checksum && { [`Checksum${part.checksum.algorithm}`]: part.checksum.value }) },
         ...(object.versionId !== 'null' && { CopySourceVersionId: object.versionId }),
-        ...upload.settings.encryption, ServerSideEncryption: upload.settings.encryption.ServerSideEncryption as 'AES256',
+        ...encryptionResponse(upload.settings.encryption),
       }
     },
 
@@ -173,7 +173,7 @@ export function multipartOperations(deps: S3Deps) {
       await files.remove(freed)
       return {
         Location: `/${bucket.name}/${encodeURIComponent(upload.key)}`, Bucket: bucket.name, Key: upload.key, ETag: etag,
-        ...upload.settings.encryption, ServerSideEncryption: upload.settings.encryption.ServerSideEncryption as 'AES256',
+        ...encryptionResponse(upload.settings.encryption),
         ...(bucket.versioning === 'Enabled' && { VersionId: stamp.versionId }),
         ...(checksum && { [`Checksum${checksum.algorithm}`]: checksum.value }),
       }

@@ -2,6 +2,7 @@
 // response members GetObject and HeadObject derive from it.
 import { AwsError } from '../../core/aws-error.js'
 import type { StorageClass } from '../../generated/s3/types.js'
+import { encryptionResponse } from './encryption/write-encryption.js'
 import type { ContentHeaders, StoredObject } from './object-store.js'
 
 /** User metadata (x-amz-meta-* names and values) is at most 2 KB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html). */
@@ -67,11 +68,7 @@ export function objectResponseMembers(object: StoredObject, versioned: boolean) 
     ...(headers.Expires !== undefined && { ExpiresString: headers.Expires }),
     ...(headers.WebsiteRedirectLocation !== undefined && { WebsiteRedirectLocation: headers.WebsiteRedirectLocation }),
     Metadata: { ...object.metadata },
-    ...(object.encryption.SSECustomerAlgorithm === undefined
-      ? { ServerSideEncryption: object.encryption.ServerSideEncryption as 'AES256' }
-      : { SSECustomerAlgorithm: object.encryption.SSECustomerAlgorithm, SSECustomerKeyMD5: object.encryption.SSECustomerKeyMD5 }),
-    ...(object.encryption.SSEKMSKeyId !== undefined && { SSEKMSKeyId: object.encryption.SSEKMSKeyId }),
-    ...(object.encryption.BucketKeyEnabled !== undefined && { BucketKeyEnabled: object.encryption.BucketKeyEnabled }),
+    ...encryptionResponse(object.encryption),
     // S3 leaves the header out for STANDARD.
     ...(object.storageClass !== 'STANDARD' && { StorageClass: object.storageClass as StorageClass }),
     ...(versioned && { VersionId: object.versionId }),

@@ -8,7 +8,7 @@ import { objectWriteAccess } from './access/object-write-access.js'
 import { deleteKeys, deleteObjects } from './delete-objects.js'
 import { segmentsToRead } from './encryption/sse-c.js'
 import { authorizeKmsRead } from './encryption/sse-kms.js'
-import { encryptionForWrite } from './encryption/write-encryption.js'
+import { encryptionForWrite, encryptionResponse } from './encryption/write-encryption.js'
 import { groupCommit } from './group-commit.js'
 import { expectedDigests, MAX_SINGLE_UPLOAD_BYTES, receiveBody } from './object-body.js'
 import { contentHeadersOf, metadataOf, objectResponseMembers, responseOverrides, storageClassOf } from './object-headers.js'
@@ -79,8 +79,7 @@ export function objectOperations(deps: S3Deps) {
       await commitPut(object, stamp.replacesNull, input.IfNoneMatch === '*' ? refuseExisting : undefined)
       return {
         ETag: object.etag,
-        ...encryption.reported,
-        ServerSideEncryption: encryption.reported.ServerSideEncryption as 'AES256',
+        ...encryptionResponse(encryption.reported),
         ...(bucket.versioning === 'Enabled' && { VersionId: stamp.versionId }),
         ...(received.checksum && { [`Checksum${received.checksum.algorithm}`]: received.checksum.value }),
       }

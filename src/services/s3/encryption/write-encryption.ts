@@ -17,6 +17,21 @@ export interface WriteEncryption {
   readonly reported: ObjectEncryption
 }
 
+/**
+ * The encryption members a response reports for an object: SSE-C's algorithm and key MD5 alone (S3 sends no
+ * x-amz-server-side-encryption for them), otherwise the algorithm with its KMS key and bucket-key flag.
+ */
+export function encryptionResponse(encryption: ObjectEncryption) {
+  if (encryption.SSECustomerAlgorithm !== undefined) {
+    return { SSECustomerAlgorithm: encryption.SSECustomerAlgorithm, ...(encryption.SSECustomerKeyMD5 !== undefined && { SSECustomerKeyMD5: encryption.SSECustomerKeyMD5 }) }
+  }
+  return {
+    ServerSideEncryption: encryption.ServerSideEncryption as 'AES256',
+    ...(encryption.SSEKMSKeyId !== undefined && { SSEKMSKeyId: encryption.SSEKMSKeyId }),
+    ...(encryption.BucketKeyEnabled !== undefined && { BucketKeyEnabled: encryption.BucketKeyEnabled }),
+  }
+}
+
 export interface EncryptionRequest extends CustomerKeyHeaders {
   readonly ServerSideEncryption?: string
   readonly Key?: string
