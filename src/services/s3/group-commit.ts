@@ -70,7 +70,9 @@ export function groupCommit(database: Database, files: ObjectFiles): GroupCommit
     } catch (error) {
       outcomes = batch.map(() => ({ error }))
     }
-    // Callers hear back while the next batch commits (file removal is not the next batch's business).
+    // Callers hear back while the next batch commits (file removal is not the next batch's business). A committed
+    // write is answered before the files it freed are unlinked: nothing names them any more, and a crash before the
+    // unlink leaves orphans the start-up sweep removes.
     void Promise.all(batch.map(async (item, index) => {
       const outcome = outcomes[index]!
       if ('error' in outcome) {
@@ -79,8 +81,8 @@ export function groupCommit(database: Database, files: ObjectFiles): GroupCommit
         item.reject(outcome.error)
         return
       }
-      await files.remove(outcome.freed)
       item.resolve()
+      await files.remove(outcome.freed)
     }))
   }
 

@@ -2,11 +2,12 @@
 // into data/ and its directory fsync'd before the metadata that names it commits, so a crash leaves the old object
 // or the new one, never a mix. Files no row names (a crash between rename and commit, or after a commit that
 // replaced an object) and anything left in tmp/ are orphans, removed by `sweep` at start.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises'
+import { closeSync, createReadStream, openSync, readSync, renameSync } from 'node:fs'
+import { mkdir, open, readdir, rm, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Ids } from '../../core/ids.js'
 import type { CipherEnvelope, ObjectCipher, SealSetting } from './encryption/object-cipher.js'
+import { bodyStart, directorySync, writeLargeFile, writeSmallFile, type DirectorySync } from './object-file-writes.js'
 
 /** One run of an object's bytes: a data file and how to decrypt it. */
 export interface StoredSegment {
@@ -34,10 +35,6 @@ export interface ObjectFiles {
 }
 
 const READ_CHUNK = 256 * 1024
-/** How long a fan-out directory stays open for its next fsync. */
-const DIRECTORY_IDLE_MS = 1000
-const WRITE_BATCH = 1024 * 1024
-const EARLY_SYNC_BYTES = 8 * 1024 * 1024
 
 export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Ids): Promise<ObjectFiles> {
   const root = join(dataDir, 's3')
@@ -102,51 +99,13 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
       const file = ids.bytes(16).toString('hex')
       const temporary = join(tmp, file)
       const { envelope, encrypt } = cipher.seal(setting, file)
-      const handle = await open(temporary, 'wx', 0o600)
-      let size = 0
-      // Encrypted chunks are gathered into larger writes (one writev, no copy), and one write is on its way to the
-      // disk while the next batch is read and encrypted. Every EARLY_SYNC_BYTES a datasync starts in the background,
-      // so the disk writes out a large body while it arrives instead of all of it at the final fsync.
-      let writing: Promise<unknown> = Promise.resolve()
-      let syncing: Promise<unknown> | undefined
-      let unsynced = 0
-      let batch: Buffer[] = []
-      let batched = 0
-      const flush = async () => {
-        const buffers = batch
-        unsynced += batched
-        batch = []
-        batched = 0
-        await writing
-        writing = buffers.length === 1 ? handle.write(buffers[0]!) : handle.writev(buffers)
-        if (unsynced >= EARLY_SYNC_BYTES && !syncing) {
-          unsynced = 0
-          const early = writing.then(() => handle.datasync())
-          syncing = early
-          void early.catch(() => undefined).then(() => { syncing = undefined })
-        }
-      }
-      try {
-        for await (const chunk of source) {
-          size += chunk.length
-          batch.push(encrypt(chunk))
-          batched += chunk.length
-          if (batched >= WRITE_BATCH) await flush()
-        }
-        if (batched > 0) await flush()
-        await writing
-        await syncing
-        await handle.sync()
-      } catch (error) {
-        await writing.catch(() => undefined)
-        await syncing?.catch(() => undefined)
-        await handle.close().catch(() => undefined)
-        await unlink(temporary).catch(() => undefined)
-        throw error
-      }
-      await handle.close()
+      // A small body arrives whole before its file is opened, and is then written in one go (object-file-writes.ts).
+      const start = await bodyStart(source, encrypt)
+      const size = start.rest ? await writeLargeFile(temporary, start, encrypt) : start.size
+      if (!start.rest) await writeSmallFile(temporary, start.chunks)
       const directory = await directoryOf(file)
-      await rename(temporary, pathOf(file))
+      // A rename is a metadata change of a few microseconds: on the event loop, no threadpool round trip.
+      renameSync(temporary, pathOf(file))
       await directory.sync()
       return { file, size, envelope }
     },
@@ -261,56 +220,4 @@ interface KeptFile {
 
 function shortFile(file: string): Error {
   return new Error(`data file \`${file}\` is shorter than its metadata says`)
-}
-
-/** A new file's name is durable only once its directory entry is on disk: fsync of the directory. */
-interface DirectorySync {
-  /** Resolves once an fsync of the directory that started after this call has finished. */
-  sync(): Promise<void>
-}
-
-/**
- * Concurrent writes into one directory share fsyncs: a caller joins the next fsync to start (one that began before
- * its file was created might not cover it), and the directory stays open between them instead of an open, fsync
- * and close per write.
- */
-function directorySync(path: string): DirectorySync {
-  let handle: Promise<FileHandle> | undefined
-  let running: Promise<void> | undefined
-  let next: Promise<void> | undefined
-  let idle: NodeJS.Timeout | undefined
-  const release = () => {
-    const opened = handle
-    handle = undefined
-    void opened?.then((open) => open.close()).catch(() => undefined)
-  }
-  const run = async (): Promise<void> => {
-    clearTimeout(idle)
-    handle ??= open(path, 'r')
-    try {
-      await (await handle).sync()
-    } catch (error) {
-      release() // open again next time
-      throw error
-    } finally {
-      // A directory no write has used for a while is closed: no descriptor outlives a burst (or the server) for long.
-      idle = setTimeout(() => { if (!running && !next) release() }, DIRECTORY_IDLE_MS).unref()
-    }
-  }
-  const start = (): Promise<void> => {
-    const sync = run()
-    running = sync
-    void sync.catch(() => undefined).then(() => { if (running === sync) running = undefined })
-    return sync
-  }
-  return {
-    sync() {
-      if (!running) return start()
-      next ??= running.catch(() => undefined).then(() => {
-        next = undefined
-        return start()
-      })
-      return next
-    },
-  }
 }
