@@ -24,14 +24,7 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
   const shared = sharedPerFile(options.file)
   const subscriptions = new Set<() => void>()
   const connection = trackedConnection(file)
-  const syncWal = options.syncWal ?? walFileSync(resolve(options.file))
-  const walSync = options.file === ':memory:' ? undefined : groupSync(async () => {
-    try {
-      await syncWal()
-    } catch (error) {
-      throw new CommitNotDurableError(error)
-    }
-  })
+  const walSync = options.file === ':memory:' ? undefined : groupSync(reportingFailure(options.syncWal ?? walFileSync(resolve(options.file))))
   return {
     name: 'sqlite',
     kysely: new SqliteDialect({ database: connection }),
@@ -119,6 +112,17 @@ function trackedConnection(file: BetterSqlite3.Database): SqliteDatabase & { tak
       wrote = false
       return true
     },
+  }
+}
+
+/** A failed sync leaves the commits it was for visible but not known to be on disk: their callers are told so. */
+function reportingFailure(sync: SyncFile): SyncFile {
+  return async () => {
+    try {
+      await sync()
+    } catch (error) {
+      throw new CommitNotDurableError(error)
+    }
   }
 }
 
