@@ -12,7 +12,7 @@ import { fixedClock } from '../../src/core/clock.js'
 import type { OperationContext } from '../../src/core/operation.js'
 import type { LookupEventsRequest } from '../../src/generated/cloudtrail/types.js'
 import type { CloudTrailRecord } from '../../src/services/cloudtrail/event-record.js'
-import { insertBatches, RECORDS_PER_BATCH, type EventBatch } from '../../src/services/cloudtrail/event-store.js'
+import { insertBatches, RECORDS_PER_BATCH, sealRecords, type SealedBatch } from '../../src/services/cloudtrail/event-store.js'
 import { lookupOperations } from '../../src/services/cloudtrail/lookup-events.js'
 import { openDatabase } from '../../src/storage/database.js'
 
@@ -104,7 +104,7 @@ try {
   const batches = Math.ceil(EVENTS / PER_BATCH)
   const perTransaction = 40
   for (let first = 0; first < batches; first += perTransaction) {
-    const group: EventBatch[] = []
+    const group: SealedBatch[] = []
     for (let b = first; b < Math.min(batches, first + perTransaction); b++) {
       const prefix = hex(b, 8)
       const count = Math.min(PER_BATCH, EVENTS - b * PER_BATCH)
@@ -113,10 +113,10 @@ try {
         const index = b * PER_BATCH + i
         const time = new Date(NOW.getTime() - SPAN_MS + Math.floor((index / EVENTS) * SPAN_MS))
         const made = record(time, prefix)
-        records.push({ record: made, json: JSON.stringify(made) })
+        records.push(made)
       }
-      if (b === 10) samples.oldEventId = records[5]!.record.eventID
-      group.push({ accountId: ACCOUNT, region: REGION, batchId: `${prefix}-0000-4000-8000-000000000000`, management: true, records: records.reverse() })
+      if (b === 10) samples.oldEventId = records[5]!.eventID
+      group.push(sealRecords({ accountId: ACCOUNT, region: REGION, batchId: `${prefix}-0000-4000-8000-000000000000`, management: true }, records.reverse()))
     }
     await database.transaction((tx) => insertBatches(tx, group))
     if (first % 2000 === 0 && first > 0) {

@@ -1,6 +1,6 @@
 // Where the recorder's CPU per call goes, stage by stage, for a group commit of the size a busy server writes
-// (4000 calls): building the records, serializing them, deflating the batches, storing them (deflate, lookup keys,
-// SQLite statements, commit), and the whole recorder (record() then flush(), garbage collection included). No pipeline and no sockets, so the figures
+// (4000 calls): building the records, serializing them, sealing the batches (text and lookup keys), storing them (SQLite
+// statements, commit), and the whole recorder (record() then flush(), garbage collection included). No pipeline and no sockets, so the figures
 // hold still on a shared machine; bench/cloudtrail/record.ts measures the cost against a whole call.
 //
 //   node --import tsx bench/cloudtrail/recorder-stages.ts [--rounds 10]
@@ -15,7 +15,8 @@ import { randomIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import { eventRecords, type RecordContext } from '../../src/services/cloudtrail/event-record.js'
 import { cloudTrailRecorder } from '../../src/services/cloudtrail/event-recorder.js'
-import { BATCH_KEY_LENGTH, encodeRecords, insertBatches, RECORDS_PER_BATCH, type EventBatch, type StoredRecord } from '../../src/services/cloudtrail/event-store.js'
+import { BATCH_KEY_LENGTH, insertBatches, RECORDS_PER_BATCH, sealRecords, type SealedBatch } from '../../src/services/cloudtrail/event-store.js'
+import { recordText } from '../../src/services/cloudtrail/record-text.js'
 import { openDatabase } from '../../src/storage/database.js'
 
 const { values: options } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } })
@@ -54,7 +55,7 @@ try {
   }
   const context: RecordContext = { models: serviceModels, defaultAccountId: ACCOUNT, eventId, uuid: () => randomUUID() }
   console.log(`CPU µs per call, best of ${options.rounds} group commits of ${CALLS} calls, on ${process.version}, load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
-  console.log(['call'.padEnd(24), 'build', 'serialize', 'deflate', 'store', 'recorder'].map((name, index) => index === 0 ? name : name.padStart(11)).join(''))
+  console.log(['call'.padEnd(24), 'build', 'serialize', 'seal', 'store', 'recorder'].map((name, index) => index === 0 ? name : name.padStart(11)).join(''))
   for (const [name, make] of Object.entries(SHAPES)) {
     const best = [Infinity, Infinity, Infinity, Infinity, Infinity]
     for (let round = 0; round < Number(options.rounds); round++) {
@@ -64,15 +65,15 @@ try {
       const records = calls.flatMap((one) => eventRecords(one, context))
       const build = cpu(start)
       start = process.cpuUsage()
-      const stored: StoredRecord[] = records.map((record) => ({ record, json: JSON.stringify(record) }))
+      for (const record of records) recordText(record)
       const serialize = cpu(start)
-      const batches: EventBatch[] = []
-      for (let index = 0; index < stored.length; index += RECORDS_PER_BATCH) {
-        batches.push({ accountId: ACCOUNT, region: 'us-east-1', batchId: `${round}-${index}-${randomUUID()}`, management: true, records: stored.slice(index, index + RECORDS_PER_BATCH) })
-      }
+      const batches: SealedBatch[] = []
       start = process.cpuUsage()
-      for (const batch of batches) encodeRecords(batch.records)
-      const deflate = cpu(start)
+      for (let index = 0; index < records.length; index += RECORDS_PER_BATCH) {
+        const place = { accountId: ACCOUNT, region: 'us-east-1', batchId: `${round}-${index}-${randomUUID()}`, management: true }
+        batches.push(sealRecords(place, records.slice(index, index + RECORDS_PER_BATCH)))
+      }
+      const seal = cpu(start)
       start = process.cpuUsage()
       await database.transaction((tx) => insertBatches(tx, batches))
       const store = cpu(start)
@@ -81,12 +82,13 @@ try {
       for (const one of fresh) recorder.record(one)
       await recorder.flush()
       const whole = cpu(start)
-      ;[build, serialize, deflate, store, whole].forEach((value, index) => { best[index] = Math.min(best[index]!, value) })
+      ;[build, serialize, seal, store, whole].forEach((value, index) => { best[index] = Math.min(best[index]!, value) })
     }
     console.log([name.padEnd(24), ...best.map((value) => value.toFixed(2).padStart(11))].join(''))
   }
-  console.log('(store: insertBatches in a transaction: deflate, lookup keys, SQL, commit; recorder: record() for each call then one\n' +
-  " flush, everything included: what it costs beyond build + serialize + store is batching, id draws and garbage collection)")
+  console.log('(serialize: the records\' chunks (record-text.ts); seal: the batches\' text and lookup keys, serializing included;\n' +
+  ' store: insertBatches in a transaction: SQL, commit; recorder: record() for each call then one flush, everything\n' +
+  ' included: what it costs beyond build + seal + store is batching, id draws and garbage collection)')
   await recorder.close()
   await database.close()
 } finally {

@@ -16,6 +16,8 @@ export interface TrailDelivery {
    * builds no data event otherwise. Cheap: it runs on the request path of every S3 object call.
    */
   coversDataEvents(accountId: string, region: string, at: number): boolean
+  /** Whether any trail exists: without one, the recorder keeps no record for this subscriber. */
+  listening(): boolean
   /** Whether some logging trail records `event` (a data event is built and stored only then). */
   selects(event: TrailEvent): boolean
   /** Writes every buffered log file, then every digest that is due. */
@@ -141,9 +143,12 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
       }
       return false
     },
+    listening: () => deps.trails.all().length > 0,
     selects(event) {
+      const trails = deps.trails.all()
+      if (trails.length === 0) return false // the recorder asks for every record: most deployments have no trail
       const at = Date.parse(event.eventTime)
-      return deps.trails.all().some((trail) => loggingAt(trail, at) && recordsFor(trail, event))
+      return trails.some((trail) => loggingAt(trail, at) && recordsFor(trail, event))
     },
     accept(event) {
       const trails = deps.trails.all()

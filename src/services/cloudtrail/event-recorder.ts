@@ -6,10 +6,12 @@
 // - A call that may change something runs its handler inside an audit scope (AsyncLocalStorage). The first
 //   transaction the handler commits inserts the call's record, as known before the outcome, just before it commits
 //   (Database.beforeEachCommit): the change and its event are durable together or not at all.
-// - Once the call has finished, `record` queues it. A batch writer commits the queue at most `flushMs` later, in one
+// - Once the call has finished, `record` queues it; right after the current I/O turn (setImmediate, off the
+//   response's path) queued calls are built into records and written into the open batches' text (event-batch.ts),
+//   so that a waiting call keeps a line of text alive, not the pipeline's objects (which then die young: garbage
+//   collection was most of recording's cost). A batch writer commits the open batches at most `flushMs` later, in one
 //   transaction: new records for calls that committed nothing (reads, denials, failures) and, for calls whose record
-//   is already stored, the final JSON with responseElements and any error. Records are built and serialized there,
-//   off the request path.
+//   is already stored, the final record with responseElements and any error.
 // Handlers are never wrapped in a transaction of ours: S3 streams bodies inside handlers, and SQLite runs one
 // transaction at a time.
 import { AsyncLocalStorage } from 'node:async_hooks'
@@ -18,9 +20,10 @@ import { systemClock, type Clock } from '../../core/clock.js'
 import type { Ids } from '../../core/ids.js'
 import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
+import { batchBuilder, type BatchBuilder } from './batch-builder.js'
 import { eventRecords, type CloudTrailRecord, type RecordContext } from './event-record.js'
 import { isDataEvent, isReadOnlyEvent } from './event-kinds.js'
-import { BATCH_KEY_LENGTH, RECORDS_PER_BATCH, insertBatches, replaceBatch, type EventBatch, type StoredRecord } from './event-store.js'
+import { insertBatches, replaceBatch, sealRecords, type SealedBatch } from './event-store.js'
 import type { DataEventInterest } from './trail-ports.js'
 
 export type CloudTrailListener = (record: CloudTrailRecord) => void
@@ -68,6 +71,12 @@ export interface RecorderDeps {
  */
 const DEFAULT_FLUSH_MS = 80
 
+/**
+ * Finished calls built into their batches at once when this many are queued within one I/O turn: a queued call keeps
+ * the pipeline's objects alive, and objects that outlive a young-generation collection are copied, then promoted.
+ */
+const DRAIN_AT = 64
+
 /** A call whose handler may change something, while it runs. */
 interface Scope {
   readonly call: StartedCall
@@ -79,13 +88,23 @@ interface Scope {
 }
 
 interface Committed {
-  readonly batches: readonly EventBatch[]
+  /** Each stored record (a batch of its own) with its event id. */
+  readonly batches: readonly { readonly batch: SealedBatch; readonly eventID: string }[]
   readonly draws: readonly string[]
 }
 
 type Queued =
   | { readonly call: CallRecord; readonly committed?: Committed }
   | { readonly records: readonly CloudTrailRecord[] }
+
+/** What the next group commit writes, and the records it then announces. */
+interface NextCommit {
+  readonly fresh: BatchBuilder
+  /** How the records of this commit draw their ids (from the batch each joins). */
+  readonly context: RecordContext
+  readonly completed: { readonly before: SealedBatch; readonly after: SealedBatch }[]
+  readonly announce: CloudTrailRecord[]
+}
 
 export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   const flushMs = deps.flushMs ?? DEFAULT_FLUSH_MS
@@ -109,7 +128,10 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   /** Whether a built record is kept: every management event; a data event some subscriber selects. */
   const kept = (record: CloudTrailRecord): boolean => record.managementEvent || interests.some((interest) => interest.selects(record))
   const isDataCall = (call: StartedCall): boolean => isDataEvent(call.service, call.operation)
+  /** Finished calls not built yet: drained right after the current I/O turn. */
   let queue: Queued[] = []
+  let draining: NodeJS.Immediate | undefined
+  let next: NextCommit
   let timer: NodeJS.Timeout | undefined
   let writing: Promise<void> = Promise.resolve()
   let closed = false
@@ -142,59 +164,94 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     const records = eventRecords(scope.call, { models, defaultAccountId, eventId: draw, uuid: draw }).filter(kept)
     if (records.length === 0) return
     const batches = records.map((record) => ({
-      accountId: record.recipientAccountId,
-      region: record.awsRegion,
-      batchId: nextBatchId(),
-      management: record.managementEvent,
-      records: [stored(record)],
+      batch: sealRecords({ accountId: record.recipientAccountId, region: record.awsRegion, batchId: nextBatchId(), management: record.managementEvent }, [record]),
+      eventID: record.eventID,
     }))
-    await insertBatches(tx, batches)
+    await insertBatches(tx, batches.map(({ batch }) => batch))
     return {
       committed: () => { scope.committed = { batches, draws } },
       rolledBack: () => { scope.inserting = false },
     }
   })
 
+  const newCommit = (): NextCommit => {
+    const fresh = batchBuilder(deps.ids, nextBatchId)
+    return { fresh, context: { models, defaultAccountId, eventId: fresh.eventId, uuid: deps.ids.uuid }, completed: [], announce: [] }
+  }
+  next = newCommit()
+  /**
+   * Whether some subscriber may hear the record once committed: only those records are kept until the commit (most
+   * deployments have no trail, and then a queued call leaves only its line of text behind).
+   */
+  const heard = (record: CloudTrailRecord): boolean => {
+    for (const [, interest] of listeners) {
+      if (interest === undefined) return true
+      if (interest.listening() && (record.managementEvent || interest.selects(record))) return true
+    }
+    return false
+  }
+
+  /** Builds the queued calls' records into the next commit's batches; never throws (it runs on its own turn). */
+  function drain(): void {
+    if (draining) clearImmediate(draining)
+    draining = undefined
+    const items = queue
+    queue = []
+    for (const item of items) {
+      try {
+        build(item)
+      } catch (error) {
+        deps.onError(error)
+      }
+    }
+  }
+
+  /** Writes an item's records into the next commit's batches (the final form, for a call whose record is stored). */
+  function build(item: Queued): void {
+    const { fresh, context, completed, announce } = next
+    if ('records' in item) {
+      for (const record of item.records) {
+        fresh.add(record)
+        if (heard(record)) announce.push(record)
+      }
+    } else if (item.committed) {
+      // The final records, with the ids the stored ones drew, in the order they drew them.
+      const draws = [...item.committed.draws]
+      const replay = () => draws.shift() ?? deps.ids.uuid()
+      const records = new Map(eventRecords(item.call, { models, defaultAccountId, eventId: replay, uuid: replay }).map((record) => [record.eventID, record]))
+      for (const { batch, eventID } of item.committed.batches) {
+        const final = records.get(eventID)
+        if (!final) continue
+        completed.push({ before: batch, after: sealRecords(batch, [final]) })
+        if (heard(final)) announce.push(final)
+      }
+    } else {
+      for (const record of eventRecords(item.call, context)) {
+        if (!kept(record)) continue
+        fresh.add(record)
+        if (heard(record)) announce.push(record)
+      }
+    }
+  }
+
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer)
     timer = undefined
-    if (queue.length === 0) return writing
-    const batch = queue
-    queue = []
-    writing = writing.then(() => writeBatch(batch)).catch(deps.onError)
+    drain()
+    if (next.fresh.size === 0 && next.completed.length === 0) return writing
+    const commit = next
+    next = newCommit()
+    writing = writing.then(() => writeCommit(commit)).catch(deps.onError)
     return writing
   }
 
-  async function writeBatch(items: readonly Queued[]): Promise<void> {
-    const batches = batchBuilder(deps.ids, nextBatchId)
-    const completed: { before: EventBatch; after: EventBatch }[] = []
-    const context: RecordContext = { models, defaultAccountId, eventId: batches.eventId, uuid: deps.ids.uuid }
-    for (const item of items) {
-      if ('records' in item) {
-        for (const record of item.records) batches.add(record)
-      } else if (item.committed) {
-        // The final records, with the ids the stored ones drew, in the order they drew them.
-        const draws = [...item.committed.draws]
-        const replay = () => draws.shift() ?? deps.ids.uuid()
-        const records = new Map(eventRecords(item.call, { models, defaultAccountId, eventId: replay, uuid: replay }).map((record) => [record.eventID, record]))
-        for (const batch of item.committed.batches) {
-          const final = records.get(batch.records[0]!.record.eventID)
-          if (final) completed.push({ before: batch, after: { ...batch, records: [stored(final)] } })
-        }
-      } else {
-        for (const record of eventRecords(item.call, context)) {
-          if (kept(record)) batches.add(record)
-        }
-      }
-    }
-    const fresh = batches.done()
+  async function writeCommit({ fresh, completed, announce: heardRecords }: NextCommit): Promise<void> {
+    const batches = fresh.done()
     await deps.database.transaction(async (tx) => {
-      await insertBatches(tx, fresh)
+      await insertBatches(tx, batches)
       for (const { before, after } of completed) await replaceBatch(tx, before, after)
     })
-    for (const batch of [...completed.map(({ after }) => after), ...fresh]) {
-      for (const { record } of batch.records) announce(record)
-    }
+    for (const record of heardRecords) announce(record)
   }
 
   async function runScoped<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
@@ -221,7 +278,10 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   function enqueue(item: Queued): void {
     if (closed) return
     queue.push(item)
-    if (queue.length >= maxPending) void flush()
+    // Built after this I/O turn, or at once when many calls came within one (calls that never wait on I/O).
+    if (queue.length >= DRAIN_AT) drain()
+    else draining ??= setImmediate(drain)
+    if (queue.length + next.fresh.size >= maxPending) void flush()
     else timer ??= setTimeout(() => void flush(), flushMs).unref()
   }
 
@@ -260,60 +320,5 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       closed = true
       removeHook()
     },
-  }
-}
-
-function stored(record: CloudTrailRecord): StoredRecord {
-  return { record, json: JSON.stringify(record) }
-}
-
-/**
- * Groups one group commit's records into batches per account, region and category, at most RECORDS_PER_BATCH each;
- * `eventId` draws a record's id from the batch it will join, so that a batch's ids share their first 8 hex digits
- * (the key EventId lookups find the batch by).
- */
-function batchBuilder(ids: Ids, nextBatchId: () => string) {
-  type OpenBatch = { batch: EventBatch & { records: StoredRecord[] }; prefix: string; drawn: number }
-  const open = new Map<string, OpenBatch>()
-  const byPrefix = new Map<string, EventBatch & { records: StoredRecord[] }>()
-  const all: EventBatch[] = []
-  // Per call, the batch of the previous draw is usually the one to use again, and the record drawing the last id is
-  // the next one added: remembered, so that the common case builds no map key and looks nothing up.
-  let lastEntry: OpenBatch | undefined
-  let lastId: string | undefined
-  const openBatch = (accountId: string, region: string, management: boolean) => {
-    const key = `${accountId}\n${region}\n${management}`
-    let entry = open.get(key)
-    if (!entry || entry.drawn >= RECORDS_PER_BATCH) {
-      const prefix = ids.uuid().slice(0, BATCH_KEY_LENGTH)
-      entry = { batch: { accountId, region, batchId: nextBatchId(), management, records: [] }, prefix, drawn: 0 }
-      open.set(key, entry)
-      byPrefix.set(prefix, entry.batch)
-      all.push(entry.batch)
-    }
-    return entry
-  }
-  return {
-    eventId(accountId: string, region: string, management: boolean): string {
-      const last = lastEntry
-      const entry = last && last.drawn < RECORDS_PER_BATCH && last.batch.accountId === accountId && last.batch.region === region
-        && last.batch.management === management
-        ? last
-        : openBatch(accountId, region, management)
-      entry.drawn++
-      lastEntry = entry
-      lastId = entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
-      return lastId
-    },
-    add(record: CloudTrailRecord): void {
-      let batch = record.eventID === lastId ? lastEntry!.batch : byPrefix.get(record.eventID.slice(0, BATCH_KEY_LENGTH))
-      if (!batch || batch.accountId !== record.recipientAccountId || batch.region !== record.awsRegion) {
-        // A record made outside the pipeline brings its own id: it is a batch of its own.
-        batch = { accountId: record.recipientAccountId, region: record.awsRegion, batchId: nextBatchId(), management: record.managementEvent, records: [] }
-        all.push(batch)
-      }
-      batch.records.push(stored(record))
-    },
-    done: (): EventBatch[] => all.filter((batch) => batch.records.length > 0),
   }
 }

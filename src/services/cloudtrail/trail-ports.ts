@@ -29,6 +29,11 @@ export interface TrailEvent {
  * so the recorder asks before it builds one.
  */
 export interface DataEventInterest {
+  /**
+   * Whether the subscriber may want any event at all now (some trail exists): the recorder keeps a record until its
+   * commit only for a subscriber that may hear it.
+   */
+  listening(): boolean
   /** A cheap first look, before any record is built: may a data event of `accountId` in `region` at `at` (ms) be wanted? */
   coversDataEvents(accountId: string, region: string, at: number): boolean
   /** Whether this built data event is wanted. */

@@ -1,0 +1,70 @@
+// The open batches of the next group commit: a record joins the batch of its account, region and category, at most
+// RECORDS_PER_BATCH each; record ids are drawn from the batch the record will join, so that a batch's ids share their
+// first BATCH_KEY_LENGTH characters (the key EventId lookups find the batch by).
+import type { Ids } from '../../core/ids.js'
+import type { CloudTrailRecord } from './event-record.js'
+import { BATCH_KEY_LENGTH, openBatch, RECORDS_PER_BATCH, type OpenBatch, type SealedBatch } from './event-store.js'
+
+export interface BatchBuilder {
+  /** The id of a record bound for `accountId`'s events in `region` (management or data): RecordContext.eventId. */
+  eventId(accountId: string, region: string, management: boolean): string
+  /** Writes a record into its batch (the one its id was drawn from; else a batch of its own). */
+  add(record: CloudTrailRecord): void
+  /** How many records were added. */
+  readonly size: number
+  /** The batches, sealed. */
+  done(): SealedBatch[]
+}
+
+export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder {
+  type Entry = { readonly batch: OpenBatch; readonly prefix: string; drawn: number }
+  const open = new Map<string, Entry>()
+  const byPrefix = new Map<string, OpenBatch>()
+  const all: OpenBatch[] = []
+  let size = 0
+  // Per call, the batch of the previous draw is usually the one to use again, and the record drawing the last id is
+  // the next one added: remembered, so that the common case builds no map key and looks nothing up.
+  let lastEntry: Entry | undefined
+  let lastId: string | undefined
+  const newBatch = (accountId: string, region: string, management: boolean): OpenBatch => {
+    const batch = openBatch({ accountId, region, batchId: nextBatchId(), management })
+    all.push(batch)
+    return batch
+  }
+  const entryFor = (accountId: string, region: string, management: boolean): Entry => {
+    const key = `${accountId}\n${region}\n${management}`
+    let entry = open.get(key)
+    if (!entry || entry.drawn >= RECORDS_PER_BATCH) {
+      entry = { batch: newBatch(accountId, region, management), prefix: ids.uuid().slice(0, BATCH_KEY_LENGTH), drawn: 0 }
+      open.set(key, entry)
+      byPrefix.set(entry.prefix, entry.batch)
+    }
+    return entry
+  }
+  return {
+    eventId(accountId, region, management) {
+      const last = lastEntry
+      const entry = last && last.drawn < RECORDS_PER_BATCH && last.batch.accountId === accountId && last.batch.region === region
+        && last.batch.management === management
+        ? last
+        : entryFor(accountId, region, management)
+      entry.drawn++
+      lastEntry = entry
+      lastId = entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
+      return lastId
+    },
+    add(record) {
+      let batch = record.eventID === lastId ? lastEntry!.batch : byPrefix.get(record.eventID.slice(0, BATCH_KEY_LENGTH))
+      if (!batch || batch.accountId !== record.recipientAccountId || batch.region !== record.awsRegion) {
+        // A record made outside the pipeline brings its own id: it is a batch of its own.
+        batch = newBatch(record.recipientAccountId, record.awsRegion, record.managementEvent)
+      }
+      batch.add(record)
+      size++
+    },
+    get size() {
+      return size
+    },
+    done: () => all.filter((batch) => batch.size > 0).map((batch) => batch.seal()),
+  }
+}

@@ -1,0 +1,140 @@
+// One stored batch being filled: records are written into its text and lookup keys as they come, so that a queued
+// call keeps nothing alive but a line of text until its group commit (the pipeline's call objects die young, which
+// keeps garbage collection cheap); `seal` gives the row and key rows event-store.ts writes.
+import type { CloudTrailRecord } from './event-record.js'
+import { lookupResourceName } from './event-kinds.js'
+import { BatchText, recordText } from './record-text.js'
+import { lookupUsername } from './user-identity.js'
+
+export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId'
+
+/** The length of the event id prefix every event of a batch shares, and its key for EventId lookups. */
+export const BATCH_KEY_LENGTH = 8
+
+/** Indexed values are cut to this length (index entries stay small); a lookup compares the whole value. */
+export const INDEXED_VALUE_LENGTH = 256
+
+/** Where a batch is stored: one account, region and category (management or data). */
+export interface BatchPlace {
+  readonly accountId: string
+  readonly region: string
+  readonly batchId: string
+  readonly management: boolean
+}
+
+/** A batch ready to store: its text (record-text.ts), its bounds and its lookup keys. */
+export interface SealedBatch extends BatchPlace {
+  readonly text: string
+  readonly eventCount: number
+  readonly newestTime: string
+  readonly oldestTime: string
+  /** One per distinct (attribute, value), with the offsets of its records in the batch's JSON lines (none for EventId). */
+  readonly keys: readonly LookupKey[]
+}
+
+export interface LookupKey {
+  readonly attribute: string
+  readonly value: string
+  readonly offsets: string
+}
+
+/** A record's values for one lookup attribute (several for resources). */
+export function attributeValues(record: CloudTrailRecord, key: LookupAttributeKey): string[] {
+  switch (key) {
+    case 'EventId': return [record.eventID]
+    case 'EventName': return [record.eventName]
+    case 'EventSource': return [record.eventSource]
+    case 'ReadOnly': return [String(record.readOnly)]
+    case 'Username': {
+      const username = lookupUsername(record.userIdentity)
+      return username === undefined ? [] : [username]
+    }
+    case 'AccessKeyId': return record.userIdentity.accessKeyId ? [record.userIdentity.accessKeyId] : []
+    case 'ResourceType': return (record.resources ?? []).map((resource) => resource.type)
+    case 'ResourceName': return (record.resources ?? []).map(lookupResourceName)
+  }
+}
+
+const INDEXED_ATTRIBUTES: readonly LookupAttributeKey[] = ['EventName', 'EventSource', 'ReadOnly', 'Username', 'AccessKeyId', 'ResourceType', 'ResourceName']
+
+interface KeyEntry {
+  readonly attribute: string
+  readonly value: string
+  readonly offsets: number[]
+}
+
+export interface OpenBatch extends BatchPlace {
+  readonly size: number
+  add(record: CloudTrailRecord): void
+  seal(): SealedBatch
+}
+
+export function openBatch(place: BatchPlace): OpenBatch {
+  const text = new BatchText()
+  const keys = new Map<string, KeyEntry>()
+  const prefixes = new Set<string>()
+  let size = 0
+  let offset = 0
+  let newest = ''
+  let oldest = ''
+  // The common case (one caller repeating a call): the previous record's keys, without working them out again.
+  let previous: CloudTrailRecord | undefined
+  let previousKeys: KeyEntry[] = []
+  const touch = (attribute: string, value: string, touched: KeyEntry[]) => {
+    const cut = value.slice(0, INDEXED_VALUE_LENGTH)
+    const id = `${attribute}\n${cut}`
+    let entry = keys.get(id)
+    if (!entry) keys.set(id, entry = { attribute, value: cut, offsets: [] })
+    if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
+    touched.push(entry)
+  }
+  return {
+    ...place,
+    get size() {
+      return size
+    },
+    add(record) {
+      if (size === 0 || record.eventTime > newest) newest = record.eventTime
+      if (size === 0 || record.eventTime < oldest) oldest = record.eventTime
+      size++
+      const prefix = record.eventID.slice(0, BATCH_KEY_LENGTH)
+      if (!prefixes.has(prefix)) prefixes.add(prefix)
+      if (place.management) {
+        if (previous && sameLookupValues(previous, record)) {
+          for (const entry of previousKeys) entry.offsets.push(offset)
+        } else {
+          const touched: KeyEntry[] = []
+          for (const attribute of INDEXED_ATTRIBUTES) {
+            for (const value of attributeValues(record, attribute)) touch(attribute, value, touched)
+          }
+          previous = record
+          previousKeys = touched
+        }
+      }
+      offset += text.add(recordText(record)) + 1
+    },
+    seal() {
+      const rows: LookupKey[] = []
+      if (place.management) {
+        for (const entry of keys.values()) rows.push({ attribute: entry.attribute, value: entry.value, offsets: entry.offsets.join(',') })
+        for (const prefix of prefixes) rows.push({ attribute: 'EventId', value: prefix, offsets: '' })
+      }
+      return { ...place, text: text.done(), eventCount: size, newestTime: newest, oldestTime: oldest, keys: rows }
+    },
+  }
+}
+
+/** The sealed batch of `records`, all of one place. */
+export function sealRecords(place: BatchPlace, records: readonly CloudTrailRecord[]): SealedBatch {
+  const batch = openBatch(place)
+  for (const record of records) batch.add(record)
+  return batch.seal()
+}
+
+/** Whether two records have the same lookup values (identities are shared per caller, so compared by reference). */
+function sameLookupValues(a: CloudTrailRecord, b: CloudTrailRecord): boolean {
+  if (a.userIdentity !== b.userIdentity || a.eventName !== b.eventName || a.eventSource !== b.eventSource || a.readOnly !== b.readOnly) return false
+  const x = a.resources ?? []
+  const y = b.resources ?? []
+  return x.length === y.length && x.every((resource, index) => resource === y[index])
+}

@@ -1,0 +1,41 @@
+// The stored text of an event batch: the chunked form gives back exactly the JSON lines of its records, and rows
+// written before it (base64 of deflated JSON lines) still read.
+import { deflateRawSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { decodeRecords, sealRecords } from '../../src/services/cloudtrail/event-store.js'
+import { recordText } from '../../src/services/cloudtrail/record-text.js'
+import type { CloudTrailRecord } from '../../src/services/cloudtrail/event-record.js'
+
+const identity = { type: 'IAMUser', principalId: 'AIDAALICE', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', accessKeyId: 'AKIAALICE', userName: 'alice' }
+const bucket = { accountId: '111122223333', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::reports' }
+
+function record(index: number, fields: Partial<Record<keyof CloudTrailRecord, unknown>> = {}): CloudTrailRecord {
+  return {
+    eventVersion: '1.09', userIdentity: identity, eventTime: `2026-05-01T10:00:0${index % 10}Z`, eventSource: 'iam.amazonaws.com', eventName: 'GetUser',
+    awsRegion: 'us-east-1', sourceIPAddress: '192.0.2.1', userAgent: 'aws-cli/2 "quoted"\ttab', requestParameters: { userName: `user-${index % 2}` },
+    responseElements: null, requestID: `request-${index}`, eventID: `0000000${index}-0000-4000-8000-000000000000`, readOnly: true,
+    eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: '111122223333', eventCategory: 'Management', ...fields,
+  } as CloudTrailRecord
+}
+
+describe('stored batch text', () => {
+  it('reads back exactly the JSON lines of its records, repeated and unique members, errors, resources and odd characters alike', () => {
+    const records = [
+      record(0),
+      record(1),
+      record(2, { errorCode: 'AccessDenied', errorMessage: 'User: alice\nis not authorized \u2028 ü', responseElements: undefined }),
+      record(3, { resources: [bucket, { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::reports/a\tb.csv' }], sharedEventID: 'shared-1', tlsDetails: { tlsVersion: 'TLSv1.3' } }),
+      record(4, { userIdentity: { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' } }),
+    ]
+    const lines = records.map((one) => JSON.stringify(one)).join('\n')
+    const { text } = sealRecords({ accountId: '111122223333', region: 'us-east-1', batchId: 'b', management: true }, records)
+    expect(decodeRecords(text)).toBe(lines)
+    expect(records.map((one) => recordText(one).length)).toEqual(records.map((one) => JSON.stringify(one).length))
+    expect(text.length).toBeLessThan(lines.length)
+  })
+
+  it('reads rows written as base64 of deflated JSON lines', () => {
+    const lines = [record(0), record(1)].map((one) => JSON.stringify(one)).join('\n')
+    expect(decodeRecords(deflateRawSync(lines).toString('base64'))).toBe(lines)
+  })
+})
