@@ -1,8 +1,8 @@
-// ObjectFiles: object bytes on disk under <data-dir>/s3. A body is streamed, encrypted, into tmp/, fsync'd, renamed
-// into data/ and its directory fsync'd before the metadata that names it commits, so a crash leaves the old object
-// or the new one, never a mix. Files no row names (a crash between rename and commit, or after a commit that
-// replaced an object) and anything left in tmp/ are orphans, removed by `sweep` at start.
-import { closeSync, createReadStream, openSync, readSync, renameSync } from 'node:fs'
+// ObjectFiles: object bytes on disk under <data-dir>/s3. A body is streamed, encrypted, into tmp/, renamed into data/
+// once all of it is written, fsync'd, and its directory fsync'd before the metadata that names it commits, so a crash
+// leaves the old object or the new one, never a mix. Files no row names (a crash before the commit, or after a commit
+// that replaced an object) and anything left in tmp/ are orphans, removed by `sweep` at start.
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { mkdir, open, readdir, rm, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Ids } from '../../core/ids.js'
@@ -97,16 +97,14 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
     root,
     async write(source, setting) {
       const file = ids.bytes(16).toString('hex')
-      const temporary = join(tmp, file)
       const { envelope, encrypt } = cipher.seal(setting, file)
       // A small body arrives whole before its file is opened, and is then written in one go (object-file-writes.ts).
       const start = await bodyStart(source, encrypt)
-      const size = start.rest ? await writeLargeFile(temporary, start, encrypt) : start.size
-      if (!start.rest) await writeSmallFile(temporary, start.chunks)
       const directory = await directoryOf(file)
-      // A rename is a metadata change of a few microseconds: on the event loop, no threadpool round trip.
-      renameSync(temporary, pathOf(file))
-      await directory.sync()
+      const paths = { temporary: join(tmp, file), final: pathOf(file) }
+      const size = start.rest ? await writeLargeFile(paths, start, encrypt) : start.size
+      if (!start.rest) await writeSmallFile(paths, start.chunks)
+      await directory.sync() // the new name is durable: only now may metadata name the file
       return { file, size, envelope }
     },
 
