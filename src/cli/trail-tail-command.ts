@@ -51,8 +51,6 @@ const TAIL_USER_AGENT = 'palisade-trail-tail'
 
 /** Events seen less than this long before the newest are looked up again: a batch may commit one a little late. */
 const OVERLAP_MS = 10_000
-/** Ids remembered to print each event once. */
-const SEEN_LIMIT = 100_000
 
 /** Runs `palisade trail tail <args>`; returns the exit code. */
 export async function trailTailCommand(args: readonly string[], env: Env, io: TrailTailIo): Promise<number> {
@@ -74,7 +72,7 @@ export async function trailTailCommand(args: readonly string[], env: Env, io: Tr
   const attribute: LookupAttribute | undefined = options.eventName !== undefined
     ? { AttributeKey: 'EventName', AttributeValue: options.eventName }
     : options.user !== undefined ? { AttributeKey: 'Username', AttributeValue: options.user } : undefined
-  const seen = new Set<string>()
+  const seen = new SeenEvents()
   let from = new Date(io.now().getTime() - options.sinceMs)
   try {
     for (;;) {
@@ -84,7 +82,7 @@ export async function trailTailCommand(args: readonly string[], env: Env, io: Tr
       }
       const newest = fresh.reduce((latest, record) => Math.max(latest, Date.parse(String(record.eventTime))), from.getTime())
       from = new Date(Math.max(from.getTime(), newest - OVERLAP_MS))
-      if (seen.size > SEEN_LIMIT) seen.clear()
+      seen.forgetBefore(from)
       if (options.once || io.signal.aborted) return 0
       await sleep(options.intervalMs, io.signal)
       if (io.signal.aborted) return 0
@@ -100,16 +98,44 @@ export async function trailTailCommand(args: readonly string[], env: Env, io: Tr
 
 type CloudTrailRecord = Record<string, any>
 
+/**
+ * The events printed, by id with their time, to print each once. An event older than the polling window's start can
+ * never be returned again, so its id is forgotten then: this holds what the window (OVERLAP_MS, or --since at first)
+ * holds, however long the command runs.
+ */
+export class SeenEvents {
+  private readonly times = new Map<string, number>()
+
+  get size(): number {
+    return this.times.size
+  }
+
+  has(eventId: string): boolean {
+    return this.times.has(eventId)
+  }
+
+  add(eventId: string, eventTime: string): void {
+    this.times.set(eventId, Date.parse(eventTime))
+  }
+
+  /** Forgets what a lookup from `from` on cannot return: StartTime counts whole seconds, as event times do. */
+  forgetBefore(from: Date): void {
+    const start = Math.floor(from.getTime() / 1000) * 1000
+    for (const [id, time] of this.times) if (!(time >= start)) this.times.delete(id)
+  }
+}
+
 /** Every event since `from` not printed yet, oldest first (LookupEvents returns newest first, paged). */
-async function newEvents(client: CloudTrailClient, attribute: LookupAttribute | undefined, from: Date, seen: Set<string>): Promise<CloudTrailRecord[]> {
+async function newEvents(client: CloudTrailClient, attribute: LookupAttribute | undefined, from: Date, seen: SeenEvents): Promise<CloudTrailRecord[]> {
   const out: CloudTrailRecord[] = []
   let token: string | undefined
   do {
     const page = await client.send(new LookupEventsCommand({ LookupAttributes: attribute ? [attribute] : undefined, StartTime: from, NextToken: token, MaxResults: 50 }))
     for (const event of page.Events ?? []) {
       if (!event.EventId || seen.has(event.EventId) || !event.CloudTrailEvent) continue
-      seen.add(event.EventId)
-      out.push(JSON.parse(event.CloudTrailEvent) as CloudTrailRecord)
+      const record = JSON.parse(event.CloudTrailEvent) as CloudTrailRecord
+      seen.add(event.EventId, String(record.eventTime))
+      out.push(record)
     }
     token = page.NextToken
   } while (token)
