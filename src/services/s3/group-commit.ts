@@ -5,7 +5,7 @@
 // hears back only once the shared transaction has committed; and the call's audit record commits with it (the
 // before-commit hooks run in each carried call's context).
 // Order per object is unchanged: data file durable → name durable (object-files) → metadata committed here.
-import { AsyncLocalStorage } from 'node:async_hooks'
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks'
 import type { Database } from '../../storage/database.js'
 import type { CallContext } from '../../storage/transaction-runner.js'
 import { AwsError } from '../../core/aws-error.js'
@@ -87,9 +87,18 @@ export function groupCommit(database: Database, files: ObjectFiles): GroupCommit
   }
 
   return (object, replacesNull, precondition) => new Promise<void>((resolve, reject) => {
-    pending.push({ object, replacesNull, ...(precondition && { precondition }), context: AsyncLocalStorage.snapshot(), resolve, reject })
+    pending.push({ object, replacesNull, ...(precondition && { precondition }), context: callingContext(), resolve, reject })
     if (draining) return
     draining = true
     neutral(() => void drain())
   })
+}
+
+/**
+ * The caller's async context, to run the commit's hooks in: what AsyncLocalStorage.snapshot() captures, without the
+ * bound function it makes (about 7 µs a write on node 20, against 0.1 µs for the resource alone).
+ */
+function callingContext(): CallContext {
+  const resource = new AsyncResource('palisade.s3.groupCommit')
+  return (fn) => resource.runInAsyncScope(fn)
 }
