@@ -109,6 +109,8 @@ describe('LookupEvents', () => {
     { name: 'a ReadOnly value other than true or false', input: { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'yes' }] }, error: 'InvalidLookupAttributesException' },
     { name: 'a start time after the end time', input: { StartTime: new Date(START.getTime() + 5000), EndTime: START }, error: 'InvalidTimeRangeException' },
     { name: 'a NextToken that is not one', input: { NextToken: 'bm90IGEgdG9rZW4' }, error: 'InvalidNextTokenException' },
+    { name: 'MaxResults 0', input: { MaxResults: 0 }, error: 'InvalidMaxResultsException' },
+    { name: 'MaxResults over 50', input: { MaxResults: 51 }, error: 'InvalidMaxResultsException' },
   ] as const)('refuses $name with $error', async ({ input, error }) => {
     await expect(clients().cloudtrail.send(new LookupEventsCommand(input as never))).rejects.toMatchObject({ name: error, $metadata: { httpStatusCode: 400 } })
   })

@@ -259,7 +259,7 @@ export const cloudtrailModel: ServiceModel = {
     "LookupEventsResponse": {"type":"structure","members":{"Events":{"shape":"EventsList"},"NextToken":{"shape":"NextToken"}}},
     "MaxConcurrentQueriesException": {"type":"structure","members":{},"exception":true},
     "MaxQueryResults": {"type":"integer","min":1,"max":1000},
-    "MaxResults": {"type":"integer","min":1,"max":50},
+    "MaxResults": {"type":"integer"},
     "MaximumNumberOfTrailsExceededException": {"type":"structure","members":{},"exception":true},
     "NextToken": {"type":"string"},
     "NoManagementAccountSLRExistsException": {"type":"structure","members":{},"exception":true},

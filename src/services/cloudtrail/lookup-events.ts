@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import type { Clock } from '../../core/clock.js'
 import {
   InvalidLookupAttributesException,
+  InvalidMaxResultsException,
   InvalidNextTokenException,
   InvalidTimeRangeException,
 } from '../../generated/cloudtrail/errors.js'
@@ -43,7 +44,7 @@ export function lookupOperations(deps: LookupDeps): Pick<CloudtrailApi, 'LookupE
       }
       // Insights events are recorded only when Insights is enabled on a trail, which Palisade does not offer.
       if (input.EventCategory === 'insight') return { Events: [] }
-      const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS
+      const limit = maxResults(input.MaxResults)
       const query: Omit<EventQuery, 'after' | 'limit'> = {
         accountId: ctx.accountId,
         region: ctx.region,
@@ -64,6 +65,19 @@ export function lookupOperations(deps: LookupDeps): Pick<CloudtrailApi, 'LookupE
       }
     },
   }
+}
+
+/**
+ * "The number of events to return. Possible values are 1 through 50" (API_LookupEvents.html): outside that, AWS answers
+ * InvalidMaxResultsException, "thrown if the limit specified is invalid", not a ValidationException (the model's
+ * range is patched away, src/model/patches/cloudtrail.json, so the value reaches this check).
+ */
+function maxResults(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_RESULTS
+  if (!Number.isInteger(value) || value < 1 || value > DEFAULT_MAX_RESULTS) {
+    throw new InvalidMaxResultsException(`Value ${value} for MaxResults is invalid: it must be between 1 and ${DEFAULT_MAX_RESULTS}.`)
+  }
+  return value
 }
 
 const ATTRIBUTE_KEYS: ReadonlySet<string> = new Set<LookupAttributeKey>(['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'])
