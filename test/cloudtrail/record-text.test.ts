@@ -22,6 +22,7 @@ describe('stored batch text', () => {
   it('reads back exactly the JSON lines of its records, repeated and unique members, errors, resources and odd characters alike', () => {
     const records = [
       record(0),
+      record(10), // the same call again: only its ids differ
       record(1),
       record(2, { errorCode: 'AccessDenied', errorMessage: 'User: alice\nis not authorized \u2028 ü', responseElements: undefined }),
       record(3, { resources: [bucket, { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::reports/a\tb.csv' }], sharedEventID: 'shared-1', tlsDetails: { tlsVersion: 'TLSv1.3' } }),

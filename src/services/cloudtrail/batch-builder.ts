@@ -21,6 +21,8 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
   const open = new Map<string, Entry>()
   const byPrefix = new Map<string, OpenBatch>()
   const all: OpenBatch[] = []
+  /** Full batches, sealed at once: their lines become one text, instead of many strings kept until the commit. */
+  const sealed = new Map<OpenBatch, SealedBatch>()
   let size = 0
   // Per call, the batch of the previous draw is usually the one to use again, and the record drawing the last id is
   // the next one added: remembered, so that the common case builds no map key and looks nothing up.
@@ -55,16 +57,17 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
     },
     add(record) {
       let batch = record.eventID === lastId ? lastEntry!.batch : byPrefix.get(record.eventID.slice(0, BATCH_KEY_LENGTH))
-      if (!batch || batch.accountId !== record.recipientAccountId || batch.region !== record.awsRegion) {
+      if (!batch || sealed.has(batch) || batch.accountId !== record.recipientAccountId || batch.region !== record.awsRegion) {
         // A record made outside the pipeline brings its own id: it is a batch of its own.
         batch = newBatch(record.recipientAccountId, record.awsRegion, record.managementEvent)
       }
       batch.add(record)
       size++
+      if (batch.size >= RECORDS_PER_BATCH) sealed.set(batch, batch.seal())
     },
     get size() {
       return size
     },
-    done: () => all.filter((batch) => batch.size > 0).map((batch) => batch.seal()),
+    done: () => all.filter((batch) => batch.size > 0).map((batch) => sealed.get(batch) ?? batch.seal()),
   }
 }

@@ -70,9 +70,10 @@ export interface OpenBatch extends BatchPlace {
 }
 
 export function openBatch(place: BatchPlace): OpenBatch {
-  const text = new BatchText()
-  const keys = new Map<string, KeyEntry>()
-  const prefixes = new Set<string>()
+  let text = new BatchText()
+  let keys = new Map<string, KeyEntry>()
+  let prefixes = new Set<string>()
+  let sealed: SealedBatch | undefined
   let size = 0
   let offset = 0
   let newest = ''
@@ -94,6 +95,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
       return size
     },
     add(record) {
+      if (sealed) throw new Error('a sealed batch takes no more records')
       if (size === 0 || record.eventTime > newest) newest = record.eventTime
       if (size === 0 || record.eventTime < oldest) oldest = record.eventTime
       size++
@@ -113,13 +115,21 @@ export function openBatch(place: BatchPlace): OpenBatch {
       }
       offset += text.add(recordText(record)) + 1
     },
+    /** The batch ready to store; its working state is let go (a full batch is sealed long before its commit). */
     seal() {
+      if (sealed) return sealed
       const rows: LookupKey[] = []
       if (place.management) {
         for (const entry of keys.values()) rows.push({ attribute: entry.attribute, value: entry.value, offsets: entry.offsets.join(',') })
         for (const prefix of prefixes) rows.push({ attribute: 'EventId', value: prefix, offsets: '' })
       }
-      return { ...place, text: text.done(), eventCount: size, newestTime: newest, oldestTime: oldest, keys: rows }
+      sealed = { ...place, text: text.done(), eventCount: size, newestTime: newest, oldestTime: oldest, keys: rows }
+      text = new BatchText()
+      keys = new Map()
+      prefixes = new Set()
+      previous = undefined
+      previousKeys = []
+      return sealed
     },
   }
 }

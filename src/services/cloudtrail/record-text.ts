@@ -101,31 +101,63 @@ export class BatchText {
   private readonly numbers = new Map<string, number>()
   private readonly distinct: string[] = []
   private readonly lines: string[] = []
-  private readonly tokens: (string | number)[] = []
+  /**
+   * The previous record's chunks and its line's text between its own chunks: the next record of the same caller and
+   * call repeats every other chunk, and then its line is those texts around its own chunks, with nothing looked up.
+   */
+  private previous: { readonly chunks: readonly string[]; readonly own: number; readonly between: readonly string[] } | undefined
+  private readonly parts: string[] = []
 
   /** Adds a record; returns the length of its JSON line. */
-  add({ chunks, own, length }: RecordText): number {
-    const tokens = this.tokens
-    tokens.length = chunks.length
+  add(text: RecordText): number {
+    const { chunks, own } = text
+    const between = this.repeats(text) ? this.previous!.between : this.numbered(text)
+    const parts = this.parts
+    parts.length = 0
+    parts.push(between[0]!)
+    for (let index = 0, next = 1; index < chunks.length; index++) {
+      if ((own & (1 << index)) !== 0) parts.push(chunks[index]!, between[next++]!)
+    }
+    this.lines.push(parts.length === 1 ? parts[0]! : parts.join(''))
+    return text.length
+  }
+
+  done(): string {
+    return CHUNKED + this.distinct.length + '\n' + this.distinct.map((chunk) => chunk + '\n').join('') + this.lines.join('\n')
+  }
+
+  /** Whether the record's chunks other than its own are the previous record's (the same strings). */
+  private repeats({ chunks, own }: RecordText): boolean {
+    const previous = this.previous
+    if (previous === undefined || previous.own !== own || previous.chunks.length !== chunks.length) return false
     for (let index = 0; index < chunks.length; index++) {
-      const chunk = chunks[index]!
+      if ((own & (1 << index)) === 0 && chunks[index] !== previous.chunks[index]) return false
+    }
+    return true
+  }
+
+  /** Numbers the record's chunks; returns its line's text between its own chunks (tab-separated tokens). */
+  private numbered({ chunks, own }: RecordText): string[] {
+    const between: string[] = []
+    let current = ''
+    for (let index = 0; index < chunks.length; index++) {
+      const separator = index === 0 ? '' : '\t'
       if ((own & (1 << index)) !== 0) {
-        tokens[index] = chunk
+        between.push(current + separator)
+        current = ''
         continue
       }
+      const chunk = chunks[index]!
       let number = this.numbers.get(chunk)
       if (number === undefined) {
         this.numbers.set(chunk, number = this.distinct.length)
         this.distinct.push(chunk)
       }
-      tokens[index] = number
+      current += separator + number
     }
-    this.lines.push(tokens.join('\t'))
-    return length
-  }
-
-  done(): string {
-    return CHUNKED + this.distinct.length + '\n' + this.distinct.map((chunk) => chunk + '\n').join('') + this.lines.join('\n')
+    between.push(current)
+    this.previous = { chunks, own, between }
+    return between
   }
 }
 
