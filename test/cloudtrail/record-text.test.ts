@@ -26,6 +26,7 @@ describe('stored batch text', () => {
       record(1),
       record(2, { errorCode: 'AccessDenied', errorMessage: 'User: alice\nis not authorized \u2028 ü', responseElements: undefined }),
       record(3, { resources: [bucket, { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::reports/a\tb.csv' }], sharedEventID: 'shared-1', tlsDetails: { tlsVersion: 'TLSv1.3' } }),
+      record(5, { requestID: 'odd "request"\\id\u0001é' }),
       record(4, { userIdentity: { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' } }),
     ]
     const lines = records.map((one) => JSON.stringify(one)).join('\n')

@@ -22,6 +22,7 @@ const SHARED_OBJECTS: ReadonlySet<string> = new Set(['userIdentity'])
 
 /** What a member's chunk was for the last record that had it: consecutive records mostly repeat it. */
 interface MemberSlot {
+  readonly key: string
   readonly prefix: string
   readonly own: boolean
   readonly shared: boolean
@@ -30,6 +31,8 @@ interface MemberSlot {
 }
 
 const slots = new Map<string, MemberSlot>()
+/** The slots of the last record's members, by position. */
+const layout: MemberSlot[] = []
 const objectJson = new WeakMap<object, string>()
 
 /**
@@ -41,14 +44,18 @@ export function recordText(record: object): RecordText {
   const chunks: string[] = []
   let own = 0
   let length = 1 // the two braces, less the comma the first chunk goes without
+  let position = 0
   for (const key in record) {
     const value = (record as Record<string, unknown>)[key]
     if (value === undefined || typeof value === 'function') continue
-    const slot = slots.get(key) ?? newSlot(key)
+    // Records mostly list the same members in the same order: the slot at this position is usually the one.
+    let slot = layout[position]
+    if (slot === undefined || slot.key !== key) layout[position] = slot = slots.get(key) ?? newSlot(key)
+    position++
     let chunk: string
     if (slot.own) {
       own |= 1 << chunks.length
-      chunk = slot.prefix + JSON.stringify(value)
+      chunk = slot.prefix + (typeof value === 'string' ? quoted(value) : JSON.stringify(value))
     } else if (value === slot.value || (Array.isArray(value) && sameElements(value, slot.value))) {
       chunk = slot.chunk
     } else {
@@ -62,8 +69,17 @@ export function recordText(record: object): RecordText {
   return { chunks, own, length: chunks.length === 0 ? 2 : length }
 }
 
+/** A string as JSON: ids need no escaping, so the common case skips JSON.stringify. */
+function quoted(value: string): string {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index)
+    if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return JSON.stringify(value)
+  }
+  return '"' + value + '"'
+}
+
 function newSlot(key: string): MemberSlot {
-  const slot: MemberSlot = { prefix: JSON.stringify(key) + ':', own: OWN.has(key), shared: SHARED_OBJECTS.has(key), value: undefined, chunk: '' }
+  const slot: MemberSlot = { key, prefix: JSON.stringify(key) + ':', own: OWN.has(key), shared: SHARED_OBJECTS.has(key), value: undefined, chunk: '' }
   slots.set(key, slot)
   return slot
 }
