@@ -42,11 +42,14 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
   const data = join(root, 'data')
   await mkdir(tmp, { recursive: true, mode: 0o700 })
   await mkdir(data, { recursive: true, mode: 0o700 })
-  const pathOf = (file: string) => join(data, file.slice(0, 2), file)
+  // Plain concatenation: `data` is already a normalized path and file names are hex (path.join's normalizing is a
+  // measurable share of a small PUT's allocations).
+  const directoryPathOf = (file: string) => `${data}/${file.slice(0, 2)}`
+  const pathOf = (file: string) => `${directoryPathOf(file)}/${file}`
   const recent = recentFiles()
   const directories = new Map<string, DirectorySync>() // fan-out directories known to exist (none is ever removed)
   const directoryOf = async (file: string): Promise<DirectorySync> => {
-    const path = join(data, file.slice(0, 2))
+    const path = directoryPathOf(file)
     let directory = directories.get(path)
     if (!directory) {
       await mkdir(path, { recursive: true, mode: 0o700 })
@@ -101,7 +104,7 @@ export async function objectFiles(dataDir: string, cipher: ObjectCipher, ids: Id
       // A small body arrives whole before its file is opened, and is then written in one go (object-file-writes.ts).
       const start = await bodyStart(source, encrypt)
       const directory = await directoryOf(file)
-      const paths = { temporary: join(tmp, file), final: pathOf(file) }
+      const paths = { temporary: `${tmp}/${file}`, final: pathOf(file) }
       const size = start.rest ? await writeLargeFile(paths, start, encrypt) : start.size
       if (!start.rest) await writeSmallFile(paths, start.chunks)
       await directory.sync() // the new name is durable: only now may metadata name the file
