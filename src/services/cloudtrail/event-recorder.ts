@@ -6,10 +6,10 @@
 // - A call that may change something runs its handler inside an audit scope (AsyncLocalStorage). The first
 //   transaction the handler commits inserts the call's record, as known before the outcome, just before it commits
 //   (Database.beforeEachCommit): the change and its event are durable together or not at all.
-// - Once the call has finished, `record` queues it; right after the current I/O turn (setImmediate, off the
-//   response's path) queued calls are built into records and written into the open batches' text (event-batch.ts),
-//   so that a waiting call keeps a line of text alive, not the pipeline's objects (which then die young: garbage
-//   collection was most of recording's cost). A batch writer commits the open batches at most `flushMs` later, in one
+// - Once the call has finished, `record` queues it; right after the current I/O turn (or once DRAIN_AT are queued)
+//   queued calls are built into records and written into the open batches' text (event-batch.ts), so that a waiting
+//   call keeps a line of text alive, not the pipeline's objects (which then die young: copying and promoting them was
+//   a large part of recording's cost). A batch writer commits the open batches at most `flushMs` later, in one
 //   transaction: new records for calls that committed nothing (reads, denials, failures) and, for calls whose record
 //   is already stored, the final record with responseElements and any error.
 // Handlers are never wrapped in a transaction of ours: S3 streams bodies inside handlers, and SQLite runs one

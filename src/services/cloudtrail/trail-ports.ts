@@ -24,9 +24,10 @@ export interface TrailEvent {
 }
 
 /**
- * Which data events a subscriber wants: data events are recorded only for trails that select them (event history holds
- * management events only, https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html),
- * so the recorder asks before it builds one.
+ * What a subscriber may want, asked by the recorder before it builds or keeps anything: data events are recorded only
+ * for trails that select them (event history holds management events only,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html), and records no
+ * subscriber may hear are not kept until their commit.
  */
 export interface DataEventInterest {
   /**
