@@ -56,7 +56,19 @@ export interface StoredObject {
   readonly partsCount?: number
 }
 
-export function objectStore(db: Db) {
+/** The store over `db`: made once per handle (every GET and HEAD asks for one; it holds nothing but `db`). */
+export function objectStore(db: Db): ObjectStore {
+  let store = stores.get(db)
+  if (!store) {
+    store = storeOver(db)
+    stores.set(db, store)
+  }
+  return store
+}
+
+const stores = new WeakMap<Db, ObjectStore>()
+
+function storeOver(db: Db) {
   const versions = (bucket: string, key: string) =>
     db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket).where('object_key', '=', key)
 
@@ -160,7 +172,7 @@ export function objectStore(db: Db) {
   }
 }
 
-export type ObjectStore = ReturnType<typeof objectStore>
+export type ObjectStore = ReturnType<typeof storeOver>
 
 const latestQuery = compiledOnce((db, [bucket, key]: [string, string]) =>
   db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket).where('object_key', '=', key).where('is_latest', '=', 1).limit(1))
