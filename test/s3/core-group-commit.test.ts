@@ -2,6 +2,7 @@
 // condition still holds on its own — of racing If-None-Match: * creates of one key exactly one wins. Small objects
 // read again come from the server's cache of recently read small files (SSE-S3 kept decrypted): whole and ranged reads, and overwrites, stay right.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestPalisade } from '../support/palisade.js'
 import { startS3Palisade } from './s3-support.js'
@@ -50,5 +51,16 @@ describe('repeated small GetObject', () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hot', Body: 'replaced' }))
     const after = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'hot' }))
     expect(await after.Body!.transformToString()).toBe('replaced')
+  })
+
+  it('returns every byte value of a small binary object unchanged, from disk and from the cache', async () => {
+    const bytes = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, value) => value)), randomBytes(3000)])
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'binary', Body: bytes }))
+    for (let read = 0; read < 2; read++) {
+      const whole = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'binary' }))
+      expect(Buffer.from(await whole.Body!.transformToByteArray()).equals(bytes)).toBe(true)
+      const part = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'binary', Range: 'bytes=100-299' }))
+      expect(Buffer.from(await part.Body!.transformToByteArray()).equals(bytes.subarray(100, 300))).toBe(true)
+    }
   })
 })
