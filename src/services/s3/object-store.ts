@@ -192,6 +192,8 @@ function compiledOnce<A extends string[]>(build: (db: Db, args: A) => Compilable
       const markers = args.map((_, index) => `\u0000parameter ${index}`) as A
       const query = build(db, markers).compile()
       const slots = query.parameters.map((parameter) => markers.indexOf(parameter as string))
+      // INVARIANT: every value is a parameter of the compiled query (none inlined into its text), or it would be lost.
+      if (markers.some((_, index) => !slots.includes(index))) throw new Error(`a value of \`${query.sql}\` is not a parameter`)
       template = { query, slots }
       compiled.set(db, template)
     }
