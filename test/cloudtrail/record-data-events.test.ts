@@ -48,6 +48,7 @@ describe('data events', () => {
     await cloudtrail.send(new CreateTrailCommand({ Name: 'management-only', S3BucketName: 'logs' }))
     await cloudtrail.send(new StartLoggingCommand({ Name: 'management-only' }))
     await uploadAndDownload()
+    await s3.send(new CreateBucketCommand({ Bucket: 'made-while-logging' })) // a management event the trail logs
 
     const stored = await storedEventNames()
     expect(stored).toContain('CreateBucket')
@@ -59,7 +60,7 @@ describe('data events', () => {
 
     await cloudtrail.send(new StopLoggingCommand({ Name: 'management-only' }))
     const delivered = await deliveredRecords('logs')
-    expect(delivered.map((record) => record.eventName)).toContain('CreateTrail')
+    expect(delivered.map((record) => `${record.eventName} ${record.requestParameters?.bucketName}`)).toContain('CreateBucket made-while-logging')
     expect(delivered.filter((record) => record.eventCategory === 'Data')).toEqual([])
   })
 
