@@ -1,9 +1,8 @@
 // Writing one encrypted data file durably: a small body gathered in memory and written with one synchronous writev,
-// or a large one streamed in batches with early syncs. The file is written under a temporary name, renamed to its
-// final one once all its bytes are written, and then fsync'd; the caller fsyncs the directory before anything
-// names the file. Renaming before the fsync lets one journal commit carry the data, the inode and the new name (on
-// ext4 the directory fsync that follows then has little left to do) instead of one for the file and another for the
-// rename. A crash before the caller's commit leaves at most a file no row names, which the start-up sweep removes.
+// or a large one streamed in batches with early syncs. As DESIGN.md orders it, the file is written under a temporary
+// name, fsync'd, and only then renamed to its final one; the caller fsyncs the directory before anything names the
+// file. A crash before the caller's commit leaves at most a temporary file or a file no row names, both removed by the
+// start-up sweep.
 import { closeSync, fsync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs'
 import { open, unlink, type FileHandle } from 'node:fs/promises'
 import { promisify } from 'node:util'
@@ -52,7 +51,7 @@ export interface FilePaths {
 }
 
 /**
- * Writes `chunks` (a whole small body) to a new file, names it and fsyncs it; nothing is left behind on failure. The
+ * Writes `chunks` (a whole small body) to a new file, fsyncs it and names it; nothing is left behind on failure. The
  * open, write, rename and close are synchronous: each is a few microseconds in the page cache, cheaper than a
  * threadpool round trip. Only the fsync waits in the pool.
  */
@@ -62,9 +61,9 @@ export async function writeSmallFile(paths: FilePaths, chunks: readonly Buffer[]
   try {
     const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0)
     if (size > 0 && writevSync(descriptor, chunks) !== size) throw new Error(`short write to \`${path}\``)
+    await fsyncDescriptor(descriptor)
     renameSync(paths.temporary, paths.final)
     path = paths.final
-    await fsyncDescriptor(descriptor)
   } catch (error) {
     try {
       closeSync(descriptor)
@@ -78,7 +77,7 @@ export async function writeSmallFile(paths: FilePaths, chunks: readonly Buffer[]
 }
 
 /**
- * Writes `start`'s chunks and then the rest of the body, encrypting each chunk, to a new file, names it and fsyncs
+ * Writes `start`'s chunks and then the rest of the body, encrypting each chunk, to a new file, fsyncs it and names
  * it; resolves with the body's size. Encrypted chunks are gathered into larger writes (one writev, no copy), and one write
  * is on its way to the disk while the next batch is read and encrypted. Every EARLY_SYNC_BYTES a datasync starts in
  * the background, so the disk writes out a large body while it arrives instead of all of it at the final fsync.
@@ -118,9 +117,9 @@ export async function writeLargeFile(paths: FilePaths, start: BodyStart, encrypt
     if (batched > 0) await flush()
     await writing
     await syncing
+    await handle.sync()
     renameSync(paths.temporary, paths.final)
     path = paths.final
-    await handle.sync()
   } catch (error) {
     await start.rest?.return?.()
     await writing.catch(() => undefined)
