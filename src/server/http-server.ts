@@ -109,7 +109,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ServerO
     let body: Buffer = EMPTY
     let rejection: AwsError | undefined
     try {
-      body = await readBodyWithin(req, options.maxBodyBytes, idleMs)
+      if (hasBody(req)) body = await readBodyWithin(req, options.maxBodyBytes, idleMs)
     } catch (error) {
       rejection = bodyRejection(error, options.maxBodyBytes)
       res.shouldKeepAlive = false // the rest of the body is never read
@@ -173,6 +173,16 @@ function bodyRejection(error: unknown, limit: number): AwsError {
   if (error instanceof BodyTooLargeError) return new RequestEntityTooLargeError(`HTTP content length exceeded ${limit} bytes.`)
   if (error instanceof BodyTimeoutError) return REQUEST_TIMEOUT
   throw error
+}
+
+/**
+ * Whether the request carries a body at all. HTTP/1.1 frames a request body only by Content-Length or Transfer-Encoding
+ * (https://www.rfc-editor.org/rfc/rfc9112#section-6.3): without either, or with Content-Length 0, there is nothing to
+ * read, and a GET need not wait on a promise and three listeners for the empty body (node discards what is left unread).
+ */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length']
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
 /** readBody, but rejecting with BodyTimeoutError when no byte arrives for `idleMs`. */
