@@ -1,8 +1,10 @@
 // Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases (https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html).
 import { AlreadyExistsException, InvalidAliasNameException, NotFoundException } from '../../generated/kms/errors.js'
 import type { KmsApi } from '../../generated/kms/api.js'
+import type { AliasListEntry } from '../../generated/kms/types.js'
 import type { OperationContext } from '../../core/operation.js'
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
+import { AWS_MANAGED_ALIASES } from './aws-managed-keys.js'
 import { keyChangesApplied, notifyKeyChange, type KmsKey } from './key-index.js'
 import { requireKey, requireNotPendingDeletion } from './key-lookup.js'
 import type { KmsDeps } from './kms-deps.js'
@@ -67,20 +69,26 @@ export function aliasOperations({ database, clock, keys }: KmsDeps) {
 
     async ListAliases(input, ctx) {
       const keyId = input.KeyId === undefined ? undefined : requireKey(keys, input.KeyId, ctx).keyId
-      const all = keys.aliases(ctx.accountId)
+      const listed: AliasListEntry[] = keys.aliases(ctx.accountId)
         .filter((alias) => keyId === undefined || alias.keyId === keyId)
-        .sort((a, b) => (a.aliasName < b.aliasName ? -1 : 1))
-      const { page, ...rest } = paginate(all, input.Limit, input.Marker)
-      return {
-        Aliases: page.map((alias) => ({
+        .map((alias) => ({
           AliasName: alias.aliasName,
           AliasArn: keys.aliasArn(alias.accountId, alias.aliasName),
           TargetKeyId: alias.keyId,
           CreationDate: alias.createdAt,
           LastUpdatedDate: alias.updatedAt,
-        })),
-        ...rest,
+        }))
+      if (keyId === undefined) {
+        // AWS lists the predefined aliases of AWS managed keys not created yet, without a TargetKeyId
+        // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html).
+        const named = new Set(listed.map((alias) => alias.AliasName))
+        for (const aliasName of AWS_MANAGED_ALIASES) {
+          if (!named.has(aliasName)) listed.push({ AliasName: aliasName, AliasArn: keys.aliasArn(ctx.accountId, aliasName) })
+        }
       }
+      listed.sort((a, b) => (a.AliasName! < b.AliasName! ? -1 : 1))
+      const { page, ...rest } = paginate(listed, input.Limit, input.Marker)
+      return { Aliases: page, ...rest }
     },
   } satisfies Partial<KmsApi>
 }

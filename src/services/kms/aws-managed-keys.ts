@@ -18,6 +18,9 @@ const MANAGED_KEYS = {
 
 export type ManagedKeyService = keyof typeof MANAGED_KEYS
 
+/** The aliases of the AWS managed keys Palisade knows, which ListAliases shows before their keys exist. */
+export const AWS_MANAGED_ALIASES: readonly string[] = Object.keys(MANAGED_KEYS).map((service) => `${AWS_MANAGED_PREFIX}${service}`)
+
 export function isAwsManagedKey(key: KmsKey): boolean {
   return key.aliases.some((alias) => alias.aliasName.startsWith(AWS_MANAGED_PREFIX))
 }
