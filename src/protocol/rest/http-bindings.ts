@@ -23,6 +23,10 @@ export type BodyLayout =
 
 /** The body layout of an input or output structure: its `payload` member, or every unbound member. */
 export function bodyLayoutOf(shape: StructureShape, service: ServiceModel): BodyLayout {
+  return planOf(shape, service).body
+}
+
+function layoutOf(shape: StructureShape, service: ServiceModel): BodyLayout {
   if (shape.payload !== undefined) {
     const ref = shape.members[shape.payload]
     if (!ref) throw new Error(`payload member \`${shape.payload}\` is missing from its structure`)
@@ -30,6 +34,51 @@ export function bodyLayoutOf(shape: StructureShape, service: ServiceModel): Body
   }
   const members = Object.entries(shape.members).filter(([, ref]) => ref.location === undefined)
   return members.length === 0 ? { kind: 'none' } : { kind: 'members', members }
+}
+
+/** A member bound to the URI, query string or headers, with what its binding needs looked up once. */
+interface BoundMember {
+  readonly name: string
+  readonly ref: ShapeRef
+  readonly shape: Shape
+  /** The label, query or header name as the model spells it (`locationName`, else the member name). */
+  readonly wireName: string
+  /** Header and prefix-header names compared in lower case (node gives request headers lower-cased). */
+  readonly lowerWireName: string
+}
+
+/**
+ * What a structure's HTTP bindings are, worked out once per structure: every request and response of a REST service
+ * walks them, and walking the model's member table each time (entries, shape lookups) was most of the cost.
+ */
+interface BindingPlan {
+  readonly service: ServiceModel
+  /** The members with a location, in member order (the order errors are found in). */
+  readonly bound: readonly BoundMember[]
+  /** Query names of the non-map query members: the catch-all query map leaves them out. */
+  readonly namedQuery: ReadonlySet<string>
+  readonly body: BodyLayout
+}
+
+// Keyed by the model's own structure objects; a plan remembers its service, so a structure seen with another model
+// (none is shared today) is planned again rather than answered wrongly.
+const plans = new WeakMap<StructureShape, BindingPlan>()
+
+function planOf(shape: StructureShape, service: ServiceModel): BindingPlan {
+  const known = plans.get(shape)
+  if (known !== undefined && known.service === service) return known
+  const bound: BoundMember[] = []
+  const namedQuery = new Set<string>()
+  for (const [name, ref] of Object.entries(shape.members)) {
+    if (ref.location === undefined) continue
+    const memberShape = resolveShape(service, ref)
+    const wireName = ref.locationName ?? name
+    if (ref.location === 'querystring' && memberShape.type !== 'map') namedQuery.add(wireName)
+    bound.push({ name, ref, shape: memberShape, wireName, lowerWireName: wireName.toLowerCase() })
+  }
+  const plan: BindingPlan = { service, bound, namedQuery, body: layoutOf(shape, service) }
+  plans.set(shape, plan)
+  return plan
 }
 
 /**
@@ -46,16 +95,12 @@ export function readHttpBindings(
 ): Record<string, unknown> {
   const input: Record<string, unknown> = {}
   const query = parseQueryString(request.query)
-  const namedQuery = new Set<string>()
-  for (const [name, ref] of Object.entries(shape.members)) {
-    if (ref.location === 'querystring' && resolveShape(service, ref).type !== 'map') namedQuery.add(ref.locationName ?? name)
-  }
+  const { bound, namedQuery } = planOf(shape, service)
   const invalid = (name: string, ref: ShapeRef, text: string): AwsError =>
     options.invalidValue(`Invalid value \`${text}\` for ${ref.locationName ?? name}`, name, ref.locationName ?? name, text)
 
-  for (const [name, ref] of Object.entries(shape.members)) {
-    const memberShape = resolveShape(service, ref)
-    const wireName = ref.locationName ?? name
+  for (const member of bound) {
+    const { name, ref, wireName, shape: memberShape } = member
     switch (ref.location) {
       case 'uri': {
         const raw = labels[wireName]
@@ -85,7 +130,7 @@ export function readHttpBindings(
         break
       }
       case 'header': {
-        const text = request.headers[wireName.toLowerCase()]
+        const text = request.headers[member.lowerWireName]
         if (text === undefined) break
         if (memberShape.type === 'list') {
           const itemShape = resolveShape(service, memberShape.member)
@@ -98,7 +143,7 @@ export function readHttpBindings(
         break
       }
       case 'headers': {
-        const prefix = wireName.toLowerCase()
+        const prefix = member.lowerWireName
         const map: Record<string, string> = {}
         let found = false
         for (const [header, value] of Object.entries(request.headers)) {
@@ -127,11 +172,9 @@ export interface BoundOutput {
 export function writeHttpBindings(output: Record<string, unknown>, shape: StructureShape, service: ServiceModel): BoundOutput {
   const headers: Record<string, string> = {}
   let status: number | undefined
-  for (const [name, ref] of Object.entries(shape.members)) {
+  for (const { name, ref, shape: memberShape, lowerWireName: wireName } of planOf(shape, service).bound) {
     const value = output[name]
     if (value === undefined || value === null) continue
-    const memberShape = resolveShape(service, ref)
-    const wireName = (ref.locationName ?? name).toLowerCase()
     if (ref.location === 'statusCode') {
       status = Number(value)
     } else if (ref.location === 'header') {

@@ -70,20 +70,41 @@ function checkStructure(
   prefix: string,
   out: ConstraintViolation[],
 ): void {
-  const required = new Set(shape.required ?? [])
-  for (const [member, ref] of Object.entries(shape.members)) {
-    // Members bound to the HTTP status code are never part of a request.
-    if (ref.location === 'statusCode') continue
-    const path = prefix + pathName(member)
+  for (const { member, ref, pathName, required } of checkedMembers(shape)) {
     const memberValue = Object.hasOwn(value, member) ? value[member] : undefined
     if (memberValue === undefined || memberValue === null) {
-      if (required.has(member)) {
-        out.push({ kind: 'required', path, member, ref, value: null, constraint: 'Member must not be null', sensitive: false })
+      if (required) {
+        out.push({ kind: 'required', path: prefix + pathName, member, ref, value: null, constraint: 'Member must not be null', sensitive: false })
       }
       continue
     }
-    checkValue(model, ref, memberValue, path, member, out)
+    checkValue(model, ref, memberValue, prefix + pathName, member, out)
   }
+}
+
+/** A structure member as the checks walk it. */
+interface CheckedMember {
+  readonly member: string
+  readonly ref: ShapeRef
+  /** The member's name in AWS's violation paths (see pathName). */
+  readonly pathName: string
+  readonly required: boolean
+}
+
+// Every request's input is checked: the member list of each structure is worked out once, not per call (entries,
+// a Set of required names, a path string for every member, present or not).
+const checkedMembersOf = new WeakMap<Extract<Shape, { type: 'structure' }>, readonly CheckedMember[]>()
+
+function checkedMembers(shape: Extract<Shape, { type: 'structure' }>): readonly CheckedMember[] {
+  let members = checkedMembersOf.get(shape)
+  if (members !== undefined) return members
+  const required = new Set(shape.required ?? [])
+  members = Object.entries(shape.members)
+    // Members bound to the HTTP status code are never part of a request.
+    .filter(([, ref]) => ref.location !== 'statusCode')
+    .map(([member, ref]) => ({ member, ref, pathName: pathName(member), required: required.has(member) }))
+  checkedMembersOf.set(shape, members)
+  return members
 }
 
 function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string, member: string, out: ConstraintViolation[]): void {
