@@ -24,6 +24,9 @@ export function defaultTimestampFormat(protocol: Protocol, location: TimestampLo
   return protocol === 'json' || protocol === 'rest-json' ? 'unixTimestamp' : 'iso8601'
 }
 
+// The last rfc822 text made, with its time (an invalid date never matches: NaN equals nothing).
+let lastRfc822 = { ms: Number.NaN, text: '' }
+
 /** Formats `date` as AWS sends it: `2014-04-29T18:30:38Z` (milliseconds only when non-zero), HTTP-date, or epoch seconds. */
 export function formatTimestamp(date: Date, format: TimestampFormat): string {
   switch (format) {
@@ -31,8 +34,12 @@ export function formatTimestamp(date: Date, format: TimestampFormat): string {
       const text = date.toISOString()
       return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text
     }
-    case 'rfc822':
-      return date.toUTCString()
+    case 'rfc822': {
+      // The same time comes back often (a GetObject's Last-Modified, read again and again): remembered once made.
+      const ms = date.getTime()
+      if (ms !== lastRfc822.ms) lastRfc822 = { ms, text: date.toUTCString() }
+      return lastRfc822.text
+    }
     case 'unixTimestamp':
       return String(date.getTime() / 1000)
   }
