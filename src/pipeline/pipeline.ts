@@ -70,7 +70,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         request = withBody(request, body)
         route = { ...route, request: routed ?? request }
       }
-      const authenticated = await deps.authenticate(request, route, time)
+      const authenticated = deps.authenticate(request, route, time)
       caller = authenticated.caller
       const decoded = authenticated.payload === route.request.body && authenticated.payloadStream === route.request.bodyStream
         ? route.request
