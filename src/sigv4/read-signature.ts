@@ -30,7 +30,16 @@ export function readSignature(request: HttpRequest, family: AuthErrorFamily): Si
   return undefined
 }
 
+/**
+ * The Authorization header as the SDKs and the CLI write it: the algorithm, one space, then Credential, SignedHeaders
+ * and Signature in that order, each once, separated by `, ` (or `,`), with no spaces inside the values. Read by one
+ * match; anything else goes through the general reading below, which gives the same parts for such a header.
+ */
+const USUAL_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^\s,=]+), ?SignedHeaders=([^\s,=]+), ?Signature=([^\s,=]+)$/
+
 function readAuthorizationHeader(request: HttpRequest, authorization: string, family: AuthErrorFamily): SignedRequest {
+  const usual = USUAL_AUTHORIZATION.exec(authorization)
+  if (usual !== null) return signedByHeader(request, SIGV4_ALGORITHM, usual[1]!, usual[2]!, usual[3]!, family)
   const form: SignatureForm = 'header'
   const trimmed = authorization.trim()
   const space = trimmed.search(/\s/)
@@ -58,7 +67,19 @@ function readAuthorizationHeader(request: HttpRequest, authorization: string, fa
     else if (name === 'SignedHeaders') signedHeaders ??= component.slice(equals + 1).trim()
     else if (name === 'Signature') signature ??= component.slice(equals + 1).trim()
   }
+  return signedByHeader(request, algorithm, credential, signedHeaders, signature, family)
+}
 
+/** The checks and the SignedRequest common to both readings of the Authorization header. */
+function signedByHeader(
+  request: HttpRequest,
+  algorithm: string,
+  credential: string | undefined,
+  signedHeaders: string | undefined,
+  signature: string | undefined,
+  family: AuthErrorFamily,
+): SignedRequest {
+  const form: SignatureForm = 'header'
   const amzDate = request.headers['x-amz-date']
   const httpDate = request.headers['date']
   const missing: string[] = []
