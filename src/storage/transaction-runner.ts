@@ -1,6 +1,6 @@
 // transactionRunner: top-level transactions, nested ones as savepoints, and work deferred until commit.
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql } from 'kysely'
+import { scopedStorage } from '../core/scoped-storage.js'
 import { CommitNotDurableError } from './commit-not-durable-error.js'
 import type { Db } from './schema.js'
 
@@ -35,7 +35,8 @@ export interface RunOptions {
   /**
    * A group commit: the other calls whose changes this transaction carries, as async contexts to run in
    * (AsyncLocalStorage.snapshot()), asked for once `work` has resolved. The before-commit hooks run in each of them
-   * too, so what a hook adds per call (its audit record) commits with the shared transaction.
+   * too, so what a hook adds per call (its audit record) commits with the shared transaction. They are entered inside
+   * this transaction's scope, where scoped storages (core/scoped-storage.ts) are enabled: each sees what it captured.
    */
   readonly carries?: () => readonly CallContext[]
 }
@@ -62,7 +63,8 @@ export interface TransactionPolicy {
 }
 
 export function transactionRunner(db: Db, policy: TransactionPolicy): TransactionRunner {
-  const frames = new AsyncLocalStorage<Frame>()
+  // Scoped: its promise hooks are off while no transaction is open; a stale frame is closed anyway (`open`).
+  const frames = scopedStorage<Frame>()
   const beforeCommitHooks = new Set<BeforeCommitHook>()
   const openFrame = (): Frame | undefined => {
     const frame = frames.getStore()

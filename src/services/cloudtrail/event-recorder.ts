@@ -3,7 +3,7 @@
 //
 // When the writes happen ("a mutation's event commits in the same transaction as the mutation; read-only events are
 // group-committed within 100 ms; the request path never waits on anything else for auditing"):
-// - A call that may change something runs its handler inside an audit scope (AsyncLocalStorage). The first
+// - A call that may change something runs its handler inside an audit scope (a scoped AsyncLocalStorage). The first
 //   transaction the handler commits inserts the call's record, as known before the outcome, just before it commits
 //   (Database.beforeEachCommit): the change and its event are durable together or not at all.
 // - Once the call has finished, `record` queues it; right after the current I/O turn (or once DRAIN_AT are queued)
@@ -14,9 +14,9 @@
 //   is already stored, the final record with responseElements and any error.
 // Handlers are never wrapped in a transaction of ours: S3 streams bodies inside handlers, and SQLite runs one
 // transaction at a time.
-import { AsyncLocalStorage } from 'node:async_hooks'
 import type { AuditSink, CallRecord, StartedCall } from '../../audit/audit-sink.js'
 import { systemClock, type Clock } from '../../core/clock.js'
+import { scopedStorage } from '../../core/scoped-storage.js'
 import type { Ids } from '../../core/ids.js'
 import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
@@ -109,7 +109,8 @@ interface NextCommit {
 export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   const flushMs = deps.flushMs ?? DEFAULT_FLUSH_MS
   const maxPending = deps.maxPending ?? 4000
-  const scopes = new AsyncLocalStorage<Scope>()
+  // Scoped: its promise hooks are off while no audit scope is open; a stale scope is closed anyway (`open`).
+  const scopes = scopedStorage<Scope>()
   const committedCalls = new Map<string, Committed>()
   const listeners = new Map<CloudTrailListener, DataEventInterest | undefined>()
   const interests: DataEventInterest[] = []
