@@ -2,10 +2,11 @@
 // (seen as a continuation that outlived its scope no longer finding the store).
 import { AsyncResource } from 'node:async_hooks'
 import { expect, it } from 'vitest'
-import { holdScopedStorage, scopedStorage } from './scoped-storage.js'
+import { holdScopedStorage, scopedStorage, SCOPED_STORAGE_IDLE_MS } from './scoped-storage.js'
 
-/** Lets the deferred disable happen (it waits for the next turn of the event loop). */
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+/** Lets the deferred disable happen (once nothing has been open for SCOPED_STORAGE_IDLE_MS). */
+const idle = () => new Promise((resolve) => setTimeout(resolve, SCOPED_STORAGE_IDLE_MS * 2))
 
 /** A context captured now, to be re-entered later (as a group commit does with its callers'). */
 const capture = () => {
@@ -55,14 +56,14 @@ it('keeps the store visible to a continuation while any scope is open, and disab
     const context = capture()
     later = () => context(() => storage.getStore())
   })
-  await nextTurn()
+  await idle()
   // The short scope has ended, but another is open: nothing was disabled.
   expect(later()).toBe('short')
   outerDone()
   await outer
-  // Right after the last scope settles (the code closing it) the store is still there; a turn later it is not.
+  // Right after the last scope settles (the code closing it) the store is still there; once idle it is not.
   expect(later()).toBe('short')
-  await nextTurn()
+  await idle()
   expect(later()).toBeUndefined()
 })
 
@@ -74,7 +75,7 @@ it('disables after a scope that threw, synchronously or not', async () => {
     later = () => context(() => storage.getStore())
     throw new Error('sync')
   })).toThrow('sync')
-  await nextTurn()
+  await idle()
   expect(later()).toBeUndefined()
   await expect(storage.run('async', async () => {
     const context = capture()
@@ -82,7 +83,7 @@ it('disables after a scope that threw, synchronously or not', async () => {
     await nextTurn()
     throw new Error('async')
   })).rejects.toThrow('async')
-  await nextTurn()
+  await idle()
   expect(later()).toBeUndefined()
 })
 
@@ -95,23 +96,23 @@ it('keeps every scoped storage enabled while a captured context is held, until r
     release = holdScopedStorage()
     context = capture()
   }))
-  await nextTurn()
+  await idle()
   expect(context(() => [calls.getStore(), other.getStore()])).toEqual(['call', 7])
   // A second release of the same hold must not let a later holder's storages go.
   const laterHold = holdScopedStorage()
   release()
   release()
-  await nextTurn()
+  await idle()
   expect(context(() => calls.getStore())).toBe('call')
   laterHold()
-  await nextTurn()
+  await idle()
   expect(context(() => [calls.getStore(), other.getStore()])).toEqual([undefined, undefined])
 })
 
 it('enables again for the next scope after a disable', async () => {
   const storage = scopedStorage<string>()
   await storage.run('first', async () => undefined)
-  await nextTurn()
+  await idle()
   const seen = await storage.run('second', async () => {
     await nextTurn()
     return storage.getStore()

@@ -4,13 +4,14 @@
 // every promise created afterwards pays for them (about 10% of a small S3 GET's CPU), even on paths that never use a
 // storage. A scoped storage counts the scopes open (run() until the promise it returned settles) and the captured
 // contexts still to be re-entered (hold()); once neither is left, every scoped storage is disabled (node turns the
-// shared hook off when no storage is enabled), and the next run() enables it again.
+// shared hook off when no storage is enabled), and the next run() enables it again. The disable waits until nothing
+// has been open for SCOPED_STORAGE_IDLE_MS: under a steady stream of writes the hooks stay on rather than going off
+// and on between them (each switch re-installs node's promise hooks).
 //
 // What callers must accept: after a disable, getStore() returns undefined everywhere, also in a continuation that
 // outlived its scope. Use a scoped storage only for stores that are meaningless once their scope has ended (a flag like
-// `open`, cleared when the scope ends, already says so). The disable waits for the next turn of the event loop, so the
-// code that closes a scope right after it settles (a `finally` after `await run(...)`) runs while its store is still
-// visible.
+// `open`, cleared when the scope ends, already says so). As the disable waits, the code that closes a scope right after
+// it settles (a `finally` after `await run(...)`) runs while its store is still visible.
 import { AsyncLocalStorage } from 'node:async_hooks'
 
 export interface ScopedStorage<T> {
@@ -24,7 +25,12 @@ export interface ScopedStorage<T> {
 const storages = new Set<WeakRef<AsyncLocalStorage<unknown>>>()
 /** Scopes open plus contexts held, across every scoped storage. */
 let inUse = 0
-let disablePending = false
+/** When `inUse` last dropped to 0 (performance.now()). */
+let idleSince = 0
+let disableTimer: NodeJS.Timeout | undefined
+
+/** How long nothing must have been open or held before the storages are disabled. */
+export const SCOPED_STORAGE_IDLE_MS = 50
 
 export function scopedStorage<T>(): ScopedStorage<T> {
   const storage = new AsyncLocalStorage<T>()
@@ -63,18 +69,25 @@ export function holdScopedStorage(): () => void {
 
 function release(): void {
   inUse--
-  if (inUse > 0 || disablePending) return
-  disablePending = true
-  // Next turn: what closes a scope right after it settles still sees its store; a scope opened meanwhile cancels it.
-  setImmediate(() => {
-    disablePending = false
-    if (inUse > 0) return
-    for (const ref of storages) {
-      const storage = ref.deref()
-      if (storage) storage.disable()
-      else storages.delete(ref)
-    }
-  }).unref()
+  if (inUse > 0) return
+  idleSince = performance.now()
+  disableTimer ??= setTimeout(disableWhenIdle, SCOPED_STORAGE_IDLE_MS).unref()
+}
+
+function disableWhenIdle(): void {
+  disableTimer = undefined
+  // Busy again: the release that ends it schedules the next attempt.
+  if (inUse > 0) return
+  const idleFor = performance.now() - idleSince
+  if (idleFor < SCOPED_STORAGE_IDLE_MS) {
+    disableTimer = setTimeout(disableWhenIdle, SCOPED_STORAGE_IDLE_MS - idleFor).unref()
+    return
+  }
+  for (const ref of storages) {
+    const storage = ref.deref()
+    if (storage) storage.disable()
+    else storages.delete(ref)
+  }
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
