@@ -2,7 +2,7 @@
 // the server's CPU, printing one JSON line.
 // - md5MBps: MD5 over 64 KiB chunks (as a body arrives) on this core. Every PutObject computes it (the ETag), so a
 //   large PUT on one core cannot be faster, whatever the disk does.
-// - small PUT files/s: per object, a 4 KiB file written to a temporary name, renamed into place, fsync'd and its
+// - small PUT files/s: per object, a 4 KiB file written to a temporary name, fsync'd, renamed into place and its
 //   directory fsync'd — what a durable small PutObject needs before its metadata commits — one object at a time, and
 //   with `inFlight` at once (as the benchmark's connections send them).
 //
@@ -47,12 +47,12 @@ async function smallFiles(parallel: number): Promise<number> {
   const writer = async (lane: number) => {
     while (performance.now() < deadline) {
       const name = `${lane}-${written++}`
-      // The order object-file-writes.ts uses: renamed once written, then the file and its directory fsync'd.
+      // The order object-file-writes.ts uses (DESIGN.md's): fsync'd under the temporary name, renamed, directory fsync'd.
       const file = await open(join(tmp, name), 'wx', 0o600)
       await file.write(body)
-      await rename(join(tmp, name), join(data, name))
       await file.sync()
       await file.close()
+      await rename(join(tmp, name), join(data, name))
       await directory.sync()
     }
   }

@@ -218,7 +218,7 @@ function report(): void {
   }
   if (ceilings) {
     console.log(`\nceilings on the server core: MD5 ${ceilings.md5MBps.toFixed(0)} MB/s (every PutObject hashes its body for the ETag, so one core cannot store a large object faster);`)
-    console.log(`  durable 4 KiB files (write, rename, fsync, directory fsync; no metadata): ${ceilings.smallPutFilesPerSecond.toFixed(0)}/s one at a time, ${ceilings.smallPutFilesPerSecondConcurrent.toFixed(0)}/s with ${loadOptions.connections} in flight`)
+    console.log(`  durable 4 KiB files (write, fsync, rename, directory fsync; no metadata): ${ceilings.smallPutFilesPerSecond.toFixed(0)}/s one at a time, ${ceilings.smallPutFilesPerSecondConcurrent.toFixed(0)}/s with ${loadOptions.connections} in flight`)
   }
   const ratio = (name: string, other: string, list: readonly { name: string }[], value: (row: never) => number) => {
     const a = list.find((row) => row.name === name)
