@@ -68,6 +68,21 @@ describe('SQLite durable commits', () => {
   const insert = (db: Database['db'], name: string) => widgets(db).insertInto('widgets').values(widget(name)).execute()
   const names = async () => (await widgets(database!.db).selectFrom('widgets').select('name').orderBy('name').execute()).map((row) => row.name)
 
+  /** Opens with a held sync, listens on 'widgets', and starts a transaction that inserts and announces 'a'; returns
+   *  once that commit waits for its sync. */
+  async function writeWithNotice() {
+    const held = heldSync()
+    const db = await openWith(held)
+    const heard: string[] = []
+    await db.subscribe('widgets', (payload) => heard.push(payload))
+    const written = db.transaction(async (tx) => {
+      await insert(tx, 'a')
+      await db.notify('widgets', 'a')
+    })
+    await until(() => held.calls === 1)
+    return { held, db, heard, written }
+  }
+
   it('resolves a write transaction only once the log sync after its commit has finished', async () => {
     const held = heldSync()
     const db = await openWith(held)
@@ -137,15 +152,7 @@ describe('SQLite durable commits', () => {
   })
 
   it('sends a transaction\'s change notices only once its write is durable', async () => {
-    const held = heldSync()
-    const db = await openWith(held)
-    const heard: string[] = []
-    await db.subscribe('widgets', (payload) => heard.push(payload))
-    const written = db.transaction(async (tx) => {
-      await insert(tx, 'a')
-      await db.notify('widgets', 'a')
-    })
-    await until(() => held.calls === 1)
+    const { held, heard, written } = await writeWithNotice()
     await settleTurns()
     expect(heard).toEqual([])
     held.finish(1)
@@ -155,15 +162,7 @@ describe('SQLite durable commits', () => {
   })
 
   it('fails the writes a failed sync was to make durable, still sends their notices, and syncs again for the next', async () => {
-    const held = heldSync()
-    const db = await openWith(held)
-    const heard: string[] = []
-    await db.subscribe('widgets', (payload) => heard.push(payload))
-    const written = db.transaction(async (tx) => {
-      await insert(tx, 'a')
-      await db.notify('widgets', 'a')
-    })
-    await until(() => held.calls === 1)
+    const { held, db, heard, written } = await writeWithNotice()
     held.fail(1, new Error('EIO: i/o error, fdatasync'))
     const failure = await written.catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(CommitNotDurableError)
