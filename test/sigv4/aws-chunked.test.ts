@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { HttpRequest } from '../../src/core/http.js'
 import { readSignature, unverifiedPayload, verifySignature } from '../../src/sigv4/index.js'
+import * as example from './support/s3-chunked-example.js'
 import { SECRET_ACCESS_KEY, sdkRequest, sdkSigner, toWire } from './support/sdk-signer.js'
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
@@ -16,34 +17,7 @@ function verify(request: HttpRequest, now: Date) {
 }
 
 describe('aws-chunked: the example of the S3 documentation', () => {
-  // PUT of 66560 bytes of 'a' in a 65536-byte chunk, a 1024-byte chunk and the final empty chunk, with the seed
-  // and chunk signatures the documentation lists.
-  const chunk = (size: number, signature: string, data: string) => `${size.toString(16)};chunk-signature=${signature}\r\n${data}\r\n`
-  const body = Buffer.from(
-    chunk(65536, 'ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648', 'a'.repeat(65536)) +
-      chunk(1024, '0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497', 'a'.repeat(1024)) +
-      chunk(0, 'b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9', ''),
-  )
-  const request: HttpRequest = {
-    method: 'PUT',
-    path: '/examplebucket/chunkObject.txt',
-    query: '',
-    headers: {
-      host: 's3.amazonaws.com',
-      'x-amz-date': '20130524T000000Z',
-      'x-amz-storage-class': 'REDUCED_REDUNDANCY',
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9',
-      'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
-      'content-encoding': 'aws-chunked',
-      'x-amz-decoded-content-length': '66560',
-      'content-length': '66824',
-    },
-    body,
-    remoteAddress: '127.0.0.1',
-    secure: true,
-  }
-  const now = new Date('2013-05-24T00:00:00Z')
+  const { EXAMPLE_BODY: body, EXAMPLE_REQUEST: request, EXAMPLE_NOW: now } = example
 
   it('verifies the seed and every chunk, and decodes the payload', () => {
     expect(body.length).toBe(66824)
