@@ -1,28 +1,20 @@
 // The recording benchmark's in-process half: the composition root's pipeline called directly with signed requests
 // (no sockets), with and without the CloudTrail recorder, timing CPU and wall clock per call with the batch writes
 // included. Robust on a busy machine, where the HTTP figures are noise.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { serviceBindings } from '../../src/app/service-bindings.js'
 import { discardingAuditSink } from '../../src/audit/audit-sink.js'
 import { createAuthorizer } from '../../src/authz/authorize.js'
-import { readConfig } from '../../src/config/config.js'
 import { systemClock } from '../../src/core/clock.js'
 import type { HttpRequest } from '../../src/core/http.js'
 import { randomIds } from '../../src/core/ids.js'
 import { silentLogger } from '../../src/core/logger.js'
-import { loadRootKey } from '../../src/crypto/root-key.js'
-import { secretBox } from '../../src/crypto/secret-box.js'
 import { serviceModels } from '../../src/generated/services.js'
 import { createAuthenticator } from '../../src/pipeline/authenticate.js'
 import { createPipeline, type Pipeline } from '../../src/pipeline/pipeline.js'
 import { createRouter } from '../../src/pipeline/router.js'
 import { cloudTrailRecorder, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
-import { bootstrapDefaultAccount, loadCredentialIndex, loadIdentityIndex } from '../../src/services/iam/index.js'
-import { loadSessionIndex, loadTrustIndex } from '../../src/services/sts/index.js'
-import { openDatabase } from '../../src/storage/database.js'
-import { BENCH_ROOT, signedPost } from '../support/http-load.js'
+import { signedPost } from '../support/http-load.js'
+import { openIdentityStores } from '../support/identity-stores.js'
 
 const ACCOUNT = '000000000000'
 
@@ -35,15 +27,8 @@ export interface PipelineUnderTest {
 
 /** A pipeline over a fresh SQLite database in a temporary directory, recording when `recording` is set. */
 export async function pipelineUnderTest(recording: boolean): Promise<PipelineUnderTest> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'palisade-bench-ct-pipeline-'))
-  const config = readConfig(['--data-dir', dataDir, '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey], {})
-  const box = secretBox(loadRootKey({ key: config.rootKey, file: config.rootKeyFile }))
-  const database = await openDatabase({ url: join(dataDir, 'palisade.db') })
-  await bootstrapDefaultAccount(database, config, { box, clock: systemClock, ids: randomIds })
-  const sessions = await loadSessionIndex(database, box, systemClock)
-  const credentials = await loadCredentialIndex(database, box, 'aws', { sessions })
-  const trust = await loadTrustIndex(database)
-  const identities = await loadIdentityIndex(database)
+  const stores = await openIdentityStores('palisade-bench-ct-pipeline-')
+  const { box, database, sessions, credentials, trust, identities } = stores
   const recorder = recording
     ? cloudTrailRecorder({ database, ids: randomIds, models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => console.error(error) })
     : undefined
@@ -71,12 +56,7 @@ export async function pipelineUnderTest(recording: boolean): Promise<PipelineUnd
     },
     async close() {
       await recorder?.close()
-      await identities.close()
-      await credentials.close()
-      await sessions.close()
-      await trust.close()
-      await database.close()
-      rmSync(dataDir, { recursive: true, force: true })
+      await stores.close()
     },
   }
 }

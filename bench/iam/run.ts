@@ -11,32 +11,27 @@
 //   node --expose-gc --import tsx bench/iam/run.ts [--seconds 3] [--users 100000]
 import { SignatureV4 } from '@smithy/signature-v4'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { serviceBindings } from '../../src/app/service-bindings.js'
 import { createAuthorizer } from '../../src/authz/authorize.js'
-import { readConfig } from '../../src/config/config.js'
 import { systemClock } from '../../src/core/clock.js'
 import type { HttpRequest } from '../../src/core/http.js'
 import { randomIds } from '../../src/core/ids.js'
 import { silentLogger } from '../../src/core/logger.js'
-import { loadRootKey } from '../../src/crypto/root-key.js'
-import { secretBox } from '../../src/crypto/secret-box.js'
 import { discardingAuditSink } from '../../src/audit/audit-sink.js'
 import { createAuthenticator } from '../../src/pipeline/authenticate.js'
 import { createPipeline, type Pipeline } from '../../src/pipeline/pipeline.js'
 import { createRouter } from '../../src/pipeline/router.js'
-import { bootstrapDefaultAccount, IDENTITY_CHANGED, loadCredentialIndex, loadIdentityIndex } from '../../src/services/iam/index.js'
-import { loadSessionIndex, loadTrustIndex } from '../../src/services/sts/index.js'
-import { openDatabase, type Database } from '../../src/storage/database.js'
+import { IDENTITY_CHANGED } from '../../src/services/iam/index.js'
+import type { Database } from '../../src/storage/database.js'
+import { BENCH_ROOT } from '../support/http-load.js'
+import { openIdentityStores } from '../support/identity-stores.js'
 
 const { values: options } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, users: { type: 'string', default: '100000' } } })
 const SECONDS = Number(options.seconds)
 const USERS = Number(options.users)
 const ACCOUNT = '000000000000'
-const ROOT = { accessKeyId: 'AKIABENCHMARKROOT000', secretAccessKey: 'bench/root/secret/access/key/0000000000' }
+const ROOT = BENCH_ROOT
 
 class Sha256 {
   private hash: Hash | Hmac
@@ -56,15 +51,8 @@ class Sha256 {
 
 type Credentials = { accessKeyId: string; secretAccessKey: string }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'palisade-bench-iam-'))
-const config = readConfig(['--data-dir', dataDir, '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey], {})
-const box = secretBox(loadRootKey({ key: config.rootKey, file: config.rootKeyFile }))
-const database = await openDatabase({ url: config.database.replace(/^sqlite:/, '') })
-await bootstrapDefaultAccount(database, config, { box, clock: systemClock, ids: randomIds })
-const sessions = await loadSessionIndex(database, box, systemClock)
-const credentials = await loadCredentialIndex(database, box, 'aws', { sessions })
-const trust = await loadTrustIndex(database)
-const identities = await loadIdentityIndex(database)
+const stores = await openIdentityStores('palisade-bench-iam-')
+const { box, database, sessions, credentials, trust, identities } = stores
 const authorize = createAuthorizer({ mode: 'strict', identities, clock: systemClock })
 const pipeline: Pipeline = createPipeline({
   router: createRouter(serviceBindings({
@@ -116,12 +104,7 @@ try {
   console.log(`\nwhole pipeline iam:GetUser with ${USERS.toLocaleString('en')} more users / before: ${(large.getUser / small.getUser).toFixed(2)} (shared machine: noisy; the handler's SQL dominates)`)
   console.log(`authorization stage alone with ${USERS.toLocaleString('en')} more users / before: ${ratio.toFixed(2)} (target: no growth, >= 0.90) ${ratio >= 0.9 ? 'met' : 'NOT met'}`)
 } finally {
-  await identities.close()
-  await credentials.close()
-  await sessions.close()
-  await trust.close()
-  await database.close()
-  rmSync(dataDir, { recursive: true, force: true })
+  await stores.close()
 }
 
 async function setUpBenchUser(): Promise<Credentials> {
