@@ -1,18 +1,19 @@
 // Cross-account S3 access needs both sides: the bucket policy must name the other account (or its principal) and,
 // for that account's IAM users, their own identity policies must allow too
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
-import { PutObjectAclCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListObjectsV2Command, UploadPartCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { PutObjectAclCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListObjectsV2Command, UploadPartCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3'
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalUserId } from '../../src/services/s3/access/canonical-user.js'
 import { iam, INVITED, MANAGEMENT, startTwoAccountPalisade, type Credentials, type TwoAccountPalisade } from '../organizations/enforcement-support.js'
+import { s3Client } from './s3-support.js'
 
 let server: TwoAccountPalisade
 let owner: S3Client
 let otherRoot: S3Client
 let erin: S3Client
 
-const client = (credentials: Credentials) => new S3Client({ endpoint: server.url, region: 'us-east-1', credentials, forcePathStyle: true, maxAttempts: 1 })
+const client = (credentials: Credentials) => s3Client(server, credentials)
 
 beforeAll(async () => {
   server = await startTwoAccountPalisade()

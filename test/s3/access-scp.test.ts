@@ -1,11 +1,12 @@
 // SCPs limit S3 like every other service: an SCP denying S3 reads in a member account refuses object reads (decided
 // once the object is looked up) and listings alike, while its own IAM policies allow them.
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   attachNewPolicy, buildTree, expectDenied, managementAdmin, memberAdminRole, organizations, startTwoAccountPalisade,
   type OrganizationTree, type TwoAccountPalisade,
 } from '../organizations/enforcement-support.js'
+import { s3Client } from './s3-support.js'
 
 let server: TwoAccountPalisade
 let tree: OrganizationTree
@@ -15,7 +16,7 @@ beforeAll(async () => {
   server = await startTwoAccountPalisade()
   tree = await buildTree(server, { invite: false })
   const role = await memberAdminRole(server, await managementAdmin(server), tree.createdAccountId)
-  member = new S3Client({ endpoint: server.url, region: 'us-east-1', credentials: role, forcePathStyle: true, maxAttempts: 1 })
+  member = s3Client(server, role)
   await member.send(new CreateBucketCommand({ Bucket: 'member-data' }))
   await member.send(new PutObjectCommand({ Bucket: 'member-data', Key: 'a.txt', Body: 'a' }))
 })

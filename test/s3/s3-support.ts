@@ -12,7 +12,9 @@ interface Credentials {
 }
 
 /** Signs as `credentials`, by default the root user of the server's default account. */
-export function s3Client(server: { readonly url: string; readonly root: Credentials }, credentials: Credentials = server.root): S3Client {
+export function s3Client(server: { readonly url: string; readonly root: Credentials }, credentials?: Credentials): S3Client
+export function s3Client(server: { readonly url: string }, credentials: Credentials): S3Client
+export function s3Client(server: { readonly url: string; readonly root?: Credentials }, credentials = server.root): S3Client {
   return new S3Client({ endpoint: server.url, region: 'us-east-1', credentials, forcePathStyle: true, maxAttempts: 1 })
 }
 
