@@ -57,7 +57,7 @@ export function onServerCore(command: string, args: readonly string[]): [string,
 
 /** Starts `command` (pinned to the server core) and resolves with its process once it answers HTTP on `port`. */
 export async function startChild(name: string, command: string, args: readonly string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
-  const [file, argv] = TASKSET ? [TASKSET, ['-c', SERVER_CPU, command, ...args]] : [command, args]
+  const [file, argv] = onServerCore(command, args)
   const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'ignore'], env })
   children.push(child)
   const deadline = Date.now() + 30_000
