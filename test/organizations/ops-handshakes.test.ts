@@ -1,6 +1,7 @@
 // Organizations e2e: handshakes between two accounts — an account standing alone is invited, and its own principal
 // (a session of its administrator role) accepts, declines or sees the invitation cancelled; EnableAllFeatures
 // approvals.
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam'
 import {
   AcceptHandshakeCommand,
   CancelHandshakeCommand,
@@ -19,7 +20,7 @@ import {
 } from '@aws-sdk/client-organizations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPalisade, type TestPalisade } from '../support/palisade.js'
-import { adminUser, assumeRole, createMemberAccount, type Credentials, expectAwsError, organizationsClient, startOrganization } from './ops-support.js'
+import { adminUser, assumeRole, createMemberAccount, type Credentials, expectAwsError, organizationsClient, scp, startOrganization } from './ops-support.js'
 
 let server: TestPalisade
 let org: OrganizationsClient
@@ -68,6 +69,28 @@ describe('InviteAccountToOrganization and AcceptHandshake', () => {
     expect((await org.send(new DescribeAccountCommand({ AccountId: invited.accountId }))).Account).toMatchObject({ JoinedMethod: 'INVITED', Status: 'ACTIVE' })
     expect((await org.send(new ListTagsForResourceCommand({ ResourceId: invited.accountId }))).Tags).toEqual([{ Key: 'team', Value: 'blue' }])
     await expectAwsError(invited.client.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'HandshakeAlreadyInStateException')
+  })
+
+  it('in an organization with all features, accepting needs iam:CreateServiceLinkedRole too (AccessDeniedForDependencyException)', async () => {
+    const accountId = await createMemberAccount(org, 'Needs SLR permission')
+    await org.send(new RemoveAccountFromOrganizationCommand({ AccountId: accountId }))
+    const session = await assumeRole(server, admin, `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`)
+    const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: session, maxAttempts: 1 })
+    await iam.send(new CreateUserCommand({ UserName: 'orgs-only' }))
+    await iam.send(new PutUserPolicyCommand({ UserName: 'orgs-only', PolicyName: 'p', PolicyDocument: scp([{ Effect: 'Allow', Action: 'organizations:*', Resource: '*' }]) }))
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'orgs-only' }))
+    const orgsOnly = organizationsClient(server, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! })
+
+    const { Handshake } = await org.send(new InviteAccountToOrganizationCommand({ Target: { Type: 'ACCOUNT', Id: accountId } }))
+    await expectAwsError(orgsOnly.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! })), 'AccessDeniedForDependencyException', {
+      reason: 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE',
+    })
+    // Nothing was applied: the account is outside the organization and the invitation still open.
+    await expectAwsError(orgsOnly.send(new DescribeOrganizationCommand({})), 'AWSOrganizationsNotInUseException')
+    expect((await org.send(new DescribeHandshakeCommand({ HandshakeId: Handshake!.Id! }))).Handshake!.State).toBe('OPEN')
+
+    const administrator = organizationsClient(server, session)
+    expect((await administrator.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! }))).Handshake!.State).toBe('ACCEPTED')
   })
 
   it('refuses to invite an account already in an organization (ALREADY_IN_AN_ORGANIZATION) or one that does not exist', async () => {

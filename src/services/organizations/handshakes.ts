@@ -19,7 +19,7 @@ import type { OrgHandshakeRow } from '../../storage/migrations/0012-organization
 import type { Db } from '../../storage/schema.js'
 import { ensureOrganizationsServiceRole } from '../iam/index.js'
 import { checkAccountLimit } from './account-limits.js'
-import { managementScope, ORG_MESSAGES, readScope, scopeOf, type OrgScope } from './org-access.js'
+import { managementScope, ORG_MESSAGES, readScope, requireServiceLinkedRolePermission, scopeOf, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { handshakeId } from './org-ids.js'
 import { orgStore } from './org-store.js'
@@ -72,6 +72,7 @@ export function handshakeOperations(deps: OrganizationsDeps) {
           if (await orgStore(tx).organizationOf(ctx.accountId)) {
             throw new HandshakeConstraintViolationException('The account is already a member of an organization.', { Reason: 'ALREADY_IN_AN_ORGANIZATION' })
           }
+          if (scope.org.feature_set === 'ALL') requireServiceLinkedRolePermission(ctx)
           await ensureOrganizationsServiceRole(database, tx, { accountId: ctx.accountId, partition: ctx.partition, roleId: ids.uniqueId('AROA'), createdAt: clock.now() })
           await joinOrganization(tx, scope, ctx.accountId, 'INVITED', clock.now())
           await putTags(tx, scope, ctx.accountId, await listTags(tx, scope, row.handshake_id))

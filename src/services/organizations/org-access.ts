@@ -1,14 +1,17 @@
 // Who may do what in an organization: the caller's organization, management-only operations, delegated
 // administrators, and the lookups of roots, OUs and accounts every module shares, with AWS's errors.
+import { AccessDeniedError } from '../../core/common-errors.js'
 import type { OperationContext } from '../../core/operation.js'
 import {
   AccessDeniedException,
+  AccessDeniedForDependencyException,
   AccountNotFoundException,
   AWSOrganizationsNotInUseException,
   ParentNotFoundException,
 } from '../../generated/organizations/errors.js'
 import type { OrgOrganizationRow, OrgUnitRow } from '../../storage/migrations/0012-organizations.js'
 import type { Db } from '../../storage/schema.js'
+import { ORGANIZATIONS_SERVICE_ROLE, organizationsServiceRoleArn } from '../iam/index.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { orgArns, type OrgArns } from './org-ids.js'
 import { orgStore, type MemberAccount } from './org-store.js'
@@ -72,6 +75,29 @@ async function isDelegatedAdministrator(db: Db, scope: OrgScope, accountId: stri
   const admin = await db.selectFrom('org_delegated_admins').select('admin_account_id')
     .where('account_id', '=', scope.management).where('admin_account_id', '=', accountId).executeTakeFirst()
   return admin !== undefined
+}
+
+/**
+ * Organizations creates AWSServiceRoleForOrganizations in the caller's account when it creates an organization or,
+ * in an organization with all features, accepts an invitation; so the caller needs iam:CreateServiceLinkedRole too,
+ * and AWS answers AccessDeniedForDependencyException without it
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html,
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_AcceptHandshake.html).
+ */
+export function requireServiceLinkedRolePermission(ctx: OperationContext): void {
+  try {
+    ctx.authorize?.({
+      action: 'iam:CreateServiceLinkedRole',
+      resources: [organizationsServiceRoleArn(ctx.partition, ctx.accountId)],
+      context: { 'iam:AWSServiceName': ORGANIZATIONS_SERVICE_ROLE.service },
+    })
+  } catch (error) {
+    if (!(error instanceof AccessDeniedError)) throw error
+    throw new AccessDeniedForDependencyException(
+      'The request failed because your credentials do not have permission to create the service-linked role required by AWS Organizations.',
+      { Reason: 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE' },
+    )
+  }
 }
 
 export function scopeOf(org: OrgOrganizationRow, ctx: Pick<OperationContext, 'accountId' | 'partition'>): OrgScope {

@@ -1,9 +1,7 @@
 // The organization itself: CreateOrganization, DescribeOrganization, DeleteOrganization, ListRoots,
 // EnablePolicyType and DisablePolicyType. (EnableAllFeatures is a handshake: see handshakes.ts.)
 import type { OperationContext } from '../../core/operation.js'
-import { AccessDeniedError } from '../../core/common-errors.js'
 import {
-  AccessDeniedForDependencyException,
   AlreadyInOrganizationException,
   OrganizationNotEmptyException,
   PolicyTypeAlreadyEnabledException,
@@ -14,10 +12,10 @@ import {
 import type { OrganizationsApi } from '../../generated/organizations/api.js'
 import type { Organization, PolicyType } from '../../generated/organizations/types.js'
 import type { Db } from '../../storage/schema.js'
-import { ensureAccountRecord, ensureOrganizationsServiceRole, ORGANIZATIONS_SERVICE_ROLE, organizationsServiceRoleArn } from '../iam/index.js'
+import { ensureAccountRecord, ensureOrganizationsServiceRole } from '../iam/index.js'
 import { defaultPolicyFor } from './aws-managed-policies.js'
 import { everyTarget } from './default-attachments.js'
-import { managementScope, readScope, scopeOf, type OrgScope } from './org-access.js'
+import { managementScope, readScope, requireServiceLinkedRolePermission, scopeOf, type OrgScope } from './org-access.js'
 import type { OrganizationsDeps } from './org-deps.js'
 import { organizationId, rootId } from './org-ids.js'
 import { orgStore } from './org-store.js'
@@ -31,7 +29,7 @@ export function organizationOperations(deps: OrganizationsDeps) {
   return {
     // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html
     async CreateOrganization(input, ctx) {
-      requireServiceRolePermission(ctx)
+      requireServiceLinkedRolePermission(ctx)
       const scope = await database.transaction(async (tx) => {
         if (await orgStore(tx).organizationOf(ctx.accountId)) {
           throw new AlreadyInOrganizationException('The AWS account is already a member of an organization.')
@@ -118,27 +116,6 @@ export function organizationOperations(deps: OrganizationsDeps) {
     })
     await organizationChangesApplied(database)
     return { Root: result }
-  }
-}
-
-/**
- * CreateOrganization creates AWSServiceRoleForOrganizations, so the caller needs iam:CreateServiceLinkedRole too;
- * without it AWS answers AccessDeniedForDependencyException
- * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateOrganization.html).
- */
-function requireServiceRolePermission(ctx: OperationContext): void {
-  try {
-    ctx.authorize?.({
-      action: 'iam:CreateServiceLinkedRole',
-      resources: [organizationsServiceRoleArn(ctx.partition, ctx.accountId)],
-      context: { 'iam:AWSServiceName': ORGANIZATIONS_SERVICE_ROLE.service },
-    })
-  } catch (error) {
-    if (!(error instanceof AccessDeniedError)) throw error
-    throw new AccessDeniedForDependencyException(
-      'The request failed because your credentials do not have permission to create the service-linked role required by AWS Organizations.',
-      { Reason: 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE' },
-    )
   }
 }
 
