@@ -2,6 +2,7 @@
 // AWS SDK against the endpoint, polled — filtered by user, event name or failures: the first thing to run to see why
 // a call was denied.
 import { CloudTrailClient, LookupEventsCommand, type LookupAttribute } from '@aws-sdk/client-cloudtrail'
+import { readFlags, UsageError } from './flags.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -165,25 +166,10 @@ function who(record: CloudTrailRecord): string {
   return identity.accountId ? `account:${identity.accountId}` : String(identity.type ?? '-')
 }
 
-class UsageError extends Error {}
-
 function readOptions(args: readonly string[], env: Env): TailOptions {
-  const values = new Map<string, string>()
-  const flags = new Set<string>()
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!match) throw new UsageError(`unexpected argument \`${arg}\``)
-    const [, name, inline] = match as unknown as [string, string, string | undefined]
-    if (name === 'errors-only' || name === 'json' || name === 'once') {
-      flags.add(name)
-      continue
-    }
-    if (!['endpoint-url', 'region', 'user', 'event-name', 'since', 'interval'].includes(name)) throw new UsageError(`unknown flag \`--${name}\``)
-    const value = inline ?? args[++index]
-    if (value === undefined || value === '') throw new UsageError(`\`--${name}\` needs a value`)
-    values.set(name, value)
-  }
+  const { values, switches: flags } = readFlags(args, {
+    valued: ['endpoint-url', 'region', 'user', 'event-name', 'since', 'interval'], switches: ['errors-only', 'json', 'once'],
+  })
   const interval = Number(values.get('interval') ?? '2')
   if (!Number.isFinite(interval) || interval <= 0 || interval > 3600) throw new UsageError('`--interval` must be a number of seconds between 0 and 3600')
   return {

@@ -5,6 +5,7 @@
 import { CloudTrailClient, GetTrailCommand, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail'
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3'
 import { validateLogs, type LogBucketReader, type ValidationReport } from '../services/cloudtrail/index.js'
+import { readFlags, UsageError } from './flags.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -43,8 +44,6 @@ interface ValidateOptions {
   readonly verbose: boolean
   readonly endpoint: string
 }
-
-class UsageError extends Error {}
 
 /** Runs `palisade trail validate <args>`; returns the exit code. */
 export async function trailValidateCommand(args: readonly string[], env: Env, io: TrailValidateIo): Promise<number> {
@@ -167,22 +166,8 @@ async function organizationFolders(reader: LogBucketReader, bucket: string, pref
 }
 
 function readOptions(args: readonly string[], env: Env, now: Date): ValidateOptions {
-  const values = new Map<string, string>()
-  let verbose = false
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!match) throw new UsageError(`unexpected argument \`${arg}\``)
-    const [, name, inline] = match as unknown as [string, string, string | undefined]
-    if (name === 'verbose') {
-      verbose = true
-      continue
-    }
-    if (!['trail-arn', 'start-time', 'end-time', 'endpoint-url', 'region'].includes(name)) throw new UsageError(`unknown flag \`--${name}\``)
-    const value = inline ?? args[++index]
-    if (value === undefined || value === '') throw new UsageError(`\`--${name}\` needs a value`)
-    values.set(name, value)
-  }
+  const { values, switches } = readFlags(args, { valued: ['trail-arn', 'start-time', 'end-time', 'endpoint-url', 'region'], switches: ['verbose'] })
+  const verbose = switches.has('verbose')
   const trailArn = values.get('trail-arn')
   if (trailArn === undefined) throw new UsageError('`--trail-arn` is required')
   const arn = /^arn:[^:]+:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/.exec(trailArn)
