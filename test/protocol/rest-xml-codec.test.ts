@@ -179,6 +179,14 @@ describe('rest-xml parseRequest on the S3 model', () => {
     expect(parseError(request('PUT', '/b?policy')).message).toBe('Request Body is empty')
   })
 
+  it('checks the x-amz-checksum-* header of a body read whole: its form (InvalidRequest), then its value (BadDigest)', () => {
+    const body = '<Tagging><TagSet></TagSet></Tagging>'
+    const put = (checksum: string) => request('PUT', '/b?tagging', { body, headers: { 'x-amz-checksum-sha256': checksum } })
+    expect(parseError(put('abc'))).toMatchObject({ code: 'InvalidRequest', status: 400, message: 'Value for x-amz-checksum-sha256 header is invalid.' })
+    expect(parseError(put(Buffer.alloc(32).toString('base64')))).toMatchObject({ code: 'BadDigest', status: 400, message: 'The SHA256 you specified did not match the calculated checksum.' })
+    expect(parse(put(createHash('sha256').update(body).digest('base64'))).operation).toBe('PutBucketTagging')
+  })
+
   it('answers a bad query value with InvalidArgument naming it', () => {
     const error = parseError(request('GET', '/b/k?partNumber=first'))
     expect(error).toMatchObject({ code: 'InvalidArgument', status: 400, fields: { ArgumentName: 'partNumber', ArgumentValue: 'first' } })

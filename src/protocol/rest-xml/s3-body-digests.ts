@@ -25,8 +25,13 @@ export function checkS3BodyDigests(request: HttpRequest, required = false): void
   }
   for (const [algorithm, header] of Object.entries(CHECKSUM_HEADERS) as [ChecksumAlgorithm, string][]) {
     const value = request.headers[header]
-    if (value !== undefined && checksumBase64(algorithm, request.body) !== value) {
-      throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`)
+    if (value === undefined) continue
+    const computed = checksumBase64(algorithm, request.body)
+    // A value that is not a digest of the algorithm's size is refused for its form, as for a streamed upload
+    // (services/s3/object-body.ts expectedDigests), before any comparison.
+    if (Buffer.from(value, 'base64').length !== Buffer.from(computed, 'base64').length) {
+      throw new AwsError('InvalidRequest', 400, `Value for ${header} header is invalid.`)
     }
+    if (computed !== value) throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`)
   }
 }
