@@ -32,21 +32,10 @@ export function newVersion(bucket: Bucket, clock: Clock, ids: Ids): VersionStamp
  * Commits `object` as the key's latest version once its data files are durable; afterwards deletes the files of a
  * 'null' version it replaced. If the commit fails, the new files are removed and nothing changed.
  */
-export async function commitVersion(
-  database: Database,
-  files: ObjectFiles,
-  object: StoredObject,
-  replacesNull: boolean,
-  /** Runs in the commit's transaction with the key's current latest version; throwing cancels the write. */
-  precondition?: (latest: StoredObject | undefined) => void,
-): Promise<void> {
+export async function commitVersion(database: Database, files: ObjectFiles, object: StoredObject, replacesNull: boolean): Promise<void> {
   let freed: string[]
   try {
-    freed = await database.transaction(async (tx) => {
-      const store = objectStore(tx)
-      precondition?.(await store.latest(object.bucket, object.key))
-      return store.insertLatest(object, replacesNull)
-    })
+    freed = await database.transaction((tx) => objectStore(tx).insertLatest(object, replacesNull))
   } catch (error) {
     await files.remove(object.segments.map((segment) => segment.file))
     throw error
