@@ -74,6 +74,9 @@ function guardedDriver(driver: Driver, guards: DriverGuards): Driver {
     async releaseConnection(connection) {
       const { original, unlock } = session(connection)
       const durable = guards.untilDurable?.()
+      // Handled from the start: if the release below throws, nothing awaits `durable`, and a failed sync left
+      // unhandled would end the process (node's default for unhandled rejections).
+      durable?.catch(() => {})
       try {
         await driver.releaseConnection(original)
       } finally {
