@@ -73,6 +73,17 @@ forEachDialect('CloudTrail event storage', (dialect) => {
     await recorder.close()
   })
 
+  it('finds a repeated call naming two resources of one type once per call', async () => {
+    const database = await dialect.open()
+    const recorder = cloudTrailRecorder({ database, ids: sequentialIds(), models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => { throw error }, flushMs: 3_600_000 })
+    const users = [`arn:aws:iam::${ACCOUNT}:user/a`, `arn:aws:iam::${ACCOUNT}:user/b`]
+    for (let n = 1; n <= 3; n++) recorder.record({ ...call(n, 'GetUser', true, {}), resources: users })
+    const { LookupEvents } = lookupOperations({ database, clock: fixedClock(START.getTime() + 60_000), flushPending: recorder.flush })
+    const found = await LookupEvents({ LookupAttributes: [{ AttributeKey: 'ResourceType', AttributeValue: 'AWS::IAM::User' }] }, ctx)
+    expect(found.Events!.map((event) => JSON.parse(event.CloudTrailEvent!).requestID)).toEqual(['request-3', 'request-2', 'request-1'])
+    await recorder.close()
+  })
+
   it('expires batches older than 90 days with their keys', async () => {
     const database = await dialect.open()
     const recorder = cloudTrailRecorder({ database, ids: sequentialIds(), models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => { throw error }, flushMs: 3_600_000 })

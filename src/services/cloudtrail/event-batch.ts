@@ -100,10 +100,11 @@ export function openBatch(place: BatchPlace): OpenBatch {
       if (size === 0 || record.eventTime < oldest) oldest = record.eventTime
       size++
       const prefix = record.eventID.slice(0, BATCH_KEY_LENGTH)
-      if (!prefixes.has(prefix)) prefixes.add(prefix)
+      prefixes.add(prefix)
       if (place.management) {
         if (previous && sameLookupValues(previous, record)) {
-          for (const entry of previousKeys) entry.offsets.push(offset)
+          // An entry touched twice by one record (two resources of one type) takes its offset once, as in touch().
+          for (const entry of previousKeys) if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
         } else {
           const touched: KeyEntry[] = []
           for (const attribute of INDEXED_ATTRIBUTES) {
