@@ -71,6 +71,15 @@ describe('multipart upload', () => {
     expect(gone.name).toBe('NoSuchUpload')
   })
 
+  it('names max-parts and max-uploads in the InvalidArgument for a negative page size', async () => {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'page-size' }))
+    const parts = await failure(s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: 'page-size', UploadId, MaxParts: -1 })))
+    expect(parts).toMatchObject({ name: 'InvalidArgument', message: 'Argument max-parts must be an integer between 0 and 2147483647', ArgumentName: 'max-parts' })
+    const uploads = await failure(s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, MaxUploads: -1 })))
+    expect(uploads).toMatchObject({ name: 'InvalidArgument', message: 'Argument max-uploads must be an integer between 0 and 2147483647', ArgumentName: 'max-uploads' })
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'page-size', UploadId }))
+  })
+
   it('refuses a part number outside 1–10000', async () => {
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'numbers' }))
     const error = await failure(s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'numbers', UploadId, PartNumber: 10001, Body: 'x' })))

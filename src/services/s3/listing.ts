@@ -63,9 +63,14 @@ export function positionAfter(entry: ListEntry): ListPosition {
   return entry.kind === 'prefix' ? { key: prefixEnd(entry.prefix) } : { key: entry.object.key, sequence: entry.object.sequence }
 }
 
+/**
+ * A max-keys style page size: negative is InvalidArgument naming the parameter as S3 does (maxKeys for max-keys, the
+ * query name itself for max-parts and max-uploads: "Argument max-parts must be an integer between 0 and 2147483647").
+ */
 export function checkMaxKeys(maxKeys: number | undefined, name = 'max-keys'): number {
   if (maxKeys === undefined) return MAX_KEYS
-  if (maxKeys < 0) throw invalidArgument('Argument maxKeys must be an integer between 0 and 2147483647', name === 'max-keys' ? 'maxKeys' : name, String(maxKeys))
+  const argument = name === 'max-keys' ? 'maxKeys' : name
+  if (maxKeys < 0) throw invalidArgument(`Argument ${argument} must be an integer between 0 and 2147483647`, argument, String(maxKeys))
   return Math.min(maxKeys, MAX_KEYS)
 }
 
