@@ -116,6 +116,9 @@ export function trailDelivery(deps: TrailDeliveryDeps, options: DeliveryOptions 
       if (!trail || !trail.logFileValidationEnabled) continue
       if (onlyTrail && trailKey(trail) !== trailKey(onlyTrail)) continue
       if (!onlyTrail && !trail.isLogging) continue
+      // Checked again in deliverDigest's transaction (another process may have written it): this skips the signing
+      // key lookup and the transaction for the chains not due, most of them on each timer tick.
+      if (!due(new Date(chain.digest_start_time))) continue
       await deliverDigest(deps, trail, chain, due)
     }
   }
