@@ -70,6 +70,8 @@ describe('organization trails', () => {
     const member = cloudTrailClient(palisade, memberRole)
     const { trailList } = await member.send(new DescribeTrailsCommand({}))
     expect(trailList!.map((trail) => [trail.TrailARN, trail.IsOrganizationTrail])).toEqual([[`arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/org`, true]])
+    // The organization trail is a shadow trail in the member account: left out without shadow trails.
+    expect((await member.send(new DescribeTrailsCommand({ includeShadowTrails: false }))).trailList).toEqual([])
     expect((await failure(member.send(new StopLoggingCommand({ Name: 'org' })))).name).toBe('TrailNotFoundException')
   })
 

@@ -28,7 +28,11 @@ export function trailReadOperations({ trails, organizations }: TrailDeps) {
     async DescribeTrails(input, ctx) {
       const shadows = input.includeShadowTrails ?? true
       const all = [...trails.inAccount(ctx.accountId), ...organizationTrails(ctx.accountId)].sort(byArn)
-      const visible = all.filter((trail) => trail.homeRegion === ctx.region || (shadows && trail.isMultiRegionTrail))
+      // Shadows: another region's multi-region trails and, in a member account, the organization's trails ("If you do
+      // not include shadow trails, organization trails in a member account and region replication trails will not be
+      // returned", https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html).
+      const visible = all.filter((trail) => (trail.homeRegion === ctx.region && trail.accountId === ctx.accountId)
+        || (shadows && (trail.homeRegion === ctx.region || trail.isMultiRegionTrail)))
       const names = input.trailNameList ?? []
       const listed = names.length === 0
         ? visible
