@@ -25,7 +25,7 @@ export function copyObjectOperations(deps: S3Deps) {
       const tagging = input.TaggingDirective ?? 'COPY'
       if (directive !== 'COPY' && directive !== 'REPLACE') throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive)
       if (tagging !== 'COPY' && tagging !== 'REPLACE') throw invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', tagging)
-      const { source, object } = await readCopySource(buckets, objectStore(database.db), input.CopySource, input, input.ExpectedSourceBucketOwner)
+      const { source, object } = await readCopySource(buckets, objectStore(database.db), input)
       if (object.size > MAX_SINGLE_UPLOAD_BYTES) {
         throw invalidRequest('The specified copy source is larger than the maximum allowable size for a copy source: 5368709120')
       }

@@ -40,15 +40,25 @@ export function parseCopySource(header: string): CopySource {
   return { bucket, key, ...(versionId !== undefined && { versionId }) }
 }
 
-export async function readCopySource(buckets: BucketIndex, store: ObjectStore, header: string, conditions: CopyConditions, expectedOwner?: string): Promise<{ source: CopySource; object: StoredObject }> {
-  const source = parseCopySource(header)
-  requireBucket(buckets, source.bucket, expectedOwner)
-  const object = await objectToRead(store, source.bucket, source.key, source.versionId).catch((error: unknown) => {
+/** What a copy request says of its source: the header, its conditions and the source bucket's expected owner. */
+export interface CopyRequest extends CopyConditions {
+  readonly CopySource: string
+  readonly ExpectedSourceBucketOwner?: string
+}
+
+/**
+ * The source object `input` (the call's input) names, with its conditions checked. The copy's authorization
+ * (withObjectAuthorization) has usually looked it up already for this input, and that row is used.
+ */
+export async function readCopySource(buckets: BucketIndex, store: ObjectStore, input: CopyRequest): Promise<{ source: CopySource; object: StoredObject }> {
+  const source = parseCopySource(input.CopySource)
+  requireBucket(buckets, source.bucket, input.ExpectedSourceBucketOwner)
+  const object = await objectToRead(store, source.bucket, source.key, source.versionId, input).catch((error: unknown) => {
     // A delete marker named by version is 400 InvalidRequest for a copy, not 405.
     if (error instanceof AwsError && error.code === 'MethodNotAllowed') throw new AwsError('InvalidRequest', 400, 'The source of a copy request may not specifically refer to a delete marker by version id.')
     throw error
   })
-  checkCopyConditions(object, conditions)
+  checkCopyConditions(object, input)
   return { source, object }
 }
 

@@ -108,7 +108,7 @@ export function multipartOperations(deps: S3Deps) {
       checkPartNumber(input.PartNumber)
       const upload = await requireUpload(input.Bucket, input.UploadId, input.Key)
       const seal = partSeal(upload, input, ctx.secure)
-      const { object } = await readCopySource(buckets, objectStore(database.db), input.CopySource, input, input.ExpectedSourceBucketOwner)
+      const { object } = await readCopySource(buckets, objectStore(database.db), input)
       authorizeKmsRead(object.segments.map((segment) => segment.envelope), ctx, deps.kms)
       const range = copyRange(input.CopySourceRange, object.size)
       const source = files.read(segmentsToRead(object.segments, copySourceKey(input), ctx.secure), range.start, range.end)

@@ -4,8 +4,9 @@ import { AwsError } from '../../core/aws-error.js'
 import type { ObjectStore, StoredObject } from './object-store.js'
 import { invalidArgument, invalidRange, methodNotAllowed, noSuchKey, noSuchVersion, notModified, preconditionFailed } from './s3-errors.js'
 
-// The object the object-decided authorization (access/object-authorization.ts) found for a call's input: the handler
-// then reads that row instead of looking the same object up a second time on every GET and HEAD.
+// The object the object-decided authorization (access/object-authorization.ts) found for a call's input (for a copy,
+// its source): the handler then reads that row instead of looking the same object up a second time on every GET and
+// HEAD (and copy).
 const lookedUp = new WeakMap<object, StoredObject>()
 
 /** Notes the live object (never a delete marker) authorization found for `input`. */

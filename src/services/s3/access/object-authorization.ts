@@ -40,6 +40,7 @@ export function withObjectAuthorization(handlers: Partial<S3Api>, deps: S3Deps, 
       const source = { Bucket: parsed.bucket, Key: parsed.key, ...(parsed.versionId !== undefined && { VersionId: parsed.versionId }) }
       const object = await liveObject(deps, source)
       ctx.authorize(objectTarget('GetObject', source as never, ctx, object && factsOf(object)))
+      if (object) rememberLookup(input, object) // readCopySource reads this row rather than the source again
       return handler(input, ctx)
     }
   }
