@@ -155,6 +155,23 @@ describe('trails through the SDK', () => {
     expect(read.json.Records.length).toBeGreaterThan(0)
   })
 
+  it('delivers encrypted log files when the key policy limits CloudTrail to S3 in the region (kms:ViaService)', async () => {
+    const kms = new KMSClient({ endpoint: palisade.url, region: 'us-east-1', credentials: palisade.root, maxAttempts: 1 })
+    const rootStatement = { Sid: 'root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }
+    await trailBucket(s3, 'via-trail-bucket', ACCOUNT, 'via-s3')
+    const viaS3 = (await kms.send(new CreateKeyCommand({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: [rootStatement, {
+      Sid: 'cloudtrail', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+    }] }) }))).KeyMetadata!
+    await cloudtrail.send(new CreateTrailCommand({ Name: 'via-s3', S3BucketName: 'via-trail-bucket', KmsKeyId: viaS3.KeyId }))
+    await cloudtrail.send(new StartLoggingCommand({ Name: 'via-s3' }))
+    await new IAMClient({ endpoint: palisade.url, region: 'us-east-1', credentials: palisade.root, maxAttempts: 1 }).send(new CreateUserCommand({ UserName: 'via-s3-user' }))
+    await cloudtrail.send(new StopLoggingCommand({ Name: 'via-s3' }))
+    const [key] = await listKeys(s3, 'via-trail-bucket', `AWSLogs/${ACCOUNT}/CloudTrail/`)
+    expect(key).toBeDefined()
+    expect(await readGzipJson(s3, 'via-trail-bucket', key!)).toMatchObject({ encryption: 'aws:kms', kmsKeyId: viaS3.Arn })
+  })
+
   it('refuses an organization trail outside an organization', async () => {
     await trailBucket(s3, 'org-bucket', ACCOUNT, 'org')
     const error = await failure(cloudtrail.send(new CreateTrailCommand({ Name: 'org', S3BucketName: 'org-bucket', IsOrganizationTrail: true })))

@@ -11,6 +11,7 @@ import type { Bucket } from './bucket-index.js'
 import { privateAcl } from './access/acl.js'
 import { defaultEncryption } from './encryption/bucket-encryption.js'
 import type { SealSetting } from './encryption/object-cipher.js'
+import { viaService } from './encryption/sse-kms.js'
 import type { ObjectEncryption, StoredObject } from './object-store.js'
 import { commitVersion, newVersion } from './object-versions.js'
 import type { S3Deps } from './s3-deps.js'
@@ -93,7 +94,7 @@ export function cloudTrailDelivery(deps: S3Deps): DeliveryPort {
     const key = s3.kms?.resolve(keyId, bucket.ownerAccountId)
     if (!s3.kms || !key || !key.usable) throw new DeliveryRefusedError('AccessDenied', `The KMS key ${keyId} cannot be used`)
     const context = { 'aws:s3:arn': `arn:${s3.partition}:s3:::${bucket.name}/${delivery.key}` }
-    const target = s3.kms.authorization(key.arn, 'GenerateDataKey', delivery.sourceAccount, `s3.amazonaws.com`, context)
+    const target = s3.kms.authorization(key.arn, 'GenerateDataKey', delivery.sourceAccount, viaService(bucket.region), context)
     const keyPolicies = (target.resourcePolicies?.policies ?? []) as CompiledPolicy[]
     const decision = evaluate(
       { principal: principal(delivery.sourceAccount), action: 'kms:GenerateDataKey', resource: key.arn, resourceAccountId: key.accountId, context: { ...target.context, 'aws:SourceArn': delivery.sourceArn, 'aws:SourceAccount': delivery.sourceAccount, 'kms:EncryptionContext:aws:cloudtrail:arn': delivery.sourceArn } },

@@ -51,7 +51,8 @@ export function authorizeKmsRead(envelopes: readonly CipherEnvelope[], ctx: Oper
   ctx.authorize?.(kms.authorization(key.arn, 'Decrypt', ctx.caller.accountId, viaService(ctx.region), envelope.context))
 }
 
-function viaService(region: string): string {
+/** The kms:ViaService value of a KMS call S3 makes in `region`. */
+export function viaService(region: string): string {
   return `s3.${region}.amazonaws.com`
 }
 
