@@ -3,7 +3,7 @@ import { randomBytes, sign, verify, createPublicKey } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fixedClock } from '../../src/core/clock.js'
 import { secretBox, SecretBoxError } from '../../src/crypto/secret-box.js'
-import { digestSigningKeys, resealSigningKeys } from '../../src/services/cloudtrail/digest-keys.js'
+import { digestSigningKeys, publicKeyOperations, resealSigningKeys } from '../../src/services/cloudtrail/digest-keys.js'
 import { openDatabase, type Database } from '../../src/storage/database.js'
 
 describe('digest signing keys at rest', () => {
@@ -45,5 +45,14 @@ describe('digest signing keys at rest', () => {
     const second = await keys.current('us-east-1')
     expect(second.fingerprint).not.toBe(first.fingerprint)
     expect((await keys.between('us-east-1', first.validFrom, second.validFrom)).map((key) => key.fingerprint)).toEqual([first.fingerprint, second.fingerprint])
+  })
+
+  it('lists the key the first ListPublicKeys made, though the clock moved on while making it', async () => {
+    const base = fixedClock('2026-11-22T10:00:00Z')
+    const ticking = { now: () => (base.advance(1), base.now()) } // every reading a millisecond later
+    const keys = digestSigningKeys({ database, box: secretBox(randomBytes(32)), clock: ticking })
+    const { ListPublicKeys } = publicKeyOperations({ signingKeys: keys, clock: ticking })
+    const { PublicKeyList } = await ListPublicKeys({}, { region: 'us-east-1' } as Parameters<typeof ListPublicKeys>[1])
+    expect(PublicKeyList).toHaveLength(1)
   })
 })

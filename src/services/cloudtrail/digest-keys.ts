@@ -84,12 +84,12 @@ export function publicKeyOperations({ signingKeys, clock }: Pick<TrailDeps, 'sig
   return {
     async ListPublicKeys(input, ctx) {
       if (input.NextToken !== undefined) throw new InvalidTokenException('Reading from the token is not supported.')
-      const now = clock.now()
-      const start = input.StartTime ?? now
-      const end = input.EndTime ?? now
-      if (start > end) throw new InvalidTimeRangeException('Start time must be earlier than end time.')
+      const asked = clock.now()
+      if ((input.StartTime ?? asked) > (input.EndTime ?? asked)) throw new InvalidTimeRangeException('Start time must be earlier than end time.')
       await signingKeys.current(ctx.region)
-      const keys = await signingKeys.between(ctx.region, start, end)
+      // After the current key: one made just now is valid from a later millisecond than `asked`.
+      const now = clock.now()
+      const keys = await signingKeys.between(ctx.region, input.StartTime ?? now, input.EndTime ?? now)
       return {
         PublicKeyList: keys.map((key) => ({ Value: key.publicKey, ValidityStartTime: key.validFrom, ValidityEndTime: key.validTo, Fingerprint: key.fingerprint })),
       }
