@@ -42,7 +42,7 @@ export interface Database {
    * the outer transaction. A transaction that wrote resolves once its commit is on disk (SQLite: a group sync of
    * the log, see dialects/sqlite.ts); when that sync fails it rejects with CommitNotDurableError.
    */
-  transaction<T>(work: (tx: Db) => Promise<T>, options?: Pick<RunOptions, 'carries'>): Promise<T>
+  transaction<T>(work: (tx: Db) => Promise<T>, options?: Pick<RunOptions, 'carries' | 'background'>): Promise<T>
   /**
    * Runs `hook` inside every outermost transaction, after its work and just before it commits (see
    * TransactionRunner.beforeEachCommit); the result removes the hook.

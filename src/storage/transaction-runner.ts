@@ -39,6 +39,13 @@ export interface RunOptions {
    * this transaction's scope, where scoped storages (core/scoped-storage.ts) are enabled: each sees what it captured.
    */
   readonly carries?: () => readonly CallContext[]
+  /**
+   * A write no call waits on (the audit recorder's group commit): `work` runs in no scope, so it opens no savepoint,
+   * defers nothing to the commit and runs no before-commit hooks (they add what a call changed). Opening no scope keeps
+   * async hooks off (core/scoped-storage.ts), which a writer committing every few milliseconds would otherwise leave on
+   * for every request in between.
+   */
+  readonly background?: boolean
 }
 
 /** Runs `fn` in a captured async context (what AsyncLocalStorage.snapshot() returns). */
@@ -71,10 +78,10 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
     return frame?.open ? frame : undefined
   }
 
-  async function runOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation'], carries?: RunOptions['carries']): Promise<T> {
+  async function runOutermost<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation'], carries?: RunOptions['carries'], background?: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await attemptOutermost(work, isolation, carries)
+        return await (background ? attemptInBackground(work, isolation) : attemptOutermost(work, isolation, carries))
       } catch (error) {
         if (attempt >= policy.maxAttempts || !policy.isRetryable(error)) throw error
         // Backing off lets the transaction that won the conflict finish before this one retries.
@@ -120,6 +127,10 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
     return result
   }
 
+  function attemptInBackground<T>(work: (tx: Db) => Promise<T>, isolation: RunOptions['isolation']): Promise<T> {
+    return (isolation ? db.transaction().setIsolationLevel(isolation) : db.transaction()).execute(work)
+  }
+
   async function runNested<T>(outer: Frame, work: (tx: Db) => Promise<T>): Promise<T> {
     const savepoint = sql.id(`palisade_savepoint_${outer.depth + 1}`)
     await sql`savepoint ${savepoint}`.execute(outer.tx)
@@ -142,7 +153,7 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
   return {
     run(work, options = {}) {
       const outer = openFrame()
-      if (!outer) return runOutermost(work, options.isolation ?? policy.isolation, options.carries)
+      if (!outer) return runOutermost(work, options.isolation ?? policy.isolation, options.carries, options.background)
       const turn = outer.queue.then(() => runNested(outer, work))
       outer.queue = turn.catch(() => undefined)
       return turn

@@ -251,7 +251,7 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     await deps.database.transaction(async (tx) => {
       await insertBatches(tx, batches)
       for (const { before, after } of completed) await replaceBatch(tx, before, after)
-    })
+    }, { background: true })
     for (const record of heardRecords) announce(record)
   }
 
