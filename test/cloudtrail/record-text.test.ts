@@ -36,6 +36,22 @@ describe('stored batch text', () => {
     expect(text.length).toBeLessThan(lines.length)
   })
 
+  it('stores a record repeating the previous one\'s members as its ids alone, odd ids included, and reads it back', () => {
+    const records = Array.from({ length: 50 }, (_, index) => record(0, { requestID: `req-${String(index).padStart(32, '0')}`, eventID: `evt-${String(index).padStart(32, '0')}` }))
+    records.push(record(0, { requestID: 'odd "request"\t\\id\u0001é' }), record(0, { requestID: '' }), record(0, { requestID: undefined }), record(0))
+    const lines = records.map((one) => JSON.stringify(one)).join('\n')
+    const { text } = sealRecords({ accountId: '111122223333', region: 'us-east-1', batchId: 'b', management: true }, records)
+    expect(decodeRecords(text)).toBe(lines)
+    // Each repeating record costs its two ids (36 characters each) and three separators, nothing more.
+    const firstLine = JSON.stringify(records[0]).length
+    expect(text.length).toBeLessThan(firstLine + 53 * (2 * 36 + 3) + 200)
+  })
+
+  it('reads batches stored in the first chunked form (every line numbered)', () => {
+    const stored = '~1\n2\n"eventVersion":"1.09"\n"eventName":"GetUser"\n0\t"requestID":"r-1"\t1\n0\t"requestID":"r-2"\t1'
+    expect(decodeRecords(stored)).toBe('{"eventVersion":"1.09","requestID":"r-1","eventName":"GetUser"}\n{"eventVersion":"1.09","requestID":"r-2","eventName":"GetUser"}')
+  })
+
   it('reads rows written as base64 of deflated JSON lines', () => {
     const lines = [record(0), record(1)].map((one) => JSON.stringify(one)).join('\n')
     expect(decodeRecords(deflateRawSync(lines).toString('base64'))).toBe(lines)

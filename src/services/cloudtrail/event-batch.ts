@@ -28,7 +28,10 @@ export interface SealedBatch extends BatchPlace {
   readonly eventCount: number
   readonly newestTime: string
   readonly oldestTime: string
-  /** One per distinct (attribute, value), with the offsets of its records in the batch's JSON lines (none for EventId). */
+  /**
+   * One per distinct (attribute, value), with the offsets of its records in the batch's JSON lines: none for EventId
+   * and for a value every record has.
+   */
   readonly keys: readonly LookupKey[]
 }
 
@@ -121,7 +124,8 @@ export function openBatch(place: BatchPlace): OpenBatch {
       if (sealed) return sealed
       const rows: LookupKey[] = []
       if (place.management) {
-        for (const entry of keys.values()) rows.push({ attribute: entry.attribute, value: entry.value, offsets: entry.offsets.join(',') })
+        // A key every record has (one caller repeating a call) lists no offsets: a lookup then reads every record.
+        for (const entry of keys.values()) rows.push({ attribute: entry.attribute, value: entry.value, offsets: entry.offsets.length === size ? '' : entry.offsets.join(',') })
         for (const prefix of prefixes) rows.push({ attribute: 'EventId', value: prefix, offsets: '' })
       }
       sealed = { ...place, text: text.done(), eventCount: size, newestTime: newest, oldestTime: oldest, keys: rows }

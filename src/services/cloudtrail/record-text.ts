@@ -1,17 +1,20 @@
 // The stored text of event batches. A record's JSON is the list of its members' chunks (`"eventName":"GetUser"`), in
 // the record's key order, so that it reads exactly as JSON.stringify(record) would. Most chunks repeat call after call
 // (one caller's identity, its address and user agent, the operation, the account): a batch is written as the distinct
-// chunks once, then per record the numbers of its chunks and its own few (the time, request id, event id). Writing a
-// record thus serializes only what is new in it, and the stored text is a fraction of the JSON it stands for, without
-// a compressor's cost on the request path's process. decodeBatch gives the JSON lines back.
+// chunks once, then per record the numbers of its chunks and its own values (request and event ids), and for a record
+// whose chunks are the previous record's (the same caller repeating a call) its own values alone. Writing a record
+// thus serializes only what is new in it, and the stored text is a fraction of the JSON it stands for, without a
+// compressor's cost on the request path's process. decodeBatch gives the JSON lines back.
 
 /**
- * A record's JSON as chunks (`"key":value`), the length of the JSON line they make, and which chunks are the record's
- * own (bit i set: chunk i holds a request or event id, never repeated).
+ * A record's JSON as chunks (`"key":value`), the length of the JSON line they make, and its own values: a member
+ * whose value is unique per record (a request or event id) is the chunk `"key":` alone (the same string every time),
+ * bit i of `own` set, and its value in `values`, as ownValue() writes it.
  */
 export interface RecordText {
   readonly chunks: readonly string[]
   readonly own: number
+  readonly values: readonly string[]
   readonly length: number
 }
 
@@ -42,6 +45,7 @@ const objectJson = new WeakMap<object, string>()
  */
 export function recordText(record: object): RecordText {
   const chunks: string[] = []
+  const values: string[] = []
   let own = 0
   let length = 1 // the two braces, less the comma the first chunk goes without
   let position = 0
@@ -53,9 +57,12 @@ export function recordText(record: object): RecordText {
     if (slot === undefined || slot.key !== key) layout[position] = slot = slots.get(key) ?? newSlot(key)
     position++
     let chunk: string
-    if (slot.own) {
+    if (slot.own && typeof value === 'string') {
       own |= 1 << chunks.length
-      chunk = slot.prefix + (typeof value === 'string' ? quoted(value) : JSON.stringify(value))
+      chunk = slot.prefix
+      const written = ownValue(value)
+      values.push(written)
+      length += written.charCodeAt(0) === QUOTE ? written.length : written.length + 2
     } else if (value === slot.value || (Array.isArray(value) && sameElements(value, slot.value))) {
       chunk = slot.chunk
     } else {
@@ -66,16 +73,26 @@ export function recordText(record: object): RecordText {
     chunks.push(chunk)
     length += chunk.length + 1
   }
-  return { chunks, own, length: chunks.length === 0 ? 2 : length }
+  return { chunks, own, values, length: chunks.length === 0 ? 2 : length }
 }
 
-/** A string as JSON: ids need no escaping, so the common case skips JSON.stringify. */
-function quoted(value: string): string {
+const QUOTE = 34
+
+/**
+ * An own value as stored: the string itself when its JSON is just the string quoted (ids: no quotes, backslashes,
+ * control or non-ASCII characters), which can never start with a quote; else its JSON, which always does.
+ */
+function ownValue(value: string): string {
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index)
     if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return JSON.stringify(value)
   }
-  return '"' + value + '"'
+  return value
+}
+
+/** An own value's JSON text. */
+function ownJson(stored: string): string {
+  return stored.charCodeAt(0) === QUOTE ? stored : '"' + stored + '"'
 }
 
 function newSlot(key: string): MemberSlot {
@@ -105,75 +122,69 @@ function sharedJson(value: unknown): string {
   return json
 }
 
-/** Marks the chunked form; older rows hold base64 of deflated JSON lines, which never starts with it. */
+/** Marks the chunked forms; older rows hold base64 of deflated JSON lines, which never starts with either. */
 const CHUNKED = '~1\n'
+const CHUNKED_WITH_REPEATS = '~2\n'
 
 /**
- * A batch as stored: `~1`, the number of distinct chunks, each on its line, then a line per record of its chunks'
- * numbers and its own chunks, tab-separated (JSON text holds no raw tab or newline; an own chunk starts with `"`).
- * Records are added as they come: each leaves one line of text behind.
+ * A batch as stored: `~2`, the number of distinct chunks, each on its line, then a line per record. A record that
+ * repeats the previous one's chunks (the same caller making the same call: most records) is `=` and its own values,
+ * tab-separated; any other is its chunks' numbers and its own chunks (`"requestID":` and the value), tab-separated.
+ * JSON text holds no raw tab or newline; an own chunk starts with `"`, a number never does. Records are added as they
+ * come: each leaves one line of text behind.
  */
 export class BatchText {
   private readonly numbers = new Map<string, number>()
   private readonly distinct: string[] = []
   private readonly lines: string[] = []
-  /**
-   * The previous record's chunks and its line's text between its own chunks: the next record of the same caller and
-   * call repeats every other chunk, and then its line is those texts around its own chunks, with nothing looked up.
-   */
-  private previous: { readonly chunks: readonly string[]; readonly own: number; readonly between: readonly string[] } | undefined
-  private readonly parts: string[] = []
+  private previous: RecordText | undefined
 
   /** Adds a record; returns the length of its JSON line. */
   add(text: RecordText): number {
-    const { chunks, own } = text
-    const between = this.repeats(text) ? this.previous!.between : this.numbered(text)
-    const parts = this.parts
-    parts.length = 0
-    parts.push(between[0]!)
-    for (let index = 0, next = 1; index < chunks.length; index++) {
-      if ((own & (1 << index)) !== 0) parts.push(chunks[index]!, between[next++]!)
-    }
-    this.lines.push(parts.length === 1 ? parts[0]! : parts.join(''))
+    this.lines.push(this.repeats(text) ? repeatLine(text.values) : this.numbered(text))
+    this.previous = text
     return text.length
   }
 
   done(): string {
-    return CHUNKED + this.distinct.length + '\n' + this.distinct.map((chunk) => chunk + '\n').join('') + this.lines.join('\n')
+    return CHUNKED_WITH_REPEATS + this.distinct.length + '\n' + this.distinct.map((chunk) => chunk + '\n').join('') + this.lines.join('\n')
   }
 
-  /** Whether the record's chunks other than its own are the previous record's (the same strings). */
+  /** Whether the record's chunks are the previous record's (the same strings; own chunks are their keys alone). */
   private repeats({ chunks, own }: RecordText): boolean {
     const previous = this.previous
     if (previous === undefined || previous.own !== own || previous.chunks.length !== chunks.length) return false
-    for (let index = 0; index < chunks.length; index++) {
-      if ((own & (1 << index)) === 0 && chunks[index] !== previous.chunks[index]) return false
-    }
+    for (let index = 0; index < chunks.length; index++) if (chunks[index] !== previous.chunks[index]) return false
     return true
   }
 
-  /** Numbers the record's chunks; returns its line's text between its own chunks (tab-separated tokens). */
-  private numbered({ chunks, own }: RecordText): string[] {
-    const between: string[] = []
-    let current = ''
-    for (let index = 0; index < chunks.length; index++) {
-      const separator = index === 0 ? '' : '\t'
+  /** The record's line in full: its chunks numbered, its own chunks written out. */
+  private numbered({ chunks, own, values }: RecordText): string {
+    const tokens: string[] = []
+    for (let index = 0, next = 0; index < chunks.length; index++) {
+      const chunk = chunks[index]!
       if ((own & (1 << index)) !== 0) {
-        between.push(current + separator)
-        current = ''
+        tokens.push(chunk + ownJson(values[next++]!))
         continue
       }
-      const chunk = chunks[index]!
       let number = this.numbers.get(chunk)
       if (number === undefined) {
         this.numbers.set(chunk, number = this.distinct.length)
         this.distinct.push(chunk)
       }
-      current += separator + number
+      tokens.push(String(number))
     }
-    between.push(current)
-    this.previous = { chunks, own, between }
-    return between
+    return tokens.join('\t')
+  }
+}
+
+/** A repeating record's line: `=` and its own values. */
+function repeatLine(values: readonly string[]): string {
+  switch (values.length) {
+    case 0: return '='
+    case 1: return '=\t' + values[0]!
+    case 2: return '=\t' + values[0]! + '\t' + values[1]!
+    default: return '=\t' + values.join('\t')
   }
 }
 
@@ -184,9 +195,9 @@ export function encodeBatch(records: readonly RecordText[]): string {
   return text.done()
 }
 
-/** Whether `stored` is in the chunked form (else it is an older row: base64 of deflated JSON lines). */
+/** Whether `stored` is in a chunked form (else it is an older row: base64 of deflated JSON lines). */
 export function isChunked(stored: string): boolean {
-  return stored.startsWith(CHUNKED)
+  return stored.startsWith(CHUNKED_WITH_REPEATS) || stored.startsWith(CHUNKED)
 }
 
 /** The JSON lines of a chunked batch. */
@@ -200,7 +211,27 @@ export function decodeBatch(stored: string): string {
     distinct[index] = stored.slice(at, end)
     at = end + 1
   }
-  return stored.slice(at).split('\n')
-    .map((line) => '{' + line.split('\t').map((token) => token.charCodeAt(0) === 34 ? token : distinct[Number(token)]!).join(',') + '}')
-    .join('\n')
+  // The last full line's chunks, and where its own chunks are with their keys (`"requestID":`): what `=` lines repeat.
+  let chunks: string[] = []
+  let owned: { readonly index: number; readonly key: string }[] = []
+  return stored.slice(at).split('\n').map((line) => {
+    if (line.charCodeAt(0) === EQUALS) {
+      const values = line.split('\t')
+      owned.forEach(({ index, key }, position) => { chunks[index] = key + ownJson(values[position + 1] ?? '') })
+    } else {
+      chunks = []
+      owned = []
+      for (const token of line.split('\t')) {
+        if (token.charCodeAt(0) !== QUOTE) {
+          chunks.push(distinct[Number(token)]!)
+          continue
+        }
+        owned.push({ index: chunks.length, key: token.slice(0, token.indexOf('":') + 2) })
+        chunks.push(token)
+      }
+    }
+    return '{' + chunks.join(',') + '}'
+  }).join('\n')
 }
+
+const EQUALS = 61
