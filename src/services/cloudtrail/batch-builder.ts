@@ -10,6 +10,11 @@ export interface BatchBuilder {
   eventId(accountId: string, region: string, management: boolean): string
   /** Writes a record into its batch (the one its id was drawn from; else a batch of its own). */
   add(record: CloudTrailRecord): void
+  /**
+   * Writes a record equal to the last one added but for its ids (`requestID`, and an event id drawn from that record's
+   * batch), without building it; false when it cannot (that batch is full, or the last record came with its own ids).
+   */
+  repeat(requestID: string): boolean
   /** How many records were added. */
   readonly size: number
   /** The batches, sealed. */
@@ -28,6 +33,8 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
   // the next one added: remembered, so that the common case builds no map key and looks nothing up.
   let lastEntry: Entry | undefined
   let lastId: string | undefined
+  /** The batch the last record went to. */
+  let lastAdded: OpenBatch | undefined
   const newBatch = (accountId: string, region: string, management: boolean): OpenBatch => {
     const batch = openBatch({ accountId, region, batchId: nextBatchId(), management })
     all.push(batch)
@@ -42,6 +49,10 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
       byPrefix.set(entry.prefix, entry.batch)
     }
     return entry
+  }
+  const added = (batch: OpenBatch) => {
+    size++
+    if (batch.size >= RECORDS_PER_BATCH) sealed.set(batch, batch.seal())
   }
   return {
     eventId(accountId, region, management) {
@@ -62,8 +73,17 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
         batch = newBatch(record.recipientAccountId, record.awsRegion, record.managementEvent)
       }
       batch.add(record)
-      size++
-      if (batch.size >= RECORDS_PER_BATCH) sealed.set(batch, batch.seal())
+      lastAdded = batch
+      added(batch)
+    },
+    repeat(requestID) {
+      const entry = lastEntry
+      if (!entry || entry.batch !== lastAdded || entry.drawn >= RECORDS_PER_BATCH || sealed.has(entry.batch)) return false
+      const eventID = entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
+      if (!entry.batch.repeat({ requestID, eventID })) return false
+      entry.drawn++
+      added(entry.batch)
+      return true
     },
     get size() {
       return size

@@ -3,7 +3,7 @@
 // keeps garbage collection cheap); `seal` gives the row and key rows event-store.ts writes.
 import type { CloudTrailRecord } from './event-record.js'
 import { lookupResourceName } from './event-kinds.js'
-import { BatchText, recordText } from './record-text.js'
+import { BatchText, recordText, repeatText } from './record-text.js'
 import { lookupUsername } from './user-identity.js'
 
 export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId'
@@ -69,6 +69,11 @@ interface KeyEntry {
 export interface OpenBatch extends BatchPlace {
   readonly size: number
   add(record: CloudTrailRecord): void
+  /**
+   * Adds a record equal to the last one added but for its ids, without building it (a caller repeating a call); false
+   * when there is no last record, or it has an id `ids` lacks (then nothing was added).
+   */
+  repeat(ids: { readonly requestID: string; readonly eventID: string }): boolean
   seal(): SealedBatch
 }
 
@@ -92,6 +97,10 @@ export function openBatch(place: BatchPlace): OpenBatch {
     if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
     touched.push(entry)
   }
+  // An entry touched twice by one record (two resources of one type) takes its offset once, as in touch().
+  const touchPreviousKeys = () => {
+    for (const entry of previousKeys) if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
+  }
   return {
     ...place,
     get size() {
@@ -106,8 +115,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
       prefixes.add(prefix)
       if (place.management) {
         if (previous && sameLookupValues(previous, record)) {
-          // An entry touched twice by one record (two resources of one type) takes its offset once, as in touch().
-          for (const entry of previousKeys) if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
+          touchPreviousKeys()
         } else {
           const touched: KeyEntry[] = []
           for (const attribute of INDEXED_ATTRIBUTES) {
@@ -118,6 +126,17 @@ export function openBatch(place: BatchPlace): OpenBatch {
         }
       }
       offset += text.add(recordText(record)) + 1
+    },
+    repeat(ids) {
+      if (sealed) throw new Error('a sealed batch takes no more records')
+      const last = text.last
+      const repeated = last && previous && repeatText(last, ids)
+      if (!repeated) return false
+      size++
+      prefixes.add(ids.eventID.slice(0, BATCH_KEY_LENGTH))
+      if (place.management) touchPreviousKeys()
+      offset += text.add(repeated) + 1
+      return true
     },
     /** The batch ready to store; its working state is let go (a full batch is sealed long before its commit). */
     seal() {

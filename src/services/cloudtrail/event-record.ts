@@ -69,7 +69,10 @@ export function eventRecords(call: StartedCall & Partial<CallRecord>, context: R
   ]
 }
 
-/** The record of a call as the caller's account sees it. */
+/**
+ * The record of a call as the caller's account sees it. INVARIANT: sameRecordBesidesIds compares every call member
+ * read here (and in eventRecords): a member added here must be added there.
+ */
 export function eventRecord(call: StartedCall & Partial<CallRecord>, context: RecordContext): CloudTrailRecord {
   const model = call.service === undefined ? undefined : context.models[call.service]
   const operation = call.operation === undefined || model === undefined ? undefined : model.operations[call.operation]
@@ -109,6 +112,49 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
   record.eventCategory = data ? 'Data' : 'Management'
   if (call.tls) record.tlsDetails = { tlsVersion: call.tls.version, cipherSuite: call.tls.cipherSuite, clientProvidedHostHeader: call.tls.hostHeader }
   return record as CloudTrailRecord
+}
+
+/**
+ * Whether `call`'s record would be `previous`'s but for its request and event ids (same caller, call, address, outcome,
+ * parameters and second), when neither records its response: a caller repeating a call, where the recorder writes the
+ * new ids beside the previous record instead of building the same record again. A call whose record holds anything
+ * from its output, or a federation call (named by its output), is never taken for a repeat.
+ */
+export function sameRecordBesidesIds(previous: CallRecord, call: CallRecord): boolean {
+  if (previous.caller !== call.caller || previous.service !== call.service || previous.operation !== call.operation
+    || previous.region !== call.region || previous.sourceIp !== call.sourceIp || previous.userAgent !== call.userAgent
+    || previous.readOnly !== call.readOnly || previous.errorCode !== call.errorCode || previous.errorMessage !== call.errorMessage
+    || previous.resourceAccountId !== call.resourceAccountId || !sameTls(previous.tls, call.tls)
+    || Math.floor(previous.time.getTime() / 1000) !== Math.floor(call.time.getTime() / 1000)) return false
+  if (call.errorCode === undefined && recordsResponse(call.service, call.operation, isReadOnlyEvent(call.service, call.operation, call.readOnly))) return false
+  if (call.service === 'sts' && (call.operation === 'AssumeRoleWithWebIdentity' || call.operation === 'AssumeRoleWithSAML')) return false
+  return sameStrings(previous.resources, call.resources) && samePrimitiveMembers(previous.input, call.input)
+}
+
+function sameTls(a: StartedCall['tls'], b: StartedCall['tls']): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.version === b.version && a.cipherSuite === b.cipherSuite && a.hostHeader === b.hostHeader)
+}
+
+function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true
+  if (a === undefined || b === undefined || a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
+  return true
+}
+
+/** Inputs with the same members in the same order, all strings, numbers, booleans or null (no nested structure). */
+function samePrimitiveMembers(a: Readonly<Record<string, unknown>> | undefined, b: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (a === b) return true
+  if (a === undefined || b === undefined) return false
+  const keys = Object.keys(a)
+  const others = Object.keys(b)
+  if (keys.length !== others.length) return false
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!
+    const value = a[key]
+    if (key !== others[index] || value !== b[key] || (typeof value === 'object' && value !== null)) return false
+  }
+  return true
 }
 
 /**

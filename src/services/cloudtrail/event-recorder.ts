@@ -21,7 +21,7 @@ import type { Ids } from '../../core/ids.js'
 import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
 import { batchBuilder, type BatchBuilder } from './batch-builder.js'
-import { eventRecords, type CloudTrailRecord, type RecordContext } from './event-record.js'
+import { eventRecords, sameRecordBesidesIds, type CloudTrailRecord, type RecordContext } from './event-record.js'
 import { isDataEvent, isReadOnlyEvent } from './event-kinds.js'
 import { insertBatches, replaceBatch, sealRecords, type SealedBatch } from './event-store.js'
 import type { DataEventInterest } from './trail-ports.js'
@@ -104,6 +104,8 @@ interface NextCommit {
   readonly context: RecordContext
   readonly completed: { readonly before: SealedBatch; readonly after: SealedBatch }[]
   readonly announce: CloudTrailRecord[]
+  /** The last call written as a record of its own into `fresh`: the next may repeat it (sameRecordBesidesIds). */
+  previous?: CallRecord
 }
 
 export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
@@ -227,12 +229,23 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
         if (heard(final)) announce.push(final)
       }
     } else {
-      for (const record of eventRecords(item.call, context)) {
+      const { call } = item
+      // A caller repeating a call: the previous record with new ids, unless a subscriber needs the record itself.
+      if (next.previous && sameRecordBesidesIds(next.previous, call) && !anyoneListening() && fresh.repeat(call.requestId)) return
+      const records = eventRecords(call, context)
+      next.previous = records.length === 1 && kept(records[0]!) ? call : undefined
+      for (const record of records) {
         if (!kept(record)) continue
         fresh.add(record)
         if (heard(record)) announce.push(record)
       }
     }
+  }
+
+  /** Whether some subscriber may hear records now (most deployments have no trail logging). */
+  function anyoneListening(): boolean {
+    for (const [, interest] of listeners) if (interest === undefined || interest.listening()) return true
+    return false
   }
 
   const flush = (): Promise<void> => {

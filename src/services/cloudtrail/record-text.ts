@@ -62,7 +62,7 @@ export function recordText(record: object): RecordText {
       chunk = slot.prefix
       const written = ownValue(value)
       values.push(written)
-      length += written.charCodeAt(0) === QUOTE ? written.length : written.length + 2
+      length += jsonLength(written)
     } else if (value === slot.value || (Array.isArray(value) && sameElements(value, slot.value))) {
       chunk = slot.chunk
     } else {
@@ -76,7 +76,44 @@ export function recordText(record: object): RecordText {
   return { chunks, own, values, length: chunks.length === 0 ? 2 : length }
 }
 
+/** Own members by their chunk (`"requestID":`): which value goes where in a repeated record. */
+const OWN_BY_CHUNK: ReadonlyMap<string, string> = new Map([...OWN].map((key) => [JSON.stringify(key) + ':', key]))
+/** A record's own member names in order, per chunk list (repeats share their template's list). */
+const ownKeysByChunks = new WeakMap<readonly string[], readonly string[]>()
+
+/**
+ * The text of a record whose members are `previous`'s but for its own values (its ids), given by member name; undefined
+ * when `previous` has an own member `ids` lacks. The chunks are `previous`'s, so the batch writes the record as a repeat.
+ */
+export function repeatText(previous: RecordText, ids: Readonly<Record<string, string | undefined>>): RecordText | undefined {
+  const keys = ownKeys(previous)
+  const values: string[] = new Array(keys.length)
+  let length = previous.length
+  for (let index = 0; index < keys.length; index++) {
+    const value = ids[keys[index]!]
+    if (value === undefined) return undefined
+    const written = ownValue(value)
+    length += jsonLength(written) - jsonLength(previous.values[index]!)
+    values[index] = written
+  }
+  return { chunks: previous.chunks, own: previous.own, values, length }
+}
+
+function ownKeys({ chunks, own }: RecordText): readonly string[] {
+  let keys = ownKeysByChunks.get(chunks)
+  if (keys === undefined) {
+    keys = chunks.filter((_, index) => (own & (1 << index)) !== 0).map((chunk) => OWN_BY_CHUNK.get(chunk)!)
+    ownKeysByChunks.set(chunks, keys)
+  }
+  return keys
+}
+
 const QUOTE = 34
+
+/** The length of an own value's JSON text. */
+function jsonLength(stored: string): number {
+  return stored.charCodeAt(0) === QUOTE ? stored.length : stored.length + 2
+}
 
 /**
  * An own value as stored: the string itself when its JSON is just the string quoted (ids: no quotes, backslashes,
@@ -138,6 +175,11 @@ export class BatchText {
   private readonly distinct: string[] = []
   private readonly lines: string[] = []
   private previous: RecordText | undefined
+
+  /** The last record added. */
+  get last(): RecordText | undefined {
+    return this.previous
+  }
 
   /** Adds a record; returns the length of its JSON line. */
   add(text: RecordText): number {

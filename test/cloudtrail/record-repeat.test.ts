@@ -1,0 +1,103 @@
+// A caller repeating a call: the recorder writes the new ids beside the previous record instead of building it again.
+// What is stored must be exactly the record the full path builds, and anything that would change the record (caller,
+// call, parameters, outcome, second, address, resources) must take the full path.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CallRecord } from '../../src/audit/audit-sink.js'
+import type { Caller } from '../../src/core/caller.js'
+import { sequentialIds } from '../../src/core/ids.js'
+import { serviceModels } from '../../src/generated/services.js'
+import { cloudTrailRecorder, type CloudTrailRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
+import { eventRecord, sameRecordBesidesIds } from '../../src/services/cloudtrail/event-record.js'
+import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
+import { openDatabase, type Database } from '../../src/storage/database.js'
+
+const ACCOUNT = '000000000000'
+const root: Caller = { type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, userId: ACCOUNT, accessKeyId: 'AKIAROOTROOTROOTROOT' } as Caller
+const alice: Caller = { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userId: 'AIDAALICE', accessKeyId: 'AKIAALICEALICEALICEA' } as Caller
+let requests = 0
+
+function call(fields: Partial<CallRecord> = {}): CallRecord {
+  return {
+    requestId: `0000aaaa-0000-4000-8000-${String(++requests).padStart(12, '0')}`, time: new Date('2026-05-01T10:00:00.250Z'),
+    service: 'iam', operation: 'GetUser', caller: root, region: 'us-east-1', sourceIp: '192.0.2.1', userAgent: 'aws-cli/2',
+    readOnly: true, input: { UserName: 'bob' }, resources: [`arn:aws:iam::${ACCOUNT}:user/bob`], status: 200, output: { User: { UserName: 'bob' } },
+    ...fields,
+  }
+}
+
+describe('sameRecordBesidesIds', () => {
+  const base = call()
+  it('takes the same call by the same caller within the same second for a repeat', () => {
+    expect(sameRecordBesidesIds(base, call({ time: new Date('2026-05-01T10:00:00.999Z') }))).toBe(true)
+  })
+
+  it.each<[string, Partial<CallRecord>]>([
+    ['another second', { time: new Date('2026-05-01T10:00:01.000Z') }],
+    ['another caller', { caller: alice }],
+    ['another operation', { operation: 'GetRole', input: { RoleName: 'bob' } }],
+    ['another region', { region: 'eu-west-1' }],
+    ['another address', { sourceIp: '192.0.2.2' }],
+    ['another user agent', { userAgent: 'aws-sdk-js/3' }],
+    ['a parameter value', { input: { UserName: 'carol' } }],
+    ['another parameter', { input: { UserName: 'bob', Marker: 'x' } }],
+    ['a nested parameter', { input: { UserName: 'bob', Tags: [] } }],
+    ['an error', { errorCode: 'AccessDenied', errorMessage: 'denied', status: 403 }],
+    ['other resources', { resources: [`arn:aws:iam::${ACCOUNT}:user/carol`] }],
+    ['a resource account', { resourceAccountId: '111122223333' }],
+    ['TLS', { tls: { version: 'TLSv1.3' } }],
+  ])('takes a call with %s for a new record', (_, fields) => {
+    expect(sameRecordBesidesIds(base, call(fields))).toBe(false)
+  })
+
+  it('never takes a call whose record holds its response for a repeat', () => {
+    const create = call({ operation: 'CreateUser', readOnly: false })
+    expect(sameRecordBesidesIds(create, call({ operation: 'CreateUser', readOnly: false }))).toBe(false)
+  })
+})
+
+describe('CloudTrail recorder, repeated calls', () => {
+  let database: Database
+  let recorder: CloudTrailRecorder
+
+  /** The stored records, read straight from the table. */
+  const storedRecords = async () => (await database.db.selectFrom('cloudtrail_event_batches').select('records').execute())
+    .flatMap((row) => decodeRecords(row.records).split('\n').map((line) => JSON.parse(line) as CloudTrailRecord))
+
+  beforeEach(async () => {
+    database = await openDatabase({ url: ':memory:' })
+    recorder = cloudTrailRecorder({ database, ids: sequentialIds(), models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => { throw error }, flushMs: 3_600_000 })
+  })
+  afterEach(async () => {
+    await recorder.close()
+    await database.close()
+  })
+
+  it('stores each call as the record the full path builds, repeats and changes alike, across full batches', async () => {
+    const calls: CallRecord[] = []
+    for (let index = 0; index < 300; index++) calls.push(call()) // more than one stored batch of repeats
+    calls.push(call({ input: { UserName: 'carol' } }), call({ input: { UserName: 'carol' }, resources: [`arn:aws:iam::${ACCOUNT}:user/carol`] }), call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }))
+    calls.push(call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }), call({ caller: alice }), call({ caller: alice }))
+    calls.push(call({ time: new Date('2026-05-01T10:00:01.100Z') }), call({ time: new Date('2026-05-01T10:00:01.200Z'), requestId: 'odd "id"\t\u00e9' }))
+    for (const one of calls) recorder.record(one)
+    await recorder.flush()
+
+    const stored = await storedRecords()
+    expect(stored).toHaveLength(calls.length)
+    const byRequest = new Map(calls.map((one) => [one.requestId, one]))
+    for (const record of stored) {
+      const made = byRequest.get(record.requestID!)!
+      const expected = eventRecord(made, { models: serviceModels, defaultAccountId: ACCOUNT, eventId: () => record.eventID, uuid: () => 'unused' })
+      expect(JSON.stringify(record)).toBe(JSON.stringify(expected))
+    }
+    expect(new Set(stored.map((record) => record.eventID)).size).toBe(calls.length)
+  })
+
+  it('builds every record in full while a subscriber listens', async () => {
+    const heard: CloudTrailRecord[] = []
+    recorder.events.subscribe((record) => heard.push(record))
+    for (let index = 0; index < 5; index++) recorder.record(call())
+    await recorder.flush()
+    expect(heard.map((record) => record.eventName)).toEqual(['GetUser', 'GetUser', 'GetUser', 'GetUser', 'GetUser'])
+    expect(await storedRecords()).toHaveLength(5)
+  })
+})
