@@ -31,7 +31,7 @@ import { bootstrapDefaultAccount, loadCredentialIndex, loadIdentityIndex, servic
 import { loadSessionIndex, loadTrustIndex } from '../../src/services/sts/index.js'
 import { readSignature, verifySignature } from '../../src/sigv4/index.js'
 import { openDatabase } from '../../src/storage/database.js'
-import { BENCH_ROOT, freePort, load, Sha256, signedPost, startChild, startPalisadeChild, stopChildren, type LoadOptions } from '../support/http-load.js'
+import { BENCH_ROOT, cpuMillis, freePort, load, Sha256, signedPost, startChild, startPalisadeChild, stopChildren, type LoadOptions } from '../support/http-load.js'
 
 const { values: options } = parseArgs({
   options: {
@@ -137,17 +137,11 @@ async function measureServers(): Promise<void> {
   for (const [name, port, pid] of [['palisade', palisadePort, palisade.pid!], ['bare node:http', barePort, bare.pid!]] as const) {
     const headers = await signedPost('sts', port, FORM, BODY)
     let cpuBefore = 0
-    const result = await load(name, port, headers, BODY, loadOptions, () => { cpuBefore = cpuTicks(pid) })
-    const seconds = (cpuTicks(pid) - cpuBefore) / 100 // USER_HZ
+    const result = await load(name, port, headers, BODY, loadOptions, () => { cpuBefore = cpuMillis(pid) })
+    const seconds = (cpuMillis(pid) - cpuBefore) / 1000
     const requests = result.requestsPerSecond * loadOptions.seconds
     console.log([name.padEnd(28), result.requestsPerSecond.toFixed(0).padStart(10), ((seconds * 1e6) / requests).toFixed(1).padStart(12)].join(' '))
   }
-}
-
-/** utime + stime of a process, in clock ticks. */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return Number(fields[11]) + Number(fields[12])
 }
 
 function bareServerSource(port: number): string {

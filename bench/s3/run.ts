@@ -15,7 +15,7 @@ import { request, Agent } from 'node:http'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BENCH_ROOT, freePort, load, loadSetup, onServerCore, printResults, Sha256, startMotoChild, startPalisadeChild, stopChildren, type LoadOptions, type Result } from '../support/http-load.js'
+import { BENCH_ROOT, cpuMillis, freePort, load, loadSetup, onServerCore, printResults, Sha256, startMotoChild, startPalisadeChild, stopChildren, type LoadOptions, type Result } from '../support/http-load.js'
 
 const { values: options } = parseArgs({
   options: {
@@ -88,17 +88,6 @@ async function smallObjects(name: string, port: number, pid?: number): Promise<R
   const getHeaders = await signed(port, 'GET', path, Buffer.alloc(0))
   const get = await measured(`${name} GetObject 4 KiB`, (measuring) => load(`${name} GetObject 4 KiB`, port, getHeaders, '', { ...loadOptions, method: 'GET', path }, measuring))
   return [put, get]
-}
-
-/** CPU time (user + system) the process has used, in milliseconds; 0 without a pid or /proc. */
-function cpuMillis(pid: number | undefined): number {
-  if (pid === undefined) return 0
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10 // utime and stime, in clock ticks of 10 ms
-  } catch {
-    return 0
-  }
 }
 
 /** bench/s3/ceiling-probe.ts on the server core. */

@@ -5,7 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import autocannon from 'autocannon'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
@@ -144,6 +144,17 @@ export function printResults(all: readonly Result[], nameWidth = 36): void {
   console.log(['target'.padEnd(nameWidth), 'req/s'.padStart(10), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(8)].join(' '))
   for (const r of all) {
     console.log([r.name.padEnd(nameWidth), r.requestsPerSecond.toFixed(0).padStart(10), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), String(r.errors + r.non2xx).padStart(8)].join(' '))
+  }
+}
+
+/** CPU time (user + system, every thread) a process has used, in milliseconds; 0 without a pid or /proc. */
+export function cpuMillis(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10 // utime and stime, in clock ticks of 10 ms
+  } catch {
+    return 0
   }
 }
 
