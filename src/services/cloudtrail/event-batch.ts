@@ -81,6 +81,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
   let text = new BatchText()
   let keys = new Map<string, KeyEntry>()
   let prefixes = new Set<string>()
+  let lastPrefix = '\n' // no id starts with it
   let sealed: SealedBatch | undefined
   let size = 0
   let offset = 0
@@ -111,8 +112,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
       if (size === 0 || record.eventTime > newest) newest = record.eventTime
       if (size === 0 || record.eventTime < oldest) oldest = record.eventTime
       size++
-      const prefix = record.eventID.slice(0, BATCH_KEY_LENGTH)
-      prefixes.add(prefix)
+      prefixes.add(lastPrefix = record.eventID.slice(0, BATCH_KEY_LENGTH))
       if (place.management) {
         if (previous && sameLookupValues(previous, record)) {
           touchPreviousKeys()
@@ -133,7 +133,8 @@ export function openBatch(place: BatchPlace): OpenBatch {
       const repeated = last && previous && repeatText(last, ids)
       if (!repeated) return false
       size++
-      prefixes.add(ids.eventID.slice(0, BATCH_KEY_LENGTH))
+      // Ids drawn from one batch share its prefix: the set already holds the last record's.
+      if (!ids.eventID.startsWith(lastPrefix)) prefixes.add(lastPrefix = ids.eventID.slice(0, BATCH_KEY_LENGTH))
       if (place.management) touchPreviousKeys()
       offset += text.add(repeated) + 1
       return true

@@ -142,19 +142,21 @@ function sameStrings(a: readonly string[] | undefined, b: readonly string[] | un
   return true
 }
 
-/** Inputs with the same members in the same order, all strings, numbers, booleans or null (no nested structure). */
+/**
+ * Inputs with the same members, all strings, numbers, booleans or null (no nested structure). Their order does not
+ * matter: requestParameters list members in the model's order.
+ */
 function samePrimitiveMembers(a: Readonly<Record<string, unknown>> | undefined, b: Readonly<Record<string, unknown>> | undefined): boolean {
   if (a === b) return true
   if (a === undefined || b === undefined) return false
-  const keys = Object.keys(a)
-  const others = Object.keys(b)
-  if (keys.length !== others.length) return false
-  for (let index = 0; index < keys.length; index++) {
-    const key = keys[index]!
+  let members = 0
+  for (const key in a) {
     const value = a[key]
-    if (key !== others[index] || value !== b[key] || (typeof value === 'object' && value !== null)) return false
+    if (value !== b[key] || (typeof value === 'object' && value !== null)) return false
+    members++
   }
-  return true
+  for (const _ in b) members--
+  return members === 0
 }
 
 /**

@@ -116,6 +116,8 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   const committedCalls = new Map<string, Committed>()
   const listeners = new Map<CloudTrailListener, DataEventInterest | undefined>()
   const interests: DataEventInterest[] = []
+  /** What each subscriber wants (undefined: every management record), as a list: asked for every repeated call. */
+  let subscribed: (DataEventInterest | undefined)[] = []
   /**
    * Whether a data call may be wanted by some subscriber, asked before anything is built: for the account that made it
    * and for the resource owner's (AWS logs a data event in both when their trails select it).
@@ -244,7 +246,10 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
 
   /** Whether some subscriber may hear records now (most deployments have no trail logging). */
   function anyoneListening(): boolean {
-    for (const [, interest] of listeners) if (interest === undefined || interest.listening()) return true
+    for (let index = 0; index < subscribed.length; index++) {
+      const interest = subscribed[index]
+      if (interest === undefined || interest.listening()) return true
+    }
     return false
   }
 
@@ -321,9 +326,11 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     events: {
       subscribe(listener, dataEvents) {
         listeners.set(listener, dataEvents)
+        subscribed = [...listeners.values()]
         if (dataEvents) interests.push(dataEvents)
         return () => {
           listeners.delete(listener)
+          subscribed = [...listeners.values()]
           if (dataEvents && interests.includes(dataEvents)) interests.splice(interests.indexOf(dataEvents), 1)
         }
       },

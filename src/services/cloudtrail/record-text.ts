@@ -195,7 +195,9 @@ export class BatchText {
   /** Whether the record's chunks are the previous record's (the same strings; own chunks are their keys alone). */
   private repeats({ chunks, own }: RecordText): boolean {
     const previous = this.previous
-    if (previous === undefined || previous.own !== own || previous.chunks.length !== chunks.length) return false
+    if (previous === undefined || previous.own !== own) return false
+    if (previous.chunks === chunks) return true // repeatText's: the very same chunks
+    if (previous.chunks.length !== chunks.length) return false
     for (let index = 0; index < chunks.length; index++) if (chunks[index] !== previous.chunks[index]) return false
     return true
   }
