@@ -1,13 +1,11 @@
 // ConsoleLogin: the AwsConsoleSignIn record of a console sign-in (success, failure, an unknown user name hidden),
 // written by the recorder and found by LookupEvents.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fixedClock } from '../../src/core/clock.js'
-import { sequentialIds } from '../../src/core/ids.js'
 import type { OperationContext } from '../../src/core/operation.js'
-import { serviceModels } from '../../src/generated/services.js'
-import { cloudTrailRecorder, consoleLoginRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
+import { consoleLoginRecord } from '../../src/services/cloudtrail/index.js'
 import { lookupOperations } from '../../src/services/cloudtrail/lookup-events.js'
-import { openDatabase, type Database } from '../../src/storage/database.js'
+import { recorderPerTest } from './recorder-fixture.js'
 
 const ACCOUNT = '000000000000'
 const AT = new Date('2026-05-01T10:00:00Z')
@@ -17,16 +15,7 @@ const ctx: OperationContext = {
 const base = { time: AT, accountId: ACCOUNT, region: 'us-east-1', sourceIp: '198.51.100.7', userAgent: 'Mozilla/5.0', loginTo: 'https://console.palisade.local/home' }
 
 describe('consoleLoginRecord', () => {
-  let database: Database
-  let recorder: CloudTrailRecorder
-  beforeEach(async () => {
-    database = await openDatabase({ url: ':memory:' })
-    recorder = cloudTrailRecorder({ database, ids: sequentialIds(), models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => { throw error }, flushMs: 3_600_000 })
-  })
-  afterEach(async () => {
-    await recorder.close()
-    await database.close()
-  })
+  const under = recorderPerTest(ACCOUNT)
 
   it('records a successful IAM user sign-in with MFA', () => {
     const record = consoleLoginRecord({ ...base, eventId: '11111111-1111-4111-8111-111111111111', succeeded: true, mfaUsed: true,
@@ -69,8 +58,8 @@ describe('consoleLoginRecord', () => {
   })
 
   it('is found by LookupEvents once the recorder has written it', async () => {
-    recorder.append([consoleLoginRecord({ ...base, eventId: '44444444-4444-4444-8444-444444444444', succeeded: true, mfaUsed: false, principal: { type: 'Root' } })])
-    const { LookupEvents } = lookupOperations({ database, clock: fixedClock(AT.getTime() + 60_000), flushPending: recorder.flush })
+    under.recorder.append([consoleLoginRecord({ ...base, eventId: '44444444-4444-4444-8444-444444444444', succeeded: true, mfaUsed: false, principal: { type: 'Root' } })])
+    const { LookupEvents } = lookupOperations({ database: under.database, clock: fixedClock(AT.getTime() + 60_000), flushPending: under.recorder.flush })
     const found = await LookupEvents({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' }] }, ctx)
     expect(found.Events).toMatchObject([{ EventId: '44444444-4444-4444-8444-444444444444', EventName: 'ConsoleLogin', EventSource: 'signin.amazonaws.com', Username: 'root', ReadOnly: 'false' }])
   })

@@ -1,15 +1,13 @@
 // A caller repeating a call: the recorder writes the new ids beside the previous record instead of building it again.
 // What is stored must be exactly the record the full path builds, and anything that would change the record (caller,
 // call, parameters, outcome, second, address, resources) must take the full path.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CallRecord } from '../../src/audit/audit-sink.js'
 import type { Caller } from '../../src/core/caller.js'
-import { sequentialIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
-import { cloudTrailRecorder, type CloudTrailRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
+import type { CloudTrailRecord } from '../../src/services/cloudtrail/index.js'
 import { eventRecord, sameRecordBesidesIds } from '../../src/services/cloudtrail/event-record.js'
-import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
-import { openDatabase, type Database } from '../../src/storage/database.js'
+import { recorderPerTest, storedRecords } from './recorder-fixture.js'
 
 const ACCOUNT = '000000000000'
 const root: Caller = { type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, userId: ACCOUNT, accessKeyId: 'AKIAROOTROOTROOTROOT' } as Caller
@@ -56,21 +54,7 @@ describe('sameRecordBesidesIds', () => {
 })
 
 describe('CloudTrail recorder, repeated calls', () => {
-  let database: Database
-  let recorder: CloudTrailRecorder
-
-  /** The stored records, read straight from the table. */
-  const storedRecords = async () => (await database.db.selectFrom('cloudtrail_event_batches').select('records').execute())
-    .flatMap((row) => decodeRecords(row.records).split('\n').map((line) => JSON.parse(line) as CloudTrailRecord))
-
-  beforeEach(async () => {
-    database = await openDatabase({ url: ':memory:' })
-    recorder = cloudTrailRecorder({ database, ids: sequentialIds(), models: serviceModels, defaultAccountId: ACCOUNT, onError: (error) => { throw error }, flushMs: 3_600_000 })
-  })
-  afterEach(async () => {
-    await recorder.close()
-    await database.close()
-  })
+  const under = recorderPerTest(ACCOUNT)
 
   it('stores each call as the record the full path builds, repeats and changes alike, across full batches', async () => {
     const calls: CallRecord[] = []
@@ -78,10 +62,10 @@ describe('CloudTrail recorder, repeated calls', () => {
     calls.push(call({ input: { UserName: 'carol' } }), call({ input: { UserName: 'carol' }, resources: [`arn:aws:iam::${ACCOUNT}:user/carol`] }), call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }))
     calls.push(call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }), call({ caller: alice }), call({ caller: alice }))
     calls.push(call({ time: new Date('2026-05-01T10:00:01.100Z') }), call({ time: new Date('2026-05-01T10:00:01.200Z'), requestId: 'odd "id"\t\u00e9' }))
-    for (const one of calls) recorder.record(one)
-    await recorder.flush()
+    for (const one of calls) under.recorder.record(one)
+    await under.recorder.flush()
 
-    const stored = await storedRecords()
+    const stored = await storedRecords(under.database)
     expect(stored).toHaveLength(calls.length)
     const byRequest = new Map(calls.map((one) => [one.requestId, one]))
     for (const record of stored) {
@@ -94,10 +78,10 @@ describe('CloudTrail recorder, repeated calls', () => {
 
   it('builds every record in full while a subscriber listens', async () => {
     const heard: CloudTrailRecord[] = []
-    recorder.events.subscribe((record) => heard.push(record))
-    for (let index = 0; index < 5; index++) recorder.record(call())
-    await recorder.flush()
+    under.recorder.events.subscribe((record) => heard.push(record))
+    for (let index = 0; index < 5; index++) under.recorder.record(call())
+    await under.recorder.flush()
     expect(heard.map((record) => record.eventName)).toEqual(['GetUser', 'GetUser', 'GetUser', 'GetUser', 'GetUser'])
-    expect(await storedRecords()).toHaveLength(5)
+    expect(await storedRecords(under.database)).toHaveLength(5)
   })
 })

@@ -5,8 +5,8 @@ import type { CallRecord, StartedCall } from '../../src/audit/audit-sink.js'
 import { sequentialIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import { cloudTrailRecorder, type CloudTrailRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
-import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
 import { openDatabase, type Database } from '../../src/storage/database.js'
+import { storedRecords } from './recorder-fixture.js'
 
 const ACCOUNT = '000000000000'
 const root = { type: 'Root' as const, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, userId: ACCOUNT, accessKeyId: 'AKIAROOTROOTROOTROOT' }
@@ -25,10 +25,6 @@ describe('CloudTrail recorder', () => {
   let recorder: CloudTrailRecorder
   const errors: unknown[] = []
   const heard: CloudTrailRecord[] = []
-
-  /** The stored records of the account, read straight from the table. */
-  const storedRecords = async () => (await database.db.selectFrom('cloudtrail_event_batches').select('records').execute())
-    .flatMap((row) => decodeRecords(row.records).split('\n').map((line) => JSON.parse(line) as CloudTrailRecord))
 
   beforeEach(async () => {
     database = await openDatabase({ url: ':memory:' })
@@ -50,7 +46,7 @@ describe('CloudTrail recorder', () => {
       await database.transaction(async (tx) => {
         expect(await tx.selectFrom('cloudtrail_event_batches').selectAll().execute()).toEqual([]) // not before the work is done
       })
-      seenInside = await storedRecords()
+      seenInside = await storedRecords(database)
     })
     expect(seenInside).toHaveLength(1)
     expect(seenInside[0]).toMatchObject({ eventName: 'CreateUser', requestParameters: { userName: 'dora' }, responseElements: null })
@@ -58,7 +54,7 @@ describe('CloudTrail recorder', () => {
 
     recorder.record(finished(call, { output: { User: { UserName: 'dora', Path: '/' } } }))
     await recorder.flush()
-    const [final] = await storedRecords()
+    const [final] = await storedRecords(database)
     expect(final).toMatchObject({ eventID: seenInside[0]!.eventID, responseElements: { user: { userName: 'dora', path: '/' } } })
     expect(heard).toEqual([final])
   })
@@ -70,10 +66,10 @@ describe('CloudTrail recorder', () => {
         throw new Error('the handler fails')
       })
     })).rejects.toThrow('the handler fails')
-    expect(await storedRecords()).toEqual([])
+    expect(await storedRecords(database)).toEqual([])
     recorder.record(finished(call, { status: 500, errorCode: 'InternalFailure', errorMessage: 'We encountered an internal error. Please try again.' }))
     await recorder.flush()
-    expect(await storedRecords()).toMatchObject([{ eventName: 'CreateUser', errorCode: 'InternalFailure', requestParameters: { userName: 'eve' } }])
+    expect(await storedRecords(database)).toMatchObject([{ eventName: 'CreateUser', errorCode: 'InternalFailure', requestParameters: { userName: 'eve' } }])
   })
 
   it('carries the record again in the next transaction when the one that carried it rolled back at commit', async () => {
@@ -85,9 +81,9 @@ describe('CloudTrail recorder', () => {
     let seenInside: CloudTrailRecord[] = []
     await recorder.during(call, async () => {
       await expect(database.transaction(async () => undefined)).rejects.toThrow('commit refused')
-      expect(await storedRecords()).toEqual([])
+      expect(await storedRecords(database)).toEqual([])
       await database.transaction(async () => undefined)
-      seenInside = await storedRecords()
+      seenInside = await storedRecords(database)
     })
     removeHook()
     expect(seenInside).toMatchObject([{ eventName: 'CreateUser', requestParameters: { userName: 'fay' } }])
@@ -96,10 +92,10 @@ describe('CloudTrail recorder', () => {
   it('writes a read-only call only with the group commit, even when its handler commits a transaction', async () => {
     const call = started('GetUser', true, { UserName: 'dora' })
     await recorder.during(call, () => database.transaction(async () => undefined))
-    expect(await storedRecords()).toEqual([])
+    expect(await storedRecords(database)).toEqual([])
     recorder.record(finished(call))
     await recorder.flush()
-    expect(await storedRecords()).toMatchObject([{ eventName: 'GetUser', readOnly: true, responseElements: null }])
+    expect(await storedRecords(database)).toMatchObject([{ eventName: 'GetUser', readOnly: true, responseElements: null }])
   })
 
   it('group-commits queued calls without being asked, in one batch per account and region', async () => {
