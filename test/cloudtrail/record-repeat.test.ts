@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CallRecord } from '../../src/audit/audit-sink.js'
 import type { Caller } from '../../src/core/caller.js'
+import { randomIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import type { CloudTrailRecord } from '../../src/services/cloudtrail/index.js'
 import { eventRecord, sameRecordBesidesIds } from '../../src/services/cloudtrail/event-record.js'
@@ -54,11 +55,11 @@ describe('sameRecordBesidesIds', () => {
 })
 
 describe('CloudTrail recorder, repeated calls', () => {
-  const under = recorderPerTest(ACCOUNT)
+  const under = recorderPerTest(ACCOUNT, randomIds) // more event ids than sequentialIds() draws without repeating one
 
   it('stores each call as the record the full path builds, repeats and changes alike, across full batches', async () => {
     const calls: CallRecord[] = []
-    for (let index = 0; index < 300; index++) calls.push(call()) // more than one stored batch of repeats
+    for (let index = 0; index < 600; index++) calls.push(call()) // more than one stored batch of repeats
     calls.push(call({ input: { UserName: 'carol' } }), call({ input: { UserName: 'carol' }, resources: [`arn:aws:iam::${ACCOUNT}:user/carol`] }), call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }))
     calls.push(call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }), call({ caller: alice }), call({ caller: alice }))
     calls.push(call({ time: new Date('2026-05-01T10:00:01.100Z') }), call({ time: new Date('2026-05-01T10:00:01.200Z'), requestId: 'odd "id"\t\u00e9' }))
@@ -74,6 +75,18 @@ describe('CloudTrail recorder, repeated calls', () => {
       expect(JSON.stringify(record)).toBe(JSON.stringify(expected))
     }
     expect(new Set(stored.map((record) => record.eventID)).size).toBe(calls.length)
+  })
+
+  it('keeps up to 512 records of one repeated call in a stored batch, and 128 of mixed calls', async () => {
+    for (let index = 0; index < 600; index++) under.recorder.record(call())
+    for (let index = 0; index < 200; index++) under.recorder.record(call({ caller: index % 2 === 0 ? alice : root }))
+    await under.recorder.flush()
+    const batches = await under.database.db.selectFrom('cloudtrail_event_batches').select(['batch_id', 'event_count']).orderBy('batch_id').execute()
+    expect(batches.map((batch) => Number(batch.event_count))).toEqual([512, 128, 128, 32])
+    const keys = await under.database.db.selectFrom('cloudtrail_event_keys').select(['batch_id', 'offsets']).where('attribute', '=', 'AccessKeyId').execute()
+    // The uniform batch's keys need no offsets; a mixed batch's name the records of each caller.
+    expect(keys.filter((key) => key.batch_id === batches[0]!.batch_id).map((key) => key.offsets)).toEqual([''])
+    expect(keys.filter((key) => key.batch_id === batches[2]!.batch_id).every((key) => key.offsets.split(',').length === 64)).toBe(true)
   })
 
   it('builds every record in full while a subscriber listens', async () => {

@@ -1,6 +1,6 @@
 // Shared by the recorder tests: a recorder over a fresh in-memory database per test, and the records it stored.
 import { afterEach, beforeEach } from 'vitest'
-import { sequentialIds } from '../../src/core/ids.js'
+import { sequentialIds, type Ids } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import { cloudTrailRecorder, type CloudTrailRecord, type CloudTrailRecorder } from '../../src/services/cloudtrail/index.js'
 import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
@@ -13,13 +13,15 @@ export interface RecorderUnderTest {
 
 /**
  * Opens a database and a recorder before each test of the calling suite (with a flush interval no test waits for:
- * writes happen in a handler's transaction or on flush()) and closes them after it; `onError` throws unless given.
+ * writes happen in a handler's transaction or on flush()) and closes them after it; `onError` throws. Ids are
+ * sequentialIds() unless given (their event ids repeat after a few hundred: give randomIds to draw more).
  */
-export function recorderPerTest(accountId: string, onError: (error: unknown) => void = (error) => { throw error }): RecorderUnderTest {
+export function recorderPerTest(accountId: string, ids: Ids = sequentialIds()): RecorderUnderTest {
+  const onError = (error: unknown) => { throw error }
   const current: { database?: Database; recorder?: CloudTrailRecorder } = {}
   beforeEach(async () => {
     current.database = await openDatabase({ url: ':memory:' })
-    current.recorder = cloudTrailRecorder({ database: current.database, ids: sequentialIds(), models: serviceModels, defaultAccountId: accountId, onError, flushMs: 3_600_000 })
+    current.recorder = cloudTrailRecorder({ database: current.database, ids, models: serviceModels, defaultAccountId: accountId, onError, flushMs: 3_600_000 })
   })
   afterEach(async () => {
     await current.recorder!.close()

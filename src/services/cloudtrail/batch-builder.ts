@@ -1,9 +1,9 @@
-// The open batches of the next group commit: a record joins the batch of its account, region and category, at most
-// RECORDS_PER_BATCH each; record ids are drawn from the batch the record will join, so that a batch's ids share their
+// The open batches of the next group commit: a record joins the batch of its account, region and category, up to the
+// batch's capacity (event-batch.ts); record ids are drawn from the batch the record will join, so that a batch's ids share their
 // first BATCH_KEY_LENGTH characters (the key EventId lookups find the batch by).
 import type { Ids } from '../../core/ids.js'
 import type { CloudTrailRecord } from './event-record.js'
-import { BATCH_KEY_LENGTH, openBatch, RECORDS_PER_BATCH, type OpenBatch, type SealedBatch } from './event-store.js'
+import { BATCH_KEY_LENGTH, openBatch, type OpenBatch, type SealedBatch } from './event-store.js'
 
 export interface BatchBuilder {
   /** The id of a record bound for `accountId`'s events in `region` (management or data): RecordContext.eventId. */
@@ -43,7 +43,7 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
   const entryFor = (accountId: string, region: string, management: boolean): Entry => {
     const key = `${accountId}\n${region}\n${management}`
     let entry = open.get(key)
-    if (!entry || entry.drawn >= RECORDS_PER_BATCH) {
+    if (!entry || entry.drawn >= entry.batch.capacity) {
       entry = { batch: newBatch(accountId, region, management), prefix: ids.uuid().slice(0, BATCH_KEY_LENGTH), drawn: 0 }
       open.set(key, entry)
       byPrefix.set(entry.prefix, entry.batch)
@@ -52,12 +52,12 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
   }
   const added = (batch: OpenBatch) => {
     size++
-    if (batch.size >= RECORDS_PER_BATCH) sealed.set(batch, batch.seal())
+    if (batch.size >= batch.capacity) sealed.set(batch, batch.seal())
   }
   return {
     eventId(accountId, region, management) {
       const last = lastEntry
-      const entry = last && last.drawn < RECORDS_PER_BATCH && last.batch.accountId === accountId && last.batch.region === region
+      const entry = last && last.drawn < last.batch.capacity && last.batch.accountId === accountId && last.batch.region === region
         && last.batch.management === management
         ? last
         : entryFor(accountId, region, management)
@@ -78,7 +78,7 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
     },
     repeat(requestID) {
       const entry = lastEntry
-      if (!entry || entry.batch !== lastAdded || entry.drawn >= RECORDS_PER_BATCH || sealed.has(entry.batch)) return false
+      if (!entry || entry.batch !== lastAdded || entry.drawn >= entry.batch.capacity || sealed.has(entry.batch)) return false
       const eventID = entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
       if (!entry.batch.repeat({ requestID, eventID })) return false
       entry.drawn++

@@ -11,6 +11,18 @@ export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Usernam
 /** The length of the event id prefix every event of a batch shares, and its key for EventId lookups. */
 export const BATCH_KEY_LENGTH = 8
 
+/**
+ * Records per stored batch at most: a lookup for a rare value reads a whole batch to return one of its records, while
+ * a smaller batch means more keys per event. bench/cloudtrail/lookup.ts weighs the two.
+ */
+export const RECORDS_PER_BATCH = 128
+
+/**
+ * Records per stored batch whose records all have the same lookup values (one caller repeating a call): a lookup that
+ * finds the batch wants every record of it, so a larger batch costs lookups nothing and means fewer keys per event.
+ */
+export const UNIFORM_RECORDS_PER_BATCH = 512
+
 /** Indexed values are cut to this length (index entries stay small); a lookup compares the whole value. */
 export const INDEXED_VALUE_LENGTH = 256
 
@@ -68,6 +80,8 @@ interface KeyEntry {
 
 export interface OpenBatch extends BatchPlace {
   readonly size: number
+  /** How many records it takes: more while every record has the same lookup values (management events only). */
+  readonly capacity: number
   add(record: CloudTrailRecord): void
   /**
    * Adds a record equal to the last one added but for its ids, without building it (a caller repeating a call); false
@@ -82,6 +96,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
   let keys = new Map<string, KeyEntry>()
   let prefixes = new Set<string>()
   let lastPrefix = '\n' // no id starts with it
+  let uniform = place.management
   let sealed: SealedBatch | undefined
   let size = 0
   let offset = 0
@@ -107,6 +122,9 @@ export function openBatch(place: BatchPlace): OpenBatch {
     get size() {
       return size
     },
+    get capacity() {
+      return uniform ? UNIFORM_RECORDS_PER_BATCH : RECORDS_PER_BATCH
+    },
     add(record) {
       if (sealed) throw new Error('a sealed batch takes no more records')
       if (size === 0 || record.eventTime > newest) newest = record.eventTime
@@ -117,6 +135,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
         if (previous && sameLookupValues(previous, record)) {
           touchPreviousKeys()
         } else {
+          if (previous) uniform = false
           const touched: KeyEntry[] = []
           for (const attribute of INDEXED_ATTRIBUTES) {
             for (const value of attributeValues(record, attribute)) touch(attribute, value, touched)

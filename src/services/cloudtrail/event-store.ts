@@ -5,13 +5,7 @@ import type { Db } from '../../storage/schema.js'
 import type { LookupKey, SealedBatch } from './event-batch.js'
 import { decodeBatch, isChunked } from './record-text.js'
 
-export { attributeValues, BATCH_KEY_LENGTH, INDEXED_VALUE_LENGTH, openBatch, sealRecords, type BatchPlace, type LookupAttributeKey, type OpenBatch, type SealedBatch } from './event-batch.js'
-
-/**
- * Records per stored batch at most: a lookup for a rare value reads a whole batch to return one of its records, while
- * a smaller batch means more keys per event. bench/cloudtrail/lookup.ts weighs the two.
- */
-export const RECORDS_PER_BATCH = 128
+export { attributeValues, BATCH_KEY_LENGTH, INDEXED_VALUE_LENGTH, openBatch, RECORDS_PER_BATCH, sealRecords, UNIFORM_RECORDS_PER_BATCH, type BatchPlace, type LookupAttributeKey, type OpenBatch, type SealedBatch } from './event-batch.js'
 
 /** Rows per INSERT statement: well under SQLite's 32766 bound variables and PostgreSQL's 65535. */
 const ROWS_PER_STATEMENT = 200
