@@ -1,6 +1,6 @@
 // The open batches of the next group commit: a record joins the batch of its account, region and category, up to the
-// batch's capacity (event-batch.ts); record ids are drawn from the batch the record will join, so that a batch's ids share their
-// first BATCH_KEY_LENGTH characters (the key EventId lookups find the batch by).
+// batch's capacity (event-batch.ts); record ids are drawn from the batch the record will join, so that a batch's ids
+// share their first BATCH_KEY_LENGTH characters (the key EventId lookups find the batch by).
 import type { Ids } from '../../core/ids.js'
 import type { CloudTrailRecord } from './event-record.js'
 import { BATCH_KEY_LENGTH, openBatch, type OpenBatch, type SealedBatch } from './event-store.js'
