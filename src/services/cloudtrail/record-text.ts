@@ -222,14 +222,13 @@ export class BatchText {
   }
 }
 
-/** A repeating record's line: `=` and its own values. */
+/**
+ * A repeating record's line: `=` and its own values, as one flat string (a join, not `+`): a line waits in its batch
+ * for many calls, and a concatenation would keep its pieces alive with it (the ids and the links between them), for
+ * the young-generation collector to copy.
+ */
 function repeatLine(values: readonly string[]): string {
-  switch (values.length) {
-    case 0: return '='
-    case 1: return '=\t' + values[0]!
-    case 2: return '=\t' + values[0]! + '\t' + values[1]!
-    default: return '=\t' + values.join('\t')
-  }
+  return values.length === 2 ? ['=', values[0], values[1]].join('\t') : ['=', ...values].join('\t')
 }
 
 /** A batch of records as stored. */
