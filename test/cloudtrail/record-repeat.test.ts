@@ -8,6 +8,7 @@ import { randomIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import type { CloudTrailRecord } from '../../src/services/cloudtrail/index.js'
 import { eventRecord, sameRecordBesidesIds } from '../../src/services/cloudtrail/event-record.js'
+import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
 import { recorderPerTest, storedRecords } from './recorder-fixture.js'
 
 const ACCOUNT = '000000000000'
@@ -87,6 +88,18 @@ describe('CloudTrail recorder, repeated calls', () => {
     // The uniform batch's keys need no offsets; a mixed batch's name the records of each caller.
     expect(keys.filter((key) => key.batch_id === batches[0]!.batch_id).map((key) => key.offsets)).toEqual([''])
     expect(keys.filter((key) => key.batch_id === batches[2]!.batch_id).every((key) => key.offsets.split(',').length === 64)).toBe(true)
+    // The batch that was uniform for 88 records, then mixed: each caller's key points at exactly that caller's records.
+    const mixed = await under.database.db.selectFrom('cloudtrail_event_batches').select('records').where('batch_id', '=', batches[1]!.batch_id).executeTakeFirstOrThrow()
+    const lines = decodeRecords(mixed.records)
+    const callerAt = (offset: number) => {
+      const end = lines.indexOf('\n', offset)
+      return (JSON.parse(lines.slice(offset, end === -1 ? undefined : end)) as CloudTrailRecord).userIdentity.accessKeyId
+    }
+    for (const key of await under.database.db.selectFrom('cloudtrail_event_keys').selectAll().where('batch_id', '=', batches[1]!.batch_id).where('attribute', '=', 'AccessKeyId').execute()) {
+      const offsets = key.offsets.split(',').map(Number)
+      expect(offsets.map(callerAt).every((accessKeyId) => accessKeyId === key.value)).toBe(true)
+      expect(offsets).toHaveLength(key.value === root.accessKeyId ? 108 : 20)
+    }
   })
 
   it('builds every record in full while a subscriber listens', async () => {

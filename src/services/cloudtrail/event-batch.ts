@@ -75,7 +75,7 @@ const INDEXED_ATTRIBUTES: readonly LookupAttributeKey[] = ['EventName', 'EventSo
 interface KeyEntry {
   readonly attribute: string
   readonly value: string
-  readonly offsets: number[]
+  offsets: number[]
 }
 
 export interface OpenBatch extends BatchPlace {
@@ -97,6 +97,9 @@ export function openBatch(place: BatchPlace): OpenBatch {
   let prefixes = new Set<string>()
   let lastPrefix = '\n' // no id starts with it
   let uniform = place.management
+  // While the batch is uniform, every key's offsets are every record's: kept once here, and given to each key once a
+  // record with other lookup values comes.
+  let recordOffsets: number[] = []
   let sealed: SealedBatch | undefined
   let size = 0
   let offset = 0
@@ -113,8 +116,13 @@ export function openBatch(place: BatchPlace): OpenBatch {
     if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
     touched.push(entry)
   }
-  // An entry touched twice by one record (two resources of one type) takes its offset once, as in touch().
-  const touchPreviousKeys = () => {
+  /** A record with the previous record's lookup values. */
+  const touchAgain = () => {
+    if (uniform) {
+      recordOffsets.push(offset)
+      return
+    }
+    // An entry touched twice by one record (two resources of one type) takes its offset once, as in touch().
     for (const entry of previousKeys) if (entry.offsets[entry.offsets.length - 1] !== offset) entry.offsets.push(offset)
   }
   return {
@@ -133,13 +141,18 @@ export function openBatch(place: BatchPlace): OpenBatch {
       prefixes.add(lastPrefix = record.eventID.slice(0, BATCH_KEY_LENGTH))
       if (place.management) {
         if (previous && sameLookupValues(previous, record)) {
-          touchPreviousKeys()
+          touchAgain()
         } else {
-          if (previous) uniform = false
+          if (previous && uniform) {
+            uniform = false
+            for (const entry of keys.values()) entry.offsets = [...recordOffsets]
+            recordOffsets = []
+          }
           const touched: KeyEntry[] = []
           for (const attribute of INDEXED_ATTRIBUTES) {
             for (const value of attributeValues(record, attribute)) touch(attribute, value, touched)
           }
+          if (uniform) recordOffsets.push(offset)
           previous = record
           previousKeys = touched
         }
@@ -154,7 +167,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
       size++
       // Ids drawn from one batch share its prefix: the set already holds the last record's.
       if (!ids.eventID.startsWith(lastPrefix)) prefixes.add(lastPrefix = ids.eventID.slice(0, BATCH_KEY_LENGTH))
-      if (place.management) touchPreviousKeys()
+      if (place.management) touchAgain()
       offset += text.add(repeated) + 1
       return true
     },
@@ -164,13 +177,16 @@ export function openBatch(place: BatchPlace): OpenBatch {
       const rows: LookupKey[] = []
       if (place.management) {
         // A key every record has (one caller repeating a call) lists no offsets: a lookup then reads every record.
-        for (const entry of keys.values()) rows.push({ attribute: entry.attribute, value: entry.value, offsets: entry.offsets.length === size ? '' : entry.offsets.join(',') })
+        for (const entry of keys.values()) {
+          rows.push({ attribute: entry.attribute, value: entry.value, offsets: uniform || entry.offsets.length === size ? '' : entry.offsets.join(',') })
+        }
         for (const prefix of prefixes) rows.push({ attribute: 'EventId', value: prefix, offsets: '' })
       }
       sealed = { ...place, text: text.done(), eventCount: size, newestTime: newest, oldestTime: oldest, keys: rows }
       text = new BatchText()
       keys = new Map()
       prefixes = new Set()
+      recordOffsets = []
       previous = undefined
       previousKeys = []
       return sealed
