@@ -28,7 +28,7 @@ import {
   serviceAccessRecorder,
   type FirstStartCredentials,
 } from '../services/iam/index.js'
-import { cloudTrailRecorder, cloudTrailTrustedAccess, startEventExpiry, startTrails, TRAILS_CHANGED, type DeliveryOptions } from '../services/cloudtrail/index.js'
+import { cloudTrailRecorder, cloudTrailTrustedAccess, kmsServiceEvents, startEventExpiry, startTrails, TRAILS_CHANGED, type DeliveryOptions } from '../services/cloudtrail/index.js'
 import { serviceModels } from '../generated/services.js'
 import { KMS_KEYS_CHANGED, loadKeyIndex, startKmsSweeper, kmsDataKeys } from '../services/kms/index.js'
 import { cloudTrailDelivery, loadBucketIndex, openS3Storage, S3_BUCKETS_CHANGED } from '../services/s3/index.js'
@@ -47,6 +47,8 @@ export interface PalisadeOverrides {
   readonly cloudTrail?: boolean
   /** How often trails write log files and digests (tests shorten them); default 5 minutes and 1 hour. */
   readonly trailDelivery?: DeliveryOptions
+  /** How often KMS deletes keys past their deletion date and rotates keys due (tests shorten it); default 1 minute. */
+  readonly kmsSweepMs?: number
   /** Web identity: a local JWKS file or URL per OIDC issuer URL, added to (and winning over) `--oidc-jwks`. */
   readonly oidcKeys?: OidcKeySources
 }
@@ -112,7 +114,8 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       organizations: { membership: (accountId) => organizations.membership(accountId), trustsCloudTrail: cloudTrailTrustedAccess(database) },
       ...(overrides.trailDelivery && { delivery: overrides.trailDelivery }),
     })
-    const stopKmsSweeper = startKmsSweeper(kms, 60_000, (error) => log.error('kms sweep failed', { error: String(error) }))
+    const stopKmsSweeper = startKmsSweeper(kms, overrides.kmsSweepMs ?? 60_000, (error) => log.error('kms sweep failed', { error: String(error) }),
+      (outcome) => cloudTrail.append(kmsServiceEvents(outcome, clock.now(), ids.uuid)))
 
     const pipeline = createPipeline({
       router: createRouter(serviceBindings({

@@ -30,6 +30,8 @@ export type CloudTrailRecord = {
   readonly recipientAccountId: string
   readonly sharedEventID?: string
   readonly eventCategory: 'Management' | 'Data'
+  /** What an AWS service event (eventType AwsServiceEvent) did, in the service's own terms. */
+  readonly serviceEventDetails?: Readonly<Record<string, unknown>>
   readonly tlsDetails?: { readonly tlsVersion?: string; readonly cipherSuite?: string; readonly clientProvidedHostHeader?: string }
 }
 

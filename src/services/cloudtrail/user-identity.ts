@@ -4,7 +4,8 @@ import type { Caller } from '../../core/caller.js'
 import { recordTime } from './record-members.js'
 
 export interface UserIdentity {
-  readonly type: string
+  /** Absent for AWS service events, whose identity is the account and `invokedBy` alone. */
+  readonly type?: string
   readonly principalId?: string
   readonly arn?: string
   readonly accountId?: string

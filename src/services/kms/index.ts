@@ -39,11 +39,16 @@ export async function sweepKms(deps: KmsDeps): Promise<{ deleted: string[]; rota
   return { deleted, rotated }
 }
 
-/** Runs `sweepKms` every `intervalMs` (time itself comes from `deps.clock`); the result stops it. */
-export function startKmsSweeper(deps: KmsDeps, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
+/**
+ * Runs `sweepKms` every `intervalMs` (time itself comes from `deps.clock`), telling `onSwept` what each pass deleted
+ * and rotated (CloudTrail records them as AWS service events); the result stops it.
+ */
+export function startKmsSweeper(
+  deps: KmsDeps, intervalMs: number, onError: (error: unknown) => void, onSwept: (outcome: { deleted: string[]; rotated: string[] }) => void = () => {},
+): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve()
   const timer = setInterval(() => {
-    running = running.then(() => sweepKms(deps)).catch(onError)
+    running = running.then(() => sweepKms(deps)).then(onSwept).catch(onError)
   }, intervalMs)
   timer.unref()
   return async () => {
