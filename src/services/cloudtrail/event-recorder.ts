@@ -115,9 +115,15 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   const scopes = scopedStorage<Scope>()
   const committedCalls = new Map<string, Committed>()
   const listeners = new Map<CloudTrailListener, DataEventInterest | undefined>()
-  const interests: DataEventInterest[] = []
-  /** What each subscriber wants (undefined: every management record), as a list: asked for every repeated call. */
+  // Derived from `listeners` on each (un)subscribe, as lists: asked for every call.
+  /** What each subscriber wants (undefined: every management record). */
   let subscribed: (DataEventInterest | undefined)[] = []
+  /** The subscribers' data-event interests. */
+  let interests: DataEventInterest[] = []
+  const listenersChanged = () => {
+    subscribed = [...listeners.values()]
+    interests = subscribed.filter((interest) => interest !== undefined)
+  }
   /**
    * Whether a data call may be wanted by some subscriber, asked before anything is built: for the account that made it
    * and for the resource owner's (AWS logs a data event in both when their trails select it).
@@ -189,7 +195,7 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
    * deployments have no trail, and then a queued call leaves only its line of text behind).
    */
   const heard = (record: CloudTrailRecord): boolean => {
-    for (const [, interest] of listeners) {
+    for (const interest of subscribed) {
       if (interest === undefined) return true
       if (interest.listening() && (record.managementEvent || interest.selects(record))) return true
     }
@@ -326,12 +332,10 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     events: {
       subscribe(listener, dataEvents) {
         listeners.set(listener, dataEvents)
-        subscribed = [...listeners.values()]
-        if (dataEvents) interests.push(dataEvents)
+        listenersChanged()
         return () => {
           listeners.delete(listener)
-          subscribed = [...listeners.values()]
-          if (dataEvents && interests.includes(dataEvents)) interests.splice(interests.indexOf(dataEvents), 1)
+          listenersChanged()
         }
       },
     },

@@ -231,13 +231,6 @@ function repeatLine(values: readonly string[]): string {
   return values.length === 2 ? ['=', values[0], values[1]].join('\t') : ['=', ...values].join('\t')
 }
 
-/** A batch of records as stored. */
-export function encodeBatch(records: readonly RecordText[]): string {
-  const text = new BatchText()
-  for (const record of records) text.add(record)
-  return text.done()
-}
-
 /** Whether `stored` is in a chunked form (else it is an older row: base64 of deflated JSON lines). */
 export function isChunked(stored: string): boolean {
   return stored.startsWith(CHUNKED_WITH_REPEATS) || stored.startsWith(CHUNKED)
