@@ -32,8 +32,14 @@ export function kmsService(deps: KmsDeps): KmsApi {
   }
 }
 
+/** What one pass of the sweep did: the ARNs of the keys it deleted and of those it rotated. */
+export interface KmsSweep {
+  readonly deleted: string[]
+  readonly rotated: string[]
+}
+
 /** One pass of the background sweep: deletes keys past their deletion date, rotates keys due for rotation. */
-export async function sweepKms(deps: KmsDeps): Promise<{ deleted: string[]; rotated: string[] }> {
+export async function sweepKms(deps: KmsDeps): Promise<KmsSweep> {
   const deleted = await deleteDueKeys(deps)
   const rotated = await rotateDueKeys(deps)
   return { deleted, rotated }
@@ -44,7 +50,7 @@ export async function sweepKms(deps: KmsDeps): Promise<{ deleted: string[]; rota
  * and rotated (CloudTrail records them as AWS service events); the result stops it.
  */
 export function startKmsSweeper(
-  deps: KmsDeps, intervalMs: number, onError: (error: unknown) => void, onSwept: (outcome: { deleted: string[]; rotated: string[] }) => void = () => {},
+  deps: KmsDeps, intervalMs: number, onError: (error: unknown) => void, onSwept: (sweep: KmsSweep) => void = () => {},
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve()
   const timer = setInterval(() => {
