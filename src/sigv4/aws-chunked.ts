@@ -6,10 +6,9 @@ import { createHash, type Hash } from 'node:crypto'
 import type { Checksum } from '../core/checksums.js'
 import { authError, type AuthErrorFamily } from './auth-error.js'
 import { signaturesEqual } from './constant-time.js'
-import { hmacHex, sha256Hex } from './signing-key.js'
+import { EMPTY_SHA256, hmacHex, sha256Hex } from './signing-key.js'
 import { TRAILER_CHECKSUMS, trailerChecksumOf } from './trailer-checksum.js'
 
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const CR = 0x0d
 const LF = 0x0a
 /** A chunk header (`size;chunk-signature=…`) is well under this; a longer line is not aws-chunked framing. */

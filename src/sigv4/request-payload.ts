@@ -30,7 +30,7 @@ export function requestPayload(request: HttpRequest, payload: DeclaredPayload, f
       return { payload: request.body, trailers: {} }
     case 'hashed': {
       // Non-S3 payload hashes were computed from the body itself, so only S3's declared hash can disagree.
-      const computed = family === 's3' ? (request.body.length === 0 ? EMPTY_SHA256 : sha256Hex(request.body)) : payload.hash
+      const computed = family === 's3' ? sha256Hex(request.body) : payload.hash
       if (computed !== payload.hash) throw authError({ kind: 'PayloadHashMismatch', provided: payload.hash, computed }, family)
       return { payload: request.body, trailers: {} }
     }
@@ -38,9 +38,6 @@ export function requestPayload(request: HttpRequest, payload: DeclaredPayload, f
       return decodeAwsChunked(request.body, chunkedOptions(request, payload, family, signing))
   }
 }
-
-// SHA-256 of no bytes: what a GET declares, known without hashing per request.
-const EMPTY_SHA256 = sha256Hex('')
 
 /** The same checks as requestPayload, made as the body streams through. */
 function streamedPayload(body: RequestBodyStream, request: HttpRequest, payload: DeclaredPayload, family: AuthErrorFamily, signing?: ChunkSigning): RequestBodyStream {

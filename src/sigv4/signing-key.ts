@@ -63,7 +63,11 @@ export function hmacHex(key: Buffer, data: string): string {
   return createHmac('sha256', key).update(data, 'utf8').digest('hex')
 }
 
-// crypto.hash is the one-shot form: no Hash object per call, which matters on the request path.
+/** SHA-256 of no bytes: what a bodyless request declares and an empty chunk is signed with. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+
+// crypto.hash is the one-shot form: no Hash object per call, which matters on the request path; no bytes (every
+// GET) need no hashing at all.
 export function sha256Hex(data: string | Buffer): string {
-  return hash('sha256', data, 'hex')
+  return data.length === 0 ? EMPTY_SHA256 : hash('sha256', data, 'hex')
 }

@@ -185,6 +185,8 @@ describe('rest-xml parseRequest on the S3 model', () => {
     expect(parseError(put('abc'))).toMatchObject({ code: 'InvalidRequest', status: 400, message: 'Value for x-amz-checksum-sha256 header is invalid.' })
     expect(parseError(put(Buffer.alloc(32).toString('base64')))).toMatchObject({ code: 'BadDigest', status: 400, message: 'The SHA256 you specified did not match the calculated checksum.' })
     expect(parse(put(createHash('sha256').update(body).digest('base64'))).operation).toBe('PutBucketTagging')
+    const both = request('PUT', '/b?tagging', { body, headers: { 'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64'), 'x-amz-checksum-crc32': 'AAAAAA==' } })
+    expect(parseError(both)).toMatchObject({ code: 'InvalidRequest', status: 400, message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' })
   })
 
   it('answers a bad query value with InvalidArgument naming it', () => {

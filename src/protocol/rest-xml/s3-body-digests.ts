@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 import { createHash } from 'node:crypto'
 import { AwsError } from '../../core/aws-error.js'
-import { CHECKSUM_HEADERS, checksumBase64, type ChecksumAlgorithm } from '../../core/checksums.js'
+import { CHECKSUM_BYTES, CHECKSUM_HEADERS, checksumBase64, type ChecksumAlgorithm } from '../../core/checksums.js'
 import type { HttpRequest } from '../../core/http.js'
 
 /**
@@ -23,15 +23,13 @@ export function checkS3BodyDigests(request: HttpRequest, required = false): void
       throw new AwsError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.')
     }
   }
-  for (const [algorithm, header] of Object.entries(CHECKSUM_HEADERS) as [ChecksumAlgorithm, string][]) {
-    const value = request.headers[header]
-    if (value === undefined) continue
-    const computed = checksumBase64(algorithm, request.body)
-    // A value that is not a digest of the algorithm's size is refused for its form, as for a streamed upload
-    // (services/s3/object-body.ts expectedDigests), before any comparison.
-    if (Buffer.from(value, 'base64').length !== Buffer.from(computed, 'base64').length) {
-      throw new AwsError('InvalidRequest', 400, `Value for ${header} header is invalid.`)
-    }
-    if (computed !== value) throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`)
-  }
+  // As for a streamed upload (services/s3/object-body.ts expectedDigests): one checksum header at most, and a value of
+  // the algorithm's digest size, both checked before the body is hashed.
+  const given = (Object.entries(CHECKSUM_HEADERS) as [ChecksumAlgorithm, string][]).filter(([, header]) => request.headers[header] !== undefined)
+  if (given.length > 1) throw new AwsError('InvalidRequest', 400, 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.')
+  const [algorithm, header] = given[0] ?? []
+  if (algorithm === undefined || header === undefined) return
+  const value = request.headers[header]!
+  if (Buffer.from(value, 'base64').length !== CHECKSUM_BYTES[algorithm]) throw new AwsError('InvalidRequest', 400, `Value for ${header} header is invalid.`)
+  if (checksumBase64(algorithm, request.body) !== value) throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`)
 }

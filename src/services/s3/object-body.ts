@@ -2,7 +2,7 @@
 // (MD5) and the checksum the client asked for, then checked against Content-MD5 and x-amz-checksum-* once it ends.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 import { createHash } from 'node:crypto'
-import { checksumOf, type ChecksumAlgorithm } from '../../core/checksums.js'
+import { CHECKSUM_BYTES, checksumOf, type ChecksumAlgorithm } from '../../core/checksums.js'
 import type { SealSetting } from './encryption/object-cipher.js'
 import type { ObjectFiles, StoredSegment } from './object-files.js'
 import type { StoredChecksum } from './object-store.js'
@@ -28,11 +28,11 @@ export interface ReceivedBody {
   readonly checksum?: StoredChecksum
 }
 
-const CHECKSUM_MEMBERS: readonly (readonly [keyof ChecksumMembers, ChecksumAlgorithm, number])[] = [
-  ['ChecksumCRC32', 'CRC32', 4],
-  ['ChecksumCRC32C', 'CRC32C', 4],
-  ['ChecksumSHA1', 'SHA1', 20],
-  ['ChecksumSHA256', 'SHA256', 32],
+const CHECKSUM_MEMBERS: readonly (readonly [keyof ChecksumMembers, ChecksumAlgorithm])[] = [
+  ['ChecksumCRC32', 'CRC32'],
+  ['ChecksumCRC32C', 'CRC32C'],
+  ['ChecksumSHA1', 'SHA1'],
+  ['ChecksumSHA256', 'SHA256'],
 ]
 
 const SUPPORTED: ReadonlySet<string> = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'])
@@ -48,10 +48,10 @@ export function expectedDigests(input: ChecksumMembers & { readonly ContentMD5?:
   if (input.ContentMD5 !== undefined && Buffer.from(input.ContentMD5, 'base64').length !== 16) throw invalidDigest()
   const given = CHECKSUM_MEMBERS.filter(([member]) => input[member] !== undefined)
   if (given.length > 1) throw invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.')
-  const [member, algorithm, bytes] = given[0] ?? []
-  if (member && algorithm && bytes) {
+  const [member, algorithm] = given[0] ?? []
+  if (member && algorithm) {
     const value = input[member]!
-    if (Buffer.from(value, 'base64').length !== bytes) throw invalidRequest(`Value for x-amz-checksum-${algorithm.toLowerCase()} header is invalid.`)
+    if (Buffer.from(value, 'base64').length !== CHECKSUM_BYTES[algorithm]) throw invalidRequest(`Value for x-amz-checksum-${algorithm.toLowerCase()} header is invalid.`)
     if (input.ChecksumAlgorithm !== undefined && input.ChecksumAlgorithm !== algorithm) {
       throw invalidRequest(`Value for x-amz-sdk-checksum-algorithm header is invalid.`)
     }
