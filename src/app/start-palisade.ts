@@ -115,7 +115,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
       ...(overrides.trailDelivery && { delivery: overrides.trailDelivery }),
     })
     const stopKmsSweeper = startKmsSweeper(kms, overrides.kmsSweepMs ?? 60_000, (error) => log.error('kms sweep failed', { error: String(error) }),
-      (outcome) => cloudTrail.append(kmsServiceEvents(outcome, clock.now(), ids.uuid)))
+      (done) => { if (overrides.cloudTrail !== false) cloudTrail.append(kmsServiceEvents(done, clock.now(), ids.uuid)) })
 
     const pipeline = createPipeline({
       router: createRouter(serviceBindings({
@@ -181,6 +181,7 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await server.close()
         await accessRecorder.close()
         await stopEventExpiry()
+        await stopKmsSweeper() // before the recorder: a last pass's service events are recorded
         await cloudTrail.close()
         await trails.close() // after the recorder's last events: what the trails hold goes to their buckets
         await usage.close()
@@ -190,7 +191,6 @@ export async function startPalisade(config: PalisadeConfig, overrides: PalisadeO
         await oidcProviders.close()
         await identities.close()
         await passwordChanges.close()
-        await stopKmsSweeper()
         await kmsKeys.close()
         await s3Buckets.close()
         await organizations.close()

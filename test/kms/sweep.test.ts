@@ -48,6 +48,22 @@ describe('sweepKms', () => {
     expect(await database.db.selectFrom('kms_key_materials').selectAll().execute()).toEqual([])
   })
 
+  it('tells each deleted or rotated key as its change commits, also when a later key of the pass fails', async () => {
+    const kms = kmsService(deps)
+    const doomed = (await kms.CreateKey({}, ctx)).KeyMetadata!
+    await kms.ScheduleKeyDeletion({ KeyId: doomed.KeyId, PendingWindowInDays: 7 }, ctx)
+    const rotating = (await kms.CreateKey({}, ctx)).KeyMetadata!
+    await kms.EnableKeyRotation({ KeyId: rotating.KeyId, RotationPeriodInDays: 90 }, ctx)
+    clock.advance(91 * DAY_MS)
+    const told: unknown[] = []
+    const failing = { ...deps, box: { ...deps.box, seal: () => { throw new Error('seal failed') } } } // rotation fails
+    await expect(sweepKms(failing, (sweep) => told.push(sweep))).rejects.toThrow('seal failed')
+    expect(told).toEqual([{ deleted: [doomed.Arn], rotated: [] }])
+    told.length = 0
+    expect(await sweepKms(deps, (sweep) => told.push(sweep))).toEqual({ deleted: [], rotated: [rotating.Arn] })
+    expect(told).toEqual([{ deleted: [], rotated: [rotating.Arn] }])
+  })
+
   it('rotates a key when its rotation period has passed, and schedules the next rotation', async () => {
     clock.set(new Date('2026-06-01T00:00:00Z'))
     const kms = kmsService(deps)

@@ -38,23 +38,35 @@ export interface KmsSweep {
   readonly rotated: string[]
 }
 
-/** One pass of the background sweep: deletes keys past their deletion date, rotates keys due for rotation. */
-export async function sweepKms(deps: KmsDeps): Promise<KmsSweep> {
-  const deleted = await deleteDueKeys(deps)
-  const rotated = await rotateDueKeys(deps)
+/**
+ * One pass of the background sweep: deletes keys past their deletion date, rotates keys due for rotation. `done`
+ * hears each key as its change commits (CloudTrail records it as an AWS service event), so a key that fails later in
+ * the pass loses nothing already done; that key is tried again on the next pass.
+ */
+export async function sweepKms(deps: KmsDeps, done: (sweep: KmsSweep) => void = () => {}): Promise<KmsSweep> {
+  const deleted = await deleteDueKeys(deps, (arn) => done({ deleted: [arn], rotated: [] }))
+  const rotated = await rotateDueKeys(deps, (arn) => done({ deleted: [], rotated: [arn] }))
   return { deleted, rotated }
 }
 
 /**
- * Runs `sweepKms` every `intervalMs` (time itself comes from `deps.clock`), telling `onSwept` what each pass deleted
- * and rotated (CloudTrail records them as AWS service events); the result stops it.
+ * Runs `sweepKms` every `intervalMs` (time itself comes from `deps.clock`), telling `done` each key it deleted or
+ * rotated as that commits; the result stops it. A failing pass, or a throwing `done`, is reported to `onError` and the
+ * next tick sweeps again.
  */
 export function startKmsSweeper(
-  deps: KmsDeps, intervalMs: number, onError: (error: unknown) => void, onSwept: (sweep: KmsSweep) => void = () => {},
+  deps: KmsDeps, intervalMs: number, onError: (error: unknown) => void, done: (sweep: KmsSweep) => void = () => {},
 ): () => Promise<void> {
+  const report = (sweep: KmsSweep) => {
+    try {
+      done(sweep)
+    } catch (error) {
+      onError(error)
+    }
+  }
   let running: Promise<unknown> = Promise.resolve()
   const timer = setInterval(() => {
-    running = running.then(() => sweepKms(deps)).then(onSwept).catch(onError)
+    running = running.then(() => sweepKms(deps, report)).catch(onError).catch(() => {})
   }, intervalMs)
   timer.unref()
   return async () => {

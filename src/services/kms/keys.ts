@@ -135,7 +135,7 @@ export function keyOperations(deps: KmsDeps) {
 }
 
 /** Deletes every key whose deletion date has passed; the background sweep calls it. Returns the ARNs deleted. */
-export async function deleteDueKeys(deps: Pick<KmsDeps, 'database' | 'clock' | 'keys'>): Promise<string[]> {
+export async function deleteDueKeys(deps: Pick<KmsDeps, 'database' | 'clock' | 'keys'>, deleted: (arn: string) => void = () => {}): Promise<string[]> {
   const now = deps.clock.now().getTime()
   const due = [...deps.keys.all()].filter((key) => key.state === 'PendingDeletion' && key.deletionDate && key.deletionDate.getTime() <= now)
   for (const key of due) {
@@ -143,6 +143,7 @@ export async function deleteDueKeys(deps: Pick<KmsDeps, 'database' | 'clock' | '
       await kmsStore(tx).deleteKey(key.accountId, key.keyId)
       await notifyKeyChange(deps.database, key.accountId, key.keyId)
     })
+    deleted(key.arn)
   }
   if (due.length > 0) await keyChangesApplied(deps.keys)
   return due.map((key) => key.arn)

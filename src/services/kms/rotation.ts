@@ -77,10 +77,13 @@ function requireSymmetric(key: KmsKey): void {
 }
 
 /** Rotates every key whose automatic rotation date has passed; the background sweep calls it. Returns their ARNs. */
-export async function rotateDueKeys(deps: KmsDeps): Promise<string[]> {
+export async function rotateDueKeys(deps: KmsDeps, rotated: (arn: string) => void = () => {}): Promise<string[]> {
   const now = deps.clock.now().getTime()
   const due = [...deps.keys.all()].filter((key) => key.state === 'Enabled' && key.rotationEnabled && key.nextRotationDate && key.nextRotationDate.getTime() <= now)
-  for (const key of due) await rotate(deps, key, 'AUTOMATIC')
+  for (const key of due) {
+    await rotate(deps, key, 'AUTOMATIC')
+    rotated(key.arn)
+  }
   return due.map((key) => key.arn)
 }
 
