@@ -40,6 +40,13 @@ forEachDialect('Database background transactions', (dialect) => {
     expect(hooked).toBe(1)
   })
 
+  it('is refused inside another transaction (it would wait for it on SQLite, or join it as a savepoint)', async () => {
+    const database = await dialect.open(withWidgets)
+    await database.transaction(async () => {
+      await expect(database.transaction(async () => 'inner', { background: true })).rejects.toThrow('cannot run inside another transaction')
+    })
+  })
+
   it('opens no scope: scoped storages are disabled while background transactions keep running', async () => {
     const database = await dialect.open(withWidgets)
     const storage = scopedStorage<string>()

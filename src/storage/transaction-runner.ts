@@ -43,7 +43,9 @@ export interface RunOptions {
    * A write no call waits on (the audit recorder's group commit): `work` runs in no scope, so it opens no savepoint,
    * defers nothing to the commit and runs no before-commit hooks (they add what a call changed). Opening no scope keeps
    * async hooks off (core/scoped-storage.ts), which a writer committing every few milliseconds would otherwise leave on
-   * for every request in between.
+   * for every request in between. So `work` must use its `tx` alone: with no scope, a query on the root handle or a
+   * nested transaction is not caught as one inside this transaction (on SQLite it waits for it). Refused inside
+   * another transaction.
    */
   readonly background?: boolean
 }
@@ -153,6 +155,8 @@ export function transactionRunner(db: Db, policy: TransactionPolicy): Transactio
   return {
     run(work, options = {}) {
       const outer = openFrame()
+      // A write no call waits on has no call's transaction to join; on SQLite a second one would wait for the first.
+      if (outer && options.background) return Promise.reject(new Error('a background transaction cannot run inside another transaction'))
       if (!outer) return runOutermost(work, options.isolation ?? policy.isolation, options.carries, options.background)
       const turn = outer.queue.then(() => runNested(outer, work))
       outer.queue = turn.catch(() => undefined)
