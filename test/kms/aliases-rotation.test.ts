@@ -25,6 +25,17 @@ describe('KMS aliases and rotation', () => {
   const newKey = async () => (await kms.send(new CreateKeyCommand({}))).KeyMetadata!
 
   describe('aliases', () => {
+    it('creates the AWS managed key when DescribeKey names its predefined alias before first use (by alias ARN too)', async () => {
+      const byArn = (await kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:000000000000:alias/aws/s3' }))).KeyMetadata!
+      expect(byArn).toMatchObject({ KeyManager: 'AWS', KeyState: 'Enabled', Description: 'Default key that protects my S3 objects when no other key is defined' })
+      expect((await kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/s3' }))).KeyMetadata!.KeyId).toBe(byArn.KeyId)
+      const listed = (await kms.send(new ListAliasesCommand({}))).Aliases!.filter((alias) => alias.AliasName === 'alias/aws/s3')
+      expect(listed.map((alias) => alias.TargetKeyId)).toEqual([byArn.KeyId])
+      // An alias/aws/ name Palisade makes no key for, and another account's alias ARN, are still not found.
+      await expect(kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/ebs' }))).rejects.toMatchObject({ name: 'NotFoundException' })
+      await expect(kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:111122223333:alias/aws/s3' }))).rejects.toMatchObject({ name: 'NotFoundException' })
+    })
+
     it('resolves a key by alias name and alias ARN wherever a KeyId is taken', async () => {
       const key = await newKey()
       await kms.send(new CreateAliasCommand({ AliasName: 'alias/orders', TargetKeyId: key.KeyId }))

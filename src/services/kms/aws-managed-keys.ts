@@ -21,6 +21,12 @@ export type ManagedKeyService = keyof typeof MANAGED_KEYS
 /** The aliases of the AWS managed keys Palisade knows, which ListAliases shows before their keys exist. */
 export const AWS_MANAGED_ALIASES: readonly string[] = Object.keys(MANAGED_KEYS).map((service) => `${AWS_MANAGED_PREFIX}${service}`)
 
+/** The service whose AWS managed key an alias name (`alias/aws/s3`) is, if Palisade knows it. */
+export function managedKeyService(aliasName: string): ManagedKeyService | undefined {
+  const service = aliasName.startsWith(AWS_MANAGED_PREFIX) ? aliasName.slice(AWS_MANAGED_PREFIX.length) : undefined
+  return service !== undefined && Object.hasOwn(MANAGED_KEYS, service) ? service as ManagedKeyService : undefined
+}
+
 export function isAwsManagedKey(key: KmsKey): boolean {
   return key.aliases.some((alias) => alias.aliasName.startsWith(AWS_MANAGED_PREFIX))
 }

@@ -3,6 +3,7 @@
 import { KMSInvalidStateException, TagException, UnsupportedOperationException } from '../../generated/kms/errors.js'
 import type { KmsApi } from '../../generated/kms/api.js'
 import type { KeySpec, KeyUsageType, Tag } from '../../generated/kms/types.js'
+import { awsManagedKeys, managedKeyService } from './aws-managed-keys.js'
 import { keyChangesApplied, materialContext, notifyKeyChange } from './key-index.js'
 import { requireKey, requireNotPendingDeletion } from './key-lookup.js'
 import { generateMaterial } from './key-material.js'
@@ -24,6 +25,14 @@ export function keyOperations(deps: KmsDeps) {
       await notifyKeyChange(database, accountId, keyId)
     })
     await keyChangesApplied(keys)
+  }
+
+  const managedKeys = awsManagedKeys(deps)
+  /** The service of the AWS managed key `keyId` names by its alias, or that alias's ARN in the caller's account. */
+  const predefinedAlias = (keyId: string, accountId: string) => {
+    const aliasName = keyId.startsWith('arn:') ? keyId.slice(keyId.indexOf(':alias/') + 1) : keyId
+    const service = managedKeyService(aliasName)
+    return service && (keyId === aliasName || keyId === keys.aliasArn(accountId, aliasName)) ? service : undefined
   }
 
   return {
@@ -63,7 +72,11 @@ export function keyOperations(deps: KmsDeps) {
     },
 
     async DescribeKey(input, ctx) {
-      return { KeyMetadata: toKeyMetadata(requireKey(keys, input.KeyId, ctx)) }
+      // DescribeKey on the predefined alias of an AWS managed key that does not exist yet creates the key
+      // (https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html).
+      const service = keys.resolve(input.KeyId, ctx.accountId) ? undefined : predefinedAlias(input.KeyId, ctx.accountId)
+      const key = service ? await managedKeys(ctx.accountId, service) : requireKey(keys, input.KeyId, ctx)
+      return { KeyMetadata: toKeyMetadata(key) }
     },
 
     async ListKeys(input, ctx) {
