@@ -31,9 +31,9 @@ export async function openIdentityStores(dirPrefix: string): Promise<IdentitySto
   const box = secretBox(loadRootKey({ key: config.rootKey, file: config.rootKeyFile }))
   const database = await openDatabase({ url: join(dataDir, 'palisade.db') })
   await bootstrapDefaultAccount(database, config, { box, clock: systemClock, ids: randomIds })
-  const sessions = await loadSessionIndex(database, box, systemClock)
-  const credentials = await loadCredentialIndex(database, box, 'aws', { sessions })
   const trust = await loadTrustIndex(database)
+  const sessions = await loadSessionIndex(database, box, systemClock, { trust }) // as start-palisade wires it
+  const credentials = await loadCredentialIndex(database, box, 'aws', { sessions })
   const identities = await loadIdentityIndex(database)
   return {
     dataDir, box, database, sessions, credentials, trust, identities,

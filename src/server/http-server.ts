@@ -6,7 +6,7 @@ import { AwsError } from '../core/aws-error.js'
 import { RequestEntityTooLargeError } from '../core/common-errors.js'
 import type { Logger } from '../core/logger.js'
 import type { Pipeline, PipelineResult } from '../pipeline/pipeline.js'
-import { BodyTooLargeError, readBody, requestBodyStream, streamsBody, toHttpRequest, writeHttpResponse } from './node-adapter.js'
+import { BodyTooLargeError, hasBody, readBody, requestBodyStream, streamsBody, toHttpRequest, writeHttpResponse } from './node-adapter.js'
 
 export interface ServerOptions {
   readonly host: string
@@ -173,16 +173,6 @@ function bodyRejection(error: unknown, limit: number): AwsError {
   if (error instanceof BodyTooLargeError) return new RequestEntityTooLargeError(`HTTP content length exceeded ${limit} bytes.`)
   if (error instanceof BodyTimeoutError) return REQUEST_TIMEOUT
   throw error
-}
-
-/**
- * Whether the request carries a body at all. HTTP/1.1 frames a request body only by Content-Length or Transfer-Encoding
- * (https://www.rfc-editor.org/rfc/rfc9112#section-6.3): without either, or with Content-Length 0, there is nothing to
- * read, and a GET need not wait on a promise and three listeners for the empty body (node discards what is left unread).
- */
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length']
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
 /** readBody, but rejecting with BodyTimeoutError when no byte arrives for `idleMs`. */

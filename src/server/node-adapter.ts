@@ -57,8 +57,16 @@ export function readBody(message: IncomingMessage, limit: number, idle?: BodyIdl
  * (PutObject, UploadPart). Anything else is read whole before the pipeline runs, as small API bodies are.
  */
 export function streamsBody(message: IncomingMessage): boolean {
-  if (message.method !== 'PUT') return false
-  return Number(message.headers['content-length'] ?? 0) > 0 || message.headers['transfer-encoding'] !== undefined
+  return message.method === 'PUT' && hasBody(message)
+}
+
+/**
+ * Whether the request carries a body at all. HTTP/1.1 frames a request body only by Content-Length or Transfer-Encoding
+ * (https://www.rfc-editor.org/rfc/rfc9112#section-6.3): without either, or with Content-Length 0, there is nothing to
+ * read, and a GET need not wait on a promise and three listeners for the empty body (node discards what is left unread).
+ */
+export function hasBody(message: IncomingMessage): boolean {
+  return message.headers['transfer-encoding'] !== undefined || Number(message.headers['content-length'] ?? 0) > 0
 }
 
 export interface BodyStreamOptions {

@@ -96,8 +96,8 @@ export function readHttpBindings(
   const input: Record<string, unknown> = {}
   const query = parseQueryString(request.query)
   const { bound, namedQuery } = planOf(shape, service)
-  const invalid = (name: string, ref: ShapeRef, text: string): AwsError =>
-    options.invalidValue(`Invalid value \`${text}\` for ${ref.locationName ?? name}`, name, ref.locationName ?? name, text)
+  const invalid = ({ name, wireName }: BoundMember, text: string): AwsError =>
+    options.invalidValue(`Invalid value \`${text}\` for ${wireName}`, name, wireName, text)
 
   for (const member of bound) {
     const { name, ref, wireName, shape: memberShape } = member
@@ -106,8 +106,8 @@ export function readHttpBindings(
         const raw = labels[wireName]
         if (raw === undefined) break
         const text = percentDecode(raw)
-        if (text === undefined) throw invalid(name, ref, raw)
-        input[name] = parseScalar(text, memberShape, ref, 'uri', () => invalid(name, ref, text))
+        if (text === undefined) throw invalid(member, raw)
+        input[name] = parseScalar(text, memberShape, ref, 'uri', () => invalid(member, text))
         break
       }
       case 'querystring': {
@@ -121,11 +121,11 @@ export function readHttpBindings(
         if (memberShape.type === 'list') {
           const itemShape = resolveShape(service, memberShape.member)
           input[name] = values.map((text) =>
-            parseScalar(text, itemShape, memberShape.member, 'querystring', () => invalid(name, ref, text)),
+            parseScalar(text, itemShape, memberShape.member, 'querystring', () => invalid(member, text)),
           )
         } else {
           const text = values[0]!
-          input[name] = parseScalar(text, memberShape, ref, 'querystring', () => invalid(name, ref, text))
+          input[name] = parseScalar(text, memberShape, ref, 'querystring', () => invalid(member, text))
         }
         break
       }
@@ -135,10 +135,10 @@ export function readHttpBindings(
         if (memberShape.type === 'list') {
           const itemShape = resolveShape(service, memberShape.member)
           input[name] = splitHeaderList(text, itemShape).map((item) =>
-            parseScalar(item, itemShape, memberShape.member, 'header', () => invalid(name, ref, text)),
+            parseScalar(item, itemShape, memberShape.member, 'header', () => invalid(member, text)),
           )
         } else {
-          input[name] = parseScalar(text, memberShape, ref, 'header', () => invalid(name, ref, text))
+          input[name] = parseScalar(text, memberShape, ref, 'header', () => invalid(member, text))
         }
         break
       }

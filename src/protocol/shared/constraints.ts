@@ -70,15 +70,15 @@ function checkStructure(
   prefix: string,
   out: ConstraintViolation[],
 ): void {
-  for (const { member, ref, pathName, required } of checkedMembers(shape)) {
+  for (const { member, ref, pathSegment, required } of checkedMembers(shape)) {
     const memberValue = Object.hasOwn(value, member) ? value[member] : undefined
     if (memberValue === undefined || memberValue === null) {
       if (required) {
-        out.push({ kind: 'required', path: prefix + pathName, member, ref, value: null, constraint: 'Member must not be null', sensitive: false })
+        out.push({ kind: 'required', path: prefix + pathSegment, member, ref, value: null, constraint: 'Member must not be null', sensitive: false })
       }
       continue
     }
-    checkValue(model, ref, memberValue, prefix + pathName, member, out)
+    checkValue(model, ref, memberValue, prefix + pathSegment, member, out)
   }
 }
 
@@ -87,7 +87,7 @@ interface CheckedMember {
   readonly member: string
   readonly ref: ShapeRef
   /** The member's name in AWS's violation paths (see pathName). */
-  readonly pathName: string
+  readonly pathSegment: string
   readonly required: boolean
 }
 
@@ -102,7 +102,7 @@ function checkedMembers(shape: Extract<Shape, { type: 'structure' }>): readonly 
   members = Object.entries(shape.members)
     // Members bound to the HTTP status code are never part of a request.
     .filter(([, ref]) => ref.location !== 'statusCode')
-    .map(([member, ref]) => ({ member, ref, pathName: pathName(member), required: required.has(member) }))
+    .map(([member, ref]) => ({ member, ref, pathSegment: pathName(member), required: required.has(member) }))
   checkedMembersOf.set(shape, members)
   return members
 }
