@@ -8,7 +8,7 @@ import { randomIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import type { CloudTrailRecord } from '../../src/services/cloudtrail/index.js'
 import { eventRecord, sameRecordBesidesIds } from '../../src/services/cloudtrail/event-record.js'
-import { decodeRecords } from '../../src/services/cloudtrail/event-store.js'
+import { decodeRecords, UNIFORM_RECORDS_PER_BATCH } from '../../src/services/cloudtrail/event-store.js'
 import { recorderPerTest, storedRecords } from './recorder-fixture.js'
 
 const ACCOUNT = '000000000000'
@@ -78,12 +78,12 @@ describe('CloudTrail recorder, repeated calls', () => {
     expect(new Set(stored.map((record) => record.eventID)).size).toBe(calls.length)
   })
 
-  it('keeps up to 512 records of one repeated call in a stored batch, and 128 of mixed calls', async () => {
-    for (let index = 0; index < 600; index++) under.recorder.record(call())
+  it(`keeps up to ${UNIFORM_RECORDS_PER_BATCH} records of one repeated call in a stored batch, and 128 of mixed calls`, async () => {
+    for (let index = 0; index < UNIFORM_RECORDS_PER_BATCH + 88; index++) under.recorder.record(call())
     for (let index = 0; index < 200; index++) under.recorder.record(call({ caller: index % 2 === 0 ? alice : root }))
     await under.recorder.flush()
     const batches = await under.database.db.selectFrom('cloudtrail_event_batches').select(['batch_id', 'event_count']).orderBy('batch_id').execute()
-    expect(batches.map((batch) => Number(batch.event_count))).toEqual([512, 128, 128, 32])
+    expect(batches.map((batch) => Number(batch.event_count))).toEqual([UNIFORM_RECORDS_PER_BATCH, 128, 128, 32])
     const keys = await under.database.db.selectFrom('cloudtrail_event_keys').select(['batch_id', 'offsets']).where('attribute', '=', 'AccessKeyId').execute()
     // The uniform batch's keys need no offsets; a mixed batch's name the records of each caller.
     expect(keys.filter((key) => key.batch_id === batches[0]!.batch_id).map((key) => key.offsets)).toEqual([''])

@@ -1,8 +1,10 @@
 // The stored text of an event batch: the chunked form gives back exactly the JSON lines of its records, and rows
 // written before it (base64 of deflated JSON lines) still read.
+import { randomUUID } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { decodeRecords, sealRecords } from '../../src/services/cloudtrail/event-store.js'
+import { derivedEventId } from '../../src/services/cloudtrail/derived-event-id.js'
+import { decodeRecords, openBatch, sealRecords } from '../../src/services/cloudtrail/event-store.js'
 import { recordText } from '../../src/services/cloudtrail/record-text.js'
 import type { CloudTrailRecord } from '../../src/services/cloudtrail/event-record.js'
 
@@ -45,6 +47,49 @@ describe('stored batch text', () => {
     // Each repeating record costs its two ids (36 characters each) and three separators, nothing more.
     const firstLine = JSON.stringify(records[0]).length
     expect(text.length).toBeLessThan(firstLine + 53 * (2 * 36 + 3) + 200)
+  })
+
+  it('stores a repeated call as its request id alone, its event id derived from the batch\'s seed and its position', () => {
+    const seed = randomUUID()
+    const batch = openBatch({ accountId: '111122223333', region: 'us-east-1', batchId: 'b', management: true }, seed)
+    const expected: CloudTrailRecord[] = []
+    const add = (one: CloudTrailRecord) => {
+      batch.add(one)
+      expected.push(one)
+    }
+    const repeat = (requestID: string) => {
+      expect(batch.repeat(requestID)).toBe(true)
+      expected.push({ ...expected[expected.length - 1]!, requestID, eventID: derivedEventId(seed, expected.length) })
+    }
+    add(record(0))
+    for (let index = 0; index < 100; index++) repeat(randomUUID())
+    // A request id that is not written as it is (its JSON escapes it) is no repeat: the caller builds that record.
+    expect(batch.repeat('odd "request"')).toBe(false)
+    add(record(1, { requestID: 'odd "request"' }))
+    repeat(randomUUID())
+    add(record(2, { sharedEventID: 'shared-1' })) // an own member besides the two ids: repeats bring all their ids
+    expect(batch.repeat(randomUUID())).toBe(false)
+    const { text, eventCount } = batch.seal()
+    expect(eventCount).toBe(expected.length)
+    expect(decodeRecords(text)).toBe(expected.map((one) => JSON.stringify(one)).join('\n'))
+    // Each repeated call costs its request id and two characters.
+    expect(text.length).toBeLessThan(3 * JSON.stringify(record(0)).length + 101 * 38)
+  })
+
+  it('takes no repeat with a derived event id in a batch without a seed', () => {
+    const batch = openBatch({ accountId: '111122223333', region: 'us-east-1', batchId: 'b', management: true })
+    batch.add(record(0))
+    expect(batch.repeat(randomUUID())).toBe(false)
+    expect(batch.seal().eventCount).toBe(1)
+  })
+
+  it('reads batches stored in the second chunked form (repeats with both ids written)', () => {
+    const stored = '~2\n2\n"eventVersion":"1.09"\n"eventName":"GetUser"\n0\t"requestID":"r-1"\t"eventID":"e-1"\t1\n=\tr-2\te-2\n=\t"r\\"3"\t'
+    expect(decodeRecords(stored)).toBe([
+      '{"eventVersion":"1.09","requestID":"r-1","eventID":"e-1","eventName":"GetUser"}',
+      '{"eventVersion":"1.09","requestID":"r-2","eventID":"e-2","eventName":"GetUser"}',
+      '{"eventVersion":"1.09","requestID":"r\\"3","eventID":"","eventName":"GetUser"}',
+    ].join('\n'))
   })
 
   it('reads batches stored in the first chunked form (every line numbered)', () => {

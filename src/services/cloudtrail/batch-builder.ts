@@ -1,6 +1,7 @@
 // The open batches of the next group commit: a record joins the batch of its account, region and category, up to the
 // batch's capacity (event-batch.ts); record ids are drawn from the batch the record will join, so that a batch's ids
-// share their first BATCH_KEY_LENGTH characters (the key EventId lookups find the batch by).
+// share their first BATCH_KEY_LENGTH characters (the key EventId lookups find the batch by): a built record's id is
+// that prefix and random characters, a repeated record's is derived from the batch's seed (derived-event-id.ts).
 import type { Ids } from '../../core/ids.js'
 import type { CloudTrailRecord } from './event-record.js'
 import { BATCH_KEY_LENGTH, openBatch, type OpenBatch, type SealedBatch } from './event-store.js'
@@ -11,7 +12,7 @@ export interface BatchBuilder {
   /** Writes a record into its batch (the one its id was drawn from; else a batch of its own). */
   add(record: CloudTrailRecord): void
   /**
-   * Writes a record equal to the last one added but for its ids (`requestID`, and an event id drawn from that record's
+   * Writes a record equal to the last one added but for its ids (`requestID`, and an event id derived in that record's
    * batch), without building it; false when it cannot (that batch is full, or the last record came with its own ids).
    */
   repeat(requestID: string): boolean
@@ -35,8 +36,8 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
   let lastId: string | undefined
   /** The batch the last record went to. */
   let lastAdded: OpenBatch | undefined
-  const newBatch = (accountId: string, region: string, management: boolean): OpenBatch => {
-    const batch = openBatch({ accountId, region, batchId: nextBatchId(), management })
+  const newBatch = (accountId: string, region: string, management: boolean, seed?: string): OpenBatch => {
+    const batch = openBatch({ accountId, region, batchId: nextBatchId(), management }, seed)
     all.push(batch)
     return batch
   }
@@ -44,7 +45,8 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
     const key = `${accountId}\n${region}\n${management}`
     let entry = open.get(key)
     if (!entry || entry.drawn >= entry.batch.capacity) {
-      entry = { batch: newBatch(accountId, region, management), prefix: ids.uuid().slice(0, BATCH_KEY_LENGTH), drawn: 0 }
+      const seed = ids.uuid()
+      entry = { batch: newBatch(accountId, region, management, seed), prefix: seed.slice(0, BATCH_KEY_LENGTH), drawn: 0 }
       open.set(key, entry)
       byPrefix.set(entry.prefix, entry.batch)
     }
@@ -79,8 +81,7 @@ export function batchBuilder(ids: Ids, nextBatchId: () => string): BatchBuilder 
     repeat(requestID) {
       const entry = lastEntry
       if (!entry || entry.batch !== lastAdded || entry.drawn >= entry.batch.capacity || sealed.has(entry.batch)) return false
-      const eventID = entry.prefix + ids.uuid().slice(BATCH_KEY_LENGTH)
-      if (!entry.batch.repeat({ requestID, eventID })) return false
+      if (!entry.batch.repeat(requestID)) return false
       entry.drawn++
       added(entry.batch)
       return true

@@ -3,7 +3,7 @@
 // keeps garbage collection cheap); `seal` gives the row and key rows event-store.ts writes.
 import type { CloudTrailRecord } from './event-record.js'
 import { lookupResourceName } from './event-kinds.js'
-import { BatchText, recordText, repeatText } from './record-text.js'
+import { BatchText, recordText } from './record-text.js'
 import { lookupUsername } from './user-identity.js'
 
 export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId'
@@ -19,9 +19,10 @@ export const RECORDS_PER_BATCH = 128
 
 /**
  * Records per stored batch whose records all have the same lookup values (one caller repeating a call): a lookup that
- * finds the batch wants every record of it, so a larger batch costs lookups nothing and means fewer keys per event.
+ * finds the batch wants every record of it, so a larger batch costs a lookup little (decoding a full one takes a few
+ * milliseconds), and a group commit of a busy caller's calls writes one row and its keys instead of several.
  */
-export const UNIFORM_RECORDS_PER_BATCH = 512
+export const UNIFORM_RECORDS_PER_BATCH = 2048
 
 /** Indexed values are cut to this length (index entries stay small); a lookup compares the whole value. */
 export const INDEXED_VALUE_LENGTH = 256
@@ -84,15 +85,19 @@ export interface OpenBatch extends BatchPlace {
   readonly capacity: number
   add(record: CloudTrailRecord): void
   /**
-   * Adds a record equal to the last one added but for its ids, without building it (a caller repeating a call); false
-   * when there is no last record, or it has an id `ids` lacks (then nothing was added).
+   * Adds a record equal to the last one added but for its request id, without building it (a caller repeating a call),
+   * its event id derived from the batch's seed (derived-event-id.ts); false when it cannot (no seed, no last record, or
+   * one with other own members than a request and an event id): then nothing was added.
    */
-  repeat(ids: { readonly requestID: string; readonly eventID: string }): boolean
+  repeat(requestID: string): boolean
   seal(): SealedBatch
 }
 
-export function openBatch(place: BatchPlace): OpenBatch {
-  let text = new BatchText()
+/** `seed`: a UUID v4 that repeated records derive their event ids from; without it, records bring their own. */
+export function openBatch(place: BatchPlace, seed?: string): OpenBatch {
+  let text = new BatchText(seed)
+  /** The EventId key of derived event ids. */
+  const seedPrefix = seed?.slice(0, BATCH_KEY_LENGTH)
   let keys = new Map<string, KeyEntry>()
   let prefixes = new Set<string>()
   let lastPrefix = '\n' // no id starts with it
@@ -159,16 +164,16 @@ export function openBatch(place: BatchPlace): OpenBatch {
       }
       offset += text.add(recordText(record)) + 1
     },
-    repeat(ids) {
+    repeat(requestID) {
       if (sealed) throw new Error('a sealed batch takes no more records')
-      const last = text.last
-      const repeated = last && previous && repeatText(last, ids)
-      if (!repeated) return false
+      if (!previous) return false
+      const length = text.addRepeat(requestID)
+      if (length === undefined) return false
       size++
-      // Ids drawn from one batch share its prefix: the set already holds the last record's.
-      if (!ids.eventID.startsWith(lastPrefix)) prefixes.add(lastPrefix = ids.eventID.slice(0, BATCH_KEY_LENGTH))
+      // Ids drawn from one batch share its prefix: the set mostly holds it already.
+      if (lastPrefix !== seedPrefix) prefixes.add(lastPrefix = seedPrefix!)
       if (place.management) touchAgain()
-      offset += text.add(repeated) + 1
+      offset += length + 1
       return true
     },
     /** The batch ready to store; its working state is let go (a full batch is sealed long before its commit). */
@@ -183,7 +188,7 @@ export function openBatch(place: BatchPlace): OpenBatch {
         for (const prefix of prefixes) rows.push({ attribute: 'EventId', value: prefix, offsets: '' })
       }
       sealed = { ...place, text: text.done(), eventCount: size, newestTime: newest, oldestTime: oldest, keys: rows }
-      text = new BatchText()
+      text = new BatchText(seed)
       keys = new Map()
       prefixes = new Set()
       recordOffsets = []

@@ -6,12 +6,13 @@
 // - A call that may change something runs its handler inside an audit scope (a scoped AsyncLocalStorage). The first
 //   transaction the handler commits inserts the call's record, as known before the outcome, just before it commits
 //   (Database.beforeEachCommit): the change and its event are durable together or not at all.
-// - Once the call has finished, `record` queues it; right after the current I/O turn (or once DRAIN_AT are queued)
-//   queued calls are built into records and written into the open batches' text (event-batch.ts), so that a waiting
-//   call keeps a line of text alive, not the pipeline's objects (which then die young: copying and promoting them was
-//   a large part of recording's cost). A batch writer commits the open batches at most `flushMs` later, in one
-//   transaction: new records for calls that committed nothing (reads, denials, failures) and, for calls whose record
-//   is already stored, the final record with responseElements and any error.
+// - Once the call has finished, a caller's repeat of the previous call (sameRecordBesidesIds) is written at once as
+//   its request id beside that call's record; any other call is queued, and right after the current I/O turn (or once
+//   DRAIN_AT are queued) queued calls are built into records and written into the open batches' text (event-batch.ts),
+//   so that a waiting call keeps only bytes of text alive, not the pipeline's objects (which then die young: copying
+//   and promoting them was a large part of recording's cost). A batch writer commits the open batches at most
+//   `flushMs` later, in one transaction: new records for calls that committed nothing (reads, denials, failures) and,
+//   for calls whose record is already stored, the final record with responseElements and any error.
 // Handlers are never wrapped in a transaction of ours: S3 streams bodies inside handlers, and SQLite runs one
 // transaction at a time.
 import type { AuditSink, CallRecord, StartedCall } from '../../audit/audit-sink.js'
@@ -238,8 +239,7 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       }
     } else {
       const { call } = item
-      // A caller repeating a call: the previous record with new ids, unless a subscriber needs the record itself.
-      if (next.previous && sameRecordBesidesIds(next.previous, call) && !anyoneListening() && fresh.repeat(call.requestId)) return
+      if (repeated(call)) return
       const records = eventRecords(call, context)
       next.previous = records.length === 1 && kept(records[0]!) ? call : undefined
       for (const record of records) {
@@ -248,6 +248,14 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
         if (heard(record)) announce.push(record)
       }
     }
+  }
+
+  /**
+   * Writes a caller's repeat of the previous call as its ids beside that call's record, unless a subscriber needs the
+   * record itself; false when the call is no such repeat (nothing written).
+   */
+  function repeated(call: CallRecord): boolean {
+    return next.previous !== undefined && sameRecordBesidesIds(next.previous, call) && !anyoneListening() && next.fresh.repeat(call.requestId)
   }
 
   /** Whether some subscriber may hear records now (most deployments have no trail logging). */
@@ -306,6 +314,11 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     // Built after this I/O turn, or at once when many calls came within one (calls that never wait on I/O).
     if (queue.length >= DRAIN_AT) drain()
     else draining ??= setImmediate(drain)
+    commitSoon()
+  }
+
+  /** Writes the next commit within flushMs, or at once once it holds maxPending records. */
+  function commitSoon(): void {
     if (queue.length + next.fresh.size >= maxPending) void flush()
     else timer ??= setTimeout(() => void flush(), flushMs).unref()
   }
@@ -324,6 +337,8 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       if (committed) committedCalls.delete(call.requestId)
       // A data call no subscriber wants costs nothing more (AWS logs data events only for the trails selecting them).
       else if (isDataCall(call) && !dataCallWanted(call)) return
+      // A repeat, with no call queued before it, is written at once: it builds nothing, and its call objects die here.
+      else if (queue.length === 0 && !closed && repeated(call)) return commitSoon()
       enqueue({ call, committed })
     },
     append(records) {

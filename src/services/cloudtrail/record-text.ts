@@ -2,9 +2,12 @@
 // the record's key order, so that it reads exactly as JSON.stringify(record) would. Most chunks repeat call after call
 // (one caller's identity, its address and user agent, the operation, the account): a batch is written as the distinct
 // chunks once, then per record the numbers of its chunks and its own values (request and event ids), and for a record
-// whose chunks are the previous record's (the same caller repeating a call) its own values alone. Writing a record
-// thus serializes only what is new in it, and the stored text is a fraction of the JSON it stands for, without a
-// compressor's cost on the request path's process. decodeBatch gives the JSON lines back.
+// whose chunks are the previous record's (the same caller repeating a call) its own values alone, its event id even
+// left out when derived from the batch's seed (derived-event-id.ts). Writing a record thus serializes only what is new
+// in it, and the stored text is a fraction of the JSON it stands for, without a compressor's cost on the request path's
+// process. decodeBatch gives the JSON lines back.
+import { derivedEventId, isDerivationSeed } from './derived-event-id.js'
+import { TextBytes } from './text-bytes.js'
 
 /**
  * A record's JSON as chunks (`"key":value`), the length of the JSON line they make, and its own values: a member
@@ -76,38 +79,6 @@ export function recordText(record: object): RecordText {
   return { chunks, own, values, length: chunks.length === 0 ? 2 : length }
 }
 
-/** Own members by their chunk (`"requestID":`): which value goes where in a repeated record. */
-const OWN_BY_CHUNK: ReadonlyMap<string, string> = new Map([...OWN].map((key) => [JSON.stringify(key) + ':', key]))
-/** A record's own member names in order, per chunk list (repeats share their template's list). */
-const ownKeysByChunks = new WeakMap<readonly string[], readonly string[]>()
-
-/**
- * The text of a record whose members are `previous`'s but for its own values (its ids), given by member name; undefined
- * when `previous` has an own member `ids` lacks. The chunks are `previous`'s, so the batch writes the record as a repeat.
- */
-export function repeatText(previous: RecordText, ids: Readonly<Record<string, string | undefined>>): RecordText | undefined {
-  const keys = ownKeys(previous)
-  const values: string[] = new Array(keys.length)
-  let length = previous.length
-  for (let index = 0; index < keys.length; index++) {
-    const value = ids[keys[index]!]
-    if (value === undefined) return undefined
-    const written = ownValue(value)
-    length += jsonLength(written) - jsonLength(previous.values[index]!)
-    values[index] = written
-  }
-  return { chunks: previous.chunks, own: previous.own, values, length }
-}
-
-function ownKeys({ chunks, own }: RecordText): readonly string[] {
-  let keys = ownKeysByChunks.get(chunks)
-  if (keys === undefined) {
-    keys = chunks.filter((_, index) => (own & (1 << index)) !== 0).map((chunk) => OWN_BY_CHUNK.get(chunk)!)
-    ownKeysByChunks.set(chunks, keys)
-  }
-  return keys
-}
-
 const QUOTE = 34
 
 /** The length of an own value's JSON text. */
@@ -159,47 +130,87 @@ function sharedJson(value: unknown): string {
   return json
 }
 
-/** Marks the chunked forms; older rows hold base64 of deflated JSON lines, which never starts with either. */
+/** Marks the chunked forms; older rows hold base64 of deflated JSON lines, which never starts with `~`. */
 const CHUNKED = '~1\n'
 const CHUNKED_WITH_REPEATS = '~2\n'
+const CHUNKED_WITH_DERIVED_IDS = '~3\n'
+/** The JSON length of a derived event id: a UUID, quoted. */
+const DERIVED_ID_JSON_LENGTH = 38
+/** The own members of a record whose repeats can take a derived event id, in their order. */
+const REQUEST_AND_EVENT_IDS = ['"requestID":', '"eventID":']
+const NEWLINE = 10
 
 /**
- * A batch as stored: `~2`, the number of distinct chunks, each on its line, then a line per record. A record that
- * repeats the previous one's chunks (the same caller making the same call: most records) is `=` and its own values,
- * tab-separated; any other is its chunks' numbers and its own chunks (`"requestID":` and the value), tab-separated.
+ * A batch as stored: `~3`, the batch's seed for derived event ids (empty when it has none), the number of distinct
+ * chunks, each on its line, then a line per record:
+ * - a record that repeats the previous one's chunks (the same caller making the same call: most records) but for its
+ *   request id, its event id derived from the seed and its position in the batch (derived-event-id.ts), is `+` and the
+ *   request id;
+ * - one that repeats them with ids of its own is `=` and its own values, tab-separated;
+ * - any other is its chunks' numbers and its own chunks (`"requestID":` and the value), tab-separated.
  * JSON text holds no raw tab or newline; an own chunk starts with `"`, a number never does. Records are added as they
- * come: each leaves one line of text behind.
+ * come, their lines written into bytes off the JS heap (text-bytes.ts).
  */
 export class BatchText {
   private readonly numbers = new Map<string, number>()
   private readonly distinct: string[] = []
-  private readonly lines: string[] = []
+  private readonly lines = new TextBytes()
+  private count = 0
   private previous: RecordText | undefined
+  /** The record repeatLength is for (worked out at its first repeat). */
+  private repeatOf: RecordText | undefined
+  /** The JSON length of a repeat of `repeatOf` with a derived event id, less its request id's; undefined: none. */
+  private repeatLength: number | undefined
 
-  /** The last record added. */
-  get last(): RecordText | undefined {
-    return this.previous
-  }
+  /** `seed`: a UUID v4 that repeats derive their event ids from (isDerivationSeed); else repeats bring their own. */
+  constructor(private readonly seed = '') {}
 
   /** Adds a record; returns the length of its JSON line. */
   add(text: RecordText): number {
-    this.lines.push(this.repeats(text) ? repeatLine(text.values) : this.numbered(text))
+    if (this.count++ > 0) this.lines.byte(NEWLINE)
+    this.lines.write(this.repeats(text) ? repeatLine(text.values) : this.numbered(text))
     this.previous = text
     return text.length
   }
 
+  /**
+   * Adds a record equal to the last one added but for its request id, with the event id derivedEventId gives for its
+   * position; returns the length of its JSON line, or undefined (nothing added) when the batch has no seed, the last
+   * record's own members are not a request id and an event id, or the request id is not written as it is (an id).
+   */
+  addRepeat(requestID: string): number | undefined {
+    const previous = this.previous
+    if (previous === undefined) return undefined
+    if (this.repeatOf !== previous) {
+      this.repeatOf = previous
+      this.repeatLength = this.derivesRepeats(previous)
+        ? previous.length - jsonLength(previous.values[0]!) - jsonLength(previous.values[1]!) + DERIVED_ID_JSON_LENGTH
+        : undefined
+    }
+    if (this.repeatLength === undefined) return undefined
+    if (!this.lines.writeIdAfter('\n+', requestID)) return undefined
+    this.count++
+    return this.repeatLength + requestID.length + 2
+  }
+
   done(): string {
-    return CHUNKED_WITH_REPEATS + this.distinct.length + '\n' + this.distinct.map((chunk) => chunk + '\n').join('') + this.lines.join('\n')
+    return CHUNKED_WITH_DERIVED_IDS + this.seed + '\n' + this.distinct.length + '\n' + this.distinct.map((chunk) => chunk + '\n').join('') + this.lines.toString()
   }
 
   /** Whether the record's chunks are the previous record's (the same strings; own chunks are their keys alone). */
   private repeats({ chunks, own }: RecordText): boolean {
     const previous = this.previous
     if (previous === undefined || previous.own !== own) return false
-    if (previous.chunks === chunks) return true // repeatText's: the very same chunks
     if (previous.chunks.length !== chunks.length) return false
     for (let index = 0; index < chunks.length; index++) if (chunks[index] !== previous.chunks[index]) return false
     return true
+  }
+
+  /** Whether repeats of `text` can derive their event ids: a seed, and own members that are a request and event id. */
+  private derivesRepeats({ chunks, own, values }: RecordText): boolean {
+    if (values.length !== 2 || !isDerivationSeed(this.seed)) return false
+    const owned = chunks.filter((_, index) => (own & (1 << index)) !== 0)
+    return owned[0] === REQUEST_AND_EVENT_IDS[0] && owned[1] === REQUEST_AND_EVENT_IDS[1]
   }
 
   /** The record's line in full: its chunks numbered, its own chunks written out. */
@@ -222,38 +233,46 @@ export class BatchText {
   }
 }
 
-/**
- * A repeating record's line: `=` and its own values, as one flat string (a join, not `+`): a line waits in its batch
- * for many calls, and a concatenation would keep its pieces alive with it (the ids and the links between them), for
- * the young-generation collector to copy.
- */
+/** A repeating record's line: `=` and its own values. */
 function repeatLine(values: readonly string[]): string {
-  return values.length === 2 ? ['=', values[0], values[1]].join('\t') : ['=', ...values].join('\t')
+  return '=\t' + values.join('\t')
 }
 
 /** Whether `stored` is in a chunked form (else it is an older row: base64 of deflated JSON lines). */
 export function isChunked(stored: string): boolean {
-  return stored.startsWith(CHUNKED_WITH_REPEATS) || stored.startsWith(CHUNKED)
+  return stored.startsWith(CHUNKED_WITH_DERIVED_IDS) || stored.startsWith(CHUNKED_WITH_REPEATS) || stored.startsWith(CHUNKED)
 }
 
 /** The JSON lines of a chunked batch. */
 export function decodeBatch(stored: string): string {
-  let at = stored.indexOf('\n', CHUNKED.length)
-  const count = Number(stored.slice(CHUNKED.length, at))
-  at++
+  let at = CHUNKED.length
+  let seed: string | undefined
+  if (stored.startsWith(CHUNKED_WITH_DERIVED_IDS)) {
+    const end = stored.indexOf('\n', at)
+    seed = stored.slice(at, end)
+    at = end + 1
+  }
+  let end = stored.indexOf('\n', at)
+  const count = Number(stored.slice(at, end))
+  at = end + 1
   const distinct: string[] = new Array(count)
   for (let index = 0; index < count; index++) {
-    const end = stored.indexOf('\n', at)
+    end = stored.indexOf('\n', at)
     distinct[index] = stored.slice(at, end)
     at = end + 1
   }
-  // The last full line's chunks, and where its own chunks are with their keys (`"requestID":`): what `=` lines repeat.
+  // The last full line's chunks, and where its own chunks are with their keys (`"requestID":`): what `=` and `+` lines
+  // repeat.
   let chunks: string[] = []
   let owned: { readonly index: number; readonly key: string }[] = []
-  return stored.slice(at).split('\n').map((line) => {
-    if (line.charCodeAt(0) === EQUALS) {
+  return stored.slice(at).split('\n').map((line, position) => {
+    const mark = line.charCodeAt(0)
+    if (mark === EQUALS) {
       const values = line.split('\t')
-      owned.forEach(({ index, key }, position) => { chunks[index] = key + ownJson(values[position + 1] ?? '') })
+      owned.forEach(({ index, key }, member) => { chunks[index] = key + ownJson(values[member + 1] ?? '') })
+    } else if (mark === PLUS && seed !== undefined) {
+      chunks[owned[0]!.index] = owned[0]!.key + '"' + line.slice(1) + '"'
+      chunks[owned[1]!.index] = owned[1]!.key + '"' + derivedEventId(seed, position) + '"'
     } else {
       chunks = []
       owned = []
@@ -271,3 +290,4 @@ export function decodeBatch(stored: string): string {
 }
 
 const EQUALS = 61
+const PLUS = 43
