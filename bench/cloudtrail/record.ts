@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { measureCalls, pipelineUnderTest } from './pipeline-cost.js'
-import { BENCH_ROOT, cpuMillis, freePort, load, loadSetup, signedPost, startChild, stopChildren, type LoadOptions, type Result } from '../support/http-load.js'
+import { BENCH_ROOT, cpuMillis, freePort, load, loadSetup, postOnce, signedPost, startChild, stopChildren, type LoadOptions, type Result } from '../support/http-load.js'
 
 const { values: options } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '3' } } })
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
@@ -65,8 +65,8 @@ try {
       for (const mode of round % 2 === 0 ? ['off', 'on'] as const : ['on', 'off'] as const) {
         const { port, pid } = servers[mode]
         const headers = await signedPost(call.service, port, FORM, call.body)
-        const sample = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body: call.body })
-        if (sample.status !== 200) throw new Error(`${call.name} answered ${sample.status}: ${await sample.text()}`)
+        const sample = await postOnce(port, headers, call.body)
+        if (sample.status !== 200) throw new Error(`${call.name} answered ${sample.status}: ${sample.text}`)
         let cpuBefore = 0
         const result = await load(`${call.name}, recording ${mode}`, port, headers, call.body, loadOptions, () => { cpuBefore = cpuMillis(pid) })
         runs[mode].push({ ...result, cpuMicros: ((cpuMillis(pid) - cpuBefore) * 1000) / (result.requestsPerSecond * loadOptions.seconds) })
@@ -105,8 +105,8 @@ async function server(mode: 'on' | 'off'): Promise<{ port: number; pid: number |
     '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey,
   ], port, { ...process.env, BENCH_CLOUDTRAIL: mode })
   const body = 'Action=CreateUser&UserName=bench&Version=2010-05-08'
-  const created = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: await signedPost('iam', port, FORM, body), body })
-  if (created.status !== 200) throw new Error(`CreateUser answered ${created.status}: ${await created.text()}`)
+  const created = await postOnce(port, await signedPost('iam', port, FORM, body), body)
+  if (created.status !== 200) throw new Error(`CreateUser answered ${created.status}: ${created.text}`)
   return { port, pid: child.pid }
 }
 
@@ -116,7 +116,6 @@ async function lookupCount(port: number): Promise<boolean> {
   const headers = await signedPost('cloudtrail', port, {
     'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
   }, body)
-  const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body })
-  const answer = await response.json() as { Events?: unknown[] }
+  const answer = JSON.parse((await postOnce(port, headers, body)).text) as { Events?: unknown[] }
   return (answer.Events?.length ?? 0) > 0
 }

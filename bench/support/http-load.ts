@@ -6,6 +6,7 @@ import autocannon from 'autocannon'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
@@ -40,6 +41,23 @@ const LOAD_CPU = '0'
 export function loadSetup(): string {
   const palisade = process.env.PALISADE_BENCH_COMPILED === '1' ? 'palisade compiled by tsc' : 'palisade from the sources through tsx'
   return `load generator: ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? `; servers pinned to CPU ${SERVER_CPU}, load to CPU ${LOAD_CPU}` : ''}; ${palisade}`
+}
+
+/**
+ * One POST to the server on `port` over a connection of its own, closed after: a benchmark's check between load rounds
+ * must not reuse a pooled keep-alive connection that sat idle through a round (the server may close it as it is reused).
+ */
+export function postOnce(port: number, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers, agent: false }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      response.on('error', reject)
+    })
+    sent.on('error', reject)
+    sent.end(body)
+  })
 }
 
 /** Children started here are killed when the benchmark exits, however it exits. */
