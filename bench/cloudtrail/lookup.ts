@@ -1,9 +1,12 @@
 // Event history at scale: 10 million management events of one account and region (the worst case: one partition),
 // spread over 90 days, written straight into a temporary SQLite database in CloudTrail's stored layout (batches with
 // their lookup keys, through the store's own insertBatches), then LookupEvents timed by every lookup attribute,
-// frequent and rare values, a time range deep in the past and a second page. Target: each under 100 ms.
+// frequent and rare values, a time range deep in the past and a second page; then a busy caller's repeated calls, stored
+// as the recorder stores them (uniform batches of UNIFORM_RECORDS_PER_BATCH, event ids derived), found by user and by
+// EventId. Target: each under 100 ms.
 //
 //   node --import tsx bench/cloudtrail/lookup.ts [--events 10000000] [--repeat 5]
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +15,8 @@ import { fixedClock } from '../../src/core/clock.js'
 import type { OperationContext } from '../../src/core/operation.js'
 import type { LookupEventsRequest } from '../../src/generated/cloudtrail/types.js'
 import type { CloudTrailRecord } from '../../src/services/cloudtrail/event-record.js'
-import { insertBatches, RECORDS_PER_BATCH, sealRecords, type SealedBatch } from '../../src/services/cloudtrail/event-store.js'
+import { derivedEventId } from '../../src/services/cloudtrail/derived-event-id.js'
+import { insertBatches, openBatch, RECORDS_PER_BATCH, sealRecords, UNIFORM_RECORDS_PER_BATCH, type SealedBatch } from '../../src/services/cloudtrail/event-store.js'
 import { lookupOperations } from '../../src/services/cloudtrail/lookup-events.js'
 import { openDatabase } from '../../src/storage/database.js'
 
@@ -97,7 +101,9 @@ function record(time: Date, batchPrefix: string): CloudTrailRecord {
 const dataDir = mkdtempSync(join(tmpdir(), 'palisade-bench-ct-lookup-'))
 const file = join(dataDir, 'events.db')
 const database = await openDatabase({ url: file })
-const samples: { oldEventId?: string; rareUserKey: string } = { rareUserKey: accessKey(USERS - 1) }
+const samples: { oldEventId?: string; busyEventId?: string; rareUserKey: string } = { rareUserKey: accessKey(USERS - 1) }
+const BUSY_BATCHES = 100
+const BUSY_IDENTITY = { type: 'IAMUser', principalId: 'AIDABUSYCALLER0000000', arn: `arn:aws:iam::${ACCOUNT}:user/ci`, accountId: ACCOUNT, accessKeyId: 'AKIABUSYCALLER000000', userName: 'ci' }
 try {
   console.log(`writing ${EVENTS.toLocaleString('en')} events (${PER_BATCH} per batch) over 90 days …`)
   const writeStart = performance.now()
@@ -124,9 +130,21 @@ try {
       console.log(`  ${done.toLocaleString('en')} events, ${(done / ((performance.now() - writeStart) / 1000)).toFixed(0)} events/s`)
     }
   }
+  // A busy caller (a CI job) repeating GetCallerIdentity for an hour, 30 days ago: uniform batches, as recorded.
+  const busyStart = NOW.getTime() - 30 * 86_400_000
+  for (let b = 0; b < BUSY_BATCHES; b++) {
+    const seed = randomUUID()
+    const batch = openBatch({ accountId: ACCOUNT, region: REGION, batchId: `${hex(busyStart + b * 36_000, 12)}-${seed}`, management: true }, seed)
+    const time = new Date(busyStart + b * 36_000).toISOString().slice(0, 19) + 'Z'
+    batch.add({ ...record(new Date(busyStart), seed.slice(0, 8)), userIdentity: BUSY_IDENTITY, eventName: 'GetCallerIdentity', eventSource: 'sts.amazonaws.com',
+      eventTime: time, requestParameters: null, readOnly: true, resources: undefined, eventID: seed.slice(0, 8) + randomUUID().slice(8) })
+    for (let i = 1; i < UNIFORM_RECORDS_PER_BATCH; i++) batch.repeat(`${hex(b, 8)}-2222-4222-8222-${hex(i, 12)}`)
+    if (b === BUSY_BATCHES / 2) samples.busyEventId = derivedEventId(seed, 1000)
+    await database.transaction((tx) => insertBatches(tx, [batch.seal()]))
+  }
   const writeSeconds = (performance.now() - writeStart) / 1000
   const size = statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0)
-  console.log(`written in ${writeSeconds.toFixed(0)} s (${(EVENTS / writeSeconds).toFixed(0)} events/s); database ${(size / 1e9).toFixed(2)} GB`)
+  console.log(`written in ${writeSeconds.toFixed(0)} s, with ${(BUSY_BATCHES * UNIFORM_RECORDS_PER_BATCH).toLocaleString('en')} of a busy caller; database ${(size / 1e9).toFixed(2)} GB`)
 
   const { LookupEvents } = lookupOperations({ database, clock: fixedClock(NOW) })
   const ctx: OperationContext = {
@@ -147,6 +165,8 @@ try {
     { name: 'ResourceType AWS::KMS::Key', input: by('ResourceType', 'AWS::KMS::Key') },
     { name: 'ResourceName rare (user-998)', input: by('ResourceName', `user-${USERS - 2}`), secondPage: true },
     { name: 'EventId (an 89-day-old event)', input: by('EventId', samples.oldEventId!) },
+    { name: `Username busy caller (batches of ${UNIFORM_RECORDS_PER_BATCH})`, input: by('Username', 'ci'), secondPage: true },
+    { name: 'EventId of a busy caller\'s repeated call', input: by('EventId', samples.busyEventId!) },
     { name: 'time range 1 h, 45 days ago', input: { StartTime: new Date(NOW.getTime() - 45 * day), EndTime: new Date(NOW.getTime() - 45 * day + 3_600_000) } },
     { name: 'EventName rare, 30-day range in the past', input: { ...by('EventName', 'ScheduleKeyDeletion'), StartTime: new Date(NOW.getTime() - 60 * day), EndTime: new Date(NOW.getTime() - 30 * day) } },
   ]

@@ -56,6 +56,7 @@ export function postOnce(port: number, headers: Record<string, string>, body: st
       response.on('error', reject)
     })
     sent.on('error', reject)
+    sent.setTimeout(30_000, () => sent.destroy(new Error(`no answer from port ${port} within 30 s`)))
     sent.end(body)
   })
 }

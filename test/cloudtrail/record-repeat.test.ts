@@ -60,7 +60,8 @@ describe('CloudTrail recorder, repeated calls', () => {
 
   it('stores each call as the record the full path builds, repeats and changes alike, across full batches', async () => {
     const calls: CallRecord[] = []
-    for (let index = 0; index < 600; index++) calls.push(call()) // more than one stored batch of repeats
+    // More than one stored batch of repeats: the next batch draws its own seed for the event ids it derives.
+    for (let index = 0; index < UNIFORM_RECORDS_PER_BATCH + 100; index++) calls.push(call())
     calls.push(call({ input: { UserName: 'carol' } }), call({ input: { UserName: 'carol' }, resources: [`arn:aws:iam::${ACCOUNT}:user/carol`] }), call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }))
     calls.push(call({ errorCode: 'NoSuchEntity', errorMessage: 'no bob', status: 404 }), call({ caller: alice }), call({ caller: alice }))
     calls.push(call({ time: new Date('2026-05-01T10:00:01.100Z') }), call({ time: new Date('2026-05-01T10:00:01.200Z'), requestId: 'odd "id"\t\u00e9' }))

@@ -13,7 +13,8 @@ export interface BatchBuilder {
   add(record: CloudTrailRecord): void
   /**
    * Writes a record equal to the last one added but for its ids (`requestID`, and an event id derived in that record's
-   * batch), without building it; false when it cannot (that batch is full, or the last record came with its own ids).
+   * batch), without building it; false when it cannot (see OpenBatch.repeat; or that batch is full, or the last record
+   * went to a batch of its own).
    */
   repeat(requestID: string): boolean
   /** How many records were added. */

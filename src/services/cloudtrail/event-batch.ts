@@ -86,8 +86,8 @@ export interface OpenBatch extends BatchPlace {
   add(record: CloudTrailRecord): void
   /**
    * Adds a record equal to the last one added but for its request id, without building it (a caller repeating a call),
-   * its event id derived from the batch's seed (derived-event-id.ts); false when it cannot (no seed, no last record, or
-   * one with other own members than a request and an event id): then nothing was added.
+   * its event id derived from the batch's seed (derived-event-id.ts); false when it cannot (no seed, no last record, one
+   * with other own members than a request and an event id, or a request id its JSON escapes): then nothing was added.
    */
   repeat(requestID: string): boolean
   seal(): SealedBatch

@@ -251,8 +251,8 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   }
 
   /**
-   * Writes a caller's repeat of the previous call as its ids beside that call's record, unless a subscriber needs the
-   * record itself; false when the call is no such repeat (nothing written).
+   * Writes a caller's repeat of the previous call as its request id beside that call's record (its event id derived),
+   * unless a subscriber needs the record itself; false when the call is no such repeat (nothing written).
    */
   function repeated(call: CallRecord): boolean {
     return next.previous !== undefined && sameRecordBesidesIds(next.previous, call) && !anyoneListening() && next.fresh.repeat(call.requestId)

@@ -12,8 +12,9 @@ const ROWS_PER_STATEMENT = 200
 
 /**
  * Writes sealed batches and their lookup keys. A batch's text holds each distinct chunk of its records' JSON once, then
- * each record as the numbers of its chunks and its own ids (record-text.ts): records repeat most of their text, so a
- * batch is several times smaller than its JSON lines, without a compressor's CPU in the process serving requests.
+ * each record as the numbers of its chunks and its own ids, or as its request id alone for a caller's repeated call
+ * (record-text.ts): records repeat most of their text, so a batch is many times smaller than its JSON lines, without a
+ * compressor's CPU in the process serving requests.
  */
 export async function insertBatches(tx: Db, batches: readonly SealedBatch[]): Promise<void> {
   for (const chunk of chunks(batches)) {

@@ -2,10 +2,13 @@
 // commit (up to 100 ms, thousands of records) without being objects the young-generation collector copies and
 // promotes, which is most of what keeping them as strings cost.
 
-const INITIAL_BYTES = 4096
+/** The first allocation: a batch of one record (a mutation's own) needs less, a batch of repeats grows by doubling. */
+const INITIAL_BYTES = 1024
+const EMPTY = Buffer.alloc(0)
 
 export class TextBytes {
-  private buffer = Buffer.allocUnsafe(INITIAL_BYTES)
+  /** Allocated at the first write: a batch that takes no record allocates nothing. */
+  private buffer = EMPTY
   private length = 0
 
   /** Writes `text` as UTF-8. */
@@ -44,7 +47,7 @@ export class TextBytes {
 
   private room(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes))
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, INITIAL_BYTES, this.length + bytes))
     this.buffer.copy(grown, 0, 0, this.length)
     this.buffer = grown
   }
