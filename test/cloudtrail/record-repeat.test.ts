@@ -7,7 +7,7 @@ import type { Caller } from '../../src/core/caller.js'
 import { randomIds } from '../../src/core/ids.js'
 import { serviceModels } from '../../src/generated/services.js'
 import type { CloudTrailRecord } from '../../src/services/cloudtrail/index.js'
-import { eventRecord, sameRecordBesidesIds } from '../../src/services/cloudtrail/event-record.js'
+import { eventRecord, mayRepeat, sameRecordBesidesIds } from '../../src/services/cloudtrail/event-record.js'
 import { decodeRecords, UNIFORM_RECORDS_PER_BATCH } from '../../src/services/cloudtrail/event-store.js'
 import { recorderPerTest, storedRecords } from './recorder-fixture.js'
 
@@ -25,7 +25,7 @@ function call(fields: Partial<CallRecord> = {}): CallRecord {
   }
 }
 
-describe('sameRecordBesidesIds', () => {
+describe('sameRecordBesidesIds and mayRepeat', () => {
   const base = call()
   it('takes the same call by the same caller within the same second for a repeat', () => {
     expect(sameRecordBesidesIds(base, call({ time: new Date('2026-05-01T10:00:00.999Z') }))).toBe(true)
@@ -49,9 +49,12 @@ describe('sameRecordBesidesIds', () => {
     expect(sameRecordBesidesIds(base, call(fields))).toBe(false)
   })
 
-  it('never takes a call whose record holds its response for a repeat', () => {
-    const create = call({ operation: 'CreateUser', readOnly: false })
-    expect(sameRecordBesidesIds(create, call({ operation: 'CreateUser', readOnly: false }))).toBe(false)
+  it('lets no call whose record holds its response or a federated identity be repeated; a failed one may be', () => {
+    expect(mayRepeat(base)).toBe(true)
+    expect(mayRepeat(call({ operation: 'CreateUser', readOnly: false }))).toBe(false)
+    expect(mayRepeat(call({ operation: 'CreateUser', readOnly: false, errorCode: 'EntityAlreadyExists', errorMessage: 'exists', status: 409 }))).toBe(true)
+    expect(mayRepeat(call({ service: 'sts', operation: 'AssumeRoleWithWebIdentity', readOnly: true, input: {} }))).toBe(false)
+    expect(mayRepeat(call({ service: 'sts', operation: 'AssumeRoleWithSAML', readOnly: true, input: {} }))).toBe(false)
   })
 })
 

@@ -117,10 +117,19 @@ export function eventRecord(call: StartedCall & Partial<CallRecord>, context: Re
 }
 
 /**
+ * Whether a call's record can be repeated by later calls' ids alone (sameRecordBesidesIds): not when it holds anything
+ * from the call's output (its response, or a federation call's identity, named by its output).
+ */
+export function mayRepeat(call: CallRecord): boolean {
+  if (call.errorCode === undefined && recordsResponse(call.service, call.operation, isReadOnlyEvent(call.service, call.operation, call.readOnly))) return false
+  return !(call.service === 'sts' && (call.operation === 'AssumeRoleWithWebIdentity' || call.operation === 'AssumeRoleWithSAML'))
+}
+
+/**
  * Whether `call`'s record would be `previous`'s but for its request and event ids (same caller, call, address, outcome,
- * parameters and second), when neither records its response: a caller repeating a call, where the recorder writes the
- * new ids beside the previous record instead of building the same record again. A call whose record holds anything
- * from its output, or a federation call (named by its output), is never taken for a repeat.
+ * parameters and second), `previous` being one that mayRepeat: a caller repeating a call, where the recorder writes
+ * the new ids beside the previous record instead of building the same record again. Everything mayRepeat reads is
+ * compared here, so `call` may repeat too.
  */
 export function sameRecordBesidesIds(previous: CallRecord, call: CallRecord): boolean {
   if (previous.caller !== call.caller || previous.service !== call.service || previous.operation !== call.operation
@@ -128,8 +137,6 @@ export function sameRecordBesidesIds(previous: CallRecord, call: CallRecord): bo
     || previous.readOnly !== call.readOnly || previous.errorCode !== call.errorCode || previous.errorMessage !== call.errorMessage
     || previous.resourceAccountId !== call.resourceAccountId || !sameTls(previous.tls, call.tls)
     || Math.floor(previous.time.getTime() / 1000) !== Math.floor(call.time.getTime() / 1000)) return false
-  if (call.errorCode === undefined && recordsResponse(call.service, call.operation, isReadOnlyEvent(call.service, call.operation, call.readOnly))) return false
-  if (call.service === 'sts' && (call.operation === 'AssumeRoleWithWebIdentity' || call.operation === 'AssumeRoleWithSAML')) return false
   return sameStrings(previous.resources, call.resources) && samePrimitiveMembers(previous.input, call.input)
 }
 

@@ -22,7 +22,7 @@ import type { Ids } from '../../core/ids.js'
 import type { ServiceModel } from '../../model/types.js'
 import type { Database } from '../../storage/database.js'
 import { batchBuilder, type BatchBuilder } from './batch-builder.js'
-import { eventRecords, sameRecordBesidesIds, type CloudTrailRecord, type RecordContext } from './event-record.js'
+import { eventRecords, mayRepeat, sameRecordBesidesIds, type CloudTrailRecord, type RecordContext } from './event-record.js'
 import { isDataEvent, isReadOnlyEvent } from './event-kinds.js'
 import { insertBatches, replaceBatch, sealRecords, type SealedBatch } from './event-store.js'
 import type { DataEventInterest } from './trail-ports.js'
@@ -105,7 +105,7 @@ interface NextCommit {
   readonly context: RecordContext
   readonly completed: { readonly before: SealedBatch; readonly after: SealedBatch }[]
   readonly announce: CloudTrailRecord[]
-  /** The last call written as a record of its own into `fresh`: the next may repeat it (sameRecordBesidesIds). */
+  /** The last call written as a record of its own into `fresh`, when it mayRepeat: the next may repeat it. */
   previous?: CallRecord
 }
 
@@ -241,7 +241,7 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       const { call } = item
       if (repeated(call)) return
       const records = eventRecords(call, context)
-      next.previous = records.length === 1 && kept(records[0]!) ? call : undefined
+      next.previous = records.length === 1 && kept(records[0]!) && mayRepeat(call) ? call : undefined
       for (const record of records) {
         if (!kept(record)) continue
         fresh.add(record)
