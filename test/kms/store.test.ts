@@ -42,7 +42,7 @@ forEachDialect('kmsStore', (dialect) => {
     await expect(store.insertAlias({ account_id: '999999999999', alias_name: 'alias/a', key_id: KEY, created_at: AT, updated_at: AT })).resolves.toBeUndefined()
   })
 
-  it('updates, re-seals and deletes: a deleted key takes its material, aliases and grants', async () => {
+  it('updates, re-seals and deletes a due key: a deleted key takes its material, aliases and grants', async () => {
     const store = kmsStore((await dialect.open()).db)
     await store.insertKey(key, material(1))
     await store.insertAlias({ account_id: ACCOUNT, alias_name: 'alias/a', key_id: KEY, created_at: AT, updated_at: AT })
@@ -52,8 +52,20 @@ forEachDialect('kmsStore', (dialect) => {
     const rows = await store.loadKey(ACCOUNT, KEY)
     expect(rows?.key).toMatchObject({ key_state: 'PendingDeletion', deletion_date: AT, pending_window_days: 7 })
     expect(rows?.materials[0]?.sealed).toBe('v1:resealed')
-    await store.deleteKey(ACCOUNT, KEY)
+    // Not due before its deletion date; due at it.
+    expect(await store.deleteKeyIfDue(ACCOUNT, KEY, new Date(new Date(AT).getTime() - 1))).toBe(false)
+    expect(await store.loadKey(ACCOUNT, KEY)).toBeDefined()
+    expect(await store.deleteKeyIfDue(ACCOUNT, KEY, new Date(AT))).toBe(true)
     expect(await store.loadAll()).toEqual([])
     expect(await store.allMaterials()).toEqual([])
+    expect(await store.deleteKeyIfDue(ACCOUNT, KEY, new Date(AT))).toBe(false)
+  })
+
+  it('deletes no key whose deletion was cancelled', async () => {
+    const store = kmsStore((await dialect.open()).db)
+    await store.insertKey(key, material(1))
+    await store.updateKey(ACCOUNT, KEY, { key_state: 'Disabled', deletion_date: null, pending_window_days: null })
+    expect(await store.deleteKeyIfDue(ACCOUNT, KEY, new Date('2100-01-01T00:00:00Z'))).toBe(false)
+    expect(await store.loadKey(ACCOUNT, KEY)).toBeDefined()
   })
 })

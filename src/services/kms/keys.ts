@@ -147,19 +147,26 @@ export function keyOperations(deps: KmsDeps) {
   } satisfies Partial<KmsApi>
 }
 
-/** Deletes every key whose deletion date has passed; the background sweep calls it. Returns the ARNs deleted. */
+/**
+ * Deletes every key whose deletion date has passed; the background sweep calls it. Returns the ARNs it deleted: a key
+ * another process deleted first, or whose deletion was cancelled meanwhile, is not among them (nor told to `deleted`).
+ */
 export async function deleteDueKeys(deps: Pick<KmsDeps, 'database' | 'clock' | 'keys'>, deleted: (arn: string) => void = () => {}): Promise<string[]> {
-  const now = deps.clock.now().getTime()
-  const due = [...deps.keys.all()].filter((key) => key.state === 'PendingDeletion' && key.deletionDate && key.deletionDate.getTime() <= now)
+  const now = deps.clock.now()
+  const due = [...deps.keys.all()].filter((key) => key.state === 'PendingDeletion' && key.deletionDate && key.deletionDate.getTime() <= now.getTime())
+  const done: string[] = []
   for (const key of due) {
-    await deps.database.transaction(async (tx) => {
-      await kmsStore(tx).deleteKey(key.accountId, key.keyId)
+    const gone = await deps.database.transaction(async (tx) => {
+      if (!await kmsStore(tx).deleteKeyIfDue(key.accountId, key.keyId, now)) return false
       await notifyKeyChange(deps.database, key.accountId, key.keyId)
+      return true
     })
+    if (!gone) continue
+    done.push(key.arn)
     deleted(key.arn)
   }
   if (due.length > 0) await keyChangesApplied(deps.keys)
-  return due.map((key) => key.arn)
+  return done
 }
 
 // Tag keys beginning `aws:` are reserved (https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html).

@@ -26,11 +26,19 @@ export function kmsStore(db: Db) {
       await db.updateTable('kms_keys').set(patch).where('account_id', '=', accountId).where('key_id', '=', keyId).execute()
     },
 
-    /** A deleted key takes its material, aliases, grants and grant tokens with it. */
-    async deleteKey(accountId: string, keyId: string): Promise<void> {
-      for (const table of ['kms_keys', 'kms_key_materials', 'kms_aliases', 'kms_grants', 'kms_grant_tokens'] as const) {
+    /**
+     * Deletes a key pending deletion whose deletion date is `now` or earlier, with its material, aliases, grants and
+     * grant tokens; false (nothing deleted) when it is not, or no longer, due (CancelKeyDeletion undid it, another
+     * process deleted it). The condition is in the statement, so a concurrent change is never overwritten.
+     */
+    async deleteKeyIfDue(accountId: string, keyId: string, now: Date): Promise<boolean> {
+      const { numDeletedRows } = await db.deleteFrom('kms_keys').where('account_id', '=', accountId).where('key_id', '=', keyId)
+        .where('key_state', '=', 'PendingDeletion').where('deletion_date', '<=', now.toISOString()).executeTakeFirst()
+      if (numDeletedRows === 0n) return false
+      for (const table of ['kms_key_materials', 'kms_aliases', 'kms_grants', 'kms_grant_tokens'] as const) {
         await db.deleteFrom(table).where('account_id', '=', accountId).where('key_id', '=', keyId).execute()
       }
+      return true
     },
 
     async insertMaterial(material: KmsKeyMaterialRow): Promise<void> {
