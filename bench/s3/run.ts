@@ -9,7 +9,7 @@
 import { SignatureV4 } from '@smithy/signature-v4'
 import { createHash, randomBytes } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
 import { open, unlink } from 'node:fs/promises'
 import { request, Agent } from 'node:http'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'

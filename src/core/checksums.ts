@@ -5,10 +5,10 @@ import { crc32 } from 'node:zlib'
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
 
-/** The header (and trailer) name of each algorithm's base64 value. */
 /** How many bytes each algorithm's digest has: a value of another size is refused for its form. */
 export const CHECKSUM_BYTES: Readonly<Record<ChecksumAlgorithm, number>> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 }
 
+/** The header (and trailer) name of each algorithm's base64 value. */
 export const CHECKSUM_HEADERS: Readonly<Record<ChecksumAlgorithm, string>> = {
   CRC32: 'x-amz-checksum-crc32',
   CRC32C: 'x-amz-checksum-crc32c',

@@ -187,6 +187,13 @@ describe('rest-xml parseRequest on the S3 model', () => {
     expect(parse(put(createHash('sha256').update(body).digest('base64'))).operation).toBe('PutBucketTagging')
     const both = request('PUT', '/b?tagging', { body, headers: { 'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64'), 'x-amz-checksum-crc32': 'AAAAAA==' } })
     expect(parseError(both)).toMatchObject({ code: 'InvalidRequest', status: 400, message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' })
+    // The forms come before any digest is compared, Content-MD5's included.
+    const wrongMd5 = createHash('md5').update('other').digest('base64')
+    const bothWrongMd5 = request('PUT', '/b?tagging', { body, headers: { 'content-md5': wrongMd5, 'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64'), 'x-amz-checksum-crc32': 'AAAAAA==' } })
+    expect(parseError(bothWrongMd5)).toMatchObject({ code: 'InvalidRequest', message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' })
+    const malformedWrongMd5 = request('PUT', '/b?tagging', { body, headers: { 'content-md5': wrongMd5, 'x-amz-checksum-sha256': 'abc' } })
+    expect(parseError(malformedWrongMd5)).toMatchObject({ code: 'InvalidRequest', message: 'Value for x-amz-checksum-sha256 header is invalid.' })
+    expect(parseError(request('PUT', '/b?tagging', { body, headers: { 'content-md5': wrongMd5 } }))).toMatchObject({ code: 'BadDigest' })
   })
 
   it('answers a bad query value with InvalidArgument naming it', () => {

@@ -13,23 +13,24 @@ import type { HttpRequest } from '../../core/http.js'
  */
 export function checkS3BodyDigests(request: HttpRequest, required = false): void {
   const md5 = request.headers['content-md5']
-  if (required && md5 === undefined && request.headers['x-amz-trailer'] === undefined && !Object.values(CHECKSUM_HEADERS).some((header) => request.headers[header] !== undefined)) {
+  const given = (Object.entries(CHECKSUM_HEADERS) as [ChecksumAlgorithm, string][]).filter(([, header]) => request.headers[header] !== undefined)
+  if (required && md5 === undefined && request.headers['x-amz-trailer'] === undefined && given.length === 0) {
     throw new AwsError('InvalidRequest', 400, 'Missing required header for this request: Content-MD5')
   }
-  if (md5 !== undefined) {
-    const expected = Buffer.from(md5, 'base64')
-    if (expected.length !== 16) throw new AwsError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.')
-    if (!createHash('md5').update(request.body).digest().equals(expected)) {
-      throw new AwsError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.')
-    }
-  }
-  // As for a streamed upload (services/s3/object-body.ts expectedDigests): one checksum header at most, and a value of
-  // the algorithm's digest size, both checked before the body is hashed.
-  const given = (Object.entries(CHECKSUM_HEADERS) as [ChecksumAlgorithm, string][]).filter(([, header]) => request.headers[header] !== undefined)
+  // As for a streamed upload (services/s3/object-body.ts expectedDigests): one checksum header at most, and every
+  // digest of its algorithm's size, all checked before the body is hashed.
   if (given.length > 1) throw new AwsError('InvalidRequest', 400, 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.')
+  const expectedMd5 = md5 === undefined ? undefined : Buffer.from(md5, 'base64')
+  if (expectedMd5 !== undefined && expectedMd5.length !== 16) throw new AwsError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.')
   const [algorithm, header] = given[0] ?? []
-  if (algorithm === undefined || header === undefined) return
-  const value = request.headers[header]!
-  if (Buffer.from(value, 'base64').length !== CHECKSUM_BYTES[algorithm]) throw new AwsError('InvalidRequest', 400, `Value for ${header} header is invalid.`)
-  if (checksumBase64(algorithm, request.body) !== value) throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`)
+  const value = header === undefined ? undefined : request.headers[header]!
+  if (algorithm !== undefined && value !== undefined && Buffer.from(value, 'base64').length !== CHECKSUM_BYTES[algorithm]) {
+    throw new AwsError('InvalidRequest', 400, `Value for ${header} header is invalid.`)
+  }
+  if (expectedMd5 !== undefined && !createHash('md5').update(request.body).digest().equals(expectedMd5)) {
+    throw new AwsError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.')
+  }
+  if (algorithm !== undefined && value !== undefined && checksumBase64(algorithm, request.body) !== value) {
+    throw new AwsError('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`)
+  }
 }
