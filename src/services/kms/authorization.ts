@@ -7,6 +7,7 @@ import type { KmsApi } from '../../generated/kms/api.js'
 import type { GrantConstraints } from '../../generated/kms/types.js'
 import { readBlobHeader } from './ciphertext-blob.js'
 import type { KeyIndex, KmsKey } from './key-index.js'
+import { aliasName } from './key-lookup.js'
 
 type Context = Record<string, string | readonly string[]>
 
@@ -203,12 +204,6 @@ function requestTags(tags: readonly { TagKey: string; TagValue: string }[] | und
     ...Object.fromEntries(tags.map((tag) => [`aws:RequestTag/${tag.TagKey}`, tag.TagValue])),
     'aws:TagKeys': tags.map((tag) => tag.TagKey),
   }
-}
-
-function aliasName(parameter: string): string | undefined {
-  if (parameter.startsWith('alias/')) return parameter
-  const arn = /^arn:[^:]+:kms:[^:]*:\d{12}:(alias\/.+)$/.exec(parameter)
-  return arn?.[1]
 }
 
 // A key the index does not know: name it as AWS would, so a denial message reads the same; the handler answers

@@ -4,7 +4,7 @@
 // its metadata (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-service-integration).
 // The `alias/aws/` prefix is reserved to them (CreateAlias refuses it), so that alias is what marks a key AWS managed.
 import { DuplicateKeyError } from '../../storage/duplicate-key-error.js'
-import { keyChangesApplied, KMS_KEYS_CHANGED, materialContext, notifyKeyChange, type KmsKey } from './key-index.js'
+import { keyChangesApplied, KMS_KEYS_CHANGED, materialContext, notifyKeyChange, type KeyIndex, type KmsKey } from './key-index.js'
 import { generateMaterial } from './key-material.js'
 import type { KmsDeps } from './kms-deps.js'
 import { kmsStore } from './store.js'
@@ -55,13 +55,18 @@ export function awsManagedKeyPolicy(partition: string, region: string, accountId
   }, null, 2)
 }
 
+/** Creations under way, per key index. */
+const creationsByIndex = new WeakMap<KeyIndex, Map<string, Promise<KmsKey>>>()
+
 /**
  * The account's AWS managed key for `service`, created (key, material, alias) on first use. Concurrent first uses
- * share one creation in this process; another process creating it meanwhile wins the alias, and its key is used.
+ * share one creation in this process (every caller over the same key index: DescribeKey and the data-key port alike);
+ * another process creating it meanwhile wins the alias, and its key is used.
  */
 export function awsManagedKeys(deps: KmsDeps): (accountId: string, service: ManagedKeyService) => Promise<KmsKey> {
   const { database, clock, ids, box, keys } = deps
-  const creating = new Map<string, Promise<KmsKey>>()
+  const creating = creationsByIndex.get(keys) ?? new Map<string, Promise<KmsKey>>()
+  creationsByIndex.set(keys, creating)
 
   async function create(accountId: string, service: ManagedKeyService): Promise<KmsKey> {
     const aliasName = `${AWS_MANAGED_PREFIX}${service}`

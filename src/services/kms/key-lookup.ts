@@ -7,6 +7,13 @@ import { keyStateError } from './kms-errors.js'
 
 const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
+/** The alias a KeyId parameter names (`alias/…`, or an alias ARN of any account and region); undefined for a key. */
+export function aliasName(parameter: string): string | undefined {
+  if (parameter.startsWith('alias/')) return parameter
+  const arn = /^arn:[^:]+:kms:[^:]*:\d{12}:(alias\/.+)$/.exec(parameter)
+  return arn?.[1]
+}
+
 export function requireKey(index: KeyIndex, parameter: string, ctx: Pick<OperationContext, 'accountId'>): KmsKey {
   const key = index.resolve(parameter, ctx.accountId)
   if (key) return key

@@ -5,7 +5,7 @@ import type { KmsApi } from '../../generated/kms/api.js'
 import type { KeySpec, KeyUsageType, Tag } from '../../generated/kms/types.js'
 import { awsManagedKeys, managedKeyService } from './aws-managed-keys.js'
 import { keyChangesApplied, materialContext, notifyKeyChange } from './key-index.js'
-import { requireKey, requireNotPendingDeletion } from './key-lookup.js'
+import { aliasName, requireKey, requireNotPendingDeletion } from './key-lookup.js'
 import { generateMaterial } from './key-material.js'
 import { toKeyMetadata } from './key-metadata.js'
 import { checkKeyPolicy, defaultKeyPolicy } from './key-policies.js'
@@ -30,9 +30,10 @@ export function keyOperations(deps: KmsDeps) {
   const managedKeys = awsManagedKeys(deps)
   /** The service of the AWS managed key `keyId` names by its alias, or that alias's ARN in the caller's account. */
   const predefinedAlias = (keyId: string, accountId: string) => {
-    const aliasName = keyId.startsWith('arn:') ? keyId.slice(keyId.indexOf(':alias/') + 1) : keyId
-    const service = managedKeyService(aliasName)
-    return service && (keyId === aliasName || keyId === keys.aliasArn(accountId, aliasName)) ? service : undefined
+    const alias = aliasName(keyId)
+    if (alias === undefined) return undefined
+    const service = managedKeyService(alias)
+    return service && (keyId === alias || keyId === keys.aliasArn(accountId, alias)) ? service : undefined
   }
 
   return {
