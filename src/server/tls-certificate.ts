@@ -37,8 +37,7 @@ export function selfSignedCertificate(names: readonly string[], now: Date): TlsF
     sequence(oid('2.5.29.17'), tlv(0x04, sequence(...altNames))), // subjectAltName
     sequence(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), tlv(0x04, sequence())), // basicConstraints, critical, CA false
   ))
-  const serial = randomBytes(16)
-  serial[0]! &= 0x7f // a positive INTEGER
+  const serial = certificateSerial(randomBytes(16))
   const tbs = sequence(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // version 3
     tlv(0x02, serial),
@@ -54,6 +53,17 @@ export function selfSignedCertificate(names: readonly string[], now: Date): TlsF
   const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`
   new X509Certificate(cert) // INVARIANT: what we wrote parses as a certificate
   return { cert, key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }
+}
+
+/**
+ * A certificate serial number from random bytes, as a DER INTEGER's content: positive (top bit clear) and minimal
+ * (first byte not zero; a zero followed by a byte under 0x80 is padding DER forbids, and OpenSSL refuses the
+ * certificate).
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random)
+  serial[0] = (serial[0]! & 0x3f) | 0x40
+  return serial
 }
 
 function writeAtomically(file: string, text: string, mode: number): void {
