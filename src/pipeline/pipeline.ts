@@ -90,8 +90,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       const operationInput = input
       // The audit sink may write the call's event inside the transactions the handler commits (CloudTrail).
-      const output = deps.audit.during
-        ? await deps.audit.during(startedCall = started(), () => handler(operationInput as never, ctx))
+      if (deps.audit.during) startedCall = started()
+      const output = startedCall && (deps.audit.scopes?.(startedCall) ?? true)
+        ? await deps.audit.during!(startedCall, () => handler(operationInput as never, ctx))
         : await handler(operationInput as never, ctx)
       const response = route.binding.codec.serializeOutput(output, route.operation, route.binding.model, { requestId, method: request.method })
       record(response.status, output)

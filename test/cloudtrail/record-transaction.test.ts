@@ -39,6 +39,13 @@ describe('CloudTrail recorder', () => {
     await database.close()
   })
 
+  it('asks the pipeline for a scope only around calls that may change something', () => {
+    expect(recorder.scopes!(started('CreateUser', false, { UserName: 'dora' }))).toBe(true)
+    expect(recorder.scopes!(started('GetUser', true, { UserName: 'dora' }))).toBe(false)
+    // A data call no trail selects is not recorded at all.
+    expect(recorder.scopes!({ ...started('PutObject', false), service: 's3' })).toBe(false)
+  })
+
   it('writes a mutation\'s record in the transaction its handler commits, and completes it with the outcome later', async () => {
     const call = started('CreateUser', false, { UserName: 'dora' })
     let seenInside: CloudTrailRecord[] = []

@@ -287,6 +287,14 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
     for (const record of heardRecords) announce(record)
   }
 
+  /**
+   * Whether the call's handler runs in an audit scope: not read-only calls (most of them): their records wait for the
+   * batch; nor data calls no trail selects: they are not recorded at all.
+   */
+  function needsScope(call: StartedCall): boolean {
+    return !isReadOnlyEvent(call.service, call.operation, call.readOnly) && !(isDataCall(call) && !dataCallWanted(call))
+  }
+
   async function runScoped<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
     const scope: Scope = { call, open: true, inserting: false }
     try {
@@ -324,12 +332,9 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   }
 
   return {
+    scopes: needsScope,
     during<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
-      // Read-only calls (most of them) run as they are: their records wait for the batch. So do data calls no trail
-      // selects: they are not recorded at all.
-      if (isReadOnlyEvent(call.service, call.operation, call.readOnly)) return work()
-      if (isDataCall(call) && !dataCallWanted(call)) return work()
-      return runScoped(call, work)
+      return needsScope(call) ? runScoped(call, work) : work()
     },
     record(call) {
       // Most calls commit nothing of their own: then there is nothing to look up (nor a request id to hash).
