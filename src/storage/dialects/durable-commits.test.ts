@@ -1,6 +1,6 @@
 // Durable commits on SQLite: a write is acknowledged only after a sync of the write-ahead log that started after its
 // commit; concurrent commits share one sync; reads, read-only and rolled-back transactions wait for none.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
@@ -211,10 +211,61 @@ describe('groupSync', () => {
 })
 
 describe('walFileSync', () => {
+  /** What this process's descriptors under `path` point at (Linux: /proc/self/fd; a deleted file is `… (deleted)`). */
+  const openFiles = (path: string) => readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`)
+      return target.startsWith(path) ? [target] : []
+    } catch {
+      return [] // the listing's own descriptor, closed by now
+    }
+  })
+
   it('has nothing to sync when the log does not exist (checkpointed and removed at close)', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'palisade-wal-'))
     try {
-      await expect(walFileSync(join(directory, 'absent.db'))()).resolves.toBeUndefined()
+      await expect(walFileSync(join(directory, 'absent.db')).sync()).resolves.toBeUndefined()
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+
+  it('holds one descriptor of the log across rounds, opens a log file that replaced it, and lets go at close', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'palisade-wal-'))
+    const log = join(directory, 'db.sqlite-wal')
+    try {
+      writeFileSync(log, 'frames')
+      const wal = walFileSync(join(directory, 'db.sqlite'))
+      await wal.sync()
+      await wal.sync()
+      expect(openFiles(log)).toEqual([log])
+      // SQLite deleted the log (last connection closed) and a new one was made: another inode, the same name.
+      rmSync(log)
+      writeFileSync(log, 'new frames')
+      await wal.sync()
+      expect(openFiles(log)).toEqual([log])
+      rmSync(log)
+      await wal.sync() // no log: nothing to sync, nothing held
+      expect(openFiles(log)).toEqual([])
+      writeFileSync(log, 'frames again')
+      await wal.sync()
+      wal.close()
+      expect(openFiles(log)).toEqual([])
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+
+  it('closes the descriptor only once a round in flight has finished', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'palisade-wal-'))
+    const log = join(directory, 'db.sqlite-wal')
+    try {
+      writeFileSync(log, 'frames')
+      const wal = walFileSync(join(directory, 'db.sqlite'))
+      const round = wal.sync()
+      wal.close()
+      await expect(round).resolves.toBeUndefined()
+      expect(openFiles(log)).toEqual([])
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }

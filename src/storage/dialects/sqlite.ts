@@ -23,8 +23,11 @@ export function sqliteDialect(options: SqliteOptions): StorageDialect {
   configure(file, options)
   const shared = sharedPerFile(options.file)
   const subscriptions = new Set<() => void>()
-  const connection = trackedConnection(file)
-  const walSync = options.file === ':memory:' ? undefined : groupSync(reportingFailure(options.syncWal ?? walFileSync(resolve(options.file))))
+  const onDisk = options.file !== ':memory:'
+  const walFile = onDisk && !options.syncWal ? walFileSync(resolve(options.file)) : undefined
+  const connection = trackedConnection(file, () => walFile?.close())
+  const syncWal = onDisk ? options.syncWal ?? walFile?.sync : undefined
+  const walSync = syncWal && groupSync(reportingFailure(syncWal))
   return {
     name: 'sqlite',
     kysely: new SqliteDialect({ database: connection }),
@@ -94,13 +97,17 @@ function configure(file: BetterSqlite3.Database, options: SqliteOptions): void {
  * do: a statement that may change the database (sqlite3_stmt_readonly false: DML, DDL) marks the connection as
  * written; once no transaction is open, that write has committed, unless a full `rollback` undid it first.
  * Transaction control (commit, savepoint) counts as read-only, except `begin immediate` (it takes the write lock), so
- * it is told apart by its text: a read-only transaction waits for no sync.
+ * it is told apart by its text: a read-only transaction waits for no sync. `closed` is told once the file is closed
+ * (the log's held descriptor goes with it).
  */
-function trackedConnection(file: BetterSqlite3.Database): SqliteDatabase & { takeCommittedWrite(): boolean } {
+function trackedConnection(file: BetterSqlite3.Database, closed: () => void): SqliteDatabase & { takeCommittedWrite(): boolean } {
   const statements = statementCache(file)
   let wrote = false
   return {
-    close: () => file.close(),
+    close: () => {
+      file.close()
+      closed()
+    },
     prepare(source) {
       const statement = statements.prepare(source)
       if (!statement.readonly) wrote ||= !BEGIN.test(source)

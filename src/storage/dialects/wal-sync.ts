@@ -1,5 +1,6 @@
 // groupSync and walFileSync: commits made durable by an fdatasync of SQLite's write-ahead log, run in the libuv
 // threadpool (the event loop keeps serving meanwhile) and shared by every commit that came before it started.
+import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
@@ -52,37 +53,73 @@ export function groupSync(sync: SyncFile): GroupSync {
   }
 }
 
+/** A log sync that holds a descriptor: `close` lets it go (when the database closes). */
+export interface HeldFileSync {
+  readonly sync: SyncFile
+  close(): void
+}
+
 /**
- * fdatasync of SQLite's `-wal` file beside `databaseFile`, opened anew for each sync: SQLite rewrites the log from
- * its start after a checkpoint (same file) and deletes it when the last connection closes, so a held descriptor could
- * point at a file that is no longer the log. The first time a log file is seen (at the first sync, or a new inode)
- * its directory is synced too, so the file's name survives power loss with its contents: with synchronous = NORMAL,
- * SQLite never syncs the log itself before a checkpoint, and with it the directory entry it created.
+ * fdatasync of SQLite's `-wal` file beside `databaseFile`, through a descriptor held from one sync to the next: only
+ * the fdatasync goes to the threadpool. Each round first asks, synchronously, which file the log's name points at (a
+ * stat takes microseconds; a threadpool round trip took about 0.2 ms of the server's core on this machine, and
+ * opening, syncing, stat-ing and closing anew each round made four). SQLite rewrites the log from its start after a
+ * checkpoint (the same file) and deletes it when the last connection closes, so a held descriptor can outlive its
+ * file: a log with another inode is opened anew, and the first time a log file is seen its directory is synced too, so
+ * that the file's name survives power loss with its contents: with synchronous = NORMAL, SQLite never syncs the log
+ * itself before a checkpoint, and with it the directory entry it created.
  *
  * No log file means no commit waits in one: SQLite deletes the log only after checkpointing it into the database
  * file, and (synchronous = NORMAL) syncs the database file after each checkpoint.
  */
-export function walFileSync(databaseFile: string): SyncFile {
+export function walFileSync(databaseFile: string): HeldFileSync {
   const walFile = `${databaseFile}-wal`
-  let syncedInode: number | undefined
-  return async () => {
-    let log
+  let held: { readonly fd: number; readonly ino: number } | undefined
+  let syncing = 0
+  let closed = false
+  const letGo = () => {
+    if (held) closeSync(held.fd)
+    held = undefined
+  }
+  const round = async () => {
+    let ino: number
     try {
-      log = await open(walFile, 'r')
+      ino = statSync(walFile).ino
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw error
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      letGo()
+      return
     }
-    try {
-      await log.datasync()
-      const { ino } = await log.stat()
-      if (ino === syncedInode) return
-      await syncDirectory(dirname(walFile))
-      syncedInode = ino
-    } finally {
-      // Closing makes nothing more durable: the commits waiting for this round need not wait for it too.
-      log.close().catch(() => {})
+    if (held?.ino !== ino) {
+      letGo()
+      const fd = openSync(walFile, 'r')
+      try {
+        // The descriptor's own inode: the name may have moved on between the stat and the open.
+        const opened = fstatSync(fd).ino
+        await syncDirectory(dirname(walFile))
+        held = { fd, ino: opened }
+      } catch (error) {
+        closeSync(fd)
+        throw error
+      }
     }
+    const { fd } = held!
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())))
+  }
+  return {
+    async sync() {
+      syncing++
+      try {
+        await round()
+      } finally {
+        // A descriptor is closed only once no fdatasync is using it.
+        if (--syncing === 0 && closed) letGo()
+      }
+    },
+    close() {
+      closed = true
+      if (syncing === 0) letGo()
+    },
   }
 }
 
