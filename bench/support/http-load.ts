@@ -152,7 +152,8 @@ export async function signedPost(service: string, port: number, headers: Record<
 
 /**
  * A 2-second warm-up (the JIT and keep-alive connections settle), then the measured run; `measuring` is called
- * between the two (bench/foundation/cpu.ts reads the server's CPU time there).
+ * between the two (bench/foundation/cpu.ts reads the server's CPU time there). Loads started together run at once
+ * (each wrk is a process of its own on the load core): bench/cloudtrail/record.ts loads two servers side by side.
  */
 export async function load(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Promise<Result> {
   return WRK ? loadWithWrk(WRK, name, port, headers, body, options, measuring) : loadWithAutocannon(name, port, headers, body, options, measuring)
@@ -188,7 +189,7 @@ export function freePort(): Promise<number> {
   })
 }
 
-function loadWithWrk(wrk: string, name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Result {
+async function loadWithWrk(wrk: string, name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Promise<Result> {
   const script = join(options.scratchDir, `wrk-${port}-${name.replace(/\W+/g, '-')}.lua`)
   const lines = [`wrk.method = ${JSON.stringify(options.method ?? 'POST')}`, `wrk.path = ${JSON.stringify(options.path ?? '/')}`, `wrk.body = ${JSON.stringify(body)}`]
   for (const [header, value] of Object.entries(headers)) {
@@ -198,11 +199,11 @@ function loadWithWrk(wrk: string, name: string, port: number, headers: Record<st
   const run = (seconds: number) => {
     const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`]
     const [file, argv] = TASKSET ? [TASKSET, ['-c', LOAD_CPU, wrk, ...args]] : [wrk, args]
-    return spawnSync(file, argv, { encoding: 'utf8' }).stdout
+    return output(file, argv)
   }
-  run(2)
+  await run(2)
   measuring?.()
-  const out = run(options.seconds)
+  const out = await run(options.seconds)
   const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? NaN)
   const millis = (pattern: RegExp) => {
     const match = pattern.exec(out)
@@ -218,6 +219,17 @@ function loadWithWrk(wrk: string, name: string, port: number, headers: Record<st
     errors: number(/Socket errors:.*?timeout (\d+)/) || 0,
     non2xx: number(/Non-2xx or 3xx responses: (\d+)/) || 0,
   }
+}
+
+/** What `file` writes to its standard output; spawned, not waited for synchronously, so that two loads can run at once. */
+function output(file: string, argv: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'ignore'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    child.on('error', reject)
+    child.on('close', () => resolve(out))
+  })
 }
 
 async function loadWithAutocannon(name: string, port: number, headers: Record<string, string>, body: string, options: LoadOptions, measuring?: () => void): Promise<Result> {
