@@ -7,10 +7,12 @@
 //    virtual machine) fall on both at once instead of on whichever server a round happened to load. Loaded one after
 //    the other, two identical servers came out up to 19% apart from round to round; side by side, within about 2%. The cost is taken per round (1 - on/off, for the throughput and for the CPU per request, which
 //    also counts the recording server's helper threads); the verdict takes the median over the rounds, the larger
-//    of the two.
+//    of the two. Each call's rounds are spread over fresh pairs of servers: two pairs started alike differed by up to
+//    5% over all their rounds (how each process's code and heap settled), more than rounds of one pair did.
 // Target: recording costs at most 15% of the throughput.
 //
-//   node --import tsx bench/cloudtrail/record.ts [--seconds 8] [--connections 16] [--rounds 5]
+//   node --import tsx bench/cloudtrail/record.ts [--seconds 8] [--connections 16] [--rounds 3] [--pairs 2]
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,7 +20,7 @@ import { parseArgs } from 'node:util'
 import { measureCalls, pipelineUnderTest } from './pipeline-cost.js'
 import { BENCH_ROOT, cpuMillis, freePort, load, loadSetup, postOnce, signedPost, startChild, stopChildren, type LoadOptions, type Result } from '../support/http-load.js'
 
-const { values: options } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '5' } } })
+const { values: options } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '3' }, pairs: { type: 'string', default: '2' } } })
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
 const CALLS = [
   { name: 'sts:GetCallerIdentity', service: 'sts', body: 'Action=GetCallerIdentity&Version=2011-06-15' },
@@ -28,6 +30,8 @@ const SERVE = new URL('./serve.ts', import.meta.url).pathname
 type Mode = 'on' | 'off'
 type Run = Result & { readonly cpuMicros: number }
 const MODES: readonly Mode[] = ['off', 'on']
+/** Servers started so far: each takes a data directory of its own. */
+let started = 0
 
 console.log(`in process, sequential calls, best of 3 runs of ${Number(options.seconds) / 2} s each, on ${process.version}`)
 console.log(['call'.padEnd(40), 'CPU µs'.padStart(8), 'wall µs'.padStart(8), 'CPU cost'.padStart(9), 'wall cost'.padStart(10)].join(' '))
@@ -60,17 +64,24 @@ console.log('(cost: the share of throughput recording takes, 1 - off/on per call
 const dataDir = mkdtempSync(join(tmpdir(), 'palisade-bench-ct-record-'))
 const loadOptions: LoadOptions = { seconds: Number(options.seconds), connections: Number(options.connections), scratchDir: dataDir }
 const rounds = Math.max(1, Number(options.rounds))
+const pairs = Math.max(1, Number(options.pairs))
 try {
-  const servers = { on: await server('on'), off: await server('off') }
   const verdicts: string[] = []
-  console.log(`signed calls, both servers loaded at once (${loadOptions.connections} connections each), ${rounds} rounds of ${loadOptions.seconds} s, on ${process.version}`)
+  console.log(`signed calls, both servers loaded at once (${loadOptions.connections} connections each), ${pairs} pairs of fresh servers per call, `
+    + `${rounds} rounds of ${loadOptions.seconds} s per pair, on ${process.version}`)
   console.log(loadSetup())
   console.log(['call'.padEnd(40), 'median req/s'.padStart(13), 'CPU µs/req'.padStart(11), 'p99 ms'.padStart(7), '  req/s by round'].join(' '))
+  let recorded = false
   for (const call of CALLS) {
     const runs: Record<Mode, Run[]> = { on: [], off: [] }
-    for (let round = 0; round < rounds; round++) {
-      const both = await Promise.all(MODES.map((mode) => run(servers[mode], call, mode)))
-      MODES.forEach((mode, index) => runs[mode].push(both[index]!))
+    for (let pair = 0; pair < pairs; pair++) {
+      const servers = { off: await server('off'), on: await server('on') }
+      for (let round = 0; round < rounds; round++) {
+        const both = await Promise.all(MODES.map((mode) => run(servers[mode], call, mode)))
+        MODES.forEach((mode, index) => runs[mode].push(both[index]!))
+      }
+      if (call.name === 'iam:GetUser') recorded = await lookupCount(servers.on.port)
+      await Promise.all(MODES.map((mode) => stop(servers[mode].child)))
     }
     for (const mode of MODES) {
       console.log([`${call.name}, recording ${mode}`.padEnd(40), middle(runs[mode].map((run) => run.requestsPerSecond)).toFixed(0).padStart(13),
@@ -88,14 +99,14 @@ try {
       + `${percent(cpuCost)} by CPU per request; target <= 15%) ${verdict}`)
   }
   for (const line of verdicts) console.log(line)
-  console.log(`the recording server's event history holds events: ${await lookupCount(servers.on.port) ? 'yes' : 'NO'}`)
+  console.log(`the recording server's event history holds events: ${recorded ? 'yes' : 'NO'}`)
 } finally {
   stopChildren()
   rmSync(dataDir, { recursive: true, force: true })
 }
 
 /** One round of `call` on one server, while the other server takes its own load. */
-async function run({ port, pid }: { port: number; pid: number | undefined }, call: (typeof CALLS)[number], mode: Mode): Promise<Run> {
+async function run({ port, pid }: Server, call: (typeof CALLS)[number], mode: Mode): Promise<Run> {
   const headers = await signedPost(call.service, port, FORM, call.body)
   const sample = await postOnce(port, headers, call.body)
   if (sample.status !== 200) throw new Error(`${call.name} answered ${sample.status}: ${sample.text}`)
@@ -114,17 +125,33 @@ function middle(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2
 }
 
-/** A server with a user `bench` to read; resolves with its port and process id. */
-async function server(mode: Mode): Promise<{ port: number; pid: number | undefined }> {
+interface Server {
+  readonly port: number
+  readonly pid: number | undefined
+  readonly child: ChildProcess
+}
+
+
+/** A server with a user `bench` to read, with a data directory of its own. */
+async function server(mode: Mode): Promise<Server> {
   const port = await freePort()
   const child = await startChild(`palisade (recording ${mode})`, process.execPath, ['--import', 'tsx', SERVE,
-    '--port', String(port), '--data-dir', join(dataDir, mode), '--log-level', 'warn',
+    '--port', String(port), '--data-dir', join(dataDir, `${mode}-${++started}`), '--log-level', 'warn',
     '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey,
   ], port, { ...process.env, BENCH_CLOUDTRAIL: mode })
   const body = 'Action=CreateUser&UserName=bench&Version=2010-05-08'
   const created = await postOnce(port, await signedPost('iam', port, FORM, body), body)
   if (created.status !== 200) throw new Error(`CreateUser answered ${created.status}: ${created.text}`)
-  return { port, pid: child.pid }
+  return { port, pid: child.pid, child }
+}
+
+/** Stops a server and waits for it to exit: the next pair gets the core to itself. */
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
 }
 
 /** Whether LookupEvents returns GetUser events: the recording server did record. */
