@@ -221,53 +221,46 @@ describe('walFileSync', () => {
     }
   })
 
-  it('has nothing to sync when the log does not exist (checkpointed and removed at close)', async () => {
+  /** Runs `test` with the paths of a database file and its log in a fresh directory, removed after. */
+  async function inDirectory(test: (paths: { database: string; log: string }) => Promise<void>): Promise<void> {
     const directory = mkdtempSync(join(tmpdir(), 'palisade-wal-'))
     try {
-      await expect(walFileSync(join(directory, 'absent.db')).sync()).resolves.toBeUndefined()
+      await test({ database: join(directory, 'db.sqlite'), log: join(directory, 'db.sqlite-wal') })
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }
-  })
+  }
 
-  it('holds one descriptor of the log across rounds, opens a log file that replaced it, and lets go at close', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'palisade-wal-'))
-    const log = join(directory, 'db.sqlite-wal')
-    try {
-      writeFileSync(log, 'frames')
-      const wal = walFileSync(join(directory, 'db.sqlite'))
-      await wal.sync()
-      await wal.sync()
-      expect(openFiles(log)).toEqual([log])
-      // SQLite deleted the log (last connection closed) and a new one was made: another inode, the same name.
-      rmSync(log)
-      writeFileSync(log, 'new frames')
-      await wal.sync()
-      expect(openFiles(log)).toEqual([log])
-      rmSync(log)
-      await wal.sync() // no log: nothing to sync, nothing held
-      expect(openFiles(log)).toEqual([])
-      writeFileSync(log, 'frames again')
-      await wal.sync()
-      wal.close()
-      expect(openFiles(log)).toEqual([])
-    } finally {
-      rmSync(directory, { recursive: true, force: true })
-    }
-  })
+  it('has nothing to sync when the log does not exist (checkpointed and removed at close)', () => inDirectory(async ({ database }) => {
+    await expect(walFileSync(database).sync()).resolves.toBeUndefined()
+  }))
 
-  it('closes the descriptor only once a round in flight has finished', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'palisade-wal-'))
-    const log = join(directory, 'db.sqlite-wal')
-    try {
-      writeFileSync(log, 'frames')
-      const wal = walFileSync(join(directory, 'db.sqlite'))
-      const round = wal.sync()
-      wal.close()
-      await expect(round).resolves.toBeUndefined()
-      expect(openFiles(log)).toEqual([])
-    } finally {
-      rmSync(directory, { recursive: true, force: true })
-    }
-  })
+  it('holds one descriptor of the log across rounds, opens a log file that replaced it, and lets go at close', () => inDirectory(async ({ database, log }) => {
+    writeFileSync(log, 'frames')
+    const wal = walFileSync(database)
+    await wal.sync()
+    await wal.sync()
+    expect(openFiles(log)).toEqual([log])
+    // SQLite deleted the log (last connection closed) and a new one was made: another inode, the same name.
+    rmSync(log)
+    writeFileSync(log, 'new frames')
+    await wal.sync()
+    expect(openFiles(log)).toEqual([log])
+    rmSync(log)
+    await wal.sync() // no log: nothing to sync, nothing held
+    expect(openFiles(log)).toEqual([])
+    writeFileSync(log, 'frames again')
+    await wal.sync()
+    wal.close()
+    expect(openFiles(log)).toEqual([])
+  }))
+
+  it('closes the descriptor only once a round in flight has finished', () => inDirectory(async ({ database, log }) => {
+    writeFileSync(log, 'frames')
+    const wal = walFileSync(database)
+    const round = wal.sync()
+    wal.close()
+    await expect(round).resolves.toBeUndefined()
+    expect(openFiles(log)).toEqual([])
+  }))
 })
