@@ -42,8 +42,12 @@ describe('CloudTrail recorder', () => {
   it('asks the pipeline for a scope only around calls that may change something', () => {
     expect(recorder.scopes!(started('CreateUser', false, { UserName: 'dora' }))).toBe(true)
     expect(recorder.scopes!(started('GetUser', true, { UserName: 'dora' }))).toBe(false)
-    // A data call no trail selects is not recorded at all.
-    expect(recorder.scopes!({ ...started('PutObject', false), service: 's3' })).toBe(false)
+    // A data call no trail selects is not recorded at all; one a trail selects commits with its change.
+    const putObject = { ...started('PutObject', false), service: 's3' }
+    expect(recorder.scopes!(putObject)).toBe(false)
+    const unsubscribe = recorder.events.subscribe(() => {}, { listening: () => true, coversDataEvents: (account) => account === ACCOUNT, selects: () => true })
+    expect(recorder.scopes!(putObject)).toBe(true)
+    unsubscribe()
   })
 
   it('writes a mutation\'s record in the transaction its handler commits, and completes it with the outcome later', async () => {

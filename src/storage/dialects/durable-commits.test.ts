@@ -255,9 +255,18 @@ describe('walFileSync', () => {
     expect(openFiles(log)).toEqual([])
   }))
 
-  it('closes the descriptor only once a round in flight has finished', () => inDirectory(async ({ database, log }) => {
+  it('runs rounds asked for at once one after the other, on one descriptor', () => inDirectory(async ({ database, log }) => {
     writeFileSync(log, 'frames')
     const wal = walFileSync(database)
+    await Promise.all([wal.sync(), wal.sync(), wal.sync()])
+    expect(openFiles(log)).toEqual([log])
+    wal.close()
+  }))
+
+  it('finishes a round that runs as it is closed, and leaves no descriptor open', () => inDirectory(async ({ database, log }) => {
+    writeFileSync(log, 'frames')
+    const wal = walFileSync(database)
+    await wal.sync() // the descriptor is held from here on
     const round = wal.sync()
     wal.close()
     await expect(round).resolves.toBeUndefined()

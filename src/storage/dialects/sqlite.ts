@@ -105,8 +105,11 @@ function trackedConnection(file: BetterSqlite3.Database, closed: () => void): Sq
   let wrote = false
   return {
     close: () => {
-      file.close()
-      closed()
+      try {
+        file.close()
+      } finally {
+        closed()
+      }
     },
     prepare(source) {
       const statement = statements.prepare(source)

@@ -92,7 +92,14 @@ export function walFileSync(databaseFile: string): HeldFileSync {
     }
     if (held?.ino !== ino) {
       letGo()
-      const fd = openSync(walFile, 'r')
+      let fd: number
+      try {
+        fd = openSync(walFile, 'r')
+      } catch (error) {
+        // Deleted since the stat: checkpointed, as when there was none.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw error
+      }
       try {
         // The descriptor's own inode: the name may have moved on between the stat and the open.
         const opened = fstatSync(fd).ino
@@ -106,11 +113,16 @@ export function walFileSync(databaseFile: string): HeldFileSync {
     const { fd } = held!
     await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())))
   }
+  // Rounds run one after another (groupSync asks for one at a time anyway): two at once could each open a descriptor,
+  // or one could close the descriptor another is syncing.
+  let previous: Promise<void> = Promise.resolve()
   return {
     async sync() {
       syncing++
+      const mine = previous.then(round)
+      previous = mine.catch(() => {})
       try {
-        await round()
+        await mine
       } finally {
         // A descriptor is closed only once no fdatasync is using it.
         if (--syncing === 0 && closed) letGo()
