@@ -89,7 +89,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         authorize: (target) => deps.authorize(authorized, target, request, facts),
       }
       const operationInput = input
-      // The audit sink may write the call's event inside the transactions the handler commits (CloudTrail).
+      // The audit sink may write the call's event inside the transactions the handler commits (CloudTrail): the calls
+      // it scopes (those that may change something) run in its scope; the others, most of them, run as they are.
       if (deps.audit.during) startedCall = started()
       const output = startedCall && (deps.audit.scopes?.(startedCall) ?? true)
         ? await deps.audit.during!(startedCall, () => handler(operationInput as never, ctx))
