@@ -139,7 +139,8 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
   }
   /** Whether a built record is kept: every management event; a data event some subscriber selects. */
   const kept = (record: CloudTrailRecord): boolean => record.managementEvent || interests.some((interest) => interest.selects(record))
-  const isDataCall = (call: StartedCall): boolean => isDataEvent(call.service, call.operation)
+  /** A data call no subscriber wants: not recorded at all (AWS logs data events only for the trails selecting them). */
+  const unwantedDataCall = (call: StartedCall): boolean => isDataEvent(call.service, call.operation) && !dataCallWanted(call)
   /** Finished calls not built yet: drained right after the current I/O turn. */
   let queue: Queued[] = []
   let draining: NodeJS.Immediate | undefined
@@ -289,10 +290,10 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
 
   /**
    * Whether the call's handler runs in an audit scope: not read-only calls (most of them): their records wait for the
-   * batch; nor data calls no trail selects: they are not recorded at all.
+   * batch; nor unwanted data calls.
    */
   function needsScope(call: StartedCall): boolean {
-    return !isReadOnlyEvent(call.service, call.operation, call.readOnly) && !(isDataCall(call) && !dataCallWanted(call))
+    return !isReadOnlyEvent(call.service, call.operation, call.readOnly) && !unwantedDataCall(call)
   }
 
   async function runScoped<T>(call: StartedCall, work: () => Promise<T>): Promise<T> {
@@ -340,8 +341,8 @@ export function cloudTrailRecorder(deps: RecorderDeps): CloudTrailRecorder {
       // Most calls commit nothing of their own: then there is nothing to look up (nor a request id to hash).
       const committed = committedCalls.size === 0 ? undefined : committedCalls.get(call.requestId)
       if (committed) committedCalls.delete(call.requestId)
-      // A data call no subscriber wants costs nothing more (AWS logs data events only for the trails selecting them).
-      else if (isDataCall(call) && !dataCallWanted(call)) return
+      // A data call no subscriber wants costs nothing more.
+      else if (unwantedDataCall(call)) return
       // A repeat, with no call queued before it, is written at once: it builds nothing, and its call objects die here.
       else if (queue.length === 0 && !closed && repeated(call)) return commitSoon()
       enqueue({ call, committed })
